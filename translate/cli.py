@@ -1,0 +1,170 @@
+"""The ``translate`` command: argument parsing and exit codes only.
+
+Every subcommand hands its arguments to a function of the library; this module holds
+no translation logic. Exit codes: 0 done, 1 internal error, 2 user error (one line on
+stderr), 3 ``--strict`` found a missing glossary term.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from .errors import TermsMissingError, UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line, with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{message} (see `{self.prog} --help`)")
+
+
+def _read_text_arg(path: str) -> tuple[str, str]:
+    """Read FILE or ``-`` (stdin); returns (text, display name)."""
+    from .textio import read_text
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        return read_text(data, "<stdin>"), "<stdin>"
+    return read_text(path), path
+
+
+# ---------------------------------------------------------------------------- article
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--models-dir", metavar="DIR", default=os.environ.get("TRANSLATE_MODELS_DIR"),
+                   help="directory holding <src>-<tgt>/ checkpoints, searched first "
+                        "(default: $TRANSLATE_MODELS_DIR)")
+    p.add_argument("--model", metavar="SRC-TGT=PATH_OR_HUB_ID", action="append", default=[],
+                   help="use this checkpoint for one direction (repeatable)")
+    p.add_argument("--device", choices=["cpu", "cuda"], default=None,
+                   help="where to run the model (default: cuda when available)")
+    p.add_argument("--beam-size", type=int, default=None, metavar="N",
+                   help="beam width (default: 4, as OPUS-MT)")
+    p.add_argument("--allow-pickle", action="store_true",
+                   help="allow checkpoints that only ship pickle weights (unsafe)")
+
+
+def _add_glossary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--glossary", metavar="FILE", action="append", default=[],
+                   help="glossary file (TSV/CSV/TBX), repeatable; later files win. "
+                        "Default: the shipped glossaries/news.tsv")
+    p.add_argument("--no-glossary", action="store_true", help="apply no glossary")
+
+
+def _translator_from_args(args: argparse.Namespace):
+    from .translator import Translator
+
+    return Translator(
+        models=args.model,
+        models_dir=args.models_dir,
+        device=args.device,
+        beam_size=args.beam_size,
+        glossary=False if args.no_glossary else (args.glossary or None),
+        allow_pickle=args.allow_pickle,
+    )
+
+
+def _cmd_article(args: argparse.Namespace) -> int:
+    from .article import run_article_command
+
+    return run_article_command(args, _translator_from_args, _read_text_arg)
+
+
+def _add_article(sub) -> None:
+    p = sub.add_parser("article", help="translate article files, keeping their layout")
+    p.add_argument("files", nargs="*", default=["-"], metavar="FILE",
+                   help="article file(s); - or nothing reads stdin")
+    p.add_argument("--from", dest="src", required=True, metavar="LANG",
+                   help="source language: en, az, it or auto")
+    p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
+                   help="target language(s), comma separated")
+    p.add_argument("-o", "--output-dir", metavar="DIR",
+                   help="write DIR/<stem>.<lang>.txt per target instead of stdout")
+    p.add_argument("--report", metavar="FILE.json", help="write a JSON report per segment")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 when a glossary term is missing from the output")
+    _add_model_options(p)
+    _add_glossary_options(p)
+    p.set_defaults(func=_cmd_article)
+
+
+# ---------------------------------------------------------------------------- segment
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    from .languages import normalise_lang
+    from .segment import segment
+
+    text, _ = _read_text_arg(args.file)
+    segments = segment(text, normalise_lang(args.lang))
+    if args.json:
+        json.dump([{"text": s.text, "start": s.start, "end": s.end} for s in segments],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for s in segments:
+            sys.stdout.write(s.text.replace("\n", " ") + "\n")
+    return 0
+
+
+def _add_segment(sub) -> None:
+    p = sub.add_parser("segment", help="split text into sentences")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE", help="text file or -")
+    p.add_argument("--lang", required=True, metavar="LANG", help="en, az or it")
+    p.add_argument("--json", action="store_true",
+                   help="print a JSON array of {text, start, end}")
+    p.set_defaults(func=_cmd_segment)
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="translate",
+        description="Translate and localise between English, Azerbaijani and Italian "
+                    "with MarianMT (OPUS-MT) models.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    _add_article(sub)
+    _add_segment(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        if debug:
+            raise
+        print(f"translate: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except TermsMissingError as exc:
+        print(f"translate: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("translate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the one place internal errors are reported
+        if debug:
+            raise
+        print(f"translate: internal error: {type(exc).__name__}: {exc} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
