@@ -1,4 +1,18 @@
 """translate: MarianMT (OPUS-MT) translation and localisation for English, Azerbaijani and
-Italian, offline, with glossary enforcement."""
+Italian, offline, with glossary enforcement.
+
+    from translate import Translator, segment
+"""
+
+from .errors import UserError
+from .models.registry import ModelRegistry, ModelSpec
+from .pipeline import ArticleTranslation, SegmentRecord, Translation
+from .segment import Segment, segment
+from .translator import Translator
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "ArticleTranslation", "ModelRegistry", "ModelSpec", "Segment", "SegmentRecord",
+    "Translation", "Translator", "UserError", "segment", "__version__",
+]

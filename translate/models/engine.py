@@ -1,0 +1,204 @@
+"""A loaded checkpoint that turns sentences into translations.
+
+The engine owns everything around the decoder call that every backend shares:
+tokenisation with the checkpoint's own SentencePiece models and vocabulary, the
+multilingual target token, splitting sentences longer than the model's positions,
+length-sorted batching by token budget, ``<unk>`` counting and the runaway-repetition
+guard. A backend only maps batches of token ids to batches of token ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .backends import Backend, DecodeRequest
+from .loading import LoadedCheckpoint
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """Generation settings (CTranslate2-style explicit keywords)."""
+
+    beam_size: int = 4
+    max_batch_tokens: int = 4096
+    max_batch_size: int = 64
+    length_ratio: float = 2.0  # output cap: ratio * source tokens + length_slack
+    length_slack: int = 16
+    min_new_tokens: int = 0  # benchmarks force equal lengths with min == max
+    max_new_tokens: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOutput:
+    """One sentence's translation, with what went wrong on the way."""
+
+    text: str
+    source_tokens: int
+    output_tokens: int
+    warnings: tuple[str, ...] = field(default=())
+
+
+def _word_start(pieces: list[str], i: int) -> bool:
+    return i == len(pieces) or pieces[i].startswith("▁")
+
+
+def split_pieces(pieces: list[str], limit: int) -> list[list[str]]:
+    """Split a piece sequence longer than ``limit`` into chunks the model can take.
+
+    Input that long is usually several sentences run together: it is first cut after
+    every sentence-final mark, so each sentence is translated on its own; a single
+    sentence still over the limit is cut at clause punctuation, else at a word boundary.
+    Never drops a piece.
+    """
+    if len(pieces) <= limit:
+        return [pieces]
+    sentences: list[list[str]] = []
+    start = 0
+    for i in range(1, len(pieces)):
+        if pieces[i - 1].rstrip("\"'»”’)").endswith((".", "!", "?", "…")) and _word_start(pieces, i):
+            sentences.append(pieces[start:i])
+            start = i
+    sentences.append(pieces[start:])
+    chunks: list[list[str]] = []
+    for sent in sentences:
+        start = 0
+        while len(sent) - start > limit:
+            end = start + limit
+            cut = next((i for i in range(end, start + limit // 2, -1)
+                        if sent[i - 1].endswith((",", ";", ":", ")")) and _word_start(sent, i)),
+                       None)
+            if cut is None:
+                cut = next((i for i in range(end, start, -1) if _word_start(sent, i)), end)
+            chunks.append(sent[start:cut])
+            start = cut
+        chunks.append(sent[start:])
+    return [c for c in chunks if c]
+
+
+def trim_repetition(ids: list[int], max_period: int = 8, min_repeats: int = 4) -> list[int] | None:
+    """Cut a runaway loop: find the earliest block of up to ``max_period`` tokens repeated
+    at least ``min_repeats`` times in a row and keep it once, dropping the rest.
+    Returns ``None`` when there is no such loop."""
+    n = len(ids)
+    for start in range(n):
+        for period in range(1, max_period + 1):
+            if start + period * min_repeats > n:
+                break
+            block = ids[start:start + period]
+            if all(ids[start + r * period:start + (r + 1) * period] == block
+                   for r in range(1, min_repeats)):
+                return ids[:start + period]
+    return None
+
+
+class TranslationEngine:
+    """One checkpoint for one direction, on one backend."""
+
+    def __init__(self, checkpoint: LoadedCheckpoint, backend: Backend) -> None:
+        self.checkpoint = checkpoint
+        self.backend = backend
+        tok = checkpoint.tokenizer
+        self._tok = tok
+        self.unk_id = tok.unk_token_id
+        self.eos_id = tok.eos_token_id
+        self.pad_id = tok.pad_token_id
+        self.prefix = ([tok.convert_tokens_to_ids(checkpoint.target_token)]
+                       if checkpoint.target_token else [])
+        # room for the target token and </s>
+        self.max_source_pieces = checkpoint.positions - 1 - len(self.prefix)
+        self.calls = 0  # decoder batches run; tests and benchmarks read it
+
+    @property
+    def name(self) -> str:
+        token = f" {self.checkpoint.target_token}" if self.checkpoint.target_token else ""
+        return f"{self.checkpoint.ref}{token}"
+
+    def pieces(self, text: str) -> list[str]:
+        return self._tok.spm_source.encode(text, out_type=str)
+
+    def translate(self, sentences: Sequence[str], options: DecodeOptions = DecodeOptions(),
+                  constraints: Sequence[object] | None = None,
+                  progress: Callable[[int], None] | None = None) -> list[EngineOutput]:
+        """Translate each sentence; the output list matches the input one for one."""
+        # 1. tokenise; split over-long sentences into chunks (kept in order)
+        chunk_ids: list[list[int]] = []
+        owner: list[int] = []
+        notes: list[list[str]] = [[] for _ in sentences]
+        src_counts = [0] * len(sentences)
+        for i, sentence in enumerate(sentences):
+            pieces = self.pieces(sentence)
+            src_counts[i] = len(pieces)
+            ids = self._tok.convert_tokens_to_ids(pieces)
+            unk = sum(1 for t in ids if t == self.unk_id)
+            if unk:
+                notes[i].append(f"{unk} source token(s) unknown to the model (<unk>)")
+            parts = split_pieces(pieces, self.max_source_pieces) if pieces else [[]]
+            if len(parts) > 1:
+                notes[i].append(f"sentence of {len(pieces)} tokens split into {len(parts)} "
+                                f"parts (the model has {self.checkpoint.positions} positions)")
+            for part in parts:
+                chunk_ids.append(self.prefix + self._tok.convert_tokens_to_ids(part)
+                                 + [self.eos_id])
+                owner.append(i)
+        # 2. decode in length-sorted batches under a token budget
+        outputs: list[list[int]] = [[] for _ in chunk_ids]
+        capped = [False] * len(chunk_ids)
+        order = sorted(range(len(chunk_ids)), key=lambda k: (-len(chunk_ids[k]), k))
+        for batch in self._batches(order, chunk_ids, options):
+            limit = self._max_new(max(len(chunk_ids[k]) for k in batch), options)
+            request = DecodeRequest(
+                ids=[chunk_ids[k] for k in batch], beam_size=options.beam_size,
+                max_new_tokens=limit, min_new_tokens=min(options.min_new_tokens, limit),
+                constraints=[constraints[owner[k]] for k in batch] if constraints else None)
+            self.calls += 1
+            for k, out in zip(batch, self.backend.generate(request), strict=True):
+                out = [t for t in out if t != self.pad_id]
+                # at the cap the model is forced to close with </s>: that is not a real end
+                capped[k] = len(out) >= limit and options.min_new_tokens < limit
+                if out and out[-1] == self.eos_id:
+                    out = out[:-1]
+                outputs[k] = out
+            if progress is not None:
+                progress(len({owner[k] for k in batch}))
+        # 3. detokenise, join chunks, guard against loops
+        texts: list[list[str]] = [[] for _ in sentences]
+        out_counts = [0] * len(sentences)
+        for k, ids in enumerate(outputs):
+            i = owner[k]
+            if capped[k]:
+                trimmed = trim_repetition(ids)
+                if trimmed is not None:
+                    notes[i].append("runaway repetition in the output was cut")
+                    ids = trimmed
+                else:
+                    notes[i].append("output reached the length cap and may be incomplete")
+            unk = sum(1 for t in ids if t == self.unk_id)
+            if unk:
+                notes[i].append(f"{unk} output token(s) are <unk>")
+            out_counts[i] += len(ids)
+            texts[i].append(self._tok.decode(ids, skip_special_tokens=True))
+        return [EngineOutput(" ".join(t for t in parts if t), src_counts[i], out_counts[i],
+                             tuple(dict.fromkeys(notes[i])))
+                for i, parts in enumerate(texts)]
+
+    def _max_new(self, source_len: int, options: DecodeOptions) -> int:
+        cap = self.checkpoint.positions - 1
+        if options.max_new_tokens is not None:
+            return min(cap, options.max_new_tokens)
+        return min(cap, int(source_len * options.length_ratio) + options.length_slack)
+
+    @staticmethod
+    def _batches(order: list[int], ids: list[list[int]], options: DecodeOptions):
+        batch: list[int] = []
+        longest = 0
+        for k in order:
+            n = len(ids[k])
+            if batch and (max(longest, n) * (len(batch) + 1) > options.max_batch_tokens
+                          or len(batch) >= options.max_batch_size):
+                yield batch
+                batch, longest = [], 0
+            batch.append(k)
+            longest = max(longest, n)
+        if batch:
+            yield batch

@@ -1,0 +1,167 @@
+"""Finding a checkpoint on disk (local, cached, or fetched) and loading it safely.
+
+Weights load from safetensors only (``--allow-pickle`` opts into ``pytorch_model.bin``),
+never with ``trust_remote_code``. Offline (``TRANSLATE_OFFLINE=1`` or
+``HF_HUB_OFFLINE=1``) a hub id must already be in the Hugging Face cache; a model that is
+not is one clear error naming it and how to fetch it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ModelUnavailableError, UserError
+from .registry import TARGET_TOKENS, ModelSpec
+
+REQUIRED_FILES = ("source.spm", "target.spm", "vocab.json", "config.json")
+SAFE_WEIGHTS = "model.safetensors"
+PICKLE_WEIGHTS = "pytorch_model.bin"
+HUB_FILES = [*REQUIRED_FILES, "generation_config.json", "tokenizer_config.json",
+             "target_vocab.json", SAFE_WEIGHTS]
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def offline() -> bool:
+    return any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on")
+               for v in ("TRANSLATE_OFFLINE", "HF_HUB_OFFLINE"))
+
+
+def _fetch_hint(ref: str) -> str:
+    return (f"fetch it on a connected machine with `hf download {ref} --local-dir DIR` "
+            "and pass --models-dir or --model SRC-TGT=DIR")
+
+
+def resolve_checkpoint(ref: str, *, allow_pickle: bool = False) -> Path:
+    """Return the local directory holding checkpoint ``ref`` (a path or a hub id)."""
+    path = Path(ref).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise UserError(f"model {ref}: is a file; a checkpoint is a directory holding "
+                            "source.spm, target.spm, vocab.json, config.json and weights")
+        return path
+    if not _HUB_ID.match(ref) or ref.startswith((".", "/", "~")):
+        raise UserError(f"model {ref}: no such directory (and not a hub id like "
+                        "Helsinki-NLP/opus-mt-en-it)")
+    from huggingface_hub import snapshot_download
+
+    patterns = HUB_FILES + ([PICKLE_WEIGHTS] if allow_pickle else [])
+    try:
+        return Path(snapshot_download(ref, allow_patterns=patterns, local_files_only=True))
+    except Exception:  # noqa: BLE001 - not cached: fall through to the network, or fail
+        pass
+    if offline():
+        raise ModelUnavailableError(f"model {ref} is not available offline (not a local "
+                                    f"directory, not in the Hugging Face cache); "
+                                    f"{_fetch_hint(ref)}")
+    try:
+        return Path(snapshot_download(ref, allow_patterns=patterns, etag_timeout=10))
+    except Exception as exc:  # noqa: BLE001 - any hub failure is the same advice
+        raise ModelUnavailableError(f"model {ref} could not be fetched "
+                                    f"({type(exc).__name__}); {_fetch_hint(ref)}") from None
+
+
+def check_checkpoint(path: Path, *, allow_pickle: bool = False) -> str:
+    """Check the OPUS-MT layout; returns the weights file name to load."""
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if missing:
+        raise UserError(f"checkpoint {path} is missing {', '.join(missing)}; "
+                        "an OPUS-MT checkpoint needs source.spm, target.spm, vocab.json, "
+                        "config.json and model.safetensors")
+    if (path / SAFE_WEIGHTS).is_file():
+        return SAFE_WEIGHTS
+    if (path / PICKLE_WEIGHTS).is_file():
+        if allow_pickle:
+            return PICKLE_WEIGHTS
+        raise UserError(f"checkpoint {path} only has pickle weights ({PICKLE_WEIGHTS}), "
+                        "which can run code when loaded; convert it to model.safetensors "
+                        "or pass --allow-pickle if you trust it")
+    raise UserError(f"checkpoint {path} has no weights (model.safetensors)")
+
+
+@dataclass
+class LoadedCheckpoint:
+    """A tokenizer and model, plus what the engine needs to know about them."""
+
+    ref: str
+    path: Path
+    tokenizer: object
+    model: object
+    target_token: str | None
+    positions: int
+
+
+def choose_target_token(spec: ModelSpec, tgt: str, supported: list[str], path: Path) -> str | None:
+    """The ``>>code<<`` for ``tgt``, checked against the tokenizer's supported codes."""
+    if not supported:
+        if spec.target_token:
+            raise UserError(f"model {spec.ref} is not multilingual (its vocabulary has no "
+                            f">>code<< tokens); drop the target token {spec.target_token}")
+        return None
+    if spec.target_token:
+        if spec.target_token not in supported:
+            close = [c for c in supported if c.strip("<>").split("_")[0][:2] ==
+                     spec.target_token.strip("<>").split("_")[0][:2]]
+            hint = f"did you mean {close[0]}?" if close else (
+                f"it supports {', '.join(supported[:8])}{'...' if len(supported) > 8 else ''}")
+            raise UserError(f"model {spec.ref}: target token {spec.target_token} is not one of "
+                            f"its language codes, so it would be read as <unk>; {hint}")
+        return spec.target_token
+    for code in TARGET_TOKENS.get(tgt, ()):
+        if code in supported:
+            return code
+    raise UserError(f"model {spec.ref} is multilingual but has no language code for {tgt} "
+                    f"(it supports {', '.join(supported[:8])}); pass --model "
+                    f"SRC-{tgt}={spec.ref}:>>code<<")
+
+
+def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
+                    allow_pickle: bool = False) -> LoadedCheckpoint:
+    """Load the tokenizer and ``MarianMTModel`` for ``spec`` onto ``device``."""
+    from transformers import MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
+
+    path = resolve_checkpoint(spec.ref, allow_pickle=allow_pickle)
+    weights = check_checkpoint(path, allow_pickle=allow_pickle)
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(f"checkpoint {path}: config.json is not valid JSON ({exc})") from None
+    if config.get("model_type") != "marian":
+        raise UserError(f"checkpoint {path} is a {config.get('model_type')!r} model; "
+                        "only MarianMT (OPUS-MT) checkpoints are supported")
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses" (unused)
+            try:
+                tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
+            except Exception as exc:  # noqa: BLE001 - a broken tokenizer file is user input
+                raise UserError(f"checkpoint {path}: tokenizer files cannot be read "
+                                f"({type(exc).__name__}: {exc})") from None
+            try:
+                model = MarianMTModel.from_pretrained(
+                    path, local_files_only=True, use_safetensors=weights == SAFE_WEIGHTS,
+                    trust_remote_code=False, dtype="float32")
+            except (RuntimeError, ValueError, OSError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise UserError(f"checkpoint {path}: weights do not load ({first[:200]}); "
+                                "re-download or rebuild the checkpoint") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+    if model.get_input_embeddings().num_embeddings != len(tokenizer.encoder):
+        raise UserError(f"checkpoint {path}: vocab.json has {len(tokenizer.encoder)} entries "
+                        f"but the model embeds {model.get_input_embeddings().num_embeddings}; "
+                        "the files come from different checkpoints")
+    token = choose_target_token(spec, tgt, list(tokenizer.supported_language_codes), path)
+    model.eval()
+    model.to(device)
+    return LoadedCheckpoint(spec.ref, path, tokenizer, model, token,
+                            int(model.config.max_position_embeddings))

@@ -1,0 +1,137 @@
+"""Which checkpoint translates which direction, and the route for pairs without one.
+
+Resolution order for a direction ``src-tgt``: an explicit override (``--model``), then a
+models directory (``--models-dir`` / ``TRANSLATE_MODELS_DIR`` holding ``DIR/src-tgt/``),
+then the defaults in ``defaults.toml``. A pair with no checkpoint anywhere pivots through
+English (az -> en -> it).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..errors import UserError
+from ..languages import normalise_lang
+
+PIVOT = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """A checkpoint for one direction: a hub id or a local directory, and its target token.
+
+    ``target_token`` is ``None`` for bilingual checkpoints, and for multilingual ones whose
+    token is chosen from the tokenizer's codes when the model is loaded.
+    """
+
+    ref: str
+    target_token: str | None = None
+    origin: str = "default"  # default | models-dir | override
+
+    def __str__(self) -> str:
+        return self.ref + (f":{self.target_token}" if self.target_token else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One model call on a route: translate ``src`` into ``tgt`` with ``spec``."""
+
+    src: str
+    tgt: str
+    spec: ModelSpec
+
+
+def _load_defaults() -> tuple[dict[tuple[str, str], ModelSpec], dict[str, tuple[str, ...]]]:
+    text = resources.files(__package__).joinpath("defaults.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    tokens = {lang: tuple(codes) for lang, codes in data.pop("target_tokens").items()}
+    models = {}
+    for direction, entry in data.items():
+        src, tgt = direction.split("-")
+        models[(src, tgt)] = ModelSpec(entry["model"], entry.get("target_token"))
+    return models, tokens
+
+
+DEFAULT_MODELS, TARGET_TOKENS = _load_defaults()
+
+_OVERRIDE = re.compile(r"^\s*(?P<src>[A-Za-z_]+)-(?P<tgt>[A-Za-z_]+)\s*=\s*(?P<ref>.+?)"
+                       r"(?::(?P<token>>>[^<>\s]+<<))?\s*$")
+
+
+def parse_override(value: str) -> tuple[tuple[str, str], ModelSpec]:
+    """Parse ``en-it=PATH_OR_HUB_ID`` (optionally ``...:>>code<<``) from ``--model``."""
+    m = _OVERRIDE.match(value)
+    if not m:
+        raise UserError(f"--model {value!r}: expected SRC-TGT=PATH_OR_HUB_ID, "
+                        "e.g. --model en-it=./opus-mt-en-it")
+    pair = (normalise_lang(m["src"]), normalise_lang(m["tgt"]))
+    if pair[0] == pair[1]:
+        raise UserError(f"--model {value!r}: source and target are the same language")
+    return pair, ModelSpec(m["ref"], m["token"], origin="override")
+
+
+def _as_spec(value: str | ModelSpec | tuple[str, str]) -> ModelSpec:
+    if isinstance(value, ModelSpec):
+        return value
+    if isinstance(value, tuple):
+        return ModelSpec(value[0], value[1], origin="override")
+    return ModelSpec(str(value), origin="override")
+
+
+class ModelRegistry:
+    """Maps each direction to a :class:`ModelSpec` and plans routes (with pivots)."""
+
+    def __init__(self, overrides: Mapping[str, str | ModelSpec | tuple[str, str]]
+                 | Iterable[str] | None = None, models_dir: str | Path | None = None) -> None:
+        self.overrides: dict[tuple[str, str], ModelSpec] = {}
+        if isinstance(overrides, Mapping):
+            for key, value in overrides.items():
+                pair, _ = parse_override(f"{key}=x")
+                self.overrides[pair] = _as_spec(value)
+        elif overrides:
+            for item in overrides:
+                pair, spec = parse_override(item)
+                self.overrides[pair] = spec
+        self.models_dir = Path(models_dir).expanduser() if models_dir else None
+        if self.models_dir is not None and not self.models_dir.is_dir():
+            raise UserError(f"--models-dir {self.models_dir}: no such directory; "
+                            "create it or point TRANSLATE_MODELS_DIR elsewhere")
+
+    def direct(self, src: str, tgt: str) -> ModelSpec | None:
+        """The checkpoint for ``src -> tgt`` itself, or ``None`` when there is none."""
+        if (src, tgt) in self.overrides:
+            return self.overrides[(src, tgt)]
+        if self.models_dir is not None:
+            candidate = self.models_dir / f"{src}-{tgt}"
+            if candidate.is_dir():
+                return ModelSpec(str(candidate), origin="models-dir")
+        return DEFAULT_MODELS.get((src, tgt))
+
+    def route(self, src: str, tgt: str) -> tuple[Step, ...]:
+        """The model calls that take ``src`` text to ``tgt``: one, or two through English."""
+        if src == tgt:
+            return ()
+        spec = self.direct(src, tgt)
+        if spec is not None:
+            return (Step(src, tgt, spec),)
+        if PIVOT in (src, tgt):
+            raise UserError(f"no model for {src}->{tgt}: pass --model {src}-{tgt}=PATH_OR_HUB_ID")
+        return self.route(src, PIVOT) + self.route(PIVOT, tgt)
+
+    def describe(self) -> list[dict[str, str]]:
+        """Rows for ``translate models``: each direction and where its checkpoint comes from."""
+        rows = []
+        langs = ("en", "az", "it")
+        for src in langs:
+            for tgt in langs:
+                if src != tgt:
+                    steps = self.route(src, tgt)
+                    rows.append({"direction": f"{src}-{tgt}",
+                                 "route": " + ".join(f"{s.src}-{s.tgt}" for s in steps),
+                                 "models": ", ".join(str(s.spec) for s in steps)})
+        return rows
