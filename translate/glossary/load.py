@@ -1,0 +1,137 @@
+"""Reading glossary files: format by extension, checks, merging, the shipped default.
+
+``check_file(path)`` lists every problem as ``FILE:LINE: what is wrong``;
+``load_glossary(paths)`` raises :class:`~translate.errors.InputFileError` on the first
+one and merges the files in order (later files win where they disagree).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import InputFileError
+from ..textio import decode_text, read_bytes
+from .model import Concept, Glossary, Parsed, Problem
+from .tbx import parse_tbx
+from .tsv import parse_delimited
+
+PathLike = str | os.PathLike[str]
+
+#: The shipped glossary: top-level ``glossaries/`` in a checkout, else the packaged copy.
+_REPO_DEFAULT = Path(__file__).resolve().parents[2] / "glossaries" / "news.tsv"
+_PACKAGED_DEFAULT = Path(__file__).resolve().parent / "data" / "news.tsv"
+
+
+def default_glossary_path() -> Path:
+    return _REPO_DEFAULT if _REPO_DEFAULT.is_file() else _PACKAGED_DEFAULT
+
+
+def _format(path: Path, data: bytes) -> str:
+    ext = path.suffix.lower()
+    if ext in (".tsv", ".tab", ".txt"):
+        return "tsv"
+    if ext == ".csv":
+        return "csv"
+    if ext in (".tbx", ".xml"):
+        return "tbx"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    first_line = data.split(b"\n", 1)[0]
+    return "tbx" if head == b"<" else "tsv" if b"\t" in first_line else "csv"
+
+
+def parse_file(path: PathLike) -> Parsed:
+    """Read and parse one glossary file, collecting problems (also conflicting rows).
+
+    Raises :class:`InputFileError` only when the file cannot be read at all.
+    """
+    name = str(path)
+    data = read_bytes(path)
+    fmt = _format(Path(path), data)
+    if fmt == "tbx":
+        parsed = parse_tbx(data, name)
+    else:
+        try:
+            text = decode_text(data, name)
+        except InputFileError as exc:
+            return Parsed((), (), (Problem(exc.line, exc.problem),))
+        parsed = parse_delimited(text, name, "\t" if fmt == "tsv" else ",")
+    conflicts = find_conflicts(parsed.concepts)
+    if not conflicts:
+        return parsed
+    problems = sorted(parsed.problems + conflicts, key=lambda p: p.line or 0)
+    return Parsed(parsed.concepts, parsed.languages, tuple(problems))
+
+
+def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ...]:
+    """Source forms that stand in two rows of one file with different targets."""
+    seen: dict[tuple[str, str], tuple[int, Concept]] = {}
+    problems: list[Problem] = []
+    for line, concept in concepts:
+        reported = False
+        for term in concept.terms:
+            for form in term.forms:
+                first = seen.setdefault((term.lang, form), (line, concept))
+                if first[1] is concept or reported:
+                    continue
+                for other in concept.terms:
+                    earlier = first[1].term(other.lang)
+                    if other.lang == term.lang or earlier is None:
+                        continue
+                    if earlier.canonical != other.canonical:
+                        problems.append(Problem(line, (
+                            f"{term.lang} {form!r} is also on line {first[0]} with a different "
+                            f"{other.lang} target ({_shown(earlier.canonical)} there, "
+                            f"{_shown(other.canonical)} here): keep one row, or make the "
+                            f"targets agree")))
+                        reported = True
+                        break
+    return tuple(problems)
+
+
+def _shown(form: str | None) -> str:
+    return "empty" if form is None else repr(form)
+
+
+def _format_problem(path: PathLike, problem: Problem) -> str:
+    where = f"{path}:{problem.line}" if problem.line is not None else str(path)
+    return f"{where}: {problem.message}"
+
+
+def check_file(path: PathLike) -> list[str]:
+    """Every problem of one glossary file as ``FILE:LINE: what is wrong`` (empty: fine)."""
+    try:
+        parsed = parse_file(path)
+    except InputFileError as exc:
+        return [str(exc)]
+    return [_format_problem(path, p) for p in parsed.problems]
+
+
+def load_glossary(paths: PathLike | Iterable[PathLike]) -> Glossary:
+    """Load and merge glossary files (TSV, CSV, TBX) in order; later files win.
+
+    Raises :class:`InputFileError` (``FILE:LINE: problem``) on the first problem.
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    concepts: list[Concept] = []
+    for path in paths:
+        parsed = parse_file(path)
+        if parsed.problems:
+            first = parsed.problems[0]
+            raise InputFileError(str(path), first.message, first.line)
+        concepts.extend(c for _, c in parsed.concepts)
+    return Glossary(tuple(concepts))
+
+
+@functools.cache
+def default_glossary() -> Glossary:
+    """The shipped news glossary (``glossaries/news.tsv``)."""
+    return load_glossary(default_glossary_path())
+
+
+def describe_glossary(glossary: Glossary) -> str:
+    """``"85 concepts, languages en, az, it"``."""
+    return f"{len(glossary)} concepts, languages {', '.join(glossary.languages)}"
