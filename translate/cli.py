@@ -122,6 +122,63 @@ def _add_segment(sub) -> None:
     p.set_defaults(func=_cmd_segment)
 
 
+# ---------------------------------------------------------------------------- glossary
+
+
+def _cmd_glossary_check(args: argparse.Namespace) -> int:
+    from .glossary import check_file, describe_glossary, load_glossary
+
+    status = 0
+    for path in args.files:
+        problems = check_file(path)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            status = 2
+        else:
+            print(f"{path}: {describe_glossary(load_glossary(path))}")
+    return status
+
+
+def _add_glossary(sub) -> None:
+    p = sub.add_parser("glossary", help="work with glossary files (TSV, CSV, TBX)")
+    gsub = p.add_subparsers(dest="glossary_command", metavar="ACTION", parser_class=_Parser)
+    gsub.required = True
+    c = gsub.add_parser("check", help="report every problem as FILE:LINE (exit 2 if any)")
+    c.add_argument("files", nargs="+", metavar="FILE", help="glossary file(s)")
+    c.set_defaults(func=_cmd_glossary_check)
+
+
+# ---------------------------------------------------------------------------- evaluate
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_files
+
+    result = evaluate_files(args.ref, args.hyp, args.lang, src=args.src,
+                            src_lang=args.src_lang, glossaries=args.glossary)
+    if args.json:
+        json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(result.table() + "\n")
+    return 0
+
+
+def _add_evaluate(sub) -> None:
+    p = sub.add_parser("evaluate", help="score a translation: chrF, BLEU, glossary terms")
+    p.add_argument("--ref", required=True, metavar="REF", help="reference, one segment a line")
+    p.add_argument("--hyp", required=True, metavar="HYP", help="translation, line-aligned")
+    p.add_argument("--lang", required=True, metavar="LANG", help="language of REF and HYP")
+    p.add_argument("--src", metavar="SRC", help="source text, line-aligned: adds term accuracy")
+    p.add_argument("--src-lang", metavar="LANG", help="language of SRC")
+    p.add_argument("--glossary", metavar="FILE", action="append", default=[],
+                   help="glossary for term accuracy, repeatable; later files win "
+                        "(default: the shipped glossaries/news.tsv)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=_cmd_evaluate)
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -136,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     _add_article(sub)
     _add_segment(sub)
+    _add_glossary(sub)
+    _add_evaluate(sub)
     return parser
 
 
