@@ -1,30 +1,14 @@
-"""Sentence segmentation with exact character offsets.
+"""Sentence segmentation with exact character offsets, for English, Azerbaijani and Italian.
 
-PLACEHOLDER (being replaced by the segmenter work, issue 3): a naive splitter so the
-pipeline can run meanwhile.
+>>> [s.text for s in segment("Görüşdə R. Quliyev çıxış edib. Sonra suallar olub.", "az")]
+['Görüşdə R. Quliyev çıxış edib.', 'Sonra suallar olub.']
+
+Rules: :mod:`.core` (the scanner), :mod:`.rules` (the base class), one module per
+language (:mod:`.en`, :mod:`.az`, :mod:`.it`) with its words in ``data/``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from .core import Segment, iter_segments, segment
 
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One sentence: ``original_text[start:end] == text``."""
-
-    text: str
-    start: int
-    end: int
-
-
-_BOUNDARY = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
-
-
-def segment(text: str, lang: str) -> list[Segment]:
-    out: list[Segment] = []
-    for m in re.finditer(r"\S(?:.*?)(?:(?<=[.!?])(?=\s)|(?=\n)|$)", text):
-        s, e = m.span()
-        out.append(Segment(text[s:e], s, e))
-    return out
+__all__ = ["Segment", "iter_segments", "segment"]
