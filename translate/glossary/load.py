@@ -134,4 +134,5 @@ def default_glossary() -> Glossary:
 
 def describe_glossary(glossary: Glossary) -> str:
     """``"85 concepts, languages en, az, it"``."""
-    return f"{len(glossary)} concepts, languages {', '.join(glossary.languages)}"
+    n = len(glossary)
+    return f"{n} concept{'' if n == 1 else 's'}, languages {', '.join(glossary.languages)}"

@@ -75,9 +75,9 @@ def match_terms(text: str, glossary: Glossary, src: str, tgt: str) -> list[TermH
         if any(lo < t_hi and t_lo < hi for t_lo, t_hi in taken):
             continue
         taken.append((lo, hi))
-        start, end = norm.span(occ.start, occ.end)
-        word_start = norm.span(occ.start - len(occ.before.article), occ.start)[0]
-        word_end = norm.span(occ.end, hi)[1] if hi > occ.end else end
+        start, end = norm.start_of(occ.start), norm.end_of(occ.end)
+        word_start = norm.start_of(occ.start - len(occ.before.article))
+        word_end = norm.end_of(hi)
         hits.append(TermHit(
             start=start, end=end, surface=text[start:end],
             source=entry.source,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 APOSTROPHES = "'\u2019\u02bc"  # ' ’ ʼ : writers and editors use all three
 HYPHENS = "-\u2010\u2011"  # - ‐ ‑
 _APOSTROPHE_CLASS = "[" + re.escape(APOSTROPHES) + "]"
 _HYPHEN_CLASS = "[" + re.escape(HYPHENS) + "]"
+_JOINERS = re.compile(r"[\s" + re.escape(APOSTROPHES + HYPHENS) + "]")
 
 
 def is_word_char(ch: str) -> bool:
@@ -61,6 +62,12 @@ def form_pattern(form: str) -> str:
     return "".join(parts)
 
 
+def first_piece(form: str) -> str:
+    """The start of ``form`` up to its first space, apostrophe or hyphen: text that any
+    occurrence contains verbatim (a cheap filter before the regex)."""
+    return _JOINERS.split(form, maxsplit=1)[0]
+
+
 def collapse_spaces(text: str) -> str:
     """NFC, with inner whitespace runs made one space and the ends stripped."""
     return " ".join(unicodedata.normalize("NFC", text).split())
@@ -71,24 +78,27 @@ class Normalised:
     """NFC text plus, for each of its characters, the original span it came from."""
 
     text: str
-    starts: tuple[int, ...] | None  # None: the original was NFC already (identity map)
-    ends: tuple[int, ...] | None
+    length: int  # of the original text
+    starts: tuple[int, ...] | None = None  # None: the original was NFC (identity map)
+    ends: tuple[int, ...] | None = None
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Map ``[start, end)`` of :attr:`text` back to the original text."""
-        if self.starts is None or self.ends is None:
-            return start, end
-        if start >= end:
-            pos = self.starts[start] if start < len(self.starts) else (
-                self.ends[-1] if self.ends else 0)
-            return pos, pos
-        return self.starts[start], self.ends[end - 1]
+    def start_of(self, i: int) -> int:
+        """The original offset of a span starting at ``i`` in :attr:`text`."""
+        if self.starts is None:
+            return i
+        return self.starts[i] if i < len(self.starts) else self.length
+
+    def end_of(self, i: int) -> int:
+        """The original offset of a span ending at ``i`` in :attr:`text`."""
+        if self.ends is None:
+            return i
+        return self.ends[i - 1] if i > 0 else 0
 
 
 def nfc_with_offsets(text: str) -> Normalised:
     """NFC-normalise ``text`` keeping a map from the result back to ``text``."""
     if unicodedata.is_normalized("NFC", text):
-        return Normalised(text, None, None)
+        return Normalised(text, len(text))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -102,7 +112,7 @@ def nfc_with_offsets(text: str) -> Normalised:
         starts.extend([i] * len(chunk))
         ends.extend([j] * len(chunk))
         i = j
-    return Normalised("".join(out), tuple(starts), tuple(ends))
+    return Normalised("".join(out), n, tuple(starts), tuple(ends))
 
 
 def scan_word(text: str, pos: int) -> int:
@@ -122,5 +132,3 @@ def word_before_apostrophe(text: str, start: int) -> tuple[int, int] | None:
         i -= 1
     return i, start - 1
 
-
-FoldFn = Callable[[str], str]

@@ -66,9 +66,9 @@ def verify_terms(output_text: str, hits: Sequence[TermHit], tgt: str) -> list[Te
             if any(lo < t_hi and t_lo < hi for t_lo, t_hi in taken):
                 continue
             taken.append((lo, hi))
-            start, stop = norm.span(lo, end)
-            word_end = norm.span(end, hi)[1] if hi > end else stop
-            checks[i] = TermCheck(hits[i], status, start, stop, output_text[stop:word_end])
+            start, stop = norm.start_of(lo), norm.end_of(end)
+            checks[i] = TermCheck(hits[i], status, start, stop,
+                                  output_text[stop:norm.end_of(hi)])
             break
         else:
             checks[i] = TermCheck(hits[i], MISSING)

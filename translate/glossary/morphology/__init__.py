@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..text import (
+    first_piece,
     fold_chars,
     form_pattern,
     has_capitals,
@@ -102,8 +103,7 @@ class Morphology:
         sensitive = has_capitals(form)
         key = form if sensitive else self.fold(form)
         hay = text if sensitive else folded
-        needle = re.split(r"[\s'’ʼ\-‐‑]", key, maxsplit=1)[0]
-        if not key or needle not in hay:
+        if not key or first_piece(key) not in hay:
             return
         for m in _compile(form_pattern(key)).finditer(hay):
             start, end = m.span(1)

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..text import APOSTROPHES, HYPHENS, is_word_char, scan_word
+from ..text import APOSTROPHES, HYPHENS, fold_chars, is_word_char, scan_word
 from . import After, Morphology, read_table
 
 BACK = frozenset("aıou")
@@ -35,8 +35,7 @@ _MAX_CHAIN = 4
 
 def fold(text: str) -> str:
     """Azerbaijani lower case, one character for one: I -> ı, İ -> i."""
-    return "".join(_FOLD.get(ch) or (ch.lower() if len(ch.lower()) == 1 else ch)
-                   for ch in text)
+    return fold_chars(text, _FOLD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +224,6 @@ class Azerbaijani(Morphology):
     lang = "az"
     inflects = True
     _fold_special = _FOLD
-
-    def fold(self, text: str) -> str:
-        return fold(text)
 
     def after(self, text: str, folded: str, start: int, end: int) -> After | None:
         stem = text[start:end]
