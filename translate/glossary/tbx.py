@@ -11,13 +11,15 @@ other than en, az and it are skipped.
 from __future__ import annotations
 
 import re
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from ..languages import normalise_lang
 from .model import Concept, Parsed, Problem, Term
 from .text import collapse_spaces
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ENTRY = {"termEntry", "conceptEntry"}
@@ -29,13 +31,8 @@ _RANK = {"preferredterm-admn-sts": 0, "preferred": 0, "admittedterm-admn-sts": 1
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=True,
-                           remove_pis=True)
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def parse_tbx(data: bytes, origin: str) -> Parsed:
@@ -46,7 +43,14 @@ def parse_tbx(data: bytes, origin: str) -> Parsed:
         return Parsed((), (), (Problem(line, "declares XML entities, which are refused for "
                                              "safety; remove the <!ENTITY ...> declarations"),))
     try:
-        root = etree.fromstring(data, _parser())
+        from lxml import etree
+    except ImportError:
+        return Parsed((), (), (Problem(None, "reading TBX needs lxml: pip install lxml"),))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_comments=True,
+                             remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 1
         return Parsed((), (), (Problem(line, f"not well-formed XML: {exc.msg}"),))
