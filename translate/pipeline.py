@@ -48,11 +48,10 @@ class SegmentRecord:
     terms: tuple[object, ...] = ()
 
     def as_dict(self) -> dict:
-        out = {"start": self.start, "end": self.end, "source": self.source,
-               "lang": self.lang, "action": self.action, "text": self.text,
-               "models": list(self.models), "warnings": list(self.warnings)}
-        out["terms"] = [t.as_dict() if hasattr(t, "as_dict") else t for t in self.terms]
-        return out
+        return {"start": self.start, "end": self.end, "source": self.source,
+                "lang": self.lang, "action": self.action, "text": self.text,
+                "models": list(self.models), "warnings": list(self.warnings),
+                "terms": [term_check_dict(t, self.start) for t in self.terms]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +70,25 @@ class ArticleTranslation:
     def report(self) -> dict:
         return {"src": self.src, "tgt": self.tgt,
                 "segments": [s.as_dict() for s in self.segments]}
+
+
+def term_check_dict(check, offset: int = 0) -> dict:
+    """A glossary check as report JSON; source spans shifted by ``offset`` (the segment's
+    start in the article)."""
+    hit = check.hit
+    return {"source": hit.surface, "source_span": [offset + hit.start, offset + hit.end],
+            "required": hit.target, "status": check.status,
+            "output_span": None if check.start is None else [check.start, check.end],
+            "suffix": check.suffix}
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """A source text with glossary terms written in their target form (or a placeholder
+    where the target vocabulary cannot spell the term), and how to undo placeholders."""
+
+    text: str
+    placeholders: tuple[tuple[str, str], ...] = ()  # (placeholder, term)
 
 
 # ----------------------------------------------------------------------------- stages
@@ -94,6 +112,39 @@ def detect_language(text: str, default: str = "en") -> str:
 def identify(segments: Sequence[Segment], declared: str) -> list[str]:
     """The language of each segment (the declared one unless another clearly wins)."""
     return [langid.identify(s.text, declared) for s in segments]
+
+
+def placeholder(n: int) -> str:
+    """A placeholder any Latin vocabulary can spell and no text contains."""
+    return f"ZQ{n}QZ"
+
+
+def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Protected:
+    """Write each hit's required target form into the source, so the model copies it
+    instead of translating (and mangling) the name; unspellable terms get a placeholder."""
+    parts: list[str] = []
+    pos = 0
+    placeholders: list[tuple[str, str]] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start < pos:
+            continue
+        parts.append(text[pos:hit.start])
+        if spellable(hit.target):
+            parts.append(hit.target)
+        else:
+            ph = placeholder(len(placeholders))
+            placeholders.append((ph, hit.target))
+            parts.append(ph)
+        pos = hit.end
+    parts.append(text[pos:])
+    return Protected("".join(parts), tuple(placeholders))
+
+
+def restore(output: str, protected: Protected) -> str:
+    """Put the terms back where the model copied their placeholders."""
+    for ph, term in protected.placeholders:
+        output = output.replace(ph, term)
+    return output
 
 
 def assemble(original: str, segments: Sequence[Segment], outputs: Sequence[str]) -> str:

@@ -21,6 +21,9 @@ from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
 
 
+_UNSET = object()
+
+
 def _default_device() -> str:
     import torch
 
@@ -68,7 +71,9 @@ class Translator:
         self.glossary_setting = glossary
         self.allow_pickle = allow_pickle
         self.progress = progress
-        self._engines: dict[tuple[str, str | None, str], TranslationEngine] = {}
+        self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
+        self._checkpoints: dict[tuple[str, str, str], object] = {}
+        self._glossary: object = _UNSET
 
     # ------------------------------------------------------------------ models
 
@@ -84,18 +89,51 @@ class Translator:
                                 "use --device cpu")
         return self._device
 
-    def engine(self, step: Step) -> TranslationEngine:
-        """The loaded engine for one route step (loaded on first use, then reused)."""
-        key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
+    def engine(self, step: Step, backend: str | None = None) -> TranslationEngine:
+        """The loaded engine for one route step (loaded on first use, then reused).
+
+        ``backend`` defaults to the translator's; glossary re-decoding asks for ``torch``,
+        the backend with constrained decoding.
+        """
+        backend = backend or self.backend
+        key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)
         if key not in self._engines:
-            from .models.backends.torch_backend import TorchBackend
             from .models.loading import load_checkpoint
 
-            checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
-                                         allow_pickle=self.allow_pickle)
-            backend = TorchBackend(checkpoint.model, self.device)
-            self._engines[key] = TranslationEngine(checkpoint, backend)
+            ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
+            checkpoint = self._checkpoints.get(ckey)
+            if checkpoint is None:
+                checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
+                                             allow_pickle=self.allow_pickle)
+                self._checkpoints[ckey] = checkpoint
+            self._engines[key] = TranslationEngine(checkpoint,
+                                                   self._make_backend(checkpoint, backend))
         return self._engines[key]
+
+    def _make_backend(self, checkpoint, backend: str):
+        from .models.backends.torch_backend import TorchBackend
+
+        decoder = checkpoint.tokenizer.decoder
+        pieces = [decoder.get(i, "") for i in range(len(decoder))]
+        return TorchBackend(checkpoint.model, self.device, pieces)
+
+    @property
+    def glossary(self):
+        """The glossary in force (``None`` when glossaries are off)."""
+        if self._glossary is _UNSET:
+            from .glossary import Glossary, default_glossary, load_glossary
+
+            setting = self.glossary_setting
+            if setting is False:
+                self._glossary = None
+            elif setting is None or setting is True:
+                self._glossary = default_glossary()
+            elif isinstance(setting, Glossary):
+                self._glossary = setting
+            else:
+                paths = [setting] if isinstance(setting, str | os.PathLike) else list(setting)
+                self._glossary = load_glossary(paths) if paths else default_glossary()
+        return self._glossary
 
     def route(self, src: str, tgt: str) -> tuple[Step, ...]:
         return self.registry.route(normalise_lang(src), normalise_lang(tgt))
@@ -107,7 +145,8 @@ class Translator:
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
     def translate_batch(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
-        """Like :meth:`translate`, returning :class:`Translation` objects with warnings."""
+        """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
+        when a glossary is in force, a check per glossary term found in the source."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
@@ -118,21 +157,81 @@ class Translator:
         normalised = [pipeline.normalise(t, src) for t in texts]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]
         current = list(unique)
+        last_inputs = current
         warnings: list[list[str]] = [[] for _ in unique]
         models: list[str] = []
         for step in steps:
             engine = self.engine(step)
             models.append(engine.name)
+            last_inputs = current
             outs = engine.translate(current, self.options, progress=self._progress(len(current)))
             for w, out in zip(warnings, outs, strict=True):
                 w.extend(f"{step.src}->{step.tgt}: {n}" for n in out.warnings)
             current = [pipeline.normalise(o.text, step.tgt) for o in outs]
-        done = {u: (c, tuple(w)) for u, c, w in zip(unique, current, warnings, strict=True)}
+        terms: list[tuple] = [() for _ in unique]
+        if self.glossary is not None and unique:
+            terms = self._enforce_terms(unique, last_inputs, current, warnings, src, tgt,
+                                        steps[-1])
+        done = {u: (c, tuple(w), t)
+                for u, c, w, t in zip(unique, current, warnings, terms, strict=True)}
         results = []
         for original, norm in zip(texts, normalised, strict=True):
-            text, warns = done.get(norm, (original, ()))
-            results.append(Translation(original, text, src, tgt, tuple(models), warns))
+            text, warns, checks = done.get(norm, (original, (), ()))
+            results.append(Translation(original, text, src, tgt, tuple(models), warns, checks))
         return results
+
+    def _enforce_terms(self, sources: list[str], last_inputs: list[str], outputs: list[str],
+                       warnings: list[list[str]], src: str, tgt: str, last: Step
+                       ) -> list[tuple]:
+        """Verify glossary terms; re-decode the sentences that miss one with the terms
+        protected in the source and constrained in decoding (torch backend), and keep the
+        re-decoded output where it carries more of them. Updates ``outputs`` in place."""
+        from .glossary import match_terms, verify_terms
+        from .models.constrained import make_constraint
+
+        glossary = self.glossary
+        hits = [match_terms(s, glossary, src, tgt) for s in sources]
+        checks = [verify_terms(o, h, tgt) for o, h in zip(outputs, hits, strict=True)]
+        redo = [i for i, c in enumerate(checks) if any(not x.ok for x in c)]
+        if not redo:
+            return [tuple(c) for c in checks]
+        engine = self.engine(last, backend="torch")
+        tok = engine.checkpoint.tokenizer
+
+        def spellable(term: str) -> bool:
+            return make_constraint(term, tok, tgt) is not None
+
+        protected, constraints = [], []
+        for i in redo:
+            required = {h.target for h in hits[i]}
+            # terms as they stand in the last step's input (the English of a pivot)
+            step_hits = [h for h in match_terms(last_inputs[i], glossary, last.src, tgt)
+                         if h.target in required] if last.src != src else hits[i]
+            prot = pipeline.protect(last_inputs[i], step_hits, spellable)
+            protected.append(prot)
+            ph_for = {term: ph for ph, term in prot.placeholders}
+            cons = []
+            for term in dict.fromkeys(h.target for h in hits[i]):
+                c = make_constraint(ph_for.get(term, term), tok, tgt) or make_constraint(
+                    ph_for.setdefault(term, pipeline.placeholder(len(ph_for))), tok, tgt)
+                if c is not None:
+                    cons.append(c)
+            if any(ph not in prot.text for ph in ph_for.values()):
+                prot = pipeline.Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
+                protected[-1] = prot
+            constraints.append(cons)
+        outs = engine.translate([p.text for p in protected], self.options,
+                                constraints=constraints)
+        for i, prot, out in zip(redo, protected, outs, strict=True):
+            text = pipeline.restore(pipeline.normalise(out.text, tgt), prot)
+            new = verify_terms(text, hits[i], tgt)
+            if sum(c.ok for c in new) > sum(c.ok for c in checks[i]):
+                outputs[i] = text
+                checks[i] = new
+                warnings[i].append(f"glossary: re-decoded with {len(constraints[i])} "
+                                   "term constraint(s)")
+                warnings[i].extend(f"{last.src}->{last.tgt}: {n}" for n in out.warnings)
+        return [tuple(c) for c in checks]
 
     def translate_article(self, text: str, src: str, tgt: str) -> ArticleTranslation:
         """Translate an article, keeping its paragraphs, blank lines and headline exactly.

@@ -166,13 +166,15 @@ class TranslationEngine:
         out_counts = [0] * len(sentences)
         for k, ids in enumerate(outputs):
             i = owner[k]
-            if capped[k]:
+            if capped[k] and not (constraints and constraints[i]):
                 trimmed = trim_repetition(ids)
                 if trimmed is not None:
                     notes[i].append("runaway repetition in the output was cut")
                     ids = trimmed
                 else:
                     notes[i].append("output reached the length cap and may be incomplete")
+            elif capped[k]:
+                notes[i].append("output reached the length cap and may be incomplete")
             unk = sum(1 for t in ids if t == self.unk_id)
             if unk:
                 notes[i].append(f"{unk} output token(s) are <unk>")

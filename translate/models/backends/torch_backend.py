@@ -10,13 +10,14 @@ from . import DecodeRequest
 class TorchBackend:
     name = "torch"
 
-    def __init__(self, model, device: str = "cpu") -> None:
+    def __init__(self, model, device: str = "cpu", pieces: list[str] | None = None) -> None:
         import torch
 
         self.torch = torch
         self.model = model
         self.device = device
         self.pad_id = int(model.config.pad_token_id)
+        self.pieces = pieces or []  # id -> piece, for constrained decoding
         # OPUS-MT configs set max_length=512; we always pass max_new_tokens instead.
         model.generation_config.max_length = None
         self.base_config = model.generation_config
@@ -34,7 +35,9 @@ class TorchBackend:
             from ..constrained import build_logits_processor
 
             kwargs["logits_processor"] = build_logits_processor(
-                request.constraints, request.beam_size)
+                request.constraints, request.beam_size,
+                eos_token_id=int(self.model.config.eos_token_id),
+                max_new_tokens=request.max_new_tokens, pieces=self.pieces)
         config = copy.deepcopy(self.base_config)
         config.update(do_sample=False, num_beams=request.beam_size, max_length=None,
                       max_new_tokens=request.max_new_tokens,
