@@ -1,0 +1,239 @@
+"""QA checks run on every translation before it is written.
+
+Each checker is a small function ``(source, target, ctx) -> list[Problem]``, listed in
+:data:`CHECKERS` (the pattern of Babel's ``babel.messages.checkers``). A *critical* problem
+means the string is broken (a placeholder, tag or mask token went wrong): the unit is not
+written and the report says why. Other problems are warnings: the string is written and
+the report lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .messages import parse_icu_argument
+from .placeholders import TOKEN_RE, find_spans, is_void_tag, loose_token_count, mask, tag_name
+
+#: ``term_check(source, target, src, tgt)`` -> messages about glossary terms missing from
+#: ``target`` (adapt ``translate.glossary.verify_terms`` to this)
+TermCheck = Callable[[str, str, str, str], Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    check: str
+    message: str
+    critical: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    src: str
+    tgt: str
+    term_check: TermCheck | None = None
+
+
+Checker = Callable[[str, str, CheckContext], list[Problem]]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def placeholder_signature(text: str, *, icu_branch: bool = False) -> list[str]:
+    """Everything protected in ``text``; an ICU argument counts as its name, type and
+    selectors plus the placeholders of each branch (branch text is translated)."""
+    out: list[str] = []
+    for sp in find_spans(text, icu_branch=icu_branch):
+        if sp.kind != "icu":
+            out.append(sp.text)
+            continue
+        arg = parse_icu_argument(sp.text)
+        if arg is None:
+            out.append(sp.text)
+            continue
+        out.append(f"{{{arg.name}, {arg.kind}}}")
+        for sel, body in zip(arg.selectors, arg.bodies, strict=True):
+            out.append(f"{{{arg.name}, {arg.kind}, {sel} {{...}}}}")
+            out.extend(placeholder_signature(body, icu_branch=arg.kind != "select"))
+    return out
+
+
+_POSITIONAL_PRINTF = re.compile(r"%(?![(%{])(?!\d+\$)")
+
+
+def _positional(text: str) -> list[str]:
+    """Placeholders whose order matters: printf without ``%1$`` / ``%(name)``, and ``{}``."""
+    return [sp.text for sp in find_spans(text)
+            if (sp.kind == "printf" and _POSITIONAL_PRINTF.match(sp.text) and sp.text != "%%")
+            or (sp.kind == "format" and sp.text.startswith(("{}", "{!", "{:")))]
+
+
+def _tags(text: str) -> list[str]:
+    return [sp.text for sp in find_spans(text) if sp.kind == "tag"]
+
+
+def _attr(tag: str, name: str) -> str | None:
+    m = re.search(rf"\s{name}\s*=\s*[\"']([^\"']*)[\"']", tag)
+    return m.group(1) if m else None
+
+
+_STARTS = {"bx": "id", "sc": "id", "bpt": "id"}
+_ENDS = {"ex": "id", "ec": "startRef", "ept": "id"}
+
+
+def _tag_problems(tags: Sequence[str]) -> list[str]:
+    problems: list[str] = []
+    stack: list[str] = []
+    started: set[tuple[str, str]] = set()
+    for tag in tags:
+        name = tag_name(tag)
+        if name in _STARTS:
+            ident = _attr(tag, "rid") or _attr(tag, _STARTS[name])
+            if ident is not None:
+                started.add((name, ident))
+            continue
+        if name in _ENDS:
+            ident = _attr(tag, "rid") or _attr(tag, _ENDS[name])
+            start = {"ex": "bx", "ec": "sc", "ept": "bpt"}[name]
+            if ident is not None and (start, ident) not in started:
+                problems.append(f"{tag} comes before its start")
+            continue
+        if is_void_tag(tag):
+            continue
+        if tag.startswith("</"):
+            if not stack or stack[-1] != name:
+                problems.append(f"{tag} closes nothing open" if not stack
+                                else f"{tag} closes <{stack[-1]}>")
+            else:
+                stack.pop()
+        else:
+            stack.append(name)
+    problems.extend(f"<{name}> is not closed" for name in stack)
+    return problems
+
+
+def _numbers(text: str) -> Counter[str]:
+    plain = TOKEN_RE.sub(" ", mask(text).text)
+    return Counter(re.sub(r"[.,\u00a0\u202f ]", "", m.group())
+                   for m in re.finditer(r"\d+(?:[.,\u00a0\u202f]\d+)*", plain))
+
+
+def _words(text: str) -> list[str]:
+    plain = TOKEN_RE.sub(" ", mask(text).text)
+    return re.findall(r"[^\W\d_]+", plain)
+
+
+def _describe(items: Counter[str]) -> str:
+    return ", ".join(f"{k!r}" + (f" x{n}" if n > 1 else "") for k, n in items.items())
+
+
+# ----------------------------------------------------------------------------- checkers
+
+
+def check_empty(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """A non-empty source must not come back empty."""
+    if source.strip() and not target.strip():
+        return [Problem("empty", "the translation is empty")]
+    return []
+
+
+def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Placeholders, markup and ICU structure identical as a multiset."""
+    want = Counter(placeholder_signature(source))
+    got = Counter(placeholder_signature(target))
+    if want == got:
+        return []
+    parts = []
+    if want - got:
+        parts.append(f"missing {_describe(want - got)}")
+    if got - want:
+        parts.append(f"unexpected {_describe(got - want)}")
+    return [Problem("placeholders", "; ".join(parts))]
+
+
+def check_placeholder_order(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Positional placeholders (``%s``, ``%d``, ``{}``) must keep their order."""
+    want, got = _positional(source), _positional(target)
+    if Counter(want) == Counter(got) and want != got:
+        return [Problem("placeholder-order",
+                        f"positional placeholders reordered: {' '.join(got)} instead of "
+                        f"{' '.join(want)} (use numbered ones, e.g. %1$s, to reorder)")]
+    return []
+
+
+def check_tags(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Tags balanced and properly nested in the target when they were in the source."""
+    source_problems = _tag_problems(_tags(source))
+    if source_problems:
+        return []
+    return [Problem("tags", p) for p in _tag_problems(_tags(target))]
+
+
+def check_mask_tokens(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """No mask token (``__PH0__``) may survive into the output."""
+    extra = loose_token_count(target) - loose_token_count(source)
+    if extra > 0:
+        return [Problem("mask-token", f"{extra} mask token(s) leaked into the translation")]
+    return []
+
+
+def check_edges(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Leading and trailing newlines as in the source (msgfmt --check requires it)."""
+    problems = []
+    if source.startswith("\n") != target.startswith("\n"):
+        problems.append(Problem("newlines", "a leading newline was added or lost"))
+    if source.endswith("\n") != target.endswith("\n"):
+        problems.append(Problem("newlines", "a trailing newline was added or lost"))
+    return problems
+
+
+def check_untranslated(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Output identical to a non-trivial source (two or more lowercase words) is not a
+    translation. Names, acronyms and titles in capitals are allowed to stay."""
+    if ctx.src == ctx.tgt or target != source:
+        return []
+    lowercase = [w for w in _words(source) if len(w) >= 3 and w.islower()]
+    if len(lowercase) >= 2:
+        return [Problem("untranslated", "left untranslated (the output equals the source)")]
+    return []
+
+
+def check_numbers(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Numbers written in digits kept (a warning: "20th" may become "XX")."""
+    missing = _numbers(source) - _numbers(target)
+    if missing:
+        return [Problem("numbers", f"number(s) missing: {_describe(missing)}", critical=False)]
+    return []
+
+
+def check_glossary(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Glossary terms present (through the ``term_check`` hook; a warning)."""
+    if ctx.term_check is None:
+        return []
+    return [Problem("glossary", msg, critical=False)
+            for msg in ctx.term_check(source, target, ctx.src, ctx.tgt)]
+
+
+CHECKERS: tuple[Checker, ...] = (
+    check_empty,
+    check_placeholders,
+    check_placeholder_order,
+    check_tags,
+    check_mask_tokens,
+    check_edges,
+    check_untranslated,
+    check_numbers,
+    check_glossary,
+)
+
+
+def run_checks(source: str, target: str, ctx: CheckContext,
+               checkers: Sequence[Checker] = CHECKERS) -> list[Problem]:
+    """All problems of ``target`` as a translation of ``source``."""
+    problems: list[Problem] = []
+    for check in checkers:
+        problems.extend(check(source, target, ctx))
+    return problems
