@@ -1,0 +1,216 @@
+"""JSON message bundles: flat (``{"key": "text"}``) and nested (i18next) objects.
+
+Every non-empty string leaf is a unit, keyed by its JSON Pointer (``/inbox/title``; arrays
+by index). i18next plural keys (``files_one`` / ``files_other``, and ``_ordinal_one``...)
+that belong to the file's language form one plural unit; for a target language the keys
+its CLDR categories need are written instead (Italian: ``_one``, ``_many``, ``_other``).
+
+Monolingual: a file holds one language, so the translations of a target are the values of
+its own output file. Units without a translation are left out of the output (i18next then
+falls back to the source language), so a later run still sees them as missing. Key order,
+indentation, non-string values, a BOM and the final newline are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import InputFileError
+from ...textio import BOM, decode_text
+from ..plurals import CATEGORIES, cldr_categories
+from ..units import Document, Existing, Fill, Unit
+
+NAME = "json"
+EXTENSIONS = (".json",)
+
+_PLURAL_KEY_RE = re.compile(r"^(.+?)(_ordinal)?_(zero|one|two|few|many|other)$")
+PLURAL_SUFFIX = "_<plural>"
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    pointer: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Plural:
+    pointer: str          # the unit key: pointer of the base + PLURAL_SUFFIX
+    base: str             # the base key in its object ("files")
+    ordinal: bool
+    members: dict[str, str]  # category -> text, in file order
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _parse(data: bytes, path: str) -> tuple[Any, dict]:
+    text = decode_text(data, path)
+    style = {"bom": text.startswith(BOM), "newline": text.endswith("\n")}
+    body = text[1:] if style["bom"] else text
+    try:
+        obj = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(path, f"not valid JSON: {exc.msg} (column {exc.colno})",
+                             exc.lineno) from None
+    except RecursionError:
+        raise InputFileError(path, "JSON nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise InputFileError(path, "expected a JSON object of messages at the top level", 1)
+    style["indent"] = _detect_indent(body)
+    return obj, style
+
+
+def _detect_indent(text: str) -> str | int | None:
+    m = re.search(r"[{\[]\r?\n([ \t]+)\S", text)
+    if not m:
+        return None
+    ws = m.group(1)
+    return ws if "\t" in ws else len(ws)
+
+
+def _groups(obj: dict, lang: str | None) -> tuple[dict[str, tuple[str, bool]], set[str]]:
+    """Plural groups of one object: member key -> (base, ordinal); and the group bases."""
+    candidates: dict[tuple[str, bool], dict[str, str]] = {}
+    for key, value in obj.items():
+        m = _PLURAL_KEY_RE.match(key)
+        if m and isinstance(value, str):
+            candidates.setdefault((m.group(1), bool(m.group(2))), {})[m.group(3)] = key
+    members: dict[str, tuple[str, bool]] = {}
+    bases = set()
+    for (base, ordinal), cats in candidates.items():
+        allowed = set(cldr_categories(lang, ordinal)) if lang else set(CATEGORIES)
+        cats = {c: k for c, k in cats.items() if c in allowed}
+        if "other" in cats and len(cats) > 1:
+            for k in cats.values():
+                members[k] = (base, ordinal)
+            bases.add(base)
+    return members, bases
+
+
+def _walk(obj: Any, pointer: str, lang: str | None) -> Iterator[_Text | _Plural]:
+    if isinstance(obj, dict):
+        members, _ = _groups(obj, lang)
+        seen: set[tuple[str, bool]] = set()
+        for key, value in obj.items():
+            if key in members:
+                base, ordinal = members[key]
+                if (base, ordinal) in seen:
+                    continue
+                seen.add((base, ordinal))
+                group = {}
+                for k, v in obj.items():
+                    if members.get(k) == (base, ordinal):
+                        group[_PLURAL_KEY_RE.match(k).group(3)] = v
+                suffix = "_ordinal" if ordinal else ""
+                yield _Plural(f"{pointer}/{_escape(base + suffix)}{PLURAL_SUFFIX}", base,
+                              ordinal, group)
+            else:
+                yield from _walk(value, f"{pointer}/{_escape(key)}", lang)
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            yield from _walk(value, f"{pointer}/{i}", lang)
+    elif isinstance(obj, str) and obj:
+        yield _Text(pointer, obj)
+
+
+def read(data: bytes, path: str, lang: str | None = None) -> Document:
+    """Read a JSON bundle; ``lang`` (the file's language) decides which plural keys
+    group together (any CLDR category when ``None``)."""
+    obj, _ = _parse(data, path)
+    units = []
+    for item in _walk(obj, "", lang):
+        if isinstance(item, _Text):
+            units.append(Unit(item.pointer, item.value))
+        else:
+            one = item.members.get("one", item.members["other"])
+            units.append(Unit(item.pointer, one, source_plural=item.members["other"],
+                              flags=frozenset({"ordinal"} if item.ordinal else ())))
+    return Document(path, NAME, tuple(units), data)
+
+
+def existing(doc: Document, lang: str) -> dict[str, Existing]:
+    """The values of a ``lang`` bundle (plural units only when every category is there)."""
+    obj, _ = _parse(doc.data, doc.path)
+    out: dict[str, Existing] = {}
+    for item in _walk(obj, "", lang):
+        if isinstance(item, _Text):
+            out[item.pointer] = Existing((item.value,))
+        else:
+            cats = cldr_categories(lang, item.ordinal)
+            if all(item.members.get(c) for c in cats):
+                out[item.pointer] = Existing(tuple(item.members[c] for c in cats))
+    return out
+
+
+def plural_forms(lang: str, ordinal: bool = False) -> tuple[str, ...]:
+    return cldr_categories(lang, ordinal)
+
+
+def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
+          previous: Document | None = None, *, src: str | None = None) -> bytes:
+    """The bundle for ``tgt``: filled units, non-string values, nothing untranslated."""
+    obj, style = _parse(doc.data, doc.path)
+    out = _rebuild(obj, "", fills, tgt, src)
+    text = json.dumps(out, ensure_ascii=False, indent=style["indent"])
+    if style["bom"]:
+        text = BOM + text
+    if style["newline"]:
+        text += "\n"
+    return text.encode("utf-8")
+
+
+_DROP = object()
+
+
+def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: str | None
+             ) -> Any:
+    if isinstance(obj, dict):
+        members, _ = _groups(obj, src)
+        out: dict[str, Any] = {}
+        done: set[tuple[str, bool]] = set()
+        for key, value in obj.items():
+            if key in members:
+                base, ordinal = members[key]
+                if (base, ordinal) in done:
+                    continue
+                done.add((base, ordinal))
+                suffix = "_ordinal" if ordinal else ""
+                fill = fills.get(f"{pointer}/{_escape(base + suffix)}{PLURAL_SUFFIX}")
+                if fill is None:
+                    continue
+                cats = cldr_categories(tgt, ordinal)
+                if fill.forms is not None and len(fill.forms) == len(cats):
+                    values = list(fill.forms)
+                else:
+                    one = fill.forms[0] if fill.forms else fill.text
+                    other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
+                    values = [one if c == "one" else other for c in cats]
+                for cat, v in zip(cats, values, strict=True):
+                    out[f"{base}{suffix}_{cat}"] = v
+                continue
+            new = _rebuild(value, f"{pointer}/{_escape(key)}", fills, tgt, src)
+            if new is not _DROP:
+                out[key] = new
+        return out if out or not obj else _DROP
+    if isinstance(obj, list):
+        items = [_rebuild(v, f"{pointer}/{i}", fills, tgt, src) for i, v in enumerate(obj)]
+        if items and all(v is _DROP for v in items):
+            return _DROP
+        # keep positions: an untranslated array item becomes null rather than shifting
+        return [None if v is _DROP else v for v in items]
+    if isinstance(obj, str) and obj:
+        fill = fills.get(pointer)
+        if fill is None:
+            return _DROP
+        return fill.forms[0] if fill.forms else fill.text
+    return obj
+
+
+def output_name(name: str) -> str:
+    return name

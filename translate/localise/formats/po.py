@@ -1,0 +1,251 @@
+"""gettext ``.pot`` / ``.po`` through Babel (``babel.messages.pofile``).
+
+msgctxt, translator and extracted comments, references, flags, obsolete entries and
+unknown header fields are kept. Plural messages get one ``msgstr[i]`` per plural form of
+the target catalog: from the existing output's header, from a source catalog already in
+the target language, or Babel's CLDR-based default for a new catalog.
+
+Two Babel behaviours are worked around here, both in small subclasses:
+
+* xgettext's template header ``Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;`` makes
+  ``read_po`` raise ``ValueError`` (python-babel/babel#1154); it is read as "not set".
+* Babel adds or drops the ``python-format`` flag by guessing from the msgid; a catalog's
+  own flags are kept as written (a wrong guess makes ``msgfmt --check`` reject strings
+  such as "100% of users").
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from collections.abc import Mapping
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, PoFileParser, write_po
+
+from ...errors import InputFileError
+from ..plurals import gettext_plural_forms, spread
+from ..units import Document, Existing, Fill, Unit
+
+NAME = "po"
+EXTENSIONS = (".po", ".pot")
+
+_KNOWN_HEADERS = {
+    "project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
+    "last-translator", "language", "language-team", "plural-forms", "mime-version",
+    "content-type", "content-transfer-encoding", "generated-by",
+}
+
+
+class _Catalog(Catalog):
+    """A Babel catalog that tolerates template headers and keeps unknown header fields."""
+
+    extra_headers: list[tuple[str, str]]
+
+    def _set_mime_headers(self, headers) -> None:  # noqa: ANN001 - Babel's signature
+        kept = []
+        extra = []
+        for name, value in headers:
+            lname = str(name).lower()
+            if lname == "plural-forms" and ("INTEGER" in value or "EXPRESSION" in value):
+                continue
+            if lname not in _KNOWN_HEADERS:
+                extra.append((name, value))
+            kept.append((name, value))
+        self.extra_headers = extra
+        super()._set_mime_headers(kept)
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        headers = super()._get_mime_headers()
+        extra = getattr(self, "extra_headers", [])
+        if extra:
+            last = headers.pop()  # Babel's "Generated-By" ends the header block
+            headers.extend(extra)
+            headers.append(last)
+        return headers
+
+    def set_plural_forms(self, nplurals: int, expr: str) -> None:
+        self._num_plurals = nplurals
+        self._plural_expr = expr
+
+
+class _Parser(PoFileParser):
+    """Keeps each message's flags exactly as the file has them."""
+
+    def _add_message(self) -> None:
+        flags = {f for f in self.flags if f}
+        msgid = (tuple(m.denormalize() for m in self.messages) if len(self.messages) > 1
+                 else self.messages[0].denormalize())
+        context = self.context.denormalize() if self.context else None
+        obsolete = self.obsolete
+        super()._add_message()
+        if not hasattr(self, "_file_flags"):
+            self._file_flags: dict[object, set[str]] = {}
+        key = (obsolete, self.catalog._key_for(msgid, context))
+        msg = (self.catalog.obsolete.get(key[1]) if obsolete
+               else self.catalog._messages.get(key[1]))
+        if msg is not None and msg.id:
+            msg.flags = self._file_flags.setdefault(key, set())
+            msg.flags |= flags
+
+
+def _parse(data: bytes, path: str) -> _Catalog:
+    catalog = _Catalog(creation_date=_now())
+    parser = _Parser(catalog, abort_invalid=True)
+    try:
+        parser.parse(io.BytesIO(data))
+    except PoFileError as exc:
+        problem = str(exc).rsplit(" on ", 1)[0]
+        raise InputFileError(path, f"not a valid PO file: {problem}", exc.lineno + 1) from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputFileError(path, f"cannot be decoded as {catalog.charset}: "
+                                   "fix the Content-Type charset or convert the file", line
+                             ) from None
+    except (ValueError, IndexError, AttributeError, LookupError) as exc:
+        raise InputFileError(path, f"not a valid PO file ({exc})") from None
+    return catalog
+
+
+def _key(msgid: str, context: str | None) -> str:
+    return f"{context}\x04{msgid}" if context is not None else msgid
+
+
+def read(data: bytes, path: str, lang: str | None = None) -> Document:
+    """Read a ``.po``/``.pot``; ``lang`` is unused (the catalog declares its own)."""
+    catalog = _parse(data, path)
+    units = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        units.append(_unit(msg))
+    target = catalog.locale_identifier
+    return Document(path, NAME, tuple(units), data,
+                    target_lang=target.split("_")[0] if target else None)
+
+
+def _unit(msg: Message) -> Unit:
+    if isinstance(msg.id, (list, tuple)):
+        source, plural = msg.id[0], msg.id[1]
+        strings = tuple(msg.string or ())
+        translations = strings if strings and all(strings) else ()
+    else:
+        source, plural = msg.id, None
+        translations = (msg.string,) if msg.string else ()
+    loc = None
+    if msg.locations:
+        fname, line = msg.locations[0]
+        loc = f"{fname}:{line}" if line is not None else fname
+    return Unit(
+        key=_key(source, msg.context),
+        source=source,
+        context=msg.context,
+        source_plural=plural,
+        translations=translations,
+        flags=frozenset(msg.flags),
+        notes=tuple(msg.auto_comments) + tuple(msg.user_comments),
+        location=loc,
+    )
+
+
+def existing(doc: Document, lang: str | None = None) -> dict[str, Existing]:
+    """Translations the catalog holds (all plural forms filled), with their fuzzy flag."""
+    return {u.key: Existing(u.translations, u.fuzzy) for u in doc.units if u.translations}
+
+
+def _now() -> _dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
+    return _dt.datetime.now(_dt.UTC).replace(second=0, microsecond=0)
+
+
+def _messages_signature(catalog: Catalog) -> list[tuple]:
+    return [(m.id, m.context, m.string, sorted(m.flags)) for m in catalog if m.id]
+
+
+def target_catalog(doc: Document, tgt: str, previous: Document | None = None) -> _Catalog:
+    """The source catalog re-targeted at ``tgt``: locale and plural forms set."""
+    catalog = _parse(doc.data, doc.path)
+    same_lang = doc.target_lang == tgt
+    prev = _parse(previous.data, previous.path) if previous is not None else None
+    if prev is not None and prev.locale_identifier and prev.locale_identifier.split("_")[0] \
+            == tgt and prev._num_plurals is not None:
+        nplurals, expr = prev.num_plurals, prev.plural_expr
+    elif same_lang and catalog._num_plurals is not None:
+        nplurals, expr = catalog.num_plurals, catalog.plural_expr
+    else:
+        nplurals, expr = gettext_plural_forms(tgt)
+    if not same_lang:
+        catalog.locale = tgt
+    catalog.set_plural_forms(nplurals, expr)
+    catalog.fuzzy = False
+    if prev is not None:
+        if prev.last_translator and "FULL NAME" not in prev.last_translator:
+            catalog.last_translator = prev.last_translator
+        if prev.language_team and "LANGUAGE" not in prev.language_team:
+            catalog.language_team = prev.language_team
+    return catalog
+
+
+def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
+          previous: Document | None = None, *, src: str | None = None) -> bytes:
+    """The catalog of ``doc`` for ``tgt`` with ``fills`` written in; untouched messages
+    keep their translation only when ``doc`` already is a ``tgt`` catalog."""
+    catalog = target_catalog(doc, tgt, previous)
+    nplurals, expr = catalog.num_plurals, catalog.plural_expr
+    same_lang = doc.target_lang == tgt
+    for msg in catalog:
+        if not msg.id:
+            continue
+        plural = isinstance(msg.id, (list, tuple))
+        key = _key(msg.id[0] if plural else msg.id, msg.context)
+        fill = fills.get(key)
+        if fill is not None:
+            if plural:
+                if fill.forms is not None and len(fill.forms) == nplurals:
+                    msg.string = tuple(fill.forms)
+                else:
+                    text = fill.forms[0] if fill.forms else fill.text
+                    other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
+                    msg.string = spread(text, other, nplurals, expr)
+            else:
+                msg.string = fill.forms[0] if fill.forms else fill.text
+            if fill.fuzzy:
+                msg.flags.add("fuzzy")
+            else:
+                msg.flags.discard("fuzzy")
+        elif not same_lang:
+            msg.string = ("",) * nplurals if plural else ""
+            msg.flags.discard("fuzzy")
+        elif plural:
+            strings = tuple(msg.string or ())
+            msg.string = (strings + ("",) * nplurals)[:nplurals]
+
+    prev = _parse(previous.data, previous.path) if previous is not None else None
+    if prev is not None and _messages_signature(prev) == _messages_signature(catalog):
+        catalog.revision_date = prev.revision_date
+    else:
+        catalog.revision_date = _now()
+    return _dump(catalog)
+
+
+def _dump(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=76, include_previous=True)
+    return buf.getvalue()
+
+
+def compile_mo(po_data: bytes, path: str) -> bytes:
+    """A ``.mo`` for a written ``.po`` (fuzzy entries left out, as msgfmt does)."""
+    catalog = _parse(po_data, path)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def output_name(name: str) -> str:
+    """``messages.pot`` -> ``messages.po``."""
+    return name[:-1] if name.endswith(".pot") else name
