@@ -1,0 +1,318 @@
+"""Translation memory: an SQLite file of translations, with TMX 1.4b import and export.
+
+A translation is keyed by (source language, target language, context, source text). The
+localisation jobs look every unit up here before calling a model and store every model
+result as soon as its batch is done, so the memory doubles as the job's journal: a killed
+job loses nothing it finished.
+
+The database runs in WAL mode with a busy timeout, and every write is one short
+``BEGIN IMMEDIATE`` transaction, so several processes can read and write the same file at
+once. Machine translations never overwrite imported (human) ones.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputFileError, UserError
+from .textio import atomic_write, read_bytes
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    src_lang TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    context  TEXT NOT NULL DEFAULT '',
+    source   TEXT NOT NULL,
+    target   TEXT NOT NULL,
+    origin   TEXT NOT NULL DEFAULT 'mt',
+    qa       TEXT NOT NULL DEFAULT '',
+    created  TEXT NOT NULL,
+    changed  TEXT NOT NULL,
+    PRIMARY KEY (src_lang, tgt_lang, context, source)
+);
+"""
+
+_UPSERT = """
+INSERT INTO units (src_lang, tgt_lang, context, source, target, origin, qa, created, changed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (src_lang, tgt_lang, context, source) DO UPDATE SET
+    target = excluded.target, origin = excluded.origin, qa = excluded.qa,
+    changed = excluded.changed
+WHERE units.origin = 'mt' OR excluded.origin <> 'mt'
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class TMEntry:
+    """One stored translation. ``origin`` is ``"mt"`` for model output, ``"tmx"`` (or what
+    a TMX file said) for imported ones; ``qa`` holds the QA failure, empty when it passed."""
+
+    src: str
+    tgt: str
+    context: str | None
+    source: str
+    target: str
+    origin: str = "mt"
+    qa: str = ""
+    created: str = ""
+    changed: str = ""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+class TranslationMemory:
+    """An SQLite translation memory; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise UserError(f"{self.path}: is a directory; give a file name for --tm")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise UserError(f"{self.path}: cannot open the translation memory ({exc})"
+                            ) from None
+        self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self._init(timeout)
+
+    def _init(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                with self._write():
+                    for stmt in filter(str.strip, _SCHEMA.split(";")):
+                        self._db.execute(stmt)
+                    self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                                     (str(SCHEMA_VERSION),))
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise UserError(f"{self.path}: cannot use the translation memory ({exc})"
+                                ) from None
+            except sqlite3.DatabaseError as exc:
+                self._db.close()
+                raise UserError(f"{self.path}: not a translation memory ({exc}); "
+                                "give a new or an existing --tm file") from None
+        self.journal_mode = mode
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _write(self) -> TranslationMemory._Tx:
+        return TranslationMemory._Tx(self._db)
+
+    # ------------------------------------------------------------------ queries
+
+    def lookup(self, src: str, tgt: str, context: str | None, source: str) -> TMEntry | None:
+        """The exact match for ``source`` in ``context``, or ``None``."""
+        row = self._db.execute(
+            "SELECT * FROM units WHERE src_lang=? AND tgt_lang=? AND context=? AND source=?",
+            (src, tgt, context or "", source)).fetchone()
+        return _entry(row) if row else None
+
+    def lookup_many(self, src: str, tgt: str, keys: Iterable[tuple[str | None, str]]
+                    ) -> dict[tuple[str | None, str], TMEntry]:
+        """Exact matches for many ``(context, source)`` keys at once."""
+        out: dict[tuple[str | None, str], TMEntry] = {}
+        for context, source in keys:
+            entry = self.lookup(src, tgt, context, source)
+            if entry is not None:
+                out[(context, source)] = entry
+        return out
+
+    def store(self, src: str, tgt: str, context: str | None, source: str, target: str, *,
+              origin: str = "mt", qa: str = "") -> None:
+        self.store_many([TMEntry(src, tgt, context, source, target, origin, qa)])
+
+    def store_many(self, entries: Iterable[TMEntry]) -> int:
+        """Store entries in one transaction (all or none); returns how many were given."""
+        now = _now()
+        rows = [(e.src, e.tgt, e.context or "", e.source, e.target, e.origin, e.qa,
+                 e.created or now, e.changed or now) for e in entries]
+        if rows:
+            with self._write() as db:
+                db.executemany(_UPSERT, rows)
+        return len(rows)
+
+    def entries(self, src: str | None = None, tgt: str | None = None) -> Iterator[TMEntry]:
+        """Every entry (optionally of one direction), in a stable order."""
+        sql = "SELECT * FROM units"
+        cond, args = [], []
+        if src:
+            cond.append("src_lang = ?")
+            args.append(src)
+        if tgt:
+            cond.append("tgt_lang = ?")
+            args.append(tgt)
+        if cond:
+            sql += " WHERE " + " AND ".join(cond)
+        sql += " ORDER BY src_lang, tgt_lang, context, source"
+        for row in self._db.execute(sql, args).fetchall():
+            yield _entry(row)
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _entry(row: tuple) -> TMEntry:
+    src, tgt, context, source, target, origin, qa, created, changed = row
+    return TMEntry(src, tgt, context or None, source, target, origin, qa, created, changed)
+
+
+# ----------------------------------------------------------------------------- TMX 1.4b
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TOOL = "newsdesk-translate"
+
+
+@dataclass(frozen=True, slots=True)
+class TmxResult:
+    written: int = 0   # entries exported / imported
+    skipped: int = 0   # entries left out (not XML-representable, failed QA, other language)
+
+
+def export_tmx(tm: TranslationMemory, path: str | Path, *, src: str | None = None,
+               tgt: str | None = None, include_failed: bool = False) -> TmxResult:
+    """Write the memory (or one direction of it) as a TMX 1.4b file, atomically."""
+    from lxml import etree
+
+    from . import __version__
+
+    entries = [e for e in tm.entries(src, tgt)]
+    kept, skipped = [], 0
+    for e in entries:
+        if (e.qa and not include_failed) or any(_XML_INVALID.search(s or "") for s in
+                                                 (e.source, e.target, e.context, e.origin)):
+            skipped += 1
+        else:
+            kept.append(e)
+    srclangs = {e.src for e in kept}
+    header_src = srclangs.pop() if len(srclangs) == 1 else "*all*"
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(root, "header", creationtool=_TOOL, creationtoolversion=__version__,
+                     segtype="sentence", datatype="plaintext", adminlang="en",
+                     srclang=header_src, **{"o-tmf": "sqlite"})
+    body = etree.SubElement(root, "body")
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for e in kept:
+        attrs = {"creationdate": e.created, "changedate": e.changed}
+        if header_src == "*all*":
+            attrs["srclang"] = e.src
+        tu = etree.SubElement(body, "tu", {k: v for k, v in attrs.items() if v})
+        if e.context:
+            etree.SubElement(tu, "prop", type="x-context").text = e.context
+        etree.SubElement(tu, "prop", type="x-origin").text = e.origin
+        if e.qa:
+            etree.SubElement(tu, "prop", type="x-qa").text = e.qa
+        for lang, text in ((e.src, e.source), (e.tgt, e.target)):
+            tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
+            etree.SubElement(tuv, "seg").text = text
+    etree.indent(root, space="  ")  # only whitespace between elements; <seg> text is kept
+    data = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True,
+                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    atomic_write(path, data)
+    return TmxResult(len(kept), skipped)
+
+
+def _seg_text(seg) -> str:  # noqa: ANN001
+    """The text of a TMX ``<seg>``: inline codes (bpt, ept, ph, it, ut) give their native
+    code, ``<hi>`` and ``<sub>`` their text."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if isinstance(child.tag, str):
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _lang(code: str | None) -> str | None:
+    from .languages import normalise_lang
+
+    if not code:
+        return None
+    try:
+        return normalise_lang(re.split(r"[-_]", code)[0])
+    except UserError:
+        return None
+
+
+def import_tmx(path: str | Path, tm: TranslationMemory) -> TmxResult:
+    """Add every translation pair of a TMX file (1.4b; 1.1 ``lang`` accepted) for the
+    languages this toolkit knows; returns how many pairs were stored and skipped."""
+    from lxml import etree
+
+    data = read_bytes(path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(str(path), f"not well-formed XML: {exc.msg}",
+                             exc.lineno or None) from None
+    if root.tag != "tmx":
+        raise InputFileError(str(path), "not a TMX file (the root element is not <tmx>)",
+                             root.sourceline)
+    header = root.find("header")
+    header_src = header.get("srclang") if header is not None else None
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    entries: list[TMEntry] = []
+    skipped = 0
+    for tu in root.iter("tu"):
+        props = {p.get("type"): (p.text or "") for p in tu.findall("prop")}
+        segs: dict[str, str] = {}
+        for tuv in tu.findall("tuv"):
+            lang = _lang(tuv.get(xml_lang) or tuv.get("lang"))
+            seg = tuv.find("seg")
+            if lang is None or seg is None:
+                skipped += 1
+                continue
+            segs.setdefault(lang, _seg_text(seg))
+        declared = tu.get("srclang") or header_src
+        src = _lang(declared) if declared and declared != "*all*" else None
+        sources = [src] if src in segs else list(segs)
+        for s in sources:
+            for t, target in segs.items():
+                if t == s or not segs[s] or not target:
+                    continue
+                entries.append(TMEntry(s, t, props.get("x-context") or None, segs[s], target,
+                                       origin=props.get("x-origin") or "tmx",
+                                       qa=props.get("x-qa", ""),
+                                       created=tu.get("creationdate", ""),
+                                       changed=tu.get("changedate", "")))
+    tm.store_many(entries)
+    return TmxResult(len(entries), skipped)
