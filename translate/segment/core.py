@@ -200,6 +200,24 @@ def _skip_list_marker(text: str, pos: int, end: int) -> tuple[int, re.Pattern[st
 # --------------------------------------------------------------- protected spans
 
 
+class _Protected:
+    """The matched quotation and bracket pairs of a block, found on first use."""
+
+    __slots__ = ("text", "start", "end", "starts", "ends")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+
+    def covers(self, ts: int, cut: int) -> bool:
+        """Whether a pair opens before the terminator at ``ts`` and closes after ``cut``."""
+        if self.starts is None:
+            self.starts, self.ends = _protected_spans(self.text, self.start, self.end)
+        i = bisect_left(self.starts, ts) - 1
+        return i >= 0 and cut < self.ends[i]
+
+
 def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
     """Matched quotation and bracket pairs in ``text[start:end]`` (outermost, merged)."""
     stack: list[tuple[str, int]] = []  # (expected closer, position of the opener)
@@ -252,7 +270,7 @@ def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[i
 
 def _block_segments(text: str, bs: int, be: int, rules: LanguageRules) -> Iterator[Segment]:
     """Sentences of one block (a paragraph, or a line of one); ``text[bs:be]`` is stripped."""
-    starts, ends = _protected_spans(text, bs, be)
+    protected = _Protected(text, bs, be)
     pending: tuple[int, int] | None = None
     seg = bs
     while seg < be:
@@ -260,7 +278,7 @@ def _block_segments(text: str, bs: int, be: int, rules: LanguageRules) -> Iterat
         pos = marker_from = scan
         word_from = seg
         while True:
-            cut, nxt = _next_cut(text, pos, seg, be, rules, starts, ends)
+            cut, nxt = _next_cut(text, pos, seg, be, rules, protected)
             if marker is not None:
                 mk = marker.search(text, marker_from, cut)
                 if mk is not None:
@@ -283,7 +301,7 @@ def _block_segments(text: str, bs: int, be: int, rules: LanguageRules) -> Iterat
 
 
 def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
-              starts: list[int], ends: list[int]) -> tuple[int, int]:
+              protected: _Protected) -> tuple[int, int]:
     """The end of the sentence that began at ``seg`` (searching from ``pos``) and the
     start of the next one; ``(be, be)`` when the block ends first."""
     while True:
@@ -320,10 +338,8 @@ def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
             cut = b if cls == _UPPER and not (ts > seg and text[ts - 1] in "[(") else -1
         if cut < 0:
             continue
-        if starts:
-            i = bisect_left(starts, ts) - 1
-            if i >= 0 and cut < ends[i]:
-                continue  # inside a quotation or brackets
+        if protected.covers(ts, cut):
+            continue  # inside a quotation or brackets
         if cut != b:
             nxt = _NON_SPACE.search(text, cut, be).start()  # type: ignore[union-attr]
         return cut, nxt
@@ -358,9 +374,13 @@ def _period_ends(text: str, ts: int, seg: int, cls: int, nm: re.Match[str],
 def _word_kind(text: str, ts: int, seg: int, rules: LanguageRules) -> Kind | None:
     """The abbreviation kind of the word before the period at ``ts`` (None: a word)."""
     lo = max(seg, ts - _TOKEN_WINDOW)
-    j = ts
-    while j > lo and not text[j - 1].isspace():
-        j -= 1
+    j = max(text.rfind(" ", lo, ts) + 1, lo)
+    if not text[j:ts].isprintable():  # other white space (or a control) in between
+        j = ts
+        while j > lo and not text[j - 1].isspace():
+            j -= 1
+    if j == lo > seg and not text[lo - 1].isspace():
+        return None  # longer than any abbreviation
     word = text[j:ts].lstrip(_OPENERS + "—–-").rstrip(_CLOSERS)
     if "'" in word or "’" in word:  # elision: l'Ing. -> Ing
         word = word.replace("’", "'").rsplit("'", 1)[1]
@@ -368,12 +388,13 @@ def _word_kind(text: str, ts: int, seg: int, rules: LanguageRules) -> Kind | Non
         return None
     if not word.isascii():
         word = unicodedata.normalize("NFC", word)
-    if rules.ends_multiword(word):
+    lowered = rules.lower(word)
+    if rules.ends_multiword(lowered):
         previous = _word_before(text, j, seg)
         kind = rules.multiword_kind(previous, word) if previous else None
         if kind is not None:
             return kind
-    kind = rules.kind(word)
+    kind = rules.kind(word, lowered)
     if kind is None and "-" in word:
         kind = rules.kind(word.rsplit("-", 1)[1])
     if kind is None and (len(word) == 1 and word.isalpha()

@@ -73,14 +73,17 @@ class LanguageRules:
             else:
                 self._folded[entry] = kind
 
-    def kind(self, word: str) -> Kind | None:
-        """The kind of the abbreviation ``word`` (without its final period), if listed."""
+    def kind(self, word: str, lowered: str | None = None) -> Kind | None:
+        """The kind of the abbreviation ``word`` (without its final period), if listed;
+        ``lowered`` is ``self.lower(word)`` when the caller has it already."""
         k = self._exact.get(word)
-        return k if k is not None else self._folded.get(self.lower(word))
+        if k is None:
+            k = self._folded.get(self.lower(word) if lowered is None else lowered)
+        return k
 
-    def ends_multiword(self, word: str) -> bool:
-        """Whether ``word`` is the last word of a multi-word entry such as ``və s``."""
-        return self.lower(word) in self._multi_last
+    def ends_multiword(self, lowered: str) -> bool:
+        """Whether the lower-cased word ends a multi-word entry such as ``və s``."""
+        return lowered in self._multi_last
 
     def multiword_kind(self, previous: str, word: str) -> Kind | None:
         """The kind of the two-word abbreviation ``previous word`` (``və s``), if listed."""
