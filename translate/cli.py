@@ -179,6 +179,86 @@ def _add_evaluate(sub) -> None:
     p.set_defaults(func=_cmd_evaluate)
 
 
+# ---------------------------------------------------------------------------- localise
+
+
+def _cmd_localise(args: argparse.Namespace) -> int:
+    from .localise.jobs import run_localise_command
+
+    return run_localise_command(args, _translator_from_args)
+
+
+def _add_localise(sub) -> None:
+    p = sub.add_parser("localise", aliases=["localize"],
+                       help="translate catalogs: .po/.pot, JSON bundles, XLIFF 1.2/2.0")
+    p.add_argument("sources", nargs="+", metavar="SRC",
+                   help="catalog file(s) or directory tree(s) of them")
+    p.add_argument("--from", dest="src", required=True, metavar="LANG",
+                   help="source language: en, az or it")
+    p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
+                   help="target language(s), comma separated")
+    p.add_argument("-o", "--output-dir", required=True, metavar="OUT",
+                   help="write OUT/<lang>/<path relative to SRC> (.pot becomes .po)")
+    p.add_argument("--tm", metavar="FILE",
+                   help="translation memory (SQLite), reused and updated; also the journal "
+                        "that makes a rerun resume (default: OUT/.translate-memory.sqlite)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="batches translated at once (default: 1)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace translations the output already has")
+    p.add_argument("--no-fuzzy", action="store_true",
+                   help="do not mark machine translations fuzzy / needing review")
+    p.add_argument("--mo", action="store_true", help="also compile .mo files next to .po")
+    p.add_argument("--report", metavar="FILE.json",
+                   help="write the JSON report here (default: stdout)")
+    _add_model_options(p)
+    _add_glossary_options(p)
+    p.set_defaults(func=_cmd_localise)
+
+
+# ---------------------------------------------------------------------------- tm
+
+
+def _cmd_tm_import(args: argparse.Namespace) -> int:
+    from .memory import TranslationMemory, import_tmx
+
+    with TranslationMemory(args.tm) as tm:
+        result = import_tmx(args.file, tm)
+    print(f"{args.file}: {result.written} translation pair(s) imported into {args.tm}"
+          + (f", {result.skipped} skipped" if result.skipped else ""), file=sys.stderr)
+    return 0
+
+
+def _cmd_tm_export(args: argparse.Namespace) -> int:
+    from .languages import normalise_lang
+    from .memory import TranslationMemory, export_tmx
+
+    src = normalise_lang(args.src) if args.src else None
+    tgt = normalise_lang(args.tgt) if args.tgt else None
+    with TranslationMemory(args.tm) as tm:
+        result = export_tmx(tm, args.output, src=src, tgt=tgt)
+    print(f"{args.output}: {result.written} translation unit(s) exported"
+          + (f", {result.skipped} left out (failed QA or not XML-safe)" if result.skipped
+             else ""), file=sys.stderr)
+    return 0
+
+
+def _add_tm(sub) -> None:
+    p = sub.add_parser("tm", help="translation memory: TMX import and export")
+    tsub = p.add_subparsers(dest="tm_command", metavar="ACTION", parser_class=_Parser)
+    tsub.required = True
+    i = tsub.add_parser("import", help="add the pairs of a TMX file to the memory")
+    i.add_argument("file", metavar="FILE.tmx", help="TMX 1.4b file")
+    i.add_argument("--tm", required=True, metavar="DB", help="translation memory (SQLite)")
+    i.set_defaults(func=_cmd_tm_import)
+    e = tsub.add_parser("export", help="write the memory as TMX 1.4b")
+    e.add_argument("--tm", required=True, metavar="DB", help="translation memory (SQLite)")
+    e.add_argument("-o", "--output", required=True, metavar="FILE.tmx", help="TMX file")
+    e.add_argument("--from", dest="src", metavar="LANG", help="only this source language")
+    e.add_argument("--to", dest="tgt", metavar="LANG", help="only this target language")
+    e.set_defaults(func=_cmd_tm_export)
+
+
 # ---------------------------------------------------------------------------- main
 
 
@@ -195,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_segment(sub)
     _add_glossary(sub)
     _add_evaluate(sub)
+    _add_localise(sub)
+    _add_tm(sub)
     return parser
 
 

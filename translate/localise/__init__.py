@@ -1,0 +1,38 @@
+"""Localisation: software catalogs (gettext PO/POT, JSON bundles, XLIFF 1.2/2.0) through
+the same protect -> translate -> restore -> verify stages as articles.
+
+* :mod:`.units` - the data model (:class:`Unit`, :class:`Document`, :class:`Fill`);
+* :mod:`.formats` - one module per file format, reading units and writing filled files;
+* :mod:`.placeholders` and :mod:`.messages` - masking placeholders and markup, splitting
+  lines and ICU MessageFormat into translatable pieces;
+* :mod:`.checkers` - the QA checks;
+* :mod:`.jobs` - :func:`run_job`, resumable through the translation memory
+  (:mod:`translate.memory`).
+"""
+
+from __future__ import annotations
+
+from .checkers import CHECKERS, CheckContext, Problem, run_checks
+from .jobs import JobReport, glossary_term_check, run_job
+from .messages import Split, split_message
+from .placeholders import Protected, mask, restore
+from .units import Document, Existing, Fill, Unit
+
+__all__ = [
+    "CHECKERS",
+    "CheckContext",
+    "Document",
+    "Existing",
+    "Fill",
+    "JobReport",
+    "Problem",
+    "Protected",
+    "Split",
+    "Unit",
+    "glossary_term_check",
+    "mask",
+    "restore",
+    "run_checks",
+    "run_job",
+    "split_message",
+]
