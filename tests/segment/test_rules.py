@@ -142,6 +142,10 @@ EN = [
      ["He said (see p. 5) that the U.S. Army was ready.", "Then he left."]),
     ('"We are ready," the minister said. "The talks will continue."',
      ['"We are ready," the minister said.', '"The talks will continue."']),
+    ("In the '90s growth was fast. Students' fees rose.",
+     ["In the '90s growth was fast.", "Students' fees rose."]),
+    ("She called it 'a disaster. A total one.' Then she left.",
+     ["She called it 'a disaster. A total one.'", "Then she left."]),
     ("Visit www.example.com for details. Contact press@example.org.",
      ["Visit www.example.com for details.", "Contact press@example.org."]),
 ]
@@ -160,6 +164,16 @@ LAYOUT = [
      ["This line is hard\nwrapped in the middle of a sentence.", "Next one."]),
     ("az", "Nazir bildirib ki,\nBakıda yeni layihələr başlayır. Sonra suallar olub.",
      ["Nazir bildirib ki,\nBakıda yeni layihələr başlayır.", "Sonra suallar olub."]),
+    # one paragraph per line: a line ending in sentence punctuation ends the segment,
+    # even after an abbreviation that could go on ("U.S.", "mln."), but not after a title
+    ("en", "The deal was signed in the U.S.\nWashington welcomed it.",
+     ["The deal was signed in the U.S.", "Washington welcomed it."]),
+    ("az", "Dövlət 2 mlrd. ayırıb, özəl sektor 3 mlrd.\nNazirlik bildirib ki, işlər başlayıb.",
+     ["Dövlət 2 mlrd. ayırıb, özəl sektor 3 mlrd.", "Nazirlik bildirib ki, işlər başlayıb."]),
+    ("en", "Signed by Mr.\nSmith and Dr.\nJones.", ["Signed by Mr.\nSmith and Dr.\nJones."]),
+    ("it", "Ha parlato il Dott.\nRossi. Poi il Prof.\nBianchi.",
+     ["Ha parlato il Dott.\nRossi.", "Poi il Prof.\nBianchi."]),
+    ("en", "Why?\nBecause it rained.\nthe end", ["Why?", "Because it rained.\nthe end"]),
     # CRLF, a lone CR, paragraph breaks with spaces in between
     ("en", "Line one\r\nLine two.\r\n \r\nNew paragraph.",
      ["Line one", "Line two.", "New paragraph."]),

@@ -5,11 +5,11 @@ stripped slice of the caller's text and the gaps between segments are white spac
 
 1. Paragraphs: a run of white space holding two or more line breaks (``\\n``, ``\\r\\n``,
    ``\\r``, U+2028...) or a separator (form feed, U+2029) ends a paragraph.
-2. Lines: a single line break ends a segment (a headline, a list item, a signature)
-   unless the text is hard-wrapped there: the next line starts in lower case, or the
-   line ends in ``,`` ``;`` a hyphen or an opening bracket (and the next line is not a
-   list item). A line that ends in sentence punctuation is left to step 3, which reads
-   the line break as a space.
+2. Lines: a single line break ends a segment (a headline, a list item, a one-line
+   paragraph) unless the text is hard-wrapped there: the next line starts in lower
+   case, the line ends in a title abbreviation (``Mr.``, ``Dott.``, ``prof.``), or it
+   ends in ``,`` ``;`` a hyphen or an opening bracket and the next line is not a list
+   item. Inside a segment a line break counts as a space.
 3. Sentences: a terminator (``.`` ``!`` ``?`` ``…`` ``...``), any closing quotes and
    brackets after it, then white space, is a candidate boundary; the rules below and
    the language's data (:mod:`.rules`) decide. No boundary inside a matched quotation
@@ -110,7 +110,7 @@ def iter_segments(text: str, lang: str) -> Iterator[Segment]:
         ls, le = m.start(), m.end()
         if le >= n:
             break
-        if _is_paragraph_break(m.group()) or _line_ends_segment(text, block, ls, le):
+        if _is_paragraph_break(m.group()) or _line_ends_segment(text, block, ls, le, rules):
             yield from _block_segments(text, block, _rstrip(text, ls, block), rules)
             block = le
     end = _rstrip(text, n, block)
@@ -152,17 +152,15 @@ def _is_paragraph_break(run: str) -> bool:
     return breaks >= 2
 
 
-def _line_ends_segment(text: str, block: int, ls: int, le: int) -> bool:
+def _line_ends_segment(text: str, block: int, ls: int, le: int, rules: LanguageRules
+                       ) -> bool:
     """Whether a single line break between ``ls`` and ``le`` ends the segment."""
     if text[le].islower():
         return False  # hard-wrapped: the sentence goes on
     end = _rstrip(text, ls, block)
     last = text[end - 1]
-    k, lo = end - 1, max(block, end - 8)
-    while k > lo and text[k] in _CLOSERS:
-        k -= 1
-    if text[k] in _TERMINATORS:
-        return False  # the sentence rules read this line break as a space
+    if last == ".":
+        return _word_kind(text, end - 1, block, rules) is not Kind.TITLE  # "Mr.\nSmith"
     if last in ",;-‐–([{«“„&/":
         return _skip_list_marker(text, le, len(text))[0] > le
     return True
@@ -229,7 +227,7 @@ def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[i
         nxt = text[i + 1] if i + 1 < end else " "
         if c in ('"', "'"):
             if prev.isspace() or prev in _OPENERS or prev in "’—–-/:":
-                if not nxt.isspace():
+                if not nxt.isspace() and (c == '"' or nxt.isalpha()):  # not '90s
                     stack.append((c, i))
                 continue
             if c == "'" and nxt.isalnum():
