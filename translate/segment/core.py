@@ -47,7 +47,6 @@ class Segment:
 
 # ------------------------------------------------------------------------- lines
 
-_BREAK = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _SEPARATORS = "\x0c\x1c\x1d\x1e\u2029"  # each one ends a paragraph on its own
 # A line break and all the white space after it (further line breaks included).
 _LINE_BREAK = re.compile(r"(?:\r\n?|[\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])\s*+")
@@ -55,7 +54,6 @@ _NON_SPACE = re.compile(r"\S")
 
 # ---------------------------------------------------------------------- sentences
 
-_TERMINATORS = ".!?…‼⁇⁈⁉"
 _STRONG = frozenset("!?‼⁇⁈⁉")
 _CLOSERS = "\"'”’»)]}›"
 _OPENERS = "\"'“‘«„‹([{¿¡"
@@ -75,7 +73,7 @@ _QUOTE_OPENERS = frozenset("\"'“‘«„‹")
 _HAS_WORD = re.compile(r"[^\W_]")
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 
-_LOWER, _UPPER, _DIGIT, _OTHER = range(4)
+_UPPER, _DIGIT, _OTHER = range(3)  # what follows a candidate (lower case: no cut)
 
 # List items: a bullet, then optionally a number or letter ("1." "2.)" "3)" "a." "(b)").
 _INLINE_BULLETS = "•⁃‣▪◦●○■□►"
