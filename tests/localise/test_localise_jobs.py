@@ -29,6 +29,9 @@ from translate.memory import TMEntry, TranslationMemory
 
 CATALOGS = FIXTURES / "catalogs"
 HERE = Path(__file__).resolve().parent
+EVENT = ("The event began with prayers for the victims of the Khojaly genocide and those "
+         "who sacrificed their lives in the struggle for our country's territorial "
+         "integrity, SIA reports.")
 EXPECTED = ["app.xlf", "article.xlf", "news.po", "web/common.json", "web/errors.json"]
 
 
@@ -62,7 +65,7 @@ def test_identical_units_across_files_are_translated_once(tmp_path):
     report = run_job([CATALOGS], "en", ["it"], tmp_path / "out", counting)
     assert len(counting.texts) == len(set(counting.texts))
     # in news.pot, errors.json and app.xlf; in news.pot, common.json and app.xlf
-    assert counting.texts.count("The event began with prayers for the victims.") == 1
+    assert counting.texts.count(EVENT) == 1
     assert counting.texts.count("Latest news") == 1
     assert report.strings_translated < report.units
     assert report.model_calls == counting.calls
@@ -375,9 +378,54 @@ def test_killed_job_resumes_without_redoing_work(tmp_path):
 def test_json_and_xliff_outputs_are_what_the_formats_read_back(tmp_path):
     run_job([CATALOGS], "en", ["it"], tmp_path / "out", clean_translate)
     doc = jsonfmt.read((tmp_path / "out/it/web/errors.json").read_bytes(), "e.json", "it")
-    assert {u.source for u in doc.units} >= {"[it] THE EVENT BEGAN WITH PRAYERS FOR THE VICTIMS."}
+    assert f"[it] {EVENT.upper()}" in {u.source for u in doc.units}
     x = xliff.read((tmp_path / "out/it/app.xlf").read_bytes(), "app.xlf", "it")
     save = {u.key: u for u in x.units}["app.html::save"]
     assert save.translations == ('[it] PRESS <g id="1">SAVE</g> TO KEEP YOUR CHANGES.',)
     assert x.target_lang == "it"
     assert po.read((tmp_path / "out/it/news.po").read_bytes(), "n.po").target_lang == "it"
+
+
+def test_translations_already_in_a_source_for_the_target_are_kept(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (CATALOGS / "app.xlf").read_text().replace(
+        'source-language="en"', 'source-language="en" target-language="it"').replace(
+        "<source>Latest news</source>",
+        '<source>Latest news</source>\n        <target state="final">Ultime notizie</target>')
+    (src / "app.xlf").write_text(text)
+    counting = CountingTranslate()
+    report = run_job([src], "en", ["it"], tmp_path / "out", counting)
+    assert "Latest news" not in counting.texts and report.kept_existing == 1
+    out = (tmp_path / "out/it/app.xlf").read_text()
+    assert '<target state="final">Ultime notizie</target>' in out
+
+
+class _TranslatorDouble:
+    """Stands in for translate.translator.Translator in a CLI wiring test (TEST DOUBLE)."""
+
+    glossary = None
+
+    def translate(self, texts, src, tgt):
+        return clean_translate(texts, src, tgt)
+
+
+def test_cli_localise_wiring(tmp_path, capsys, monkeypatch):
+    import translate.cli as cli
+
+    monkeypatch.setattr(cli, "_translator_from_args", lambda args: _TranslatorDouble())
+    out = tmp_path / "out"
+    code = main(["localise", str(CATALOGS / "news.pot"), str(CATALOGS / "web"),
+                 "--from", "en", "--to", "az,it", "-o", str(out), "--no-fuzzy", "--mo"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = json.loads(captured.out)
+    assert report["targets"] == ["az", "it"] and report["failed"] == []
+    assert "file(s) written" in captured.err
+    assert sorted(outputs(out)) == sorted(f"{lang}/{name}" for lang in ("az", "it") for name in
+                                          ("news.po", "news.mo", "common.json", "errors.json"))
+    code = main(["localise", str(CATALOGS / "news.pot"), "--from", "en", "--to", "it",
+                 "-o", str(out), "--report", str(tmp_path / "r.json")])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out == ""
+    assert json.loads((tmp_path / "r.json").read_text())["model_calls"] == 0
