@@ -226,6 +226,8 @@ def test_report_json(tmp_path):
 def test_progress_is_quiet_when_piped(tmp_path, capsys):
     run_job([CATALOGS], "en", ["it"], tmp_path / "out", clean_translate)
     assert capsys.readouterr().err == ""
+    run_job([CATALOGS], "en", ["az"], tmp_path / "out", clean_translate, progress=True)
+    assert "en->az" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- safety
