@@ -312,7 +312,7 @@ README_TABLE = [
     ("SIA", "SİA", "SIA"),
     ("European Court of Human Rights", "Avropa İnsan Hüquqları Məhkəməsi",
      "Corte europea dei diritti dell'uomo"),
-    ("Justice for Khojaly", "Xocalıya ədalət", "Giustizia per Khojaly"),
+    ('"Justice for Khojaly"', '"Xocalıya ədalət"', '"Giustizia per Khojaly"'),
     ("Orchestra dell'Accademia Sannita", "Orchestra dell'Accademia Sannita",
      "Orchestra dell'Accademia Sannita"),
 ]

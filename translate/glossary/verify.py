@@ -55,11 +55,14 @@ def verify_terms(output_text: str, hits: Sequence[TermHit], tgt: str) -> list[Te
         target = hits[i].target
         if target not in places:
             found = []
-            for occ in morph.find(norm.text, folded, target):
-                if occ.after is not None:
-                    found.append((FOUND, occ.start, occ.end, occ.end + len(occ.after.suffix)))
-                elif morph.inflects:
-                    found.append((MALFORMED, occ.start, occ.end, scan_word(norm.text, occ.end)))
+            for form in morph.variants(target):
+                for occ in morph.find(norm.text, folded, form):
+                    if occ.after is not None:
+                        found.append((FOUND, occ.start, occ.end,
+                                      occ.end + len(occ.after.suffix)))
+                    elif morph.inflects:
+                        found.append((MALFORMED, occ.start, occ.end,
+                                      scan_word(norm.text, occ.end)))
             found.sort(key=lambda p: p[0] != FOUND)  # stable: found first, in text order
             places[target] = found
         for status, lo, end, hi in places[target]:

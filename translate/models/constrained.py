@@ -161,11 +161,10 @@ class TermConstraintProcessor(LogitsProcessor):
         neg = torch.finfo(scores.dtype).min
         if self.boundary.device != scores.device:
             self.boundary = self.boundary.to(scores.device)
-        for row in range(input_ids.shape[0]):
+        rows = [r for r in range(input_ids.shape[0]) if self.constraints[r // self.num_beams]]
+        prefixes = input_ids[rows, self.start_len:].tolist() if rows else []
+        for row, generated in zip(rows, prefixes, strict=True):
             cons = self.constraints[row // self.num_beams]
-            if not cons:
-                continue
-            generated = input_ids[row, self.start_len:].tolist()
             pending = []
             forced = None
             for c in cons:

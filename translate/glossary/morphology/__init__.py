@@ -63,6 +63,14 @@ def read_table(name: str) -> list[list[str]]:
     return rows[1:]
 
 
+@functools.cache
+def _derived(lang: str) -> dict[str, tuple[str, ...]]:
+    name = f"{lang}_derived.tsv"
+    if not resources.files("translate.glossary").joinpath("data").joinpath(name).is_file():
+        return {}
+    return {row[0]: tuple(f for f in row[1].split("|") if f) for row in read_table(name)}
+
+
 @functools.lru_cache(maxsize=4096)
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?=({pattern}))")
@@ -75,6 +83,19 @@ class Morphology:
     #: True where a term followed by a bad ending is reported "malformed" in output.
     inflects = False
     _fold_special: Mapping[str, str] = {"İ": "i"}
+    _upper_special: Mapping[str, str] = {}
+
+    def variants(self, form: str) -> tuple[str, ...]:
+        """The forms that count as ``form`` in a translation: itself, itself in headline
+        case ("Khojaly Genocide"), and the adjectives listed for it in
+        ``data/<lang>_derived.tsv`` ("from Italy" -> "italiana")."""
+        title = " ".join(self._upper_first(w) for w in form.split(" "))
+        return tuple(dict.fromkeys((form, title, *_derived(self.lang).get(form, ()))))
+
+    def _upper_first(self, word: str) -> str:
+        """``word`` with its first letter capitalised (headline case)."""
+        first = self._upper_special.get(word[:1], word[:1].upper())
+        return first + word[1:]
 
     def fold(self, text: str) -> str:
         """Lower-case ``text`` with this language's rules, keeping its length."""

@@ -224,6 +224,7 @@ class Azerbaijani(Morphology):
     lang = "az"
     inflects = True
     _fold_special = _FOLD
+    _upper_special = {"i": "İ", "ı": "I"}
 
     def after(self, text: str, folded: str, start: int, end: int) -> After | None:
         stem = text[start:end]

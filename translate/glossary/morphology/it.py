@@ -1,5 +1,8 @@
 """Italian: elided articles and articulated prepositions glued before a term
-(l'Italia, dell'Azerbaigian, all'ONU, with ' or ’). The term itself is the hit."""
+(l'Italia, dell'Azerbaigian, all'ONU, with ' or ’). The term itself is the hit.
+
+In translations a place name may also stand as its adjective ("from Italy" ->
+"italiana"): ``data/it_derived.tsv`` lists those, and verification accepts them."""
 
 from __future__ import annotations
 

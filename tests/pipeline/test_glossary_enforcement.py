@@ -1,0 +1,132 @@
+"""Glossary terms reach the output: through the fixture models, through spellings the
+models never saw (only enforcement can produce them), and through untrained models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from support import MODELS, ROOT, article
+
+from translate import Translator
+from translate.cli import main
+
+# The article's names mapped to spellings the fixture models never produced.
+UNSEEN = """en\taz\tit
+Khojaly\tHocalı\tChogiali
+Holy See\tQutsal Taxt\tSede Apostolica
+Vatican\tVatikan Şəhəri\tCittà del Vaticano
+Ilgar Muxtarov\tİlgar Muhtarov\tIlgar Mukhtarov
+Rashad Aslanov\tRaşad Aslanlı\tRascad Aslanov
+European Court of Human Rights\tAİHM\tCEDU
+"""
+
+
+def term_accuracy(result) -> tuple[int, int]:
+    checks = [t for s in result.segments for t in s.terms]
+    return sum(t.status == "found" for t in checks), len(checks)
+
+
+@pytest.fixture(scope="module")
+def news_translator():
+    return Translator(models_dir=MODELS, device="cpu")  # default: glossaries/news.tsv
+
+
+@pytest.fixture(scope="module")
+def unseen_glossary(tmp_path_factory):
+    path = tmp_path_factory.mktemp("g") / "unseen.tsv"
+    path.write_text(UNSEEN, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("en", "az"), ("en", "it"), ("az", "it"),
+                                          ("it", "en"), ("az", "en")])
+def test_reference_article_with_the_news_glossary_has_every_term(news_translator, src, tgt):
+    result = news_translator.translate_article(article(src), src, tgt)
+    found, total = term_accuracy(result)
+    assert total >= 20
+    assert found == total
+
+
+def test_news_glossary_does_not_disturb_the_fixture_translation(news_translator):
+    assert news_translator.translate_article(article("en"), "en", "it").text == article("it")
+
+
+@pytest.mark.parametrize("tgt", ["az", "it"])
+def test_unseen_spellings_are_produced_by_enforcement_alone(unseen_glossary, tgt):
+    plain = Translator(models_dir=MODELS, device="cpu", glossary=False)
+    assert "Hocalı" not in plain.translate_article(article("en"), "en", tgt).text
+    tr = Translator(models_dir=MODELS, device="cpu", glossary=[unseen_glossary])
+    result = tr.translate_article(article("en"), "en", tgt)
+    found, total = term_accuracy(result)
+    assert total >= 20
+    assert found == total
+    wanted = {"az": "Hocalı", "it": "Chogiali"}[tgt]
+    assert wanted in result.text
+    assert any("re-decoded" in w for w in result.warnings)
+
+
+def test_azerbaijani_terms_carry_only_valid_endings(unseen_glossary):
+    tr = Translator(models_dir=MODELS, device="cpu", glossary=[unseen_glossary])
+    result = tr.translate_article(article("en"), "en", "az")
+    for seg in result.segments:
+        for check in seg.terms:
+            assert check.status == "found", (seg.text, check)
+            # what follows the term in its word is a valid case chain (or nothing)
+            assert check.suffix == "" or check.suffix.isalpha() or check.suffix[0] in "-'"
+
+
+def test_untrained_checkpoint_still_carries_every_term(tmp_path, unseen_glossary):
+    from fixtures.build import build_random_checkpoint
+
+    path = build_random_checkpoint(tmp_path / "rand", src="en", tgt="it", seed=7)
+    tr = Translator({"en-it": str(path)}, device="cpu", glossary=[unseen_glossary],
+                    beam_size=2)
+    texts = ["The Khojaly genocide was discussed at the Holy See.",
+             "Rashad Aslanov met Ilgar Muxtarov in the Vatican."]
+    plain = Translator({"en-it": str(path)}, device="cpu", glossary=False, beam_size=2)
+    assert not any("Chogiali" in t for t in plain.translate(texts, "en", "it"))
+    for res in tr.translate_batch(texts, "en", "it"):
+        assert res.terms and all(c.status == "found" for c in res.terms), res
+
+
+def test_term_the_vocabulary_cannot_spell_goes_through_a_placeholder(tmp_path):
+    g = tmp_path / "cyr.tsv"
+    g.write_text("en\tit\nKhojaly\tХоджалы\n", encoding="utf-8")
+    tr = Translator(models_dir=MODELS, device="cpu", glossary=[g])
+    (res,) = tr.translate_batch(["The event began with prayers for the victims of the "
+                                 "Khojaly genocide."], "en", "it")
+    assert "Ходжалы" in res.text
+    assert "ZQ" not in res.text
+    assert [c.status for c in res.terms] == ["found"]
+
+
+def test_report_lists_terms_and_no_glossary_turns_them_off(capsys, tmp_path):
+    report = tmp_path / "r.json"
+    src = str(ROOT / "fixtures/corpus/khojaly-rome.en.txt")
+    assert main(["article", src, "--from", "en", "--to", "az", "--models-dir", str(MODELS),
+                 "--report", str(report)]) == 0
+    segs = json.loads(report.read_text())["files"][0]["targets"]["az"]["segments"]
+    term = segs[0]["terms"][0]
+    assert set(term) >= {"source", "source_span", "required", "status"}
+    head = article("en")
+    assert head[term["source_span"][0]:term["source_span"][1]] == term["source"]
+    assert main(["article", src, "--from", "en", "--to", "az", "--models-dir", str(MODELS),
+                 "--report", str(report), "--no-glossary"]) == 0
+    segs = json.loads(report.read_text())["files"][0]["targets"]["az"]["segments"]
+    assert all(s["terms"] == [] for s in segs)
+    capsys.readouterr()
+
+
+def test_strict_exits_3_when_a_term_cannot_be_placed(capsys, tmp_path):
+    g = tmp_path / "huge.tsv"
+    huge = " ".join(["Khojaly"] * 400)
+    g.write_text(f"en\tit\nKhojaly\t{huge}\n", encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("All news on our Facebook page about Khojaly\n", encoding="utf-8")
+    code = main(["article", str(src), "--from", "en", "--to", "it", "--models-dir",
+                 str(MODELS), "--glossary", str(g), "--strict"])
+    out, err = capsys.readouterr()
+    assert code == 3
+    assert "missing" in err
+    assert out  # the translation is still written
