@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import TermsMissingError, UserError
 from .languages import SUPPORTED, normalise_lang, parse_lang_list
+from .pipeline import ArticleTranslation
 from .textio import BOM, atomic_write
 
 
@@ -22,6 +23,20 @@ def output_path(out_dir: Path, name: str, lang: str) -> Path:
     if dot and suffix.lower() in SUPPORTED:
         stem = base
     return out_dir / f"{stem}.{lang}.txt"
+
+
+#: The largest article read by default (``--max-size``): a bigger file is almost always a
+#: mistake (a dump, a binary), and would take hours; split it or raise the limit.
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+
+def _check_size(name: str, text: str, limit_mb: float) -> None:
+    size = len(text.encode("utf-8"))
+    if size > limit_mb * 1024 * 1024:
+        raise UserError(f"{name}: {size / 1024 / 1024:.1f} MB is over the {limit_mb:g} MB "
+                        "limit for one article; split it, or raise --max-size")
+    if not text.strip(BOM + " \t\r\n"):
+        raise UserError(f"{name}: is empty; nothing to translate")
 
 
 def run_article_command(args, make_translator, read_text) -> int:
@@ -36,6 +51,13 @@ def run_article_command(args, make_translator, read_text) -> int:
         raise UserError(f"-o {out_dir}: exists and is not a directory")
     # Read every input first: a bad file fails before any model loads or output is written.
     inputs = [(name, *read_text(name)) for name in files]
+    limit = getattr(args, "max_size", None) or MAX_ARTICLE_BYTES / 1024 / 1024
+    for _, text, shown in inputs:
+        _check_size(shown, text, limit)
+    for tgt in targets:
+        if tgt == src:
+            print(f"translate: note: source and target are both {src}: the text is copied "
+                  "unchanged", file=sys.stderr)
     translator = make_translator(args)
     translator.progress = sys.stderr.isatty()
     report: dict = {"files": []}
@@ -45,7 +67,10 @@ def run_article_command(args, make_translator, read_text) -> int:
         body = text[1:] if has_bom else text
         entry = {"file": shown, "targets": {}}
         for tgt in targets:
-            result = translator.translate_article(body, src, tgt)
+            if tgt == src:  # nothing to do: copy, byte for byte (the note said so)
+                result = ArticleTranslation(body, src, tgt)
+            else:
+                result = translator.translate_article(body, src, tgt)
             out_text = (BOM if has_bom else "") + result.text
             if out_dir is None:
                 sys.stdout.write(out_text)

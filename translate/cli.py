@@ -89,6 +89,8 @@ def _add_article(sub) -> None:
     p.add_argument("--report", metavar="FILE.json", help="write a JSON report per segment")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 when a glossary term is missing from the output")
+    p.add_argument("--max-size", type=float, default=None, metavar="MB",
+                   help="refuse articles larger than this (default: 10 MB)")
     _add_model_options(p)
     _add_glossary_options(p)
     p.set_defaults(func=_cmd_article)
