@@ -111,7 +111,7 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for s in segments:
-            sys.stdout.write(s.text.replace("\n", " ") + "\n")
+            sys.stdout.write(" ".join(s.text.splitlines()) + "\n")
     return 0
 
 
