@@ -81,13 +81,18 @@ def test_layout_is_kept_exactly(capsys, tmp_path):
     assert out.endswith("genocidio.  \n")
 
 
-def test_multilingual_checkpoint_uses_the_target_token(capsys):
+def test_multilingual_checkpoint_uses_the_target_token(capsys, tmp_path):
     trk = str(MODELS / "en-trk")
-    for tgt in ("az", "it"):
+    for tgt, token in (("az", ">>aze_Latn<<"), ("it", ">>ita<<")):
+        report = tmp_path / f"{tgt}.json"
+        # the multilingual checkpoint for English; the footer's az->en from the directory
         code, out, err = run(capsys, "article", EN, "--from", "en", "--to", tgt,
-                             "--model", f"en-{tgt}={trk}", "--no-glossary")
+                             "--model", f"en-{tgt}={trk}", "--models-dir", str(MODELS),
+                             "--no-glossary", "--report", str(report))
         assert code == 0, err
         assert out == article(tgt)
+        first = json.loads(report.read_text())["files"][0]["targets"][tgt]["segments"][0]
+        assert first["models"] == [f"{trk} {token}"]
 
 
 def test_wrong_multilingual_token_is_a_clear_error(capsys):
