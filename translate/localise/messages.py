@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .placeholders import has_words, icu_complex_spans
+from .placeholders import matching_brace as _close
 
 _LINE_RE = re.compile(r"[ \t\u00a0]*\r?\n[ \t\u00a0]*")
 _EDGE_RE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
@@ -159,27 +160,6 @@ def parse_icu_argument(source: str) -> IcuArg | None:
         return None
     return IcuArg(source, head.group(1), head.group(2), source[:head.end()], tuple(branches),
                   tuple(bodies), source[pos:])
-
-
-def _close(text: str, start: int) -> int | None:
-    depth = 0
-    i = start
-    while i < len(text):
-        c = text[i]
-        if c == "'" and i + 1 < len(text) and text[i + 1] in "{}":
-            close = text.find("'", i + 1)
-            if close < 0:
-                return None
-            i = close + 1
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
 
 
 def _pieces(frame: Frame) -> Iterator[Piece]:

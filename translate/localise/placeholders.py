@@ -121,7 +121,7 @@ def icu_complex_spans(text: str) -> list[tuple[int, int]]:
         m = _ICU_START_RE.search(text, pos)
         if not m:
             return spans
-        end = _matching_brace(text, m.start())
+        end = matching_brace(text, m.start())
         if end is None:
             pos = m.start() + 1
             continue
@@ -129,7 +129,7 @@ def icu_complex_spans(text: str) -> list[tuple[int, int]]:
         pos = end
 
 
-def _matching_brace(text: str, start: int) -> int | None:
+def matching_brace(text: str, start: int) -> int | None:
     """Index just past the ``}`` closing the ``{`` at ``start`` (ICU quoting aware)."""
     depth = 0
     i = start
