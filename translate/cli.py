@@ -70,16 +70,46 @@ def _translator_from_args(args: argparse.Namespace):
     )
 
 
+def _translator_config(args: argparse.Namespace) -> dict:
+    """The keyword arguments of Translator for these options, as plain data: what
+    ``--workers``/``--executor dask`` send to each worker process."""
+    return {
+        "models": list(args.model),
+        "models_dir": args.models_dir,
+        "device": args.device,
+        "backend": getattr(args, "backend", "torch"),
+        "beam_size": args.beam_size,
+        "glossary": False if args.no_glossary else (list(args.glossary) or None),
+        "allow_pickle": args.allow_pickle,
+    }
+
+
+def _add_executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes: with --executor local a process pool of N "
+                        "(1: this process), with --executor dask and no scheduler a local "
+                        "Dask cluster of N (default: 1)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where batches run: local (processes on this machine) or dask "
+                        "(pip install 'newsdesk-translate[dist]'); default: local")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   default=os.environ.get("DASK_SCHEDULER_ADDRESS") or None,
+                   help="Dask scheduler to use with --executor dask, e.g. tcp://host:8786 "
+                        "(default: $DASK_SCHEDULER_ADDRESS; none: start a local cluster)")
+
+
 def _cmd_article(args: argparse.Namespace) -> int:
     from .article import run_article_command
 
-    return run_article_command(args, _translator_from_args, _read_text_arg)
+    return run_article_command(args, _translator_from_args, _read_text_arg,
+                               _translator_config)
 
 
 def _add_article(sub) -> None:
     p = sub.add_parser("article", help="translate article files, keeping their layout")
     p.add_argument("files", nargs="*", default=["-"], metavar="FILE",
-                   help="article file(s); - or nothing reads stdin")
+                   help="article file(s) or directories of .txt files; - or nothing "
+                        "reads stdin")
     p.add_argument("--from", dest="src", required=True, metavar="LANG",
                    help="source language: en, az, it or auto")
     p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
@@ -93,6 +123,7 @@ def _add_article(sub) -> None:
                    help="refuse articles larger than this (default: 10 MB)")
     _add_model_options(p)
     _add_glossary_options(p)
+    _add_executor_options(p)
     p.set_defaults(func=_cmd_article)
 
 
@@ -187,7 +218,7 @@ def _add_evaluate(sub) -> None:
 def _cmd_localise(args: argparse.Namespace) -> int:
     from .localise.jobs import run_localise_command
 
-    return run_localise_command(args, _translator_from_args)
+    return run_localise_command(args, _translator_from_args, _translator_config)
 
 
 def _add_localise(sub) -> None:
@@ -204,8 +235,12 @@ def _add_localise(sub) -> None:
     p.add_argument("--tm", metavar="FILE",
                    help="translation memory (SQLite), reused and updated; also the journal "
                         "that makes a rerun resume (default: OUT/.translate-memory.sqlite)")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="batches translated at once (default: 1)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N",
+                   help="strings per model call; the memory is written after each "
+                        "(default: 32)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="ask the model again for strings that failed QA in an earlier run "
+                        "(otherwise they are reported again and left untranslated)")
     p.add_argument("--overwrite", action="store_true",
                    help="replace translations the output already has")
     p.add_argument("--no-fuzzy", action="store_true",
@@ -215,6 +250,7 @@ def _add_localise(sub) -> None:
                    help="write the JSON report here (default: stdout)")
     _add_model_options(p)
     _add_glossary_options(p)
+    _add_executor_options(p)
     p.set_defaults(func=_cmd_localise)
 
 

@@ -204,11 +204,65 @@ def test_every_written_po_passes_msgfmt_check(tmp_path, fn):
             assert done.returncode == 0, done.stderr
 
 
-def test_workers_give_the_same_output(tmp_path):
+class _ThreadedBatches:
+    """TEST DOUBLE of an executor-backed translate (``map_batches``): runs the batches on
+    threads, out of order, and yields the outputs in batch order."""
+
+    def __init__(self, fn) -> None:  # noqa: ANN001
+        self.fn = fn
+        self.batches: list[list[str]] = []
+
+    def map_batches(self, batches, src, tgt):  # noqa: ANN001, ANN201
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.batches.extend(list(b) for b in batches)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            yield from pool.map(lambda b: self.fn(list(b), src, tgt), batches)
+
+
+def test_map_batches_gives_the_same_output(tmp_path):
     run_job([CATALOGS], "en", ["it"], tmp_path / "one", clean_translate, batch_size=3)
-    run_job([CATALOGS], "en", ["it"], tmp_path / "many", clean_translate, batch_size=3,
-            workers=4)
+    threaded = _ThreadedBatches(clean_translate)
+    report = run_job([CATALOGS], "en", ["it"], tmp_path / "many", threaded, batch_size=3)
     assert outputs(tmp_path / "one") == outputs(tmp_path / "many")
+    assert report.model_calls == len(threaded.batches) > 1
+    assert all(len(b) <= 3 for b in threaded.batches)
+
+
+def test_a_failure_in_the_memory_is_never_reused_as_a_translation(tmp_path):
+    tm = tmp_path / "tm.sqlite"
+    # a string that failed QA when it was translated, although its text looks harmless
+    with TranslationMemory(tm) as memory:
+        memory.store("en", "it", None, "Latest news", "[it] LATEST NEWS",
+                     qa="mask-token: the model repeated '%s' (__PH0__, 2 times)")
+    counting = CountingTranslate()
+    report = run_job([CATALOGS / "news.pot"], "en", ["it"], tmp_path / "out", counting, tm=tm)
+    assert "Latest news" not in counting.texts
+    failed = {i.key: i for i in report.failed}
+    assert "memory" in failed["Latest news"].reasons[0]
+    assert 'msgid "Latest news"\nmsgstr ""' in (tmp_path / "out/it/news.po").read_text()
+
+
+def test_retry_failed_asks_the_model_again(tmp_path):
+    out = tmp_path / "out"
+    first = run_job([CATALOGS], "en", ["it"], out, mangling_translate)
+    assert first.failed
+    failed_keys = {(i.file, i.key) for i in first.failed}
+    again = CountingTranslate(mangling_translate)
+    second = run_job([CATALOGS], "en", ["it"], out, again)
+    assert again.calls == 0 and {(i.file, i.key) for i in second.failed} == failed_keys
+    # the failed strings (and only they) go to the model again; a clean answer is written
+    with TranslationMemory(out / DEFAULT_TM_NAME) as tm:
+        failed_sources = {e.source for e in tm.entries() if e.qa}
+    retry = CountingTranslate(clean_translate)
+    third = run_job([CATALOGS], "en", ["it"], out, retry, retry_failed=True)
+    with TranslationMemory(out / DEFAULT_TM_NAME) as tm:
+        assert not [e for e in tm.entries() if e.qa]
+    assert retry.calls > 0
+    assert {p.text for s in failed_sources for p in _prepare(s).pieces} >= set(retry.texts)
+    assert third.failed == () and third.translated == len(first.failed)
+    run_job([CATALOGS], "en", ["it"], tmp_path / "clean", clean_translate)
+    assert outputs(out) == outputs(tmp_path / "clean")
 
 
 def test_report_json(tmp_path):

@@ -15,7 +15,14 @@ run again, only translates what it had not finished, and no output file is ever 
 written. A second run over the same sources makes no model call at all.
 
 A string that fails a critical QA check is never written: its unit stays untranslated
-(or keeps the translation it had) and the report says why.
+(or keeps the translation it had) and the report says why. The failure is journaled too, so
+a rerun reports it again without asking the model; ``retry_failed`` asks the model again.
+
+``translate_batch`` is called from this thread only, one batch at a time (a
+:class:`~translate.Translator` is not thread-safe). To translate batches in parallel pass
+an object with ``map_batches(batches, src, tgt)`` instead, such as
+:class:`translate.scale.ExecutorTranslate` (a local process pool or a Dask cluster); the
+job itself - memory, QA, files - always stays in this process.
 """
 
 from __future__ import annotations
@@ -24,13 +31,12 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from glob import escape as glob_escape
 from pathlib import Path, PurePath
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import InputFileError, UserError
 from ..languages import normalise_lang
@@ -45,6 +51,13 @@ from .units import Document, Existing, Fill
 
 #: ``translate_batch(texts, src, tgt) -> one output per text`` (e.g. Translator.translate)
 TranslateBatch = Callable[[list[str], str, str], list[str]]
+
+
+class BatchTranslate(Protocol):
+    """Translates many batches, wherever it likes, yielding the outputs in batch order."""
+
+    def map_batches(self, batches: Sequence[Sequence[str]], src: str, tgt: str
+                    ) -> Iterator[list[str]]: ...
 
 DEFAULT_TM_NAME = ".translate-memory.sqlite"
 
@@ -236,16 +249,19 @@ def glossary_term_check(glossary: object) -> TermCheck:
 
 
 def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
-            out_dir: str | os.PathLike[str], translate_batch: TranslateBatch, *,
-            tm: str | os.PathLike[str] | TranslationMemory | None = None,
+            out_dir: str | os.PathLike[str], translate_batch: TranslateBatch | BatchTranslate,
+            *, tm: str | os.PathLike[str] | TranslationMemory | None = None,
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
-            workers: int = 1, report: str | os.PathLike[str] | None = None) -> JobReport:
+            retry_failed: bool = False, report: str | os.PathLike[str] | None = None
+            ) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``.
 
     Args:
-        translate_batch: ``(texts, src, tgt) -> translations``; called with masked text
-            only, once per batch of unique strings (thread-safe if ``workers > 1``).
+        translate_batch: ``(texts, src, tgt) -> translations``, called with masked text
+            only, once per batch of unique strings, from this thread; or a
+            :class:`BatchTranslate` (``map_batches``) that runs the batches elsewhere, in
+            parallel (:class:`translate.scale.ExecutorTranslate`).
         tm: the translation memory (path or open memory); default
             ``OUT/.translate-memory.sqlite``, which is also what makes a job resumable.
         glossary: a QA hook ``(source, target, src, tgt) -> [problem]``, e.g.
@@ -255,8 +271,11 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         fuzzy: mark machine translations fuzzy (PO ``#, fuzzy``; XLIFF review states).
         mo: also compile a ``.mo`` next to each ``.po`` (fuzzy entries left out).
         progress: a progress bar on stderr; ``None``: only when stderr is a terminal.
-        batch_size: strings (pieces) per ``translate_batch`` call.
-        workers: batches translated at once (threads).
+        batch_size: strings (pieces) per ``translate_batch`` call; also how often the
+            memory (the resume journal) is written.
+        retry_failed: send strings that failed QA in an earlier run (journaled in the
+            memory with their failure) to the model again; otherwise they are reported
+            as failed again, without a model call, and never written.
         report: also write the JSON report to this file.
     """
     src = normalise_lang(src)
@@ -265,6 +284,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         raise UserError("no target language given: use --to LANG[,LANG...]")
     if src in langs:
         raise UserError(f"the target languages include the source language {src}")
+    if batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
     out = Path(out_dir)
     files = discover(sources, out)
     docs = [_read(f.fmt, f.path, src) for f in files]
@@ -294,7 +315,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         for lang, entries in plan:
             _run_target(lang, src, entries, memory, translate_batch, stats,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=mo,
-                        progress=progress, batch_size=batch_size, workers=workers)
+                        progress=progress, batch_size=batch_size,
+                        retry_failed=retry_failed)
     finally:
         if own_tm:
             memory.close()
@@ -333,9 +355,10 @@ def _existing(fmt: ModuleType, doc: Document | None, lang: str) -> dict[str, Exi
 
 def _run_target(lang: str, src: str,
                 entries: list[tuple[SourceFile, Document, Path, Document | None]],
-                memory: TranslationMemory, translate_batch: TranslateBatch, stats: _Stats, *,
-                glossary: TermCheck | None, overwrite: bool, fuzzy: bool, mo: bool,
-                progress: bool | None, batch_size: int, workers: int) -> None:
+                memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
+                stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
+                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool
+                ) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
@@ -360,9 +383,8 @@ def _run_target(lang: str, src: str,
     todo: list[tuple[Key, _Prepared]] = []
     for k in state.needed:
         entry = hits.get(k)
-        if entry is not None:
-            state.results[k] = _verify(k[1], entry.target, "tm", ctx,
-                                       machine=entry.origin == "mt")
+        if entry is not None and not (entry.qa and retry_failed):
+            state.results[k] = _from_memory(k[1], entry, ctx)
             continue
         prepared = _prepare(k[1])
         if not prepared.pieces:
@@ -370,7 +392,7 @@ def _run_target(lang: str, src: str,
         else:
             todo.append((k, prepared))
     _translate_all(todo, state, src, lang, memory, translate_batch, stats, ctx,
-                   progress=progress, batch_size=batch_size, workers=workers)
+                   progress=progress, batch_size=batch_size)
 
     # 3. fill and write every file
     for (f, doc, dest, previous), have, old in zip(entries, kept, held, strict=True):
@@ -445,10 +467,21 @@ def _verify(source: str, target: str, origin: str, ctx: CheckContext, *, machine
     return _Result(target, origin, tuple(problems), machine)
 
 
+def _from_memory(source: str, entry: TMEntry, ctx: CheckContext) -> _Result:
+    """A memory hit, checked again. An entry journaled with a QA failure is never reused
+    as a translation: it stays failed (with its old reasons when today's checks pass)."""
+    result = _verify(source, entry.target, "tm", ctx, machine=entry.origin == "mt")
+    if entry.qa and not result.critical:
+        failed = Problem("memory", f"failed QA when it was translated ({entry.qa}); "
+                         "--retry-failed asks the model again")
+        result = _Result(result.target, "tm", (*result.problems, failed), result.machine)
+    return result
+
+
 def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, lang: str,
-                   memory: TranslationMemory, translate_batch: TranslateBatch, stats: _Stats,
-                   ctx: CheckContext, *, progress: bool | None, batch_size: int,
-                   workers: int) -> None:
+                   memory: TranslationMemory,
+                   translate_batch: TranslateBatch | BatchTranslate, stats: _Stats,
+                   ctx: CheckContext, *, progress: bool | None, batch_size: int) -> None:
     """Send every unique masked piece to the model once, in batches; as soon as all the
     pieces of a string are back, restore, check and journal it in the memory."""
     if not todo:
@@ -464,14 +497,10 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
     outputs: dict[str, str] = {}
     bar = _progress_bar(len(texts), f"{src}->{lang}", progress)
 
-    def call(batch: list[str]) -> list[str]:
-        outs = translate_batch(list(batch), src, lang)
+    def finish(batch: list[str], outs: list[str]) -> None:
         if len(outs) != len(batch):
             raise RuntimeError(f"translate_batch returned {len(outs)} results for "
                                f"{len(batch)} texts")
-        return list(outs)
-
-    def finish(batch: list[str], outs: list[str]) -> None:
         stats.calls += 1
         outputs.update(zip(batch, outs, strict=True))
         done: list[int] = []
@@ -486,15 +515,20 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
         memory.store_many(rows)  # the journal: these strings are done
         bar(len(batch))
 
+    map_batches = getattr(translate_batch, "map_batches", None)
+    results: Iterable[list[str]]
+    if map_batches is not None:
+        results = map_batches(batches, src, lang)
+    else:
+        results = (translate_batch(list(batch), src, lang)  # type: ignore[operator]
+                   for batch in batches)
     try:
-        if workers > 1:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for batch, outs in zip(batches, pool.map(call, batches), strict=True):
-                    finish(batch, outs)
-        else:
-            for batch in batches:
-                finish(batch, call(batch))
+        for batch, outs in zip(batches, results, strict=True):
+            finish(batch, list(outs))
     finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stop outstanding work (e.g. cancel Dask futures) on an error
         bar(0, close=True)
 
 
@@ -539,23 +573,47 @@ def _progress_bar(total: int, label: str, enabled: bool | None
 # ----------------------------------------------------------------------------- command
 
 
-def run_localise_command(args: Any, translator_from_args: Callable[[Any], Any]) -> int:
-    """``translate localise``: build the translator, run the job, report."""
+def run_localise_command(args: Any, translator_from_args: Callable[[Any], Any],
+                         config_from_args: Callable[[Any], dict[str, Any]] | None = None
+                         ) -> int:
+    """``translate localise``: build the translator, run the job, report.
+
+    With ``--executor local --workers 1`` (the default) the model runs in this process;
+    otherwise batches go to a process pool or a Dask cluster, each worker building the
+    translator from ``config_from_args(args)`` (Translator keyword arguments) once.
+    """
     from ..languages import parse_lang_list
 
     src = normalise_lang(args.src)
     targets = parse_lang_list(args.tgt)
-    if args.workers < 1:
+    workers = getattr(args, "workers", 1)
+    executor_kind = getattr(args, "executor", "local")
+    if workers < 1:
         raise UserError("--workers must be at least 1")
+    if getattr(args, "batch_size", 32) < 1:
+        raise UserError("--batch-size must be at least 1")
     out = Path(args.output_dir)
     # read and check every input before loading a model
     discover(args.sources, out)
     translator = translator_from_args(args)
     glossary = None if args.no_glossary else getattr(translator, "glossary", None)
-    report = run_job(args.sources, src, targets, out, translator.translate,
-                     tm=args.tm, glossary=glossary_term_check(glossary) if glossary else None,
-                     overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
-                     workers=args.workers, report=args.report)
+    executor: Any = None
+    translate: Any = translator.translate
+    if executor_kind != "local" or workers > 1 or getattr(args, "scheduler", None):
+        from ..scale.executors import ExecutorTranslate, make_executor, portable_config
+
+        if config_from_args is None:
+            raise UserError("--workers/--executor need a translator configuration")
+        config = portable_config(config_from_args(args))
+        executor = make_executor(executor_kind, workers, getattr(args, "scheduler", None))
+        translate = ExecutorTranslate(config, executor)
+    with executor if executor is not None else contextlib.nullcontext():
+        report = run_job(args.sources, src, targets, out, translate, tm=args.tm,
+                         glossary=glossary_term_check(glossary) if glossary else None,
+                         overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
+                         batch_size=getattr(args, "batch_size", 32),
+                         retry_failed=getattr(args, "retry_failed", False),
+                         report=args.report)
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "

@@ -1,0 +1,98 @@
+"""What runs on a worker process: tasks that name their translator by a plain config.
+
+A task is picklable plain data: the translator's keyword arguments (a JSON-able dict), the
+direction, and a batch of texts (or of articles). The worker builds the
+:class:`~translate.Translator` for a config the first time it sees it and keeps it in a
+per-process cache, so each worker loads each model once and reuses it for every later
+task. Calls into one cached translator are serialised by a lock: a worker may run tasks
+on several threads, and a Translator is not meant to be shared across threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: keyword arguments of :class:`translate.Translator`, JSON-able (paths as strings)
+TranslatorConfig = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTask:
+    """Translate ``texts`` (already masked, one batch) from ``src`` to ``tgt``."""
+
+    config: TranslatorConfig
+    src: str
+    tgt: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTask:
+    """Translate one article (many sentences: segmented, batched on the worker)."""
+
+    config: TranslatorConfig
+    src: str
+    tgt: str
+    text: str
+
+
+_CACHE: dict[str, tuple[Any, threading.Lock]] = {}
+_CACHE_LOCK = threading.Lock()
+_STATS = {"translators_built": 0, "tasks": 0}
+
+
+def config_key(config: TranslatorConfig) -> str:
+    return json.dumps(dict(config), sort_keys=True, default=str)
+
+
+def translator_for(config: TranslatorConfig) -> tuple[Any, threading.Lock]:
+    """This process's translator for ``config`` (built on first use) and its lock."""
+    key = config_key(config)
+    with _CACHE_LOCK:
+        entry = _CACHE.get(key)
+        if entry is None:
+            from ..translator import Translator
+
+            entry = (Translator(**dict(config)), threading.Lock())
+            _CACHE[key] = entry
+            _STATS["translators_built"] += 1
+    return entry
+
+
+def translate_texts(task: BatchTask) -> list[str]:
+    """One batch through the worker's cached translator; one output per text."""
+    translator, lock = translator_for(task.config)
+    with lock:
+        _STATS["tasks"] += 1
+        return translator.translate(list(task.texts), task.src, task.tgt)
+
+
+def translate_article(task: ArticleTask) -> Any:
+    """One article through the worker's cached translator (an ``ArticleOutcome``)."""
+    from ..article import translate_one
+
+    translator, lock = translator_for(task.config)
+    with lock:
+        _STATS["tasks"] += 1
+        return translate_one(translator, task.text, task.src, task.tgt)
+
+
+def worker_info() -> dict[str, int]:
+    """This process: its id, how many translators it built, how many tasks it ran."""
+    return {"pid": os.getpid(), **_STATS}
+
+
+def init_worker(torch_threads: int) -> None:
+    """Process-pool initializer: give each worker its share of the CPU threads."""
+    os.environ["OMP_NUM_THREADS"] = str(torch_threads)
+    os.environ["MKL_NUM_THREADS"] = str(torch_threads)
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None:  # pragma: no cover - only when the pool forks a torch parent
+        torch.set_num_threads(torch_threads)
