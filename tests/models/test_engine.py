@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from support import aligned_rows
 
+from support import aligned_rows
 from translate.models.engine import DecodeOptions, split_pieces, trim_repetition
 
 
@@ -64,8 +64,10 @@ def test_batches_are_sorted_and_bounded_and_results_deterministic(translator):
 def test_duplicates_are_translated_once(translator):
     engine = translator.engine(translator.route("it", "en")[0])
     row = aligned_rows()[17]
+    before = engine.calls
     out = translator.translate_batch([row["it"]] * 5 + [""], "it", "en")
     assert [t.text for t in out] == [row["en"]] * 5 + [""]
+    assert engine.calls - before == 1
 
 
 def test_same_language_copies_with_a_note(translator):
@@ -75,7 +77,6 @@ def test_same_language_copies_with_a_note(translator):
 
 def test_random_checkpoint_never_stopping_is_capped_and_reported(tmp_path):
     from fixtures.build import build_random_checkpoint
-
     from translate import Translator
 
     path = build_random_checkpoint(tmp_path / "rand", src="en", tgt="it")
@@ -100,3 +101,18 @@ def test_cuda_request_without_cuda_is_a_user_error():
 def test_split_pieces_cuts_between_sentences_first():
     pieces = ["▁One", "▁two", "."] + ["▁Three", "▁four", "▁five", "."] * 2
     assert split_pieces(pieces, 8) == [pieces[:3], pieces[3:7], pieces[7:]]
+
+
+def test_output_does_not_depend_on_what_shares_the_batch(tmp_path):
+    """Each sentence has its own length cap: an untrained model (which never stops) gives
+    the same output alone as batched with a much longer sentence."""
+    from fixtures.build import build_random_checkpoint
+    from translate import Translator
+
+    path = build_random_checkpoint(tmp_path / "rand", src="en", tgt="it", seed=3)
+    tr = Translator({"en-it": str(path)}, device="cpu", glossary=False, beam_size=2)
+    short = "All news on our Facebook page."
+    long = " ".join(r["en"] for r in aligned_rows()[:3])
+    alone = tr.translate([short], "en", "it")[0]
+    together = tr.translate([long, short], "en", "it")[1]
+    assert alone == together

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-from transformers import LogitsProcessor, LogitsProcessorList
+from transformers import LogitsProcessor
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,21 @@ class TermConstraint:
     alternatives: tuple[tuple[int, ...], ...]
     glued: tuple[tuple[int, ...], ...] = ()
     suffixes: frozenset[str] = frozenset({""})
+    count: int = 1  # how many times the term must stand in the output
+
+    def occurrences(self, generated: Sequence[int]) -> int:
+        """How many non-overlapping spellings ``generated`` holds."""
+        found, i, n = 0, 0, len(generated)
+        spellings = (*self.alternatives, *self.glued)
+        while i < n:
+            for alt in spellings:
+                if tuple(generated[i:i + len(alt)]) == alt:
+                    found += 1
+                    i += len(alt)
+                    break
+            else:
+                i += 1
+        return found
 
     @property
     def shortest(self) -> int:
@@ -126,12 +141,13 @@ class TermConstraintProcessor(LogitsProcessor):
     followed by a word boundary or a valid ending, never glued into another word."""
 
     def __init__(self, constraints: Sequence[Sequence[TermConstraint] | None], num_beams: int,
-                 eos_token_id: int, max_new_tokens: int, pieces: Sequence[str],
+                 eos_token_id: int, max_new_tokens: int | Sequence[int], pieces: Sequence[str],
                  top_k: int = 3) -> None:
         self.constraints = [list(c or ()) for c in constraints]
         self.num_beams = max(1, num_beams)
         self.eos = eos_token_id
-        self.max_new = max_new_tokens
+        self.max_new = ([max_new_tokens] * len(self.constraints)
+                        if isinstance(max_new_tokens, int) else list(max_new_tokens))
         self.top_k = top_k
         self.pieces = list(pieces)
         self.piece_id = {p: i for i, p in enumerate(self.pieces) if p}
@@ -179,7 +195,8 @@ class TermConstraintProcessor(LogitsProcessor):
                         if more:
                             allowed[more] = True
                         scores[row] = scores[row].masked_fill(~allowed, neg)
-                    continue
+                    if c.occurrences(generated) >= c.count:
+                        continue
                 nxt = c.continuation(generated)
                 if nxt is not None:
                     forced = nxt
@@ -189,8 +206,9 @@ class TermConstraintProcessor(LogitsProcessor):
                 continue
             if forced is None:
                 # the last step is always </s> (forced_eos), so terms must fit before it
-                remaining = self.max_new - len(generated) - 1
-                if remaining <= sum(c.shortest for c in pending) or \
+                remaining = self.max_new[row // self.num_beams] - len(generated) - 1
+                need = sum(c.shortest * (c.count - c.occurrences(generated)) for c in pending)
+                if remaining <= need or \
                         int(scores[row].argmax()) == self.eos:
                     # out of room, or the model wants to stop: put the term here
                     forced = pending[0].alternatives[0][0]
@@ -216,8 +234,26 @@ class TermConstraintProcessor(LogitsProcessor):
         return scores
 
 
-def build_logits_processor(constraints: Sequence[Sequence[TermConstraint] | None],
-                           num_beams: int, eos_token_id: int, max_new_tokens: int,
-                           pieces: Sequence[str]) -> LogitsProcessorList:
-    return LogitsProcessorList([TermConstraintProcessor(
-        constraints, num_beams, eos_token_id, max_new_tokens, pieces)])
+class RowLengthCap(LogitsProcessor):
+    """Ends each sentence at its own length cap: the step that would take a hypothesis to
+    its cap may only be ``</s>`` (``generate`` itself caps the whole batch at once)."""
+
+    def __init__(self, caps: Sequence[int], num_beams: int, eos_token_id: int) -> None:
+        self.caps = list(caps)
+        self.num_beams = max(1, num_beams)
+        self.eos = eos_token_id
+        self.start_len: int | None = None
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor
+                 ) -> torch.FloatTensor:
+        if self.start_len is None:
+            self.start_len = input_ids.shape[1]
+        step = input_ids.shape[1] - self.start_len  # tokens generated so far
+        rows = [r for r in range(input_ids.shape[0])
+                if step + 1 >= self.caps[r // self.num_beams]]
+        if rows:
+            neg = torch.finfo(scores.dtype).min
+            keep = scores[rows, self.eos].clone()
+            scores[rows] = neg
+            scores[rows, self.eos] = torch.where(keep > neg, keep, torch.zeros_like(keep))
+        return scores

@@ -56,7 +56,8 @@ def split_pieces(pieces: list[str], limit: int) -> list[list[str]]:
     sentences: list[list[str]] = []
     start = 0
     for i in range(1, len(pieces)):
-        if pieces[i - 1].rstrip("\"'»”’)").endswith((".", "!", "?", "…")) and _word_start(pieces, i):
+        ends = pieces[i - 1].rstrip("\"'»”’)").endswith((".", "!", "?", "…"))
+        if ends and _word_start(pieces, i):
             sentences.append(pieces[start:i])
             start = i
     sentences.append(pieces[start:])
@@ -146,16 +147,20 @@ class TranslationEngine:
         capped = [False] * len(chunk_ids)
         order = sorted(range(len(chunk_ids)), key=lambda k: (-len(chunk_ids[k]), k))
         for batch in self._batches(order, chunk_ids, options):
-            limit = self._max_new(max(len(chunk_ids[k]) for k in batch), options)
+            # each sentence has its own length cap, so its output never depends on what
+            # else shares its batch (a resumed job decodes exactly as an uninterrupted one)
+            limits = [self._max_new(len(chunk_ids[k]), options) for k in batch]
+            limit = max(limits)
             request = DecodeRequest(
                 ids=[chunk_ids[k] for k in batch], beam_size=options.beam_size,
-                max_new_tokens=limit, min_new_tokens=min(options.min_new_tokens, limit),
-                constraints=[constraints[owner[k]] for k in batch] if constraints else None)
+                max_new_tokens=limit, min_new_tokens=min(options.min_new_tokens, min(limits)),
+                constraints=[constraints[owner[k]] for k in batch] if constraints else None,
+                row_max_new_tokens=limits)
             self.calls += 1
-            for k, out in zip(batch, self.backend.generate(request), strict=True):
-                out = [t for t in out if t != self.pad_id]
+            for k, own, out in zip(batch, limits, self.backend.generate(request), strict=True):
+                out = [t for t in out if t != self.pad_id][:own]
                 # at the cap the model is forced to close with </s>: that is not a real end
-                capped[k] = len(out) >= limit and options.min_new_tokens < limit
+                capped[k] = len(out) >= own and options.min_new_tokens < own
                 if out and out[-1] == self.eos_id:
                     out = out[:-1]
                 outputs[k] = out

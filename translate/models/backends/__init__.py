@@ -21,6 +21,7 @@ class DecodeRequest:
     max_new_tokens: int
     min_new_tokens: int = 0
     constraints: Sequence[object] | None = None  # per sentence, see ..constrained
+    row_max_new_tokens: Sequence[int] | None = None  # per sentence caps (<= max_new_tokens)
 
 
 class Backend(Protocol):
