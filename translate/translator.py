@@ -23,6 +23,24 @@ from .pipeline import ArticleTranslation, Translation
 
 _UNSET = object()
 
+BACKENDS = ("torch", "ctranslate2", "auto")
+
+
+def _choose_backend(backend: str) -> str:
+    """``torch`` or ``ctranslate2``; ``auto`` is ctranslate2 when it is installed."""
+    if backend not in BACKENDS:
+        raise UserError(f"unknown backend {backend!r}: use torch, ctranslate2 or auto")
+    if backend == "torch":
+        return backend
+    from .models.backends import ctranslate2_backend
+
+    if ctranslate2_backend.available():
+        return "ctranslate2"
+    if backend == "auto":
+        return "torch"
+    ctranslate2_backend.import_ctranslate2()  # raises the one-line install hint
+    return backend
+
 
 def _default_device() -> str:
     import torch
@@ -40,7 +58,9 @@ class Translator:
         models_dir: a directory holding ``<src>-<tgt>/`` checkpoints, searched before the
             defaults (default: ``$TRANSLATE_MODELS_DIR``).
         device: ``"cpu"`` or ``"cuda"`` (default: cuda when available).
-        backend: ``"torch"`` (transformers) or ``"ctranslate2"``.
+        backend: ``"torch"`` (transformers), ``"ctranslate2"`` (the checkpoint converted
+            once into ``$TRANSLATE_CACHE_DIR``, int8 on CPU; needs the ``fast`` extra; no
+            lexical constraints) or ``"auto"`` (ctranslate2 when installed, else torch).
         beam_size: beam width (default 4, as OPUS-MT's generation config).
         max_batch_tokens: token budget of one decoder batch (source tokens x sentences).
         glossary: ``None`` for the shipped news glossary, ``False`` for none, or paths /
@@ -61,9 +81,7 @@ class Translator:
         if device not in (None, "cpu", "cuda"):
             raise UserError(f"unknown device {device!r}: use cpu or cuda")
         self._device = device
-        if backend not in ("torch", "ctranslate2"):
-            raise UserError(f"unknown backend {backend!r}: use torch or ctranslate2")
-        self.backend = backend
+        self.backend = _choose_backend(backend)
         if beam_size is not None and beam_size < 1:
             raise UserError("--beam-size must be at least 1")
         self.options = DecodeOptions(beam_size=beam_size or 4,
@@ -102,15 +120,21 @@ class Translator:
 
             ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
             checkpoint = self._checkpoints.get(ckey)
-            if checkpoint is None:
+            # ctranslate2 runs converted weights: the tokenizer is all it needs loaded
+            if checkpoint is None or (backend == "torch" and checkpoint.model is None):
                 checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
-                                             allow_pickle=self.allow_pickle)
+                                             allow_pickle=self.allow_pickle,
+                                             weights=backend == "torch")
                 self._checkpoints[ckey] = checkpoint
             self._engines[key] = TranslationEngine(checkpoint,
                                                    self._make_backend(checkpoint, backend))
         return self._engines[key]
 
     def _make_backend(self, checkpoint, backend: str):
+        if backend == "ctranslate2":
+            from .models.backends.ctranslate2_backend import CTranslate2Backend
+
+            return CTranslate2Backend(checkpoint, self.device)
         from .models.backends.torch_backend import TorchBackend
 
         decoder = checkpoint.tokenizer.decoder

@@ -120,13 +120,17 @@ def choose_target_token(spec: ModelSpec, tgt: str, supported: list[str], path: P
 
 
 def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
-                    allow_pickle: bool = False) -> LoadedCheckpoint:
-    """Load the tokenizer and ``MarianMTModel`` for ``spec`` onto ``device``."""
-    from transformers import MarianMTModel, MarianTokenizer
+                    allow_pickle: bool = False, weights: bool = True) -> LoadedCheckpoint:
+    """Load the tokenizer and ``MarianMTModel`` for ``spec`` onto ``device``.
+
+    ``weights=False`` loads the tokenizer only (``model`` is ``None``): for backends that
+    run a converted copy of the weights (CTranslate2) and need no PyTorch model.
+    """
+    from transformers import MarianTokenizer
     from transformers.utils import logging as hf_logging
 
     path = resolve_checkpoint(spec.ref, allow_pickle=allow_pickle)
-    weights = check_checkpoint(path, allow_pickle=allow_pickle)
+    weights_file = check_checkpoint(path, allow_pickle=allow_pickle)
     try:
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -145,23 +149,34 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
             except Exception as exc:  # noqa: BLE001 - a broken tokenizer file is user input
                 raise UserError(f"checkpoint {path}: tokenizer files cannot be read "
                                 f"({type(exc).__name__}: {exc})") from None
-            try:
-                model = MarianMTModel.from_pretrained(
-                    path, local_files_only=True, use_safetensors=weights == SAFE_WEIGHTS,
-                    trust_remote_code=False, dtype="float32")
-            except (RuntimeError, ValueError, OSError) as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise UserError(f"checkpoint {path}: weights do not load ({first[:200]}); "
-                                "re-download or rebuild the checkpoint") from None
+            model = _load_model(path, weights_file) if weights else None
     finally:
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
-    if model.get_input_embeddings().num_embeddings != len(tokenizer.encoder):
+    embedded = (model.get_input_embeddings().num_embeddings if model is not None
+                else int(config.get("vocab_size", len(tokenizer.encoder))))
+    if embedded != len(tokenizer.encoder):
         raise UserError(f"checkpoint {path}: vocab.json has {len(tokenizer.encoder)} entries "
-                        f"but the model embeds {model.get_input_embeddings().num_embeddings}; "
+                        f"but the model embeds {embedded}; "
                         "the files come from different checkpoints")
     token = choose_target_token(spec, tgt, list(tokenizer.supported_language_codes), path)
+    if model is None:
+        return LoadedCheckpoint(spec.ref, path, tokenizer, None, token,
+                                int(config.get("max_position_embeddings", 512)))
     model.eval()
     model.to(device)
     return LoadedCheckpoint(spec.ref, path, tokenizer, model, token,
                             int(model.config.max_position_embeddings))
+
+
+def _load_model(path: Path, weights_file: str):
+    from transformers import MarianMTModel
+
+    try:
+        return MarianMTModel.from_pretrained(
+            path, local_files_only=True, use_safetensors=weights_file == SAFE_WEIGHTS,
+            trust_remote_code=False, dtype="float32")
+    except (RuntimeError, ValueError, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"checkpoint {path}: weights do not load ({first[:200]}); "
+                        "re-download or rebuild the checkpoint") from None

@@ -1,0 +1,304 @@
+"""The CTranslate2 backend: the same checkpoint, converted once, int8 on CPU.
+
+The Marian checkpoint is converted on first use into a cache directory
+(``$TRANSLATE_CACHE_DIR/ct2/`` or ``~/.cache/translate/ct2/``), named by a hash of the
+checkpoint's ``config.json`` and ``vocab.json`` bytes and its weights' size and mtime, and
+by the compute type. Conversion writes into a temporary directory beside the final one,
+writes a marker file last, then renames: a directory without the marker (a killed
+conversion, a copy in progress) is never loaded; it is converted again.
+
+Decoding follows :class:`~.torch_backend.TorchBackend`: outputs carry no decoder-start
+token, end with ``</s>`` when the model closed the sentence, and an output that reaches
+``max_new_tokens`` ends with a forced ``</s>`` (as transformers' ``forced_eos_token_id``).
+
+Not supported here: lexical constraints. ``DecodeRequest.constraints`` is ignored; a
+caller that needs glossary terms enforced must send the segments whose output misses a
+term through the torch backend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ...errors import UserError
+from ..loading import SAFE_WEIGHTS, LoadedCheckpoint
+from . import DecodeRequest
+
+FAST_EXTRA_HINT = "install the fast extra: pip install 'newsdesk-translate[fast]'"
+MARKER = "CONVERTED"  # written last into a finished conversion
+#: bumped whenever the conversion below changes, so old caches are not reused
+CONVERSION_VERSION = "1"
+#: transformers' beam search (``early_stopping=False``) keeps going after ``beam_size``
+#: hypotheses have finished while a running one may still beat them; CTranslate2 stops at
+#: ``beam_size * patience`` finished ones. 2 reproduces transformers' choices on the fixtures.
+PATIENCE = 2.0
+#: the logit bias that keeps ``<pad>`` (the decoder start token) from being generated
+_NEVER = -1.0e4
+
+_models: dict[tuple[str, str, int, str], object] = {}
+_models_lock = threading.Lock()
+
+
+def import_ctranslate2():
+    """``ctranslate2``, or a one-line :class:`UserError` saying how to install it."""
+    try:
+        import ctranslate2
+    except ImportError:
+        raise UserError(f"the ctranslate2 backend needs the ctranslate2 package; "
+                        f"{FAST_EXTRA_HINT}") from None
+    return ctranslate2
+
+
+def available() -> bool:
+    """Whether ctranslate2 can be imported here."""
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_compute_type(device: str) -> str:
+    return "float16" if device == "cuda" else "int8"
+
+
+def cpu_threads() -> int:
+    """Cores this process may run on (all of them: one model, one decoder at a time)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Where converted models live: ``cache_dir``, ``$TRANSLATE_CACHE_DIR/ct2`` or
+    ``~/.cache/translate/ct2``."""
+    if cache_dir is not None:
+        return Path(cache_dir).expanduser()
+    env = os.environ.get("TRANSLATE_CACHE_DIR")
+    if env:
+        return Path(env).expanduser() / "ct2"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "translate" / "ct2"
+
+
+def checkpoint_key(path: Path) -> str:
+    """A hash naming one checkpoint's conversion: config and vocabulary bytes, weights'
+    size and mtime (hashing hundreds of MB on every start would cost more than loading)."""
+    digest = hashlib.sha256(f"ct2-marian-v{CONVERSION_VERSION}\0".encode())
+    for name in ("config.json", "vocab.json"):
+        digest.update(name.encode() + b"\0" + (path / name).read_bytes() + b"\0")
+    for name in (SAFE_WEIGHTS, "pytorch_model.bin"):
+        weights = path / name
+        if weights.is_file():
+            st = weights.stat()
+            digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def is_complete(model_dir: Path) -> bool:
+    return (model_dir / MARKER).is_file() and (model_dir / "model.bin").is_file()
+
+
+def _marian_converter(path: Path):
+    """A ``TransformersConverter`` for a Marian checkpoint that starts decoding where
+    transformers does.
+
+    CTranslate2's stock Marian loader drops ``<pad>`` and starts the decoder from a zero
+    embedding. That equals transformers only when the ``<pad>`` embedding row is zero, as
+    in checkpoints converted from Marian; fine-tuned or retrained ones (the test fixtures)
+    have a non-zero row. So ``<pad>`` stays in the vocabulary as the decoder start token,
+    and a large negative output bias keeps it from being generated (transformers does
+    that with ``bad_words_ids=[[pad]]``).
+    """
+    import torch
+    from ctranslate2.converters import TransformersConverter
+    from ctranslate2.converters.transformers import BartLoader, MarianMTLoader
+
+    class _Loader(MarianMTLoader):
+        def get_model_spec(self, model):
+            model.config.normalize_before = False
+            model.config.normalize_embedding = False
+            spec = BartLoader.get_model_spec(self, model)
+            vocab = model.lm_head.weight.shape[0]
+            bias = getattr(model, "final_logits_bias", None)
+            bias = (bias.detach().reshape(-1).float().clone() if bias is not None
+                    else torch.zeros(vocab))
+            bias[model.config.pad_token_id] = _NEVER
+            spec.decoder.projection.bias = bias
+            return spec
+
+        def set_config(self, config, model, tokenizer):
+            config.eos_token = tokenizer.eos_token
+            config.unk_token = tokenizer.unk_token
+            config.decoder_start_token = tokenizer.convert_ids_to_tokens(
+                model.config.decoder_start_token_id)
+
+        def set_decoder(self, spec, decoder):
+            BartLoader.set_decoder(self, spec, decoder)
+            spec.start_from_zero_embedding = False
+
+        def get_vocabulary(self, model, tokenizer):
+            return BartLoader.get_vocabulary(self, model, tokenizer)
+
+    class _Converter(TransformersConverter):
+        def _load(self):
+            from transformers import MarianMTModel, MarianTokenizer
+
+            with torch.no_grad():
+                model = MarianMTModel.from_pretrained(
+                    path, local_files_only=True, trust_remote_code=False,
+                    use_safetensors=(path / SAFE_WEIGHTS).is_file(), dtype=torch.float32)
+                tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
+                return _Loader()(model, tokenizer)
+
+    return _Converter(str(path))
+
+
+def _convert_into(path: Path, out: Path, compute_type: str) -> None:
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _marian_converter(path).convert(str(out), quantization=compute_type)
+    except (RuntimeError, ValueError, OSError, NotImplementedError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UserError(f"checkpoint {path}: conversion to CTranslate2 failed "
+                        f"({first[:200]}); use --backend torch") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+
+
+def _discard(directory: Path, root: Path) -> None:
+    """Remove ``directory`` after renaming it out of the way (so no reader sees it half
+    deleted)."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".old", dir=root))
+    try:
+        directory.rename(trash / "old")
+    except OSError:
+        pass
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def convert_checkpoint(path: Path, compute_type: str,
+                       cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The converted model directory for ``path``, converting it now if the cache has no
+    finished conversion (a directory without the marker is converted again)."""
+    root = cache_root(cache_dir)
+    final = root / f"{checkpoint_key(path)}-{compute_type}"
+    if is_complete(final):
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=root))
+    try:
+        model = staging / "model"
+        _convert_into(path, model, compute_type)
+        with (model / MARKER).open("w", encoding="utf-8") as fh:  # last: the marker
+            json.dump({"checkpoint": str(path), "compute_type": compute_type,
+                       "converted": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if final.exists() and not is_complete(final):
+            _discard(final, root)
+        try:
+            model.rename(final)
+        except OSError:
+            if not is_complete(final):  # unless another process finished first
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def load_model(model_dir: Path, device: str, compute_type: str, threads: int):
+    """One ``ctranslate2.Translator`` per converted model, device and thread count,
+    shared by every engine in the process (e.g. one multilingual checkpoint, two
+    targets)."""
+    ctranslate2 = import_ctranslate2()
+    key = (str(model_dir), device, threads, compute_type)
+    with _models_lock:
+        if key not in _models:
+            _models[key] = ctranslate2.Translator(
+                str(model_dir), device=device, compute_type=compute_type,
+                intra_threads=threads, inter_threads=1)
+        return _models[key]
+
+
+class CTranslate2Backend:
+    """Decode with CTranslate2; ids map to the checkpoint's own vocabulary."""
+
+    name = "ctranslate2"
+
+    def __init__(self, checkpoint: LoadedCheckpoint, device: str = "cpu",
+                 compute_type: str | None = None,
+                 cache_dir: str | os.PathLike[str] | None = None) -> None:
+        ctranslate2 = import_ctranslate2()
+        if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+            raise UserError("--backend ctranslate2 --device cuda: this ctranslate2 build "
+                            "sees no CUDA device; use --device cpu or --backend torch")
+        self.device = device
+        self.compute_type = compute_type or default_compute_type(device)
+        self.threads = cpu_threads() if device == "cpu" else 1
+        self.model_dir = convert_checkpoint(Path(checkpoint.path), self.compute_type,
+                                            cache_dir)
+        self.model = load_model(self.model_dir, device, self.compute_type, self.threads)
+        tok = checkpoint.tokenizer
+        self.id_to_token: dict[int, str] = dict(tok.decoder)
+        self.token_to_id: dict[str, int] = dict(tok.encoder)
+        self.unk_id = int(tok.unk_token_id)
+        self.eos_id = int(tok.eos_token_id)
+
+    def generate(self, request: DecodeRequest) -> list[list[int]]:
+        """Output ids per sentence; ``request.constraints`` is ignored (see the module).
+
+        Each sentence keeps its own length cap (``row_max_new_tokens``). CTranslate2 caps a
+        whole call, so the batch is decoded to the largest cap, and the few sentences that
+        ran past their own are decoded again, grouped by cap.
+        """
+        n = len(request.ids)
+        caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
+        source = [[self.id_to_token[int(i)] for i in ids] for ids in request.ids]
+        outputs = self._decode(source, max(caps), request)
+        again: dict[int, list[int]] = {}
+        for row, (out, cap) in enumerate(zip(outputs, caps, strict=True)):
+            if len(out) > cap or (len(out) == cap and cap < max(caps)):
+                again.setdefault(cap, []).append(row)
+        for cap, rows in again.items():
+            for row, out in zip(rows, self._decode([source[r] for r in rows], cap, request),
+                                strict=True):
+                outputs[row] = out
+        return outputs
+
+    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
+                ) -> list[list[int]]:
+        # transformers spends the last of its new tokens on a forced </s>: decode one token
+        # less and add that </s> to the outputs that did not end by themselves
+        steps = cap - 1
+        if steps < 1:
+            return [[self.eos_id] for _ in source]
+        results = self.model.translate_batch(
+            source, beam_size=request.beam_size,
+            patience=PATIENCE if request.beam_size > 1 else 1.0, max_decoding_length=steps,
+            min_decoding_length=min(request.min_new_tokens, steps),
+            return_end_token=True, max_input_length=0, max_batch_size=0)
+        outputs = []
+        for result in results:
+            out = [self.token_to_id.get(t, self.unk_id) for t in result.hypotheses[0]]
+            if len(out) == steps and out[-1] != self.eos_id:
+                out.append(self.eos_id)
+            outputs.append(out)
+        return outputs
