@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from fixtures.build import OPUS_MT_BASE, Shape, build_random_checkpoint, load_pairs  # noqa: E402
-
 from translate import Translator  # noqa: E402
 from translate.glossary import default_glossary, match_terms  # noqa: E402
 from translate.models.constrained import make_constraint  # noqa: E402

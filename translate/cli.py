@@ -59,6 +59,9 @@ def _add_glossary_options(p: argparse.ArgumentParser) -> None:
                    help="glossary file (TSV/CSV/TBX), repeatable; later files win. "
                         "Default: the shipped glossaries/news.tsv")
     p.add_argument("--no-glossary", action="store_true", help="apply no glossary")
+    p.add_argument("--no-enforce", action="store_true",
+                   help="only verify and report glossary terms; do not re-decode sentences "
+                        "that miss one (faster; shows what the model does on its own)")
 
 
 def _translator_from_args(args: argparse.Namespace):
@@ -71,6 +74,7 @@ def _translator_from_args(args: argparse.Namespace):
         backend=getattr(args, "backend", "torch"),
         beam_size=args.beam_size,
         glossary=False if args.no_glossary else (args.glossary or None),
+        enforce_terms=not getattr(args, "no_enforce", False),
         allow_pickle=args.allow_pickle,
     )
 

@@ -9,9 +9,10 @@ Models load lazily, once per process, and are reused across calls, files and tar
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 from . import pipeline
 from .errors import UserError
@@ -19,7 +20,6 @@ from .languages import normalise_lang
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
-
 
 _UNSET = object()
 
@@ -65,6 +65,8 @@ class Translator:
         max_batch_tokens: token budget of one decoder batch (source tokens x sentences).
         glossary: ``None`` for the shipped news glossary, ``False`` for none, or paths /
             a ``translate.glossary.Glossary``.
+        enforce_terms: re-decode sentences that miss a glossary term (protected source,
+            constrained decoding); ``False`` only verifies and reports the terms.
         allow_pickle: accept checkpoints that only ship pickle weights.
         progress: show a progress bar on stderr (only when it is a terminal).
     """
@@ -73,8 +75,8 @@ class Translator:
                  models_dir: str | os.PathLike[str] | None = None, *,
                  device: str | None = None, backend: str = "torch",
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
-                 glossary: object = None, allow_pickle: bool = False,
-                 progress: bool = False) -> None:
+                 glossary: object = None, enforce_terms: bool = True,
+                 allow_pickle: bool = False, progress: bool = False) -> None:
         if models_dir is None:
             models_dir = os.environ.get("TRANSLATE_MODELS_DIR") or None
         self.registry = ModelRegistry(models, models_dir)
@@ -87,6 +89,7 @@ class Translator:
         self.options = DecodeOptions(beam_size=beam_size or 4,
                                      max_batch_tokens=max_batch_tokens)
         self.glossary_setting = glossary
+        self.enforce_terms = enforce_terms
         self.allow_pickle = allow_pickle
         self.progress = progress
         self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
@@ -217,7 +220,7 @@ class Translator:
         hits = [match_terms(s, glossary, src, tgt) for s in sources]
         checks = [verify_terms(o, h, tgt) for o, h in zip(outputs, hits, strict=True)]
         redo = [i for i, c in enumerate(checks) if any(not x.ok for x in c)]
-        if not redo:
+        if not redo or not self.enforce_terms:
             return [tuple(c) for c in checks]
         engine = self.engine(last, backend="torch")
         tok = engine.checkpoint.tokenizer
@@ -235,24 +238,24 @@ class Translator:
             protected.append(prot)
             ph_for = {term: ph for ph, term in prot.placeholders}
             cons = []
-            for term in dict.fromkeys(h.target for h in hits[i]):
+            for term, count in Counter(h.target for h in hits[i]).items():
                 c = make_constraint(ph_for.get(term, term), tok, tgt) or make_constraint(
                     ph_for.setdefault(term, pipeline.placeholder(len(ph_for))), tok, tgt)
                 if c is not None:
-                    cons.append(c)
+                    cons.append(dataclasses.replace(c, count=count))
             if any(ph not in prot.text for ph in ph_for.values()):
                 prot = pipeline.Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
                 protected[-1] = prot
             constraints.append(cons)
         outs = engine.translate([p.text for p in protected], self.options,
                                 constraints=constraints)
-        for i, prot, out in zip(redo, protected, outs, strict=True):
+        for i, prot, out, cons in zip(redo, protected, outs, constraints, strict=True):
             text = pipeline.restore(pipeline.normalise(out.text, tgt), prot)
             new = verify_terms(text, hits[i], tgt)
             if sum(c.ok for c in new) > sum(c.ok for c in checks[i]):
                 outputs[i] = text
                 checks[i] = new
-                warnings[i].append(f"glossary: re-decoded with {len(constraints[i])} "
+                warnings[i].append(f"glossary: re-decoded with {len(cons)} "
                                    "term constraint(s)")
                 warnings[i].extend(f"{last.src}->{last.tgt}: {n}" for n in out.warnings)
         return [tuple(c) for c in checks]

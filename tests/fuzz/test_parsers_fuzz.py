@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import FIXTURES, ROOT
 
+from support import FIXTURES, ROOT
 from translate.errors import UserError
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))

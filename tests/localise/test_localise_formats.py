@@ -12,8 +12,8 @@ from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from support import FIXTURES
 
+from support import FIXTURES
 from translate.errors import InputFileError
 from translate.localise.formats import format_for, jsonfmt, po, xliff
 from translate.localise.plurals import cldr_categories, gettext_plural_forms

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from localise_doubles import CountingTranslate, clean_translate, mangling_translate
-from support import FIXTURES, ROOT
 
+from support import FIXTURES, ROOT
 from translate.cli import main
 from translate.errors import InputFileError, UserError
 from translate.localise import checkers as C

@@ -10,8 +10,8 @@ import textwrap
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import ROOT
 
+from support import ROOT
 from translate.errors import InputFileError, UserError
 from translate.memory import TMEntry, TranslationMemory, export_tmx, import_tmx
 

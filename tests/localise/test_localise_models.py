@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from support import FIXTURES, MODELS, ROOT, aligned_rows
 
+from support import FIXTURES, MODELS, ROOT, aligned_rows
 from translate import Translator
 from translate.cli import main
 from translate.localise import checkers as C

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from support import MODELS
 
+from support import MODELS
 from translate.errors import UserError
 from translate.models.registry import DEFAULT_MODELS, ModelRegistry, parse_override
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from support import MODELS, ROOT, article
 
+from support import MODELS, ROOT, article
 from translate.cli import main
 
 EN = str(ROOT / "fixtures/corpus/khojaly-rome.en.txt")
@@ -138,7 +138,7 @@ def test_console_script_reads_stdin():
     proc = subprocess.run(
         [sys.executable, "-m", "translate.cli", "article", "-", "--from", "it", "--to", "en",
          "--no-glossary"],
-        input="Tutte le notizie sulla nostra pagina Facebook\n".encode(),
+        input=b"Tutte le notizie sulla nostra pagina Facebook\n",
         capture_output=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode() == "All news on our Facebook page\n"

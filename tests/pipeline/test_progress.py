@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 
 from support import aligned_rows
-
 from translate.progress import Progress
 
 

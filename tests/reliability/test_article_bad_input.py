@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import MODELS, article
 
+from support import MODELS
 from translate.cli import main
 
 FOOTER_IT = "Tutte le notizie sulla nostra pagina Facebook"

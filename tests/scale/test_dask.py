@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from support import FIXTURES, MODELS, article
 
 distributed = pytest.importorskip("distributed")
