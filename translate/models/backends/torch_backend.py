@@ -3,10 +3,35 @@
 from __future__ import annotations
 
 import copy
+import ctypes
+import sys
 
 from . import DecodeRequest
 
 _CACHE_CLASS: list[type] = []
+_MALLOC_TUNED: list[bool] = []
+
+
+def _keep_large_allocations() -> None:
+    """Serve large CPU tensors from glibc's heap instead of a fresh ``mmap`` each time.
+
+    Beam search allocates several vocabulary-sized tensors per step (64 sentences x 4
+    beams x 80k logits: 80 MB each); glibc maps every such block anew and the kernel
+    faults in and zeroes its pages on first touch. A high mmap threshold, and keeping
+    freed memory rather than trimming it, lets them be reused: about a quarter less CPU
+    time per decoding step on the benchmark machine, for a slightly higher resident size.
+    Process-wide, once; Linux with glibc only (elsewhere a no-op).
+    """
+    if _MALLOC_TUNED or not sys.platform.startswith("linux"):
+        return
+    _MALLOC_TUNED.append(True)
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 1 << 30)
+        libc.mallopt(m_trim_threshold, 1 << 30)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _beam_cache(model) -> dict:
@@ -46,6 +71,8 @@ class TorchBackend:
         self.model = model
         self.device = device
         self.pad_id = int(model.config.pad_token_id)
+        if device == "cpu":
+            _keep_large_allocations()
         self.pieces = pieces or []  # id -> piece, for constrained decoding
         # OPUS-MT configs set max_length=512; we always pass max_new_tokens instead.
         model.generation_config.max_length = None
