@@ -46,9 +46,10 @@ def test_missing_file(capsys, tmp_path):
     assert out == ""
 
 
-def test_directory_instead_of_file(capsys, tmp_path):
+def test_directory_without_articles(capsys, tmp_path):
+    (tmp_path / "notes.md").write_text("# not an article\n")
     code, _, err = run(capsys, "article", str(tmp_path), "--from", "it", "--to", "en")
-    assert_one_line_error(code, err, "is a directory")
+    assert_one_line_error(code, err, "no .txt article files")
 
 
 def test_unreadable_file(capsys, src, monkeypatch):
