@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from localise_doubles import CountingTranslate, clean_translate, mangling_translate
 
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, tm_count
 from translate.cli import main
 from translate.errors import InputFileError, UserError
 from translate.localise import checkers as C
@@ -369,24 +368,11 @@ _SLOW_JOB = textwrap.dedent("""
 """)
 
 
-def _tm_count(path: Path) -> int:
-    if not path.exists():
-        return 0
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            return db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
-
-
 def test_killed_job_resumes_without_redoing_work(tmp_path):
     reference = CountingTranslate()
     run_job([CATALOGS], "en", ["az", "it"], tmp_path / "ref", reference, batch_size=2)
     expected = outputs(tmp_path / "ref")
-    total = _tm_count(tmp_path / "ref" / DEFAULT_TM_NAME)
+    total = tm_count(tmp_path / "ref" / DEFAULT_TM_NAME)
 
     out = tmp_path / "out"
     script = _SLOW_JOB.format(root=str(ROOT), here=str(HERE), catalogs=str(CATALOGS),
@@ -398,7 +384,7 @@ def test_killed_job_resumes_without_redoing_work(tmp_path):
     deadline = time.monotonic() + 60
     try:
         # past the first language (its files are written), in the middle of the second
-        while _tm_count(tm_path) < total * 0.6:
+        while tm_count(tm_path) < total * 0.6:
             assert proc.poll() is None, proc.stderr.read()
             assert time.monotonic() < deadline, "the slow job made no progress"
             time.sleep(0.02)
@@ -406,7 +392,7 @@ def test_killed_job_resumes_without_redoing_work(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    done_before = _tm_count(tm_path)
+    done_before = tm_count(tm_path)
     assert 0 < done_before < total
     with TranslationMemory(tm_path) as tm:
         finished = {(e.tgt, e.source) for e in tm.entries()}

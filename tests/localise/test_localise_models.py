@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from support import FIXTURES, MODELS, ROOT, aligned_rows
+from support import FIXTURES, MODELS, ROOT, aligned_rows, tm_count
 from translate import Translator
 from translate.cli import main
 from translate.localise import checkers as C
@@ -50,15 +49,11 @@ CONFIG = {"models_dir": str(MODELS), "device": "cpu", "glossary": False, "beam_s
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _reproducible_dates():
+    # torch threads are pinned to one by tests/conftest.py
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         yield
-    torch.set_num_threads(before)
 
 
 class Counted:
@@ -398,19 +393,6 @@ def test_failed_strings_are_not_reused_and_retry_failed_asks_again(
 # ----------------------------------------------------------------------------- kill and resume
 
 
-def _tm_count(path: Path) -> int:
-    if not path.exists():
-        return 0
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            return db.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _cli(out: Path, *extra: str) -> list[str]:
     return ["localise", str(POT), "--from", "en", "--to", "it", "-o", str(out),
             "--models-dir", str(MODELS), "--beam-size", "1", "--no-glossary",
@@ -423,7 +405,7 @@ def test_a_killed_job_resumes_to_the_same_output(tmp_path, fixture_translator):
     reference = tmp_path / "ref" / "out"
     full = run_job([POT], "en", ["it"], reference, fixture_translator.translate,
                    batch_size=1)
-    total = _tm_count(reference / DEFAULT_TM_NAME)
+    total = tm_count(reference / DEFAULT_TM_NAME)
     assert total > 5
 
     out = tmp_path / "run" / "out"
@@ -436,7 +418,7 @@ def test_a_killed_job_resumes_to_the_same_output(tmp_path, fixture_translator):
     tm_path = out / DEFAULT_TM_NAME
     deadline = time.monotonic() + 120
     try:
-        while _tm_count(tm_path) < 1:  # a batch is committed to the journal
+        while tm_count(tm_path) < 1:  # a batch is committed to the journal
             assert proc.poll() is None, proc.stderr.read()
             assert time.monotonic() < deadline, "the job committed nothing in 120 s"
             time.sleep(0.01)
@@ -445,7 +427,7 @@ def test_a_killed_job_resumes_to_the_same_output(tmp_path, fixture_translator):
         proc.wait()
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    done = _tm_count(tm_path)
+    done = tm_count(tm_path)
     assert 0 < done < total, "killed too late to test a resume"
     assert not (out / "it" / "site.po").exists()
 
@@ -455,7 +437,7 @@ def test_a_killed_job_resumes_to_the_same_output(tmp_path, fixture_translator):
     # only what the killed run had not finished went to the model
     assert 0 < resumed["strings_translated"] == total - done
     assert resumed["model_calls"] < full.model_calls
-    assert _tm_count(tm_path) == total
+    assert tm_count(tm_path) == total
     assert outputs(out) == outputs(reference)
     assert not [p for p in out.parent.rglob("*.part")]
     assert sorted(p.name for p in out.rglob(".*") if p.is_file()

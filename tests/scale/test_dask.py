@@ -34,15 +34,11 @@ BATCH = 2
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _one_torch_thread():
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _reproducible_dates():
+    # torch threads are pinned to one by tests/conftest.py
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
