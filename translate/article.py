@@ -123,12 +123,12 @@ def run_article_command(args, make_translator, read_text, config_from_args=None)
     workers = getattr(args, "workers", 1)
     executor = None
     if getattr(args, "executor", "local") != "local" or workers > 1:
-        from .scale.executors import make_executor, portable_config
+        from .scale.executors import make_executor
         from .scale.tasks import ArticleTask, translate_article
 
         if config_from_args is None:
             raise UserError("--workers/--executor need a translator configuration")
-        config = portable_config(config_from_args(args))
+        config = config_from_args(args).portable()
         executor = make_executor(args.executor, workers, getattr(args, "scheduler", None))
         outcomes = executor.map_batches(
             translate_article, [ArticleTask(config, src, tgt, bodies[i]) for i, tgt in work])

@@ -52,6 +52,11 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
                    help="beam width (default: 4, as OPUS-MT)")
     p.add_argument("--allow-pickle", action="store_true",
                    help="allow checkpoints that only ship pickle weights (unsafe)")
+    p.add_argument("--max-batch-tokens", type=int, default=4096, metavar="N",
+                   help="token budget of one decoder batch, source tokens x sentences "
+                        "(default: 4096)")
+    p.add_argument("--threads", type=int, default=None, metavar="N",
+                   help="CPU threads per model (default: decided by the backend)")
 
 
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -64,33 +69,33 @@ def _add_glossary_options(p: argparse.ArgumentParser) -> None:
                         "that miss one (faster; shows what the model does on its own)")
 
 
-def _translator_from_args(args: argparse.Namespace):
-    from .translator import Translator
+def translator_config(args: argparse.Namespace):
+    """The one :class:`~translate.config.TranslatorConfig` these options describe: what
+    this process's translator is built from and what every worker receives."""
+    from .config import TranslatorConfig
 
-    return Translator(
-        models=args.model,
+    return TranslatorConfig(
+        models=tuple(args.model),
         models_dir=args.models_dir,
         device=args.device,
-        backend=getattr(args, "backend", "torch"),
+        backend=args.backend,
         beam_size=args.beam_size,
-        glossary=False if args.no_glossary else (args.glossary or None),
-        enforce_terms=not getattr(args, "no_enforce", False),
+        max_batch_tokens=args.max_batch_tokens,
+        glossary=False if args.no_glossary else (tuple(args.glossary) or None),
+        enforce_terms=not args.no_enforce,
         allow_pickle=args.allow_pickle,
+        threads=args.threads,
     )
 
 
-def _translator_config(args: argparse.Namespace) -> dict:
-    """The keyword arguments of Translator for these options, as plain data: what
-    ``--workers``/``--executor dask`` send to each worker process."""
-    return {
-        "models": list(args.model),
-        "models_dir": args.models_dir,
-        "device": args.device,
-        "backend": getattr(args, "backend", "torch"),
-        "beam_size": args.beam_size,
-        "glossary": False if args.no_glossary else (list(args.glossary) or None),
-        "allow_pickle": args.allow_pickle,
-    }
+def _translator_from_args(args: argparse.Namespace):
+    from .translator import Translator
+
+    return Translator.from_config(translator_config(args))
+
+
+def _translator_config(args: argparse.Namespace):
+    return translator_config(args)
 
 
 def _add_executor_options(p: argparse.ArgumentParser) -> None:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import pipeline
+from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
 from .errors import UserError
 from .languages import normalise_lang
 from .models.engine import DecodeOptions, TranslationEngine
@@ -22,9 +23,6 @@ from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
 
 _UNSET = object()
-
-BACKENDS = ("torch", "ctranslate2", "auto")
-
 
 def _choose_backend(backend: str) -> str:
     """``torch`` or ``ctranslate2``; ``auto`` is ctranslate2 when it is installed."""
@@ -51,6 +49,10 @@ def _default_device() -> str:
 class Translator:
     """Translate between en, az and it with OPUS-MT checkpoints.
 
+    Built from a :class:`~translate.config.TranslatorConfig` (:meth:`from_config`, the
+    primary form, what workers use) or from the same options as keywords (shorthand that
+    builds the config); ``translator.config`` is the config in force.
+
     Args:
         models: per-direction overrides, ``{"en-it": "PATH_OR_HUB_ID"}`` or a list of
             ``"en-it=PATH"`` strings (as ``--model``); ``"REF:>>code<<"`` picks the target
@@ -68,6 +70,7 @@ class Translator:
         enforce_terms: re-decode sentences that miss a glossary term (protected source,
             constrained decoding); ``False`` only verifies and reports the terms.
         allow_pickle: accept checkpoints that only ship pickle weights.
+        threads: CPU threads of one backend (default: the backend decides).
         progress: show a progress bar on stderr (only when it is a terminal).
     """
 
@@ -76,25 +79,46 @@ class Translator:
                  device: str | None = None, backend: str = "torch",
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
                  glossary: object = None, enforce_terms: bool = True,
-                 allow_pickle: bool = False, progress: bool = False) -> None:
-        if models_dir is None:
-            models_dir = os.environ.get("TRANSLATE_MODELS_DIR") or None
-        self.registry = ModelRegistry(models, models_dir)
-        if device not in (None, "cpu", "cuda"):
-            raise UserError(f"unknown device {device!r}: use cpu or cuda")
-        self._device = device
-        self.backend = _choose_backend(backend)
-        if beam_size is not None and beam_size < 1:
-            raise UserError("--beam-size must be at least 1")
-        self.options = DecodeOptions(beam_size=beam_size or 4,
-                                     max_batch_tokens=max_batch_tokens)
-        self.glossary_setting = glossary
-        self.enforce_terms = enforce_terms
-        self.allow_pickle = allow_pickle
+                 allow_pickle: bool = False, threads: int | None = None,
+                 progress: bool = False) -> None:
+        config = TranslatorConfig(
+            models=models, models_dir=models_dir, device=device, backend=backend,
+            beam_size=beam_size, max_batch_tokens=max_batch_tokens, glossary=glossary,
+            enforce_terms=enforce_terms, allow_pickle=allow_pickle, threads=threads)
+        self._setup(config, progress)
+
+    @classmethod
+    def from_config(cls, config: TranslatorConfig, *, progress: bool = False) -> Translator:
+        """The translator ``config`` describes (the primary constructor; the keyword
+        form above builds a :class:`~translate.config.TranslatorConfig` and calls this)."""
+        self = cls.__new__(cls)
+        self._setup(as_config(config), progress)
+        return self
+
+    def _setup(self, config: TranslatorConfig, progress: bool) -> None:
+        self.config = config
+        models_dir = config.models_dir or os.environ.get("TRANSLATE_MODELS_DIR") or None
+        self.registry = ModelRegistry(config.models, models_dir)
+        self._device = config.device
+        self.backend = _choose_backend(config.backend)
+        self.options = DecodeOptions(beam_size=config.beam_size or 4,
+                                     max_batch_tokens=config.max_batch_tokens)
         self.progress = progress
         self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
         self._checkpoints: dict[tuple[str, str, str], object] = {}
         self._glossary: object = _UNSET
+
+    @property
+    def enforce_terms(self) -> bool:
+        return self.config.enforce_terms
+
+    @property
+    def allow_pickle(self) -> bool:
+        return self.config.allow_pickle
+
+    @property
+    def glossary_setting(self) -> object:
+        return self.config.glossary
 
     # ------------------------------------------------------------------ models
 
@@ -137,29 +161,18 @@ class Translator:
         if backend == "ctranslate2":
             from .models.backends.ctranslate2_backend import CTranslate2Backend
 
-            return CTranslate2Backend(checkpoint, self.device)
+            return CTranslate2Backend(checkpoint, self.device, threads=self.config.threads)
         from .models.backends.torch_backend import TorchBackend
 
         decoder = checkpoint.tokenizer.decoder
         pieces = [decoder.get(i, "") for i in range(len(decoder))]
-        return TorchBackend(checkpoint.model, self.device, pieces)
+        return TorchBackend(checkpoint.model, self.device, pieces, threads=self.config.threads)
 
     @property
     def glossary(self):
         """The glossary in force (``None`` when glossaries are off)."""
         if self._glossary is _UNSET:
-            from .glossary import Glossary, default_glossary, load_glossary
-
-            setting = self.glossary_setting
-            if setting is False:
-                self._glossary = None
-            elif setting is None or setting is True:
-                self._glossary = default_glossary()
-            elif isinstance(setting, Glossary):
-                self._glossary = setting
-            else:
-                paths = [setting] if isinstance(setting, str | os.PathLike) else list(setting)
-                self._glossary = load_glossary(paths) if paths else default_glossary()
+            self._glossary = resolve_glossary(self.config.glossary)
         return self._glossary
 
     def route(self, src: str, tgt: str) -> tuple[Step, ...]:

@@ -600,11 +600,11 @@ def run_localise_command(args: Any, translator_from_args: Callable[[Any], Any],
     executor: Any = None
     translate: Any = translator.translate
     if executor_kind != "local" or workers > 1 or getattr(args, "scheduler", None):
-        from ..scale.executors import ExecutorTranslate, make_executor, portable_config
+        from ..scale.executors import ExecutorTranslate, make_executor
 
         if config_from_args is None:
             raise UserError("--workers/--executor need a translator configuration")
-        config = portable_config(config_from_args(args))
+        config = config_from_args(args).portable()
         executor = make_executor(executor_kind, workers, getattr(args, "scheduler", None))
         translate = ExecutorTranslate(config, executor)
     with executor if executor is not None else contextlib.nullcontext():

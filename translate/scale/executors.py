@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from ..config import TranslatorConfig, as_config
 from ..errors import UserError
-from .tasks import BatchTask, TranslatorConfig, init_worker, translate_texts
+from .tasks import BatchTask, init_worker, translate_texts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -159,42 +159,17 @@ def make_executor(kind: str = "local", workers: int = 1,
     raise UserError(f"unknown executor {kind!r}: use {' or '.join(EXECUTORS)}")
 
 
-def portable_config(config: TranslatorConfig) -> dict[str, Any]:
-    """``config`` with the local paths it names made absolute (``models_dir``, glossary
-    files, ``--model`` checkpoints that exist here), so a worker started elsewhere finds
-    the same files - on a cluster, at the same paths on every machine."""
-    out = dict(config)
-    if out.get("models_dir"):
-        out["models_dir"] = str(Path(out["models_dir"]).resolve())
-    glossary = out.get("glossary")
-    if isinstance(glossary, str | os.PathLike):
-        glossary = [glossary]
-    if isinstance(glossary, list | tuple):
-        out["glossary"] = [str(Path(g).resolve()) for g in glossary]
-    models = out.get("models")
-    if isinstance(models, Mapping):
-        out["models"] = {k: _portable_ref(str(v)) for k, v in models.items()}
-    elif models:
-        out["models"] = [_portable_model_arg(str(m)) for m in models]
-    return out
-
-
-def _portable_ref(ref: str) -> str:
-    path, sep, token = ref.partition(":>>")
-    return str(Path(path).resolve()) + sep + token if Path(path).exists() else ref
-
-
-def _portable_model_arg(arg: str) -> str:
-    direction, sep, ref = arg.partition("=")
-    return direction + sep + _portable_ref(ref) if sep else arg
-
-
 class ExecutorTranslate:
     """``translate_batch`` for :func:`translate.localise.run_job` that runs every batch
-    through an executor, on the translator ``config`` builds (once per worker)."""
+    through an executor, on the translator ``config`` builds (once per worker).
 
-    def __init__(self, config: TranslatorConfig, executor: Executor) -> None:
-        self.config = dict(config)
+    ``config`` is a :class:`~translate.config.TranslatorConfig` (or the same options as a
+    mapping); workers receive it with its local paths made absolute
+    (:meth:`TranslatorConfig.portable`)."""
+
+    def __init__(self, config: TranslatorConfig | Mapping[str, Any],
+                 executor: Executor) -> None:
+        self.config = as_config(config).portable()
         self.executor = executor
 
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
