@@ -20,7 +20,7 @@ UNSEEN = "en\tit\nKhojaly\tChogiali\nHoly See\tSede Apostolica\n"
 
 
 def test_every_option_reaches_the_config(tmp_path):
-    from translate.cli import translator_config
+    from translate.commands.common import translator_config
 
     g = tmp_path / "g.tsv"
     g.write_text(UNSEEN, encoding="utf-8")
