@@ -9,9 +9,7 @@ Models load lazily, once per process, and are reused across calls, files and tar
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import pipeline
@@ -106,6 +104,8 @@ class Translator:
         self.progress = progress
         self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
         self._checkpoints: dict[tuple[str, str, str], object] = {}
+        self._loaded: dict[str, object] = {}  # checkpoint reference -> loaded checkpoint
+        self._backends: dict[tuple[str, str], object] = {}
         self._glossary: object = _UNSET
 
     @property
@@ -143,19 +143,40 @@ class Translator:
         backend = backend or self.backend
         key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)
         if key not in self._engines:
-            from .models.loading import load_checkpoint
-
-            ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
-            checkpoint = self._checkpoints.get(ckey)
-            # ctranslate2 runs converted weights: the tokenizer is all it needs loaded
-            if checkpoint is None or (backend == "torch" and checkpoint.model is None):
-                checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
-                                             allow_pickle=self.allow_pickle,
-                                             weights=backend == "torch")
-                self._checkpoints[ckey] = checkpoint
-            self._engines[key] = TranslationEngine(checkpoint,
-                                                   self._make_backend(checkpoint, backend))
+            checkpoint = self._checkpoint(step, weights=backend == "torch")
+            # one decoder per checkpoint and backend: a multilingual checkpoint serving
+            # several targets (en-trk: az and it) is loaded, and converted, once
+            bkey = (checkpoint.ref, backend)
+            if bkey not in self._backends:
+                self._backends[bkey] = self._make_backend(checkpoint, backend)
+            self._engines[key] = TranslationEngine(checkpoint, self._backends[bkey])
         return self._engines[key]
+
+    def _checkpoint(self, step: Step, *, weights: bool):
+        """The checkpoint for ``step``, loaded once per process and reference; another
+        target of the same multilingual checkpoint shares its tokenizer and weights and
+        differs only in the target token."""
+        import dataclasses
+
+        from .models.loading import choose_target_token, load_checkpoint
+
+        ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
+        checkpoint = self._checkpoints.get(ckey)
+        if checkpoint is not None and (checkpoint.model is not None or not weights):
+            return checkpoint
+        loaded = self._loaded.get(step.spec.ref)
+        # ctranslate2 runs converted weights: the tokenizer is all it needs loaded
+        if loaded is None or (weights and loaded.model is None):
+            checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
+                                         allow_pickle=self.allow_pickle, weights=weights)
+            self._loaded[step.spec.ref] = checkpoint
+        else:
+            token = choose_target_token(step.spec, step.tgt,
+                                        list(loaded.tokenizer.supported_language_codes),
+                                        loaded.path)
+            checkpoint = dataclasses.replace(loaded, target_token=token)
+        self._checkpoints[ckey] = checkpoint
+        return checkpoint
 
     def _make_backend(self, checkpoint, backend: str):
         if backend == "ctranslate2":
@@ -194,84 +215,85 @@ class Translator:
             note = f"source and target are both {src}: copied unchanged"
             return [Translation(t, t, src, tgt, (), (note,)) for t in texts]
         steps = self.registry.route(src, tgt)
-        normalised = [pipeline.normalise(t, src) for t in texts]
+        # normalised once, at the front; reports map back to the caller's text
+        norms = [pipeline.normalise_with_offsets(t, src) for t in texts]
+        normalised = [n.text for n in norms]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]
-        current = list(unique)
-        last_inputs = current
-        warnings: list[list[str]] = [[] for _ in unique]
-        models: list[str] = []
+        models = tuple(self.engine(step).name for step in steps)
+        # a route is its steps composed: each step's outputs are the next one's inputs
+        result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
         for step in steps:
-            engine = self.engine(step)
-            models.append(engine.name)
-            last_inputs = current
-            outs = engine.translate(current, self.options, progress=self._progress(len(current)))
-            for w, out in zip(warnings, outs, strict=True):
-                w.extend(f"{step.src}->{step.tgt}: {n}" for n in out.warnings)
-            current = [pipeline.normalise(o.text, step.tgt) for o in outs]
-        terms: list[tuple] = [() for _ in unique]
+            result = self._run_step(step, result)
+        done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
+                                                             strict=True)]
         if self.glossary is not None and unique:
-            terms = self._enforce_terms(unique, last_inputs, current, warnings, src, tgt,
-                                        steps[-1])
-        done = {u: (c, tuple(w), t)
-                for u, c, w, t in zip(unique, current, warnings, terms, strict=True)}
+            done = self._enforce_terms(unique, result, src, tgt, steps[-1])
+        by_text = dict(zip(unique, done, strict=True))
         results = []
-        for original, norm in zip(texts, normalised, strict=True):
-            text, warns, checks = done.get(norm, (original, (), ()))
-            results.append(Translation(original, text, src, tgt, tuple(models), warns, checks))
+        for original, norm in zip(texts, norms, strict=True):
+            e = by_text.get(norm.text)
+            if e is None:  # blank: kept as it is
+                results.append(Translation(original, original, src, tgt, models, (), ()))
+            else:
+                checks = pipeline.checks_in_caller_text(e.checks, norm, original)
+                results.append(Translation(original, e.text, src, tgt, models, e.warnings,
+                                           checks))
         return results
 
-    def _enforce_terms(self, sources: list[str], last_inputs: list[str], outputs: list[str],
-                       warnings: list[list[str]], src: str, tgt: str, last: Step
-                       ) -> list[tuple]:
-        """Verify glossary terms; re-decode the sentences that miss one with the terms
-        protected in the source and constrained in decoding (torch backend), and keep the
-        re-decoded output where it carries more of them. Updates ``outputs`` in place."""
+    def _run_step(self, step: Step, previous: pipeline.StepResult) -> pipeline.StepResult:
+        """One route step over the previous step's outputs."""
+        engine = self.engine(step)
+        texts = list(previous.outputs)
+        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)))
+        warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
+                         for w, out in zip(previous.warnings, outs, strict=True))
+        return pipeline.StepResult(tuple(texts),
+                                   tuple(pipeline.normalise(o.text, step.tgt) for o in outs),
+                                   warnings)
+
+    def _enforce_terms(self, sources: list[str], last_step: pipeline.StepResult, src: str,
+                       tgt: str, last: Step) -> list[pipeline.Enforced]:
+        """The glossary stages (:mod:`translate.pipeline`, "terms"): verify the terms of
+        every sentence; re-decode those that miss one with the terms protected in the
+        last step's input and constrained in decoding (torch backend); keep the re-decoded
+        output where it carries more of them."""
         from .glossary import match_terms, verify_terms
         from .models.constrained import make_constraint
 
         glossary = self.glossary
-        hits = [match_terms(s, glossary, src, tgt) for s in sources]
-        checks = [verify_terms(o, h, tgt) for o, h in zip(outputs, hits, strict=True)]
-        redo = [i for i, c in enumerate(checks) if any(not x.ok for x in c)]
-        if not redo or not self.enforce_terms:
-            return [tuple(c) for c in checks]
+        hits = [tuple(match_terms(s, glossary, src, tgt)) for s in sources]
+        current = [pipeline.Enforced(o, tuple(verify_terms(o, h, tgt)), w)
+                   for o, h, w in zip(last_step.outputs, hits, last_step.warnings,
+                                      strict=True)]
+        redo_ids = pipeline.missing_any([e.checks for e in current])
+        if not redo_ids or not self.enforce_terms:
+            return current
         engine = self.engine(last, backend="torch")
         tok = engine.checkpoint.tokenizer
 
-        def spellable(term: str) -> bool:
-            return make_constraint(term, tok, tgt) is not None
+        def constraint_for(text: str):
+            return make_constraint(text, tok, tgt)
 
-        protected, constraints = [], []
-        for i in redo:
-            required = {h.target for h in hits[i]}
-            # terms as they stand in the last step's input (the English of a pivot)
-            step_hits = [h for h in match_terms(last_inputs[i], glossary, last.src, tgt)
-                         if h.target in required] if last.src != src else hits[i]
-            prot = pipeline.protect(last_inputs[i], step_hits, spellable)
-            protected.append(prot)
-            ph_for = {term: ph for ph, term in prot.placeholders}
-            cons = []
-            for term, count in Counter(h.target for h in hits[i]).items():
-                c = make_constraint(ph_for.get(term, term), tok, tgt) or make_constraint(
-                    ph_for.setdefault(term, pipeline.placeholder(len(ph_for))), tok, tgt)
-                if c is not None:
-                    cons.append(dataclasses.replace(c, count=count))
-            if any(ph not in prot.text for ph in ph_for.values()):
-                prot = pipeline.Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
-                protected[-1] = prot
-            constraints.append(cons)
-        outs = engine.translate([p.text for p in protected], self.options,
-                                constraints=constraints)
-        for i, prot, out, cons in zip(redo, protected, outs, constraints, strict=True):
-            text = pipeline.restore(pipeline.normalise(out.text, tgt), prot)
-            new = verify_terms(text, hits[i], tgt)
-            if sum(c.ok for c in new) > sum(c.ok for c in checks[i]):
-                outputs[i] = text
-                checks[i] = new
-                warnings[i].append(f"glossary: re-decoded with {len(cons)} "
-                                   "term constraint(s)")
-                warnings[i].extend(f"{last.src}->{last.tgt}: {n}" for n in out.warnings)
-        return [tuple(c) for c in checks]
+        plans = []
+        for i in redo_ids:
+            step_input = last_step.inputs[i]
+            if last.src == src:
+                step_hits = hits[i]
+            else:  # a pivot: the terms as they stand in the last step's (English) input
+                required = {h.target for h in hits[i]}
+                step_hits = tuple(h for h in match_terms(step_input, glossary, last.src, tgt)
+                                  if h.target in required)
+            plans.append(pipeline.plan_redo(i, step_input, hits[i], step_hits,
+                                            constraint_for))
+        outs = engine.translate([p.protected.text for p in plans], self.options,
+                                constraints=[list(p.constraints) for p in plans])
+        for plan, out in zip(plans, outs, strict=True):
+            text = pipeline.restore(pipeline.normalise(out.text, tgt), plan.protected)
+            notes = (f"glossary: re-decoded with {len(plan.constraints)} term constraint(s)",
+                     *(f"{last.src}->{last.tgt}: {n}" for n in out.warnings))
+            current[plan.index] = pipeline.keep_better(
+                current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes)
+        return current
 
     def translate_article(self, text: str, src: str, tgt: str) -> ArticleTranslation:
         """Translate an article, keeping its paragraphs, blank lines and headline exactly.
