@@ -5,7 +5,8 @@
         run_job(sources, "en", ["az", "it"], "out",
                 ExecutorTranslate(TranslatorConfig(models_dir="/models"), executor))
 
-Workers receive plain tasks (a translator config, a direction, a batch) and keep one
+Workers receive plain tasks (the client's :class:`~translate.config.TranslatorConfig`, a
+direction, a batch) and keep one
 translator per config per process; the client keeps the translation memory, the QA checks
 and the output files. See :mod:`.executors` and :mod:`.tasks`.
 """
