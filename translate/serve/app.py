@@ -84,14 +84,44 @@ class AccessLog:
                 ensure_ascii=False))
 
 
-async def read_params(request: Request) -> tuple[dict, dict]:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused once it grows past ``limit`` bytes (with or without a
+    Content-Length); kept on the request, where Starlette's form parser reads it."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ServeError(400, f"Invalid request: the request is larger than "
+                                  f"{limit / 1024 / 1024:.3g} MB")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # noqa: SLF001 - Starlette's cache of the body
+    return body
+
+
+def _multipart_complete(body: bytes, ctype: str) -> bool:
+    from email.message import Message
+
+    msg = Message()
+    msg["content-type"] = ctype
+    boundary = msg.get_param("boundary")
+    if not boundary or not isinstance(boundary, str):
+        return False
+    return f"--{boundary}--".encode() in body
+
+
+async def read_params(request: Request, limit: int = 16 << 20) -> tuple[dict, dict]:
     """Parameters from JSON or a form (urlencoded or multipart), and uploaded files."""
     ctype = request.headers.get("content-type", "")
     params: dict = dict(request.query_params)
     files: dict = {}
+    raw = await read_body(request, limit)
+    if ctype.startswith("multipart/form-data") and not _multipart_complete(raw, ctype):
+        raise ServeError(400, "Invalid request: malformed form data (the multipart body "
+                              "is incomplete or has no boundary)")
     if "application/json" in ctype:
         try:
-            body = json.loads(await request.body() or b"null")
+            body = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError):
             raise ServeError(400, "Invalid JSON format") from None
         if not isinstance(body, dict):
@@ -315,7 +345,7 @@ class Server:
         if length and length.isdigit() and int(length) > limit + 64 * 1024:
             raise ServeError(400, f"Invalid request: file is larger than "
                                   f"{self.settings.max_upload_mb:g} MB")
-        params, files = await read_params(request)
+        params, files = await read_params(request, limit + 256 * 1024)
         record = self.access(request, params)
         upload = files.get("file")
         if upload is None:
