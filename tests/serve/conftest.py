@@ -5,7 +5,6 @@ batcher and the real MarianMTModel."""
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -14,16 +13,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from serve.serve_helpers import free_port
 from support import MODELS
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="the serve extra is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

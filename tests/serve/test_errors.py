@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from serve.serve_helpers import upload
+
 
 def still_serving(live):
     r = live.post("/translate", {"q": "Facebook", "source": "en", "target": "it"})
@@ -63,25 +65,6 @@ def test_malformed_multipart(live):
                      headers={"Content-Type": "multipart/form-data"})
     assert r.status == 400
     still_serving(live)
-
-
-def multipart(fields: dict, filename: str, content: bytes) -> tuple[bytes, str]:
-    boundary = "serve-test-boundary"
-    parts = []
-    for k, v in fields.items():
-        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n"
-                     f"{v}\r\n".encode())
-    parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                 f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                 .encode() + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-def upload(live, filename, content, **fields):
-    data, ctype = multipart({"source": "en", "target": "it", **fields}, filename, content)
-    return live.request("POST", "/translate_file", data=data,
-                        headers={"Content-Type": ctype})
 
 
 def test_unsupported_file_format_and_limits(make_server, live):

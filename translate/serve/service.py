@@ -303,9 +303,9 @@ class TranslationService:
 
         translator = self.translators[glossary]
 
-        def batch(texts, s, t):
-            return self.batcher.submit((s, t, glossary), list(texts)).result(
-                self.settings.timeout_s)
+        def batch(texts, s, t):  # run_job wants one string per text
+            return [r.text for r in self.batcher.submit((s, t, glossary), list(texts))
+                    .result(self.settings.timeout_s)]
 
         workdir = Path(tempfile.mkdtemp(prefix="translate-serve-"))
         try:
