@@ -131,7 +131,9 @@ def build_translator(args):
 def build_settings(args):
     from .settings import ServeSettings
 
-    keys_db = args.keys_db or (default_keys_db() if args.require_api_key else None)
+    keys_db = args.keys_db
+    if keys_db is None and (args.require_api_key or Path(default_keys_db()).is_file()):
+        keys_db = default_keys_db()  # where `translate serve keys add` put them
     cors = () if args.no_cors else tuple(args.cors_origin or ("*",))
     return ServeSettings(
         char_limit=args.char_limit, req_limit=args.req_limit,
