@@ -233,3 +233,14 @@ def test_cors_and_loopback_default(live, make_server):
     parser = argparse.ArgumentParser()
     args = parser.parse_args(["serve"]) if add_parser(parser.add_subparsers()) else None
     assert args.host == "127.0.0.1" and args.port == 5000
+
+
+def test_raw_utf8_form_body(live, base_translator):
+    """`curl -d q=Xocalı...` sends the UTF-8 bytes unescaped; they must not be read as
+    Latin-1 (regression: Starlette's form parser did)."""
+    text = "Xocalı soyqırımının 32-ci ildönümü"
+    r = live.request("POST", "/translate", data=f"q={text}&source=auto&target=en".encode(),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 200
+    assert r.body["detectedLanguage"]["language"] == "az"
+    assert r.body["translatedText"] == base_translator.translate_article(text, "az", "en").text

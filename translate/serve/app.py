@@ -127,7 +127,17 @@ async def read_params(request: Request, limit: int = 16 << 20) -> tuple[dict, di
         if not isinstance(body, dict):
             raise ServeError(400, "Invalid JSON format")
         params.update(body)
-    elif ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    elif ctype.startswith("application/x-www-form-urlencoded"):
+        # decoded as UTF-8 ourselves: Starlette reads raw (not %-escaped) bytes as Latin-1,
+        # which garbles `curl -d q=Xocalı`
+        from urllib.parse import parse_qsl
+
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ServeError(400, "Invalid request: form data is not UTF-8") from None
+        params.update(parse_qsl(text, keep_blank_values=True, encoding="utf-8"))
+    elif ctype.startswith("multipart/form-data"):
         try:
             form = await request.form()
         except Exception as exc:  # noqa: BLE001 - a malformed body of any kind
