@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import re
 import shutil
 import tempfile
@@ -69,7 +70,12 @@ def with_glossary(base, glossary):
     glossary variant loads no model twice.
     """
     variant = copy.copy(base)
-    variant.glossary_setting = glossary if glossary is not None else False
+    setting = glossary if glossary is not None else False
+    config = getattr(base, "config", None)
+    if dataclasses.is_dataclass(config):  # contract 1: the options live in a config
+        variant.config = dataclasses.replace(config, glossary=setting)
+    else:
+        variant.glossary_setting = setting
     variant._glossary = glossary  # noqa: SLF001 - the resolved glossary of the variant
     return variant
 
