@@ -244,3 +244,22 @@ def test_raw_utf8_form_body(live, base_translator):
     assert r.status == 200
     assert r.body["detectedLanguage"]["language"] == "az"
     assert r.body["translatedText"] == base_translator.translate_article(text, "az", "en").text
+
+
+def test_concurrent_mixed_directions_keep_apart(make_server, base_translator):
+    """Requests for different directions and glossaries at once: each queue is decoded
+    on its own, every answer is the library's for that direction."""
+    srv = make_server(gather_ms=50)
+    jobs = [(ROWS[i]["en"], "en", ("it", "az")[i % 2], ("news", "off")[i // 2 % 2])
+            for i in range(8)] + [(ROWS[1]["az"], "az", "it", "news")]
+
+    def expect(text, src, tgt, glossary):
+        from translate.serve.service import with_glossary
+
+        tr = base_translator if glossary == "news" else with_glossary(base_translator, None)
+        return tr.translate_article(text, src, tgt).text
+
+    with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+        replies = list(pool.map(lambda j: srv.post("/translate", {
+            "q": j[0], "source": j[1], "target": j[2], "glossary": j[3]}), jobs))
+    assert [r.body["translatedText"] for r in replies] == [expect(*j) for j in jobs]
