@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import json
 import re
 import shutil
 import tempfile
@@ -342,9 +343,19 @@ class TranslationService:
             lambda: documents.translate_document(data, fmt, src, tgt, translator)).result(
                 self.settings.timeout_s)
         report = getattr(result, "report", None)
-        if report is not None and not isinstance(report, dict):
-            report = report.as_dict() if hasattr(report, "as_dict") else list(report)
+        if report is not None and hasattr(report, "as_dict"):
+            report = report.as_dict()
+        if report is not None:  # JSON-safe whatever shape the documents package gives
+            report = json.loads(json.dumps(report, default=_plain, ensure_ascii=False))
         return _document_bytes(result), report
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
 
 
 def _document_bytes(result) -> bytes:
