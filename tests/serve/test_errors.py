@@ -121,3 +121,24 @@ def test_timeout_is_503(make_server):
     srv = make_server(timeout_s=0.05, gather_ms=500)
     r = srv.post("/translate", {"q": "Facebook", "source": "en", "target": "it"})
     assert r.status == 503 and "timed out" in r.error
+
+
+def test_model_that_cannot_load_is_500_one_line(tmp_path):
+    """A server whose models are missing (offline, nothing local): 500 with one line
+    naming the model, no traceback; other routes keep answering."""
+    from serve.conftest import Live
+    from serve.serve_helpers import free_port
+    from translate import Translator
+    from translate.serve import ServeSettings, create_app
+
+    tr = Translator(models_dir=tmp_path, device="cpu", glossary=False)
+    srv = Live(create_app(tr, ServeSettings()), free_port())
+    try:
+        r = srv.post("/translate", {"q": "Facebook", "source": "en", "target": "it"})
+        assert r.status == 500
+        assert r.error.startswith("Cannot translate text: ") and "\n" not in r.error
+        assert "opus-mt-en-it" in r.error
+        assert srv.get("/languages").status == 200
+        assert srv.post("/detect", {"q": "Facebook"}).status == 200
+    finally:
+        srv.stop()

@@ -238,7 +238,7 @@ class TranslationService:
         retry: dict[str, list[tuple[tuple[int, int], str]]] = {}
         try:
             for seg_lang, idx, texts, fut in futures:
-                done = await asyncio.wait_for(fut, max(0.001, deadline - loop.time()))
+                done = await model_result(fut, deadline - loop.time())
                 for key, text, res in zip(idx, texts, done, strict=True):
                     spans = pattern.findall(text)
                     if spans and any(res.text.count(p) != text.count(p) for p in spans):
@@ -271,7 +271,7 @@ class TranslationService:
             layouts.append((key, layout))
         fut = asyncio.wrap_future(self.batcher.submit((seg_lang, tgt, glossary), pieces))
         try:
-            done = iter(await asyncio.wait_for(fut, max(0.001, deadline - loop.time())))
+            done = iter(await model_result(fut, deadline - loop.time()))
         finally:
             fut.cancel()
         for key, layout in layouts:
@@ -367,6 +367,15 @@ def _document_bytes(result) -> bytes:
         if isinstance(value, bytes):
             return value
     raise ServeError(500, "Cannot translate file: the document translator returned no bytes")
+
+
+async def model_result(fut, timeout: float):
+    """The batcher's answer; a library error there (a model that cannot be loaded, a
+    broken checkpoint) is the server's problem, not the request's: 500, one line."""
+    try:
+        return await asyncio.wait_for(fut, max(0.001, timeout))
+    except UserError as exc:
+        raise ServeError(500, f"Cannot translate text: {exc}") from None
 
 
 def check_text_size(texts: Sequence[str], limit: int) -> None:
