@@ -163,3 +163,19 @@ def test_xliff_and_json_catalogs(live):
     assert isinstance(data, dict) and "nav" in data
     assert set(data) <= set(json.loads(js))
     assert set(data["nav"]) == {"home", "latest", "search"}
+
+
+def test_command_plugs_into_the_cli_shape():
+    """contract 1: ``add_parser(subparsers)`` registers ``serve`` with ``func=run``."""
+    import argparse
+
+    from translate.serve import command
+
+    parser = argparse.ArgumentParser(prog="translate")
+    command.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["serve", "--port", "5099", "--req-limit", "30"])
+    assert args.func is command.run and args.port == 5099 and args.host == "127.0.0.1"
+    settings = command.build_settings(args)
+    assert settings.req_limit == 30 and settings.batching and settings.cors_origins == ("*",)
+    keys = parser.parse_args(["serve", "keys", "list", "--keys-db", "k.sqlite"])
+    assert keys.serve_command == "keys" and keys.keys_command == "list"

@@ -33,6 +33,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Serve translations over HTTP with LibreTranslate's API (Weblate, "
                     "Mastodon and other clients work unchanged) and a web page at /.")
     configure_parser(p)
+    p.set_defaults(func=run)  # translate/cli.py dispatches on args.func
     return p
 
 
@@ -77,6 +78,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     t.add_argument("--device", choices=("cpu", "cuda"), default=None)
     t.add_argument("--backend", choices=("torch", "ctranslate2", "auto"), default="torch")
     t.add_argument("--beam-size", type=int, default=None)
+    t.add_argument("--threads", type=int, default=None,
+                   help="CPU threads per model (with TranslatorConfig; default: the backend's)")
     t.add_argument("--glossary", action="append", default=[], metavar="[NAME=]FILE",
                    help="a glossary a request can name (repeatable; the first is the "
                         "default; NAME defaults to the file's stem); default: the shipped "
@@ -121,10 +124,12 @@ def build_translator(args):
     kwargs = dict(models=args.model or None, models_dir=args.models_dir, device=args.device,
                   backend=args.backend, beam_size=args.beam_size, glossary=None,
                   enforce_terms=not args.no_enforce, allow_pickle=args.allow_pickle)
-    try:
-        from ..config import TranslatorConfig  # contract 1, when it is there
-    except ImportError:
+    if not hasattr(Translator, "from_config"):  # before contract 1 (TranslatorConfig)
         return Translator(**kwargs)
+    from ..config import TranslatorConfig
+
+    if args.threads is not None:
+        kwargs["threads"] = args.threads
     return Translator.from_config(TranslatorConfig(**kwargs))
 
 
