@@ -50,7 +50,7 @@ def free_port() -> int:
 class ServerProcess:
     def __init__(self, *, batching: bool, backend: str, models_dir: Path) -> None:
         self.port = free_port()
-        args = [sys.executable, "-m", "translate.serve", "--port", str(self.port),
+        args = [sys.executable, "-m", "translate.cli", "serve", "--port", str(self.port),
                 "--models-dir", str(models_dir), "--backend", backend, "--no-glossary",
                 "--load", "start", "--char-limit", "-1", "--log-level", "warning",
                 "--max-queue", "100000"]

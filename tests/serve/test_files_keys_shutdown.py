@@ -60,7 +60,7 @@ def test_po_catalog_through_localise(live):
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "translate.serve", *args],
+    return subprocess.run([sys.executable, "-m", "translate.cli", "serve", *args],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
 
 
@@ -99,7 +99,7 @@ def test_keys_command(tmp_path):
 def test_sigterm_finishes_in_flight_requests(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "translate.serve", "--port", str(port), "--models-dir",
+        [sys.executable, "-m", "translate.cli", "serve", "--port", str(port), "--models-dir",
          str(FIXTURES / "models"), "--load", "start", "--gather-ms", "300"],
         cwd=ROOT, env=env(), stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -169,7 +169,7 @@ def test_command_plugs_into_the_cli_shape():
     """contract 1: ``add_parser(subparsers)`` registers ``serve`` with ``func=run``."""
     import argparse
 
-    from translate.serve import command
+    from translate.commands import serve as command
 
     parser = argparse.ArgumentParser(prog="translate")
     command.add_parser(parser.add_subparsers(dest="command"))

@@ -6,7 +6,7 @@
     translate serve keys revoke ID --keys-db keys.sqlite
 
 ``add_parser(subparsers)`` and ``run(args) -> int`` follow the shape of the commands in
-``translate/commands/``; until the CLI registers it, ``python -m translate.serve`` runs it.
+``translate/commands/``; registered in translate/commands/__init__.py.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def build_translator(args):
 
 
 def build_settings(args):
-    from .settings import ServeSettings
+    from ..serve.settings import ServeSettings
 
     keys_db = args.keys_db
     if keys_db is None and (args.require_api_key or Path(default_keys_db()).is_file()):
@@ -151,7 +151,7 @@ def build_settings(args):
 
 
 def run_keys(args) -> int:
-    from .keys import KeyStore
+    from ..serve.keys import KeyStore
 
     store = KeyStore(args.keys_db_sub or args.keys_db or default_keys_db())
     try:
@@ -183,7 +183,7 @@ def run(args) -> int:
     except ImportError:
         raise UserError("translate serve needs the serve extra: pip install "
                         "'newsdesk-translate[serve]'") from None
-    from .app import create_app
+    from ..serve.app import create_app
 
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(message)s")
@@ -197,14 +197,3 @@ def run(args) -> int:
     uvicorn.run(app, host=args.host, port=args.port, access_log=False,
                 log_level=args.log_level, timeout_graceful_shutdown=int(args.timeout) + 5)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="translate serve")
-    configure_parser(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except UserError as exc:
-        print(f"translate serve: error: {exc}", file=sys.stderr)
-        return 2
