@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from . import pipeline
 from .errors import UserError
 from .languages import normalise_lang
+from .models.backends import DEFAULT_BACKEND
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
@@ -42,7 +43,11 @@ def _choose_backend(backend: str) -> str:
     return backend
 
 
-def _default_device() -> str:
+def _default_device(backend: str = "torch") -> str:
+    if backend == "ctranslate2":  # asks ctranslate2, so that torch stays unimported
+        from .models.backends.ctranslate2_backend import import_ctranslate2
+
+        return "cuda" if import_ctranslate2().get_cuda_device_count() > 0 else "cpu"
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -58,9 +63,10 @@ class Translator:
         models_dir: a directory holding ``<src>-<tgt>/`` checkpoints, searched before the
             defaults (default: ``$TRANSLATE_MODELS_DIR``).
         device: ``"cpu"`` or ``"cuda"`` (default: cuda when available).
-        backend: ``"torch"`` (transformers), ``"ctranslate2"`` (the checkpoint converted
-            once into ``$TRANSLATE_CACHE_DIR``, int8 on CPU; needs the ``fast`` extra; no
-            lexical constraints) or ``"auto"`` (ctranslate2 when installed, else torch).
+        backend: ``"ctranslate2"`` (the default: the checkpoint converted once into
+            ``$TRANSLATE_CACHE_DIR``, int8 on CPU, run without torch; glossary re-decodes
+            still use torch), ``"torch"`` (transformers) or ``"auto"`` (ctranslate2
+            when installed, else torch).
         beam_size: beam width (default 4, as OPUS-MT's generation config).
         max_batch_tokens: token budget of one decoder batch (source tokens x sentences).
         glossary: ``None`` for the shipped news glossary, ``False`` for none, or paths /
@@ -69,14 +75,17 @@ class Translator:
             constrained decoding); ``False`` only verifies and reports the terms.
         allow_pickle: accept checkpoints that only ship pickle weights.
         progress: show a progress bar on stderr (only when it is a terminal).
+        threads: CPU threads for the model (default: ``OMP_NUM_THREADS`` when set, else
+            every core this process may use).
     """
 
     def __init__(self, models: Mapping[str, str | ModelSpec] | Iterable[str] | None = None,
                  models_dir: str | os.PathLike[str] | None = None, *,
-                 device: str | None = None, backend: str = "torch",
+                 device: str | None = None, backend: str = DEFAULT_BACKEND,
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
                  glossary: object = None, enforce_terms: bool = True,
-                 allow_pickle: bool = False, progress: bool = False) -> None:
+                 allow_pickle: bool = False, progress: bool = False,
+                 threads: int | None = None) -> None:
         if models_dir is None:
             models_dir = os.environ.get("TRANSLATE_MODELS_DIR") or None
         self.registry = ModelRegistry(models, models_dir)
@@ -92,6 +101,7 @@ class Translator:
         self.enforce_terms = enforce_terms
         self.allow_pickle = allow_pickle
         self.progress = progress
+        self.threads = threads
         self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
         self._checkpoints: dict[tuple[str, str, str], object] = {}
         self._glossary: object = _UNSET
@@ -101,8 +111,8 @@ class Translator:
     @property
     def device(self) -> str:
         if self._device is None:
-            self._device = _default_device()
-        elif self._device == "cuda":
+            self._device = _default_device(self.backend)
+        elif self._device == "cuda" and self.backend == "torch":
             import torch
 
             if not torch.cuda.is_available():
@@ -137,12 +147,12 @@ class Translator:
         if backend == "ctranslate2":
             from .models.backends.ctranslate2_backend import CTranslate2Backend
 
-            return CTranslate2Backend(checkpoint, self.device)
+            return CTranslate2Backend(checkpoint, self.device, threads=self.threads)
         from .models.backends.torch_backend import TorchBackend
 
         decoder = checkpoint.tokenizer.decoder
         pieces = [decoder.get(i, "") for i in range(len(decoder))]
-        return TorchBackend(checkpoint.model, self.device, pieces)
+        return TorchBackend(checkpoint.model, self.device, pieces, threads=self.threads)
 
     @property
     def glossary(self):
