@@ -32,7 +32,8 @@ from ..loading import SAFE_WEIGHTS, LoadedCheckpoint
 from . import DecodeRequest, configure_openmp, resolve_threads
 from . import cpu_threads as cpu_threads  # noqa: F401 - re-exported (old import path)
 
-FAST_EXTRA_HINT = "install the fast extra: pip install 'newsdesk-translate[fast]'"
+FAST_EXTRA_HINT = ("reinstall it (a core dependency): pip install 'ctranslate2>=4.5', or use "
+                   "--backend torch")
 MARKER = "CONVERTED"  # written last into a finished conversion
 #: bumped whenever the conversion below changes, so old caches are not reused
 CONVERSION_VERSION = "1"
