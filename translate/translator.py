@@ -43,14 +43,18 @@ def _choose_backend(backend: str) -> str:
     return backend
 
 
-def _default_device(backend: str = "torch") -> str:
+def _cuda_available(backend: str = "torch") -> bool:
     if backend == "ctranslate2":  # asks ctranslate2, so that torch stays unimported
         from .models.backends.ctranslate2_backend import import_ctranslate2
 
-        return "cuda" if import_ctranslate2().get_cuda_device_count() > 0 else "cpu"
+        return import_ctranslate2().get_cuda_device_count() > 0
     import torch
 
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.cuda.is_available()
+
+
+def _default_device(backend: str = "torch") -> str:
+    return "cuda" if _cuda_available(backend) else "cpu"
 
 
 class Translator:
@@ -112,10 +116,8 @@ class Translator:
     def device(self) -> str:
         if self._device is None:
             self._device = _default_device(self.backend)
-        elif self._device == "cuda" and self.backend == "torch":
-            import torch
-
-            if not torch.cuda.is_available():
+        elif self._device == "cuda":
+            if not _cuda_available(self.backend):
                 raise UserError("--device cuda: no CUDA device is available here; "
                                 "use --device cpu")
         return self._device
