@@ -22,8 +22,9 @@ terms in many of (iii)'s recombined sentences). The script gets the very segment
 `translate` decodes (each with its language, written beforehand by this benchmark),
 loads the same converted models with ``ctranslate2.Translator`` and the checkpoint's
 SentencePiece models, decodes with the options our backend passes (beam 4, patience 2,
-the same length caps) and prints the translations (on (ii) they equal ours, checked). The two commands alternate, median of ``--runs`` each; wall
-time from start to exit, peak RSS from the child's rusage (``wait4``).
+the same length caps) and prints the translations (on (ii) they equal ours, checked).
+The two commands alternate, median of ``--runs`` each; wall time from start to exit, peak
+RSS from the child's rusage (``wait4``).
 
 Also timed: `translate --help` and `translate segment` (on the reference article), whose
 goal is under 0.3 s. Prints a table and, last, one JSON line.
