@@ -2,8 +2,12 @@
 
 The Marian checkpoint is converted on first use into a cache directory
 (``$TRANSLATE_CACHE_DIR/ct2/`` or ``~/.cache/translate/ct2/``), named by a hash of the
-checkpoint's ``config.json`` and ``vocab.json`` bytes and its weights' size and mtime, and
-by the compute type. Conversion writes into a temporary directory beside the final one,
+checkpoint's ``config.json``, ``vocab.json`` (and ``target_vocab.json``,
+``tokenizer_config.json`` when present) bytes and its weights' size and mtime, and by the
+compute type. Converting imports torch and transformers; loading a finished conversion
+and decoding import neither. A checkpoint with separate vocabularies keeps them: the
+converted model's source vocabulary is ``vocab.json``, its target one
+``target_vocab.json``. Conversion writes into a temporary directory beside the final one,
 writes a marker file last, then renames: a directory without the marker (a killed
 conversion, a copy in progress) is never loaded; it is converted again.
 
