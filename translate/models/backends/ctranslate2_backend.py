@@ -165,12 +165,15 @@ def _marian_converter(path: Path):
 
     class _Converter(TransformersConverter):
         def _load(self):
-            from transformers import MarianMTModel, MarianTokenizer
+            from transformers import MarianTokenizer
+
+            from ..loading import PICKLE_WEIGHTS, _load_model
 
             with torch.no_grad():
-                model = MarianMTModel.from_pretrained(
-                    path, local_files_only=True, trust_remote_code=False,
-                    use_safetensors=(path / SAFE_WEIGHTS).is_file(), dtype=torch.float32)
+                # the loader of the torch backend: the same one-line error for weights that
+                # do not fit the config
+                model = _load_model(path, SAFE_WEIGHTS if (path / SAFE_WEIGHTS).is_file()
+                                    else PICKLE_WEIGHTS)
                 tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
                 return _Loader()(model, tokenizer)
 
