@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from . import pipeline
 from .errors import UserError
 from .languages import normalise_lang
-from .models.backends import DEFAULT_BACKEND
+from .models.backends import DEFAULT_BACKEND, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
@@ -43,18 +43,8 @@ def _choose_backend(backend: str) -> str:
     return backend
 
 
-def _cuda_available(backend: str = "torch") -> bool:
-    if backend == "ctranslate2":  # asks ctranslate2, so that torch stays unimported
-        from .models.backends.ctranslate2_backend import import_ctranslate2
-
-        return import_ctranslate2().get_cuda_device_count() > 0
-    import torch
-
-    return torch.cuda.is_available()
-
-
 def _default_device(backend: str = "torch") -> str:
-    return "cuda" if _cuda_available(backend) else "cpu"
+    return "cuda" if cuda_available(backend) else "cpu"
 
 
 class Translator:
@@ -117,7 +107,7 @@ class Translator:
         if self._device is None:
             self._device = _default_device(self.backend)
         elif self._device == "cuda":
-            if not _cuda_available(self.backend):
+            if not cuda_available(self.backend):
                 raise UserError("--device cuda: no CUDA device is available here; "
                                 "use --device cpu")
         return self._device

@@ -45,6 +45,18 @@ class Backend(Protocol):
 DEFAULT_BACKEND = "ctranslate2"
 
 
+def cuda_available(backend: str) -> bool:
+    """Whether ``backend`` sees a CUDA device (ctranslate2 is asked itself, so that the
+    default path never imports torch)."""
+    if backend == "ctranslate2":
+        from .ctranslate2_backend import import_ctranslate2
+
+        return import_ctranslate2().get_cuda_device_count() > 0
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def cpu_threads() -> int:
     """Cores this process may run on."""
     try:
