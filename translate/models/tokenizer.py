@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SPIECE_UNDERLINE = "▁"
-SPECIAL_TOKENS = ("</s>", "<unk>", "<pad>")
 
 
 def _load_json(path: Path) -> dict:
