@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from . import pipeline
 from .errors import UserError
 from .languages import normalise_lang
-from .models.backends import DEFAULT_BACKEND, cuda_available
+from .models.backends import DEFAULT_BACKEND, configure_openmp, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
@@ -86,6 +86,7 @@ class Translator:
         if device not in (None, "cpu", "cuda"):
             raise UserError(f"unknown device {device!r}: use cpu or cuda")
         self._device = device
+        configure_openmp(threads)  # before ctranslate2 or torch loads OpenMP
         self.backend = _choose_backend(backend)
         if beam_size is not None and beam_size < 1:
             raise UserError("--beam-size must be at least 1")

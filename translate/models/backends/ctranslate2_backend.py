@@ -67,7 +67,8 @@ def import_ctranslate2():
 
 
 def available() -> bool:
-    """Whether ctranslate2 can be imported here."""
+    """Whether ctranslate2 can be imported here (importing it: the wait policy first)."""
+    configure_openmp()
     try:
         import ctranslate2  # noqa: F401
     except ImportError:
