@@ -88,3 +88,13 @@ def test_separate_vocabularies_give_target_ids_from_target_vocab_json():
     # the same pieces looked up in the source vocabulary are other pieces
     pieces = tok.tokenize_target("Chiesa di Santa Maria")
     assert tok.convert_tokens_to_ids(pieces) != ids[:-1]
+
+
+def test_single_token_and_batch_forms_match_marian_tokenizer():
+    path = MODELS / "en-trk"
+    hf, ours = _marian(path), MarianVocab.from_dir(path)
+    assert ours.convert_tokens_to_ids(">>ita<<") == hf.convert_tokens_to_ids(">>ita<<")
+    assert ours.convert_ids_to_tokens(5) == hf.convert_ids_to_tokens(5)
+    batch = [hf(text_target=t).input_ids for t in ("Roma.", "Il Vaticano", "")]
+    assert ours.batch_decode(batch, skip_special_tokens=True) == \
+        hf.batch_decode(batch, skip_special_tokens=True)

@@ -178,9 +178,12 @@ class MarianVocab:
     def tokenize_target(self, text: str) -> list[str]:
         return self._tokenize(text, self.spm_target)
 
-    def convert_tokens_to_ids(self, tokens: Iterable[str]) -> list[int]:
-        """Source ids; a token the source vocabulary lacks is ``<unk>``."""
+    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> int | list[int]:
+        """Source ids; a token the source vocabulary lacks is ``<unk>`` (one token: one
+        id, as ``MarianTokenizer``)."""
         enc, unk = self.encoder, self.unk_token_id
+        if isinstance(tokens, str):
+            return enc.get(tokens, unk)
         return [enc.get(t, unk) for t in tokens]
 
     def convert_target_tokens_to_ids(self, tokens: Iterable[str]) -> list[int]:
@@ -199,9 +202,11 @@ class MarianVocab:
 
     # ------------------------------------------------------------------ decoding
 
-    def convert_ids_to_tokens(self, ids: Iterable[int]) -> list[str]:
+    def convert_ids_to_tokens(self, ids: int | Iterable[int]) -> str | list[str]:
         """Target tokens of output ids (an id outside the vocabulary: the target
         SentencePiece piece of that number, as transformers falls back)."""
+        if isinstance(ids, int):
+            return self.convert_ids_to_tokens([ids])[0]
         out = []
         for i in ids:
             i = int(i)
@@ -236,3 +241,7 @@ class MarianVocab:
         out += spm.decode_pieces(run)
         text = out.replace(SPIECE_UNDERLINE, " ").strip()
         return _clean_up_tokenization(text) if self.clean_up_tokenization_spaces else text
+
+    def batch_decode(self, sequences: Iterable[Sequence[int]],
+                     skip_special_tokens: bool = False) -> list[str]:
+        return [self.decode(ids, skip_special_tokens=skip_special_tokens) for ids in sequences]
