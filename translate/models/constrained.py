@@ -137,12 +137,3 @@ def make_constraint(term: str, tokenizer, tgt: str) -> TermConstraint | None:
 def term_spellings(term: str, tokenizer, tgt: str) -> tuple[tuple[int, ...], ...] | None:
     c = make_constraint(term, tokenizer, tgt)
     return None if c is None else c.alternatives
-
-
-def __getattr__(name: str):
-    # the processors moved to constrained_torch (so that building constraints needs no torch)
-    if name in ("TermConstraintProcessor", "RowLengthCap"):
-        from . import constrained_torch
-
-        return getattr(constrained_torch, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
