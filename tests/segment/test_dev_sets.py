@@ -15,9 +15,9 @@ SETS = [
     ("golden_it.json", "it", 34),
     ("it_news_dev.json", "it", 8),
     ("az_dev.json", "az", 12),
-    ("en_quotes_dev.json", "en", 24),
-    ("az_quotes_dev.json", "az", 17),
-    ("it_quotes_dev.json", "it", 19),
+    ("en_quotes_dev.json", "en", 28),
+    ("az_quotes_dev.json", "az", 18),
+    ("it_quotes_dev.json", "it", 20),
 ]
 CASES = [
     pytest.param(lang, case, id=f"{name.removesuffix('.json')}-{i}")

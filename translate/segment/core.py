@@ -79,8 +79,9 @@ _QUOTE_OPENERS = frozenset("\"'“‘«„‹")
 _QUOTE_CLOSERS = frozenset("\"'”’»›")
 _TERMINATORS = frozenset(".!?…‼⁇⁈⁉")
 # The words and stops of a clause after a quotation (see _attribution).
-_CLAUSE_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*+|[.;:!?…]")
-_ATTRIBUTION_WORDS = 6  # a reporting verb further on is not the quotation's attribution
+_CLAUSE_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*+|[.,;:!?…]")
+_ATTRIBUTION_WORDS = 5  # a reporting verb further on is not the quotation's attribution
+_COMPASS = frozenset("N S E W NE NW SE SW".split())  # after a street: "Ave. NW"
 _HAS_WORD = re.compile(r"[^\W_]")
 _ROMAN_NUMERALS = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX XXI"
 _ROMAN = frozenset(_ROMAN_NUMERALS.split())  # centuries: "nel VI secolo a.C."
@@ -97,6 +98,7 @@ _ITEM = re.compile(r"\s*+(?:(\d{1,3})(\.\)|[.)])|([a-z])([.)])|\((\d{1,3}|[a-z])
 _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", "„": "“"}
 _CLOSING = frozenset(_PAIRS.values()) | {'"', "'"}
 _BRACKET_CLOSERS = frozenset(")]}")
+_SOURCE_MAX = 60  # a bracketed source after a quotation: "(Manzoni)", "(Smith 55)"
 _QUOTE_CHARS = re.compile(r"[\"'()\[\]{}«»‹›“”‘’„]")
 _MAX_OPEN = 32
 
@@ -319,11 +321,16 @@ def _holds_sentences(text: str, o: int, c: int) -> bool:
 
 def _is_cited(text: str, o: int, c: int, end: int) -> bool:
     """Whether the quotation from ``o`` to ``c`` is cited rather than reported speech:
-    verse, its lines marked with " / ", or followed by a bracketed source ("(Manzoni)")."""
+    verse, its lines marked with " / ", or followed by a bracketed source ("(Manzoni)",
+    "(Smith 55)": short, not a sentence)."""
     k = c + 1
     while k < end and text[k] == " ":
         k += 1
-    return k < end and text[k] in "([" or text.find(" / ", o, c) >= 0
+    if k < end and text[k] in "([":
+        close = text.find(")" if text[k] == "(" else "]", k + 1, min(end, k + _SOURCE_MAX))
+        if close > k + 1 and text[close - 1] not in _TERMINATORS:
+            return True
+    return text.find(" / ", o, c) >= 0
 
 
 # --------------------------------------------------------------------- sentences
@@ -411,9 +418,10 @@ def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
 def _attribution(text: str, pos: int, be: int, rules: LanguageRules) -> bool:
     """Whether the capitalised clause at ``pos`` after a quotation is its attribution: it
     opens with a word that is not a sentence starter (a name, a title) and holds a
-    reporting verb within its first words, before any stop other than a title's or an
-    initial's period ("Hammel added.", "Sen. Graham asked reporters.", "Həsənov
-    jurnalistlərə bildirib."). "He said ..." and "The police ..." start a sentence."""
+    reporting verb within its first words, before any comma or stop other than a title's
+    or an initial's period ("Hammel added.", "Sen. Graham asked reporters.", "Həsənov
+    jurnalistlərə bildirib."). "He said ..." and "The police ..." start a sentence, and
+    so does "Nobody knows, the minister said."."""
     words = 0
     prev = ""
     for t in _CLAUSE_TOKEN.finditer(text, pos, min(be, pos + 160)):
@@ -441,12 +449,14 @@ def _period_ends(text: str, ts: int, seg: int, cls: int, nm: re.Match[str],
         return True
     if kind is Kind.TITLE or kind is Kind.OFFICE:
         return False
-    if kind is Kind.NUMERIC or kind is Kind.FINAL:
+    if kind is Kind.NUMERIC:
         return cls != _DIGIT
+    if kind is Kind.FINAL:
+        return cls != _DIGIT and nm.group(2) not in _COMPASS  # "1600 Pennsylvania Ave. NW"
     if kind is Kind.ERA:
         return cls != _DIGIT and not _date_opens_sentence(text, ts, seg)
-    if kind is Kind.PLACE and cls != _DIGIT and _after_comma(text, ts, seg):
-        return True  # "Washington, D.C. Officials said"
+    if kind is Kind.PLACE and cls == _UPPER and not nm.group(1) and _after_comma(text, ts, seg):
+        return True  # "Washington, D.C. Officials said", but not "TAMPA, Fla. (AP) -"
     # AMBIGUOUS: only a sentence starter (or a quotation) opens a new sentence.
     if cls != _UPPER:
         return False
