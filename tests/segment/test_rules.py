@@ -251,3 +251,13 @@ def test_nfd_input_keeps_original_offsets() -> None:
     segments = segment(text, "az")
     check_offsets(text, segments)
     assert len(segments) == 2
+
+
+def test_kinds_of_issue_15_abbreviations() -> None:
+    en, it, az = rules_for("en"), rules_for("it"), rules_for("az")
+    assert en.kind("Sens") is en.kind("Gov") is Kind.OFFICE and en.kind("Mr") is Kind.TITLE
+    assert en.kind("D.C") is en.kind("Calif") is Kind.PLACE
+    assert en.kind("Oct") is Kind.NUMERIC and en.kind("Blvd") is Kind.FINAL
+    assert it.kind("d.C") is it.kind("a.C") is Kind.ERA and it.kind("A.C") is None
+    assert az.kind("Mr") is Kind.TITLE and az.kind("Jr") is Kind.AMBIGUOUS
+    assert en.is_reporting("Added") and az.is_reporting("bildirib") and it.is_reporting("detto")
