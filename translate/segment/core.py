@@ -98,6 +98,7 @@ _ITEM = re.compile(r"\s*+(?:(\d{1,3})(\.\)|[.)])|([a-z])([.)])|\((\d{1,3}|[a-z])
 _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", "„": "“"}
 _CLOSING = frozenset(_PAIRS.values()) | {'"', "'"}
 _BRACKET_CLOSERS = frozenset(")]}")
+_MAY_PROTECT = re.compile(r"[(\[{]| / ")  # a block without these has no protected span
 _SOURCE_MAX = 60  # a bracketed source after a quotation: "(Manzoni)", "(Smith 55)"
 _QUOTE_CHARS = re.compile(r"[\"'()\[\]{}«»‹›“”‘’„]")
 _MAX_OPEN = 32
@@ -245,7 +246,12 @@ class _Protected:
     def covers(self, ts: int, cut: int) -> bool:
         """Whether a span opens before the terminator at ``ts`` and closes after ``cut``."""
         if self.starts is None:
-            self.starts, self.ends = _protected_spans(self.text, self.start, self.end)
+            if _MAY_PROTECT.search(self.text, self.start, self.end) is None:
+                self.starts = []  # no bracket and no verse: nothing is protected
+            else:
+                self.starts, self.ends = _protected_spans(self.text, self.start, self.end)
+        if not self.starts:
+            return False
         i = bisect_left(self.starts, ts) - 1
         return i >= 0 and cut < self.ends[i]
 
