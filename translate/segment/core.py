@@ -424,17 +424,17 @@ def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
 def _attribution(text: str, pos: int, be: int, rules: LanguageRules) -> bool:
     """Whether the capitalised clause at ``pos`` after a quotation is its attribution: it
     opens with a word that is not a sentence starter (a name, a title) and holds a
-    reporting verb within its first words, before any comma or stop other than a title's
-    or an initial's period ("Hammel added.", "Sen. Graham asked reporters.", "Həsənov
-    jurnalistlərə bildirib."). "He said ..." and "The police ..." start a sentence, and
-    so does "Nobody knows, the minister said."."""
+    reporting verb within its first words, before any comma or stop other than the period
+    of an initial or an abbreviation ("Hammel added.", "Sen. Graham asked reporters.",
+    "Jones Jr. shouted.", "Həsənov jurnalistlərə bildirib."). "He said ..." and "The
+    police ..." start a sentence, and so does "Nobody knows, the minister said."."""
     words = 0
     prev = ""
     for t in _CLAUSE_TOKEN.finditer(text, pos, min(be, pos + 160)):
         w = t.group()
         if not w[0].isalnum():
-            if w == "." and prev and (len(prev) == 1 or rules.kind(prev) in TITLES):
-                continue
+            if w == "." and prev and (len(prev) == 1 or rules.kind(prev) is not None):
+                continue  # an initial's or an abbreviation's period: "Sen.", "Jones Jr."
             return False
         if rules.is_reporting(w):
             return words > 0
