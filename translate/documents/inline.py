@@ -19,7 +19,8 @@ Rules of :func:`project`, in order:
    it overlaps. Where the element cut a source word at punctuation (``"<b>Name</b>"`` with
    a whitespace word ``"Name"``), the same punctuation is cut off the target word.
 3. An element with no aligned word keeps its relative position in the segment, snapped to
-   whole words. Void and empty elements go after the target word aligned to the nearest
+   whole words. A never-translated element whose words the model copied elsewhere in the
+   segment (exactly once) goes on that copy, so no translated word is overwritten. Void and empty elements go after the target word aligned to the nearest
    aligned source word before them (before the nearest one after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
    another is nested in it (unless that is not allowed: a link in a link, anything in a
@@ -179,6 +180,19 @@ class _Mapper:
             x += 1
         return x
 
+    def _nearest(self, x: int, seg: _Seg, *, start: bool) -> int:
+        """The word boundary nearest ``x`` (a word start, or a word end)."""
+        a, b = self._snap_start(x, seg), self._snap_end(x, seg)
+        if start:
+            nxt = b
+            while nxt < seg.tgt[1] and self.target[nxt].isspace():
+                nxt += 1
+            return a if x - a <= nxt - x or nxt >= seg.tgt[1] else nxt
+        prev = a
+        while prev > seg.tgt[0] and self.target[prev - 1].isspace():
+            prev -= 1
+        return b if b - x <= x - prev or prev <= seg.tgt[0] else prev
+
     def _snap_end(self, x: int, seg: _Seg) -> int:
         t = self.target
         while x < seg.tgt[1] and not t[x].isspace():
@@ -226,13 +240,30 @@ class _Mapper:
                 hi = max(hi, g)
         return lo, hi
 
+    def copied(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+        """A never-translated element's span: where it was projected when the model copied
+        its text there; else its one verbatim copy in the segment, if there is exactly one
+        (the model copied it elsewhere); else where it was projected (and its original
+        text replaces the target's there)."""
+        want = self.source[s:e]
+        if self.target[a:b] == want or not want.strip():
+            return a, b
+        for seg in self.segs:
+            if seg.tgt[0] <= a <= seg.tgt[1]:
+                lo, hi = seg.tgt
+                i = self.target.find(want, lo, hi)
+                if i >= 0 and self.target.find(want, i + 1, hi) < 0:
+                    return i, i + len(want)
+                break
+        return a, b
+
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
         covered = [lk for lk in seg.links if lk[0][0] < e and lk[0][1] > s]
         if not covered:
-            a = self._snap_start(self._proportional(seg, max(s, seg.src[0])), seg)
-            b = self._snap_end(self._proportional(seg, min(e, seg.src[1])), seg)
+            a = self._nearest(self._proportional(seg, max(s, seg.src[0])), seg, start=True)
+            b = self._nearest(self._proportional(seg, min(e, seg.src[1])), seg, start=False)
             if b <= a:  # at least the word there
-                b = self._snap_end(a + 1 if a < seg.tgt[1] else a, seg)
+                b = self._snap_end(min(a + 1, seg.tgt[1]), seg)
                 a = self._snap_start(min(a, b), seg)
             return a, max(a, b)
         lo = min(lk[1][0] for lk in covered)
@@ -292,7 +323,7 @@ class _Node:
         return not (self.el.tag == "a" and other.el.tag == "a")
 
 
-def _place(children: list[_Node], lo: int, hi: int) -> list[_Node]:
+def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     """Clip ``children`` to ``[lo, hi]`` and make them valid siblings (see module rules)."""
     for c in children:
         c.ts = min(max(c.ts, lo), hi)
@@ -313,7 +344,9 @@ def _place(children: list[_Node], lo: int, hi: int) -> list[_Node]:
             if c.te <= host.te:  # inside an element that cannot hold it: after it
                 c.ts = c.te = host.te
                 continue
-            c.ts = host.te  # crossing: cut at the host's end
+            c.ts = host.te  # crossing: cut at the host's end (and the space after it)
+            while c.ts < c.te and text[c.ts].isspace():
+                c.ts += 1
         if c is None:
             continue
         nxt = [a.ts for a in accepted if a.ts >= c.ts and a.ts < a.te and a is not c]
@@ -322,7 +355,7 @@ def _place(children: list[_Node], lo: int, hi: int) -> list[_Node]:
         accepted.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
     for a in accepted:
-        a.children = _place(a.children, a.ts, a.te)
+        a.children = _place(a.children, a.ts, a.te, text)
     return accepted
 
 
@@ -347,11 +380,13 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
             nodes.append(_Node(i, el, p, p))
         else:
             a, b = mapper.span(el.start, el.end)
+            if el.frozen:
+                a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
     roots: list[_Node] = []
     for node, parent in zip(nodes, _parents(inlines), strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
-    placed = _place(roots, 0, len(target))
+    placed = _place(roots, 0, len(target), target)
     out: list[Inline] = []
 
     def walk(level: list[_Node], depth: int) -> None:
