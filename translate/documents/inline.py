@@ -20,7 +20,8 @@ Rules of :func:`project`, in order:
    a whitespace word ``"Name"``), the same punctuation is cut off the target word.
 3. An element with no aligned word keeps its relative position in the segment, snapped to
    whole words. A never-translated element whose words the model copied elsewhere in the
-   segment (exactly once) goes on that copy, so no translated word is overwritten. Void and empty elements go after the target word aligned to the nearest
+   segment (exactly once) goes on that copy, so no translated word is overwritten.
+   Void and empty elements go after the target word aligned to the nearest
    aligned source word before them (before the nearest one after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
    another is nested in it (unless that is not allowed: a link in a link, anything in a
