@@ -69,6 +69,10 @@ def assert_well_formed(html: str) -> None:
     import html5lib
     import lxml.html
 
-    html5lib.HTMLParser(strict=True).parse(html)
-    lxml.html.document_fromstring(html) if "<html" in html else lxml.html.fragment_fromstring(
-        html, create_parent="div")
+    parser = html5lib.HTMLParser(strict=True)
+    if "<!doctype" in html[:200].lower():
+        parser.parse(html)
+        lxml.html.document_fromstring(html)
+    else:
+        parser.parseFragment(html)
+        lxml.html.fragment_fromstring(html, create_parent="div")
