@@ -17,10 +17,11 @@ Rules of :func:`project`, in order:
    it keep their place.
 2. Otherwise the element maps to the hull of the target words aligned to the source words
    it overlaps. Where the element cut a source word at punctuation (``"<b>Name</b>"`` with
-   a whitespace word ``"Name"``), the same punctuation is cut off the target word.
+   a whitespace word ``"Name"``), the same punctuation is cut off the target word; where
+   it cut words that the model copied unchanged, it cuts the copy at the same place.
 3. An element with no aligned word keeps its relative position in the segment, snapped to
    whole words. A never-translated element whose words the model copied elsewhere in the
-   segment (exactly once) goes on that copy, so no translated word is overwritten.
+   block (exactly once) goes on that copy, so no translated word is overwritten.
    Void and empty elements go after the target word aligned to the nearest
    aligned source word before them (before the nearest one after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
@@ -243,19 +244,23 @@ class _Mapper:
 
     def copied(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
         """A never-translated element's span: where it was projected when the model copied
-        its text there; else its one verbatim copy in the segment, if there is exactly one
+        its text there; else its one verbatim copy in the target, if there is exactly one
         (the model copied it elsewhere); else where it was projected (and its original
         text replaces the target's there)."""
         want = self.source[s:e]
-        if self.target[a:b] == want or not want.strip():
+        core = want.strip()
+        if self.target[a:b] == want or not core:
             return a, b
-        for seg in self.segs:
-            if seg.tgt[0] <= a <= seg.tgt[1]:
-                lo, hi = seg.tgt
-                i = self.target.find(want, lo, hi)
-                if i >= 0 and self.target.find(want, i + 1, hi) < 0:
-                    return i, i + len(want)
-                break
+        i = self.target.find(core)
+        if i >= 0 and self.target.find(core, i + 1) < 0:
+            j = i + len(core)
+            lead = want[:len(want) - len(want.lstrip())]
+            trail = want[len(want.rstrip()):]
+            if lead and self.target[i - len(lead):i] == lead:
+                i -= len(lead)
+            if trail and self.target[j:j + len(trail)] == trail:
+                j += len(trail)
+            return i, j
         return a, b
 
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
@@ -270,6 +275,11 @@ class _Mapper:
         lo = min(lk[1][0] for lk in covered)
         hi = max(lk[1][1] for lk in covered)
         src, tgt = self.source, self.target
+        hs = min(lk[0][0] for lk in covered)
+        he = max(lk[0][1] for lk in covered)
+        if (hs < s or he > e) and src[hs:he] == tgt[lo:hi]:
+            # words the model copied as they were: the element cuts them at the same place
+            return lo + max(0, s - hs), hi - max(0, he - e)
         # a source word cut at punctuation: cut the target word at the same punctuation
         first = min(covered, key=lambda lk: (lk[0][0], lk[1][0]))
         if first[0][0] < s:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import UserError
 from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
 from .inline import Inline, Markup
@@ -38,7 +39,11 @@ def _escape_md(ch: str) -> str:
 
 
 def _parser():
-    from markdown_it import MarkdownIt
+    try:
+        from markdown_it import MarkdownIt
+    except ImportError:
+        raise UserError("Markdown documents need markdown-it-py: "
+                        "pip install 'newsdesk-translate[documents]'") from None
 
     return MarkdownIt("commonmark").enable("table").enable("strikethrough")
 
@@ -91,7 +96,11 @@ def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
 
 
 def _yaml_scalar(raw: str):
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        raise UserError("a quoted front-matter value needs PyYAML: "
+                        "pip install 'newsdesk-translate[documents]'") from None
 
     try:
         return yaml.safe_load("v: " + raw)["v"]
