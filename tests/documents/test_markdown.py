@@ -25,6 +25,8 @@ def md(lang: str) -> str:
 
 
 def to_html(text: str) -> str:
+    if text.startswith("---\n"):  # the front matter is not Markdown
+        text = text.split("\n---\n", 1)[1]
     body = MarkdownIt("commonmark").enable("table").render(text)
     return f"<!DOCTYPE html><html><head></head><body>{body}</body></html>"
 

@@ -222,11 +222,19 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
-        outputs.append(_write_block(b, items))
+        outputs.append(_write_block(b, items, tgt))
     return outputs, records, notes
 
 
-def _write_block(b: Block, items: Sequence[_Work]) -> str:
+def _absorbed(langs, tgt: str) -> frozenset[str]:
+    """Source function words that ``tgt`` writes as suffixes (see ``data/suffixes.json``)."""
+    words = _pivot_words()
+    if tgt not in words["suffixing"]:
+        return frozenset()
+    return frozenset(w.lower() for lang in langs for w in words["function_words"].get(lang, ()))
+
+
+def _write_block(b: Block, items: Sequence[_Work], tgt: str) -> str:
     chained = any(isinstance(w.result, _Chained) for w in items)
     # stage 1: source -> mid (the pivot's text where a segment went through one, else the
     # output); stage 2: mid -> target (identity where there is no second step)
@@ -282,10 +290,16 @@ def _write_block(b: Block, items: Sequence[_Work]) -> str:
     if chained:
         middle = "".join(mid_parts)
         placed = project(b.inlines, b.text, middle, links1, segments=segs1)
-        placed = _refine_pivot(placed, middle, links1, pivot_spans)
-        placed = project(placed, middle, target, links2, segments=segs2)
+        src_lang = next(w.lang for w in items if isinstance(w.result, _Chained))
+        placed = _refine_pivot(placed, middle, links1, pivot_spans, src_lang)
+        articles = frozenset(_pivot_words()["articles"]["en"]) \
+            if src_lang in _pivot_words()["no_articles"] else frozenset()
+        placed = project(placed, middle, target, links2, segments=segs2,
+                         absorb=_absorbed(["en"], tgt), articles=articles)
     else:
-        placed = project(b.inlines, b.text, target, links1, segments=segs1)
+        langs = {w.lang for w in items if w.result is not None}
+        placed = project(b.inlines, b.text, target, links1, segments=segs1,
+                         absorb=_absorbed(langs, tgt))
 
     def write(i: int, j: int) -> str:
         return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
@@ -315,20 +329,24 @@ def _pivot(translator, src: str, tgt: str) -> str | None:
 
 @cache
 def _pivot_words() -> dict:
-    data = resources.files(__package__).joinpath("data", "pivot.json").read_text("utf-8")
+    data = resources.files(__package__).joinpath("data", "suffixes.json").read_text("utf-8")
     return json.loads(data)
 
 
 _WORD = re.compile(r"\S+")
 
 
-def _refine_pivot(inlines, mid: str, links, spans):
+def _refine_pivot(inlines, mid: str, links, spans, src_lang: str):
     """Elements on the pivot (English) text, made to wrap what an English editor would
     have tagged: an edge function word that the source wrote only as a suffix of a word
     already linked inside the element (Azerbaijani ``yetirilib``: *were* ... *killed*;
-    ``dəstəyinin``: *of* ... *support*) goes out, as it would for an English source."""
+    ``dəstəyinin``: *of* ... *support*) goes out, as it would for an English source; from
+    a language without articles, an unlinked article right before the element comes in
+    (*the* most heinous crime)."""
     words = _pivot_words()
-    fn = {w.lower() for w in words.get("en", {}).get("function_words", ())}
+    fn = {w.lower() for w in words["function_words"].get("en", ())}
+    articles = {w.lower() for w in words["articles"].get("en", ())}
+    no_articles = src_lang in words["no_articles"]
     out = []
     for el in inlines:
         if el.void or el.start >= el.end or el.frozen or not any(
@@ -356,6 +374,14 @@ def _refine_pivot(inlines, mid: str, links, spans):
                         continue
                     changed = True
                     break
+        if no_articles:
+            before = [m for m in _WORD.finditer(mid, 0, s) if m.end() <= s]
+            if before:
+                m = before[-1]
+                linked = any(lk.tgt[0] < m.end() and lk.tgt[1] > m.start() for lk in links)
+                if (m.group(0).lower() in articles and not linked
+                        and not mid[m.end():s].strip()):
+                    s = m.start()
         out.append(replace(el, start=s, end=max(s, e)))
     return _repair(out)
 

@@ -18,7 +18,10 @@ Rules of :func:`project`, in order:
 2. Otherwise the element maps to the hull of the target words aligned to the source words
    it overlaps. Where the element cut a source word at punctuation (``"<b>Name</b>"`` with
    a whitespace word ``"Name"``), the same punctuation is cut off the target word; where
-   it cut words that the model copied unchanged, it cuts the copy at the same place.
+   it cut words that the model copied unchanged, it cuts the copy at the same place. In a
+   language that writes function words as suffixes (``absorb``), the target word right
+   after the span joins it when it renders only function words right before the element
+   (Azerbaijani ``qətlə yetirilib`` for *were* ... *killed*).
 3. An element with no aligned word keeps its relative position in the segment, snapped to
    whole words. A never-translated element whose words the model copied elsewhere in the
    block (exactly once) goes on that copy, so no translated word is overwritten.
@@ -116,8 +119,12 @@ class _Seg:
 class _Mapper:
     """Source positions and spans to target ones, segment by segment."""
 
-    def __init__(self, source: str, target: str, links, segments) -> None:
+    def __init__(self, source: str, target: str, links, segments,
+                 absorb: frozenset[str] = frozenset(),
+                 articles: frozenset[str] = frozenset()) -> None:
         self.source, self.target = source, target
+        self.absorb = absorb
+        self.articles = articles
         pairs = [((int(lk.src[0]), int(lk.src[1])), (int(lk.tgt[0]), int(lk.tgt[1])))
                  for lk in links]
         if segments is None:
@@ -303,7 +310,50 @@ class _Mapper:
             lo += 1
         while hi > lo and tgt[hi - 1].isspace():
             hi -= 1
+        if self.absorb:
+            lo, hi = self._absorb(seg, s, e, lo, hi)
+        if self.articles:
+            lo = self._shared_article(seg, s, e, lo, hi)
         return lo, hi
+
+    def _shared_article(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> int:
+        """Leave out the first target word when it renders only the element's leading
+        article together with a word before the element (Italian ``della`` for *about
+        the*): the element starts after it, as it would without the article."""
+        src, tgt = self.source, self.target
+        first = [lk for lk in seg.links if lk[1][0] == lo]
+        if not first:
+            return lo
+        word_end = max(lk[1][1] for lk in first)
+        inside = [lk for lk in first if lk[0][0] < e and lk[0][1] > s]
+        outside = [lk for lk in first if lk[0][1] <= s]
+        if (outside and inside and word_end < hi
+                and all(src[a:b].lower() in self.articles for (a, b), _ in inside)
+                and len(inside) + len(outside) == len(first)):
+            lo = word_end
+            while lo < hi and tgt[lo].isspace():
+                lo += 1
+        return lo
+
+    def _absorb(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+        """Take in the target word right after the span when it only renders function words
+        right before the element in the source: the suffix of a head-final phrase
+        (``were ruthlessly killed`` -> ``amansızcasına qətlə yetirilib``, ``of public
+        support`` -> ``ictimaiyyətin dəstəyinin``)."""
+        src, tgt = self.source, self.target
+        words = sorted({lk[1] for lk in seg.links})
+        after = [w for w in words if w[0] >= hi and not tgt[hi:w[0]].strip()]
+        if not after:
+            return lo, hi
+        own = [lk for lk in seg.links if lk[1] == after[0]]
+        for (a, b), _ in own:
+            if b > s or src[a:b].lower() not in self.absorb:
+                return lo, hi
+            between = src[b:s]
+            if between.strip() and not all(
+                    w.lower() in self.absorb for w in between.split()):
+                return lo, hi
+        return lo, after[0][1]
 
 
 def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
@@ -371,19 +421,25 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
 
 
 def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence,
-            *, segments: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None
-            ) -> tuple[Inline, ...]:
+            *, segments: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
+            absorb: frozenset[str] = frozenset(),
+            articles: frozenset[str] = frozenset()) -> tuple[Inline, ...]:
     """Place ``inlines`` (over ``source``) on ``target``, by the word ``links`` (objects with
     ``src`` and ``tgt`` character spans, e.g. :class:`translate.models.alignment.WordLink`).
 
     ``segments`` pairs each translated segment's source span with its target span (white
     space between them copied unchanged); by default the whole text is one segment. The
     result, in target document order with depths, has every element exactly once,
-    well nested, with the same tags and payloads.
+    well nested, with the same tags and payloads. ``absorb`` names source function words
+    (lower case) that the target language writes as a suffix at the end of a phrase: the
+    target word right after an element's span that renders only such words right before
+    the element joins the element. ``articles`` (source articles, lower case): a first
+    target word rendering only the element's article and a word before the element
+    (``about the`` -> ``della``) is left out.
     """
     if not inlines:
         return ()
-    mapper = _Mapper(source, target, links, segments)
+    mapper = _Mapper(source, target, links, segments, absorb, articles)
     nodes = []
     for i, el in enumerate(inlines):
         if el.void or el.start >= el.end:
