@@ -76,3 +76,20 @@ def test_any_markup_keeps_its_tags_and_words_through_an_echo(pieces):
     assert letters(out) == letters(text)
     if not any("repaired" in n for n in result.notes):
         assert sorted(re.findall(r"</[a-z]+>", out)) == sorted(re.findall(r"</[a-z]+>", text))
+
+
+MD_PIECES = ["# ", "## ", "> ", "- ", "1. ", "word", "more words", " ", "\n", "\n\n", "*", "**",
+             "_", "`code`", "[link](http://x.y/a_b \"t\")", "![alt text](i.png)", "<b>", "</b>",
+             "<br>", "\\*", "&amp;", "|", "---", "```\nfenced\n```\n", "    indented\n",
+             "<span translate=\"no\">", "</span>", "[ref]", "\n[ref]: /url\n", "  \n",
+             "Setext\n===\n", "<http://a.b>", "~~gone~~", "\r\n", ". "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MD_PIECES), max_size=25))
+def test_any_markdown_keeps_its_letters_through_an_echo(pieces):
+    text = "".join(pieces)
+    result = translate_document(text.encode(), "markdown", "en", "it", EchoTranslator())
+    out = result.text
+    strip = re.compile(r"[\s\\*_`\[\]]")
+    assert strip.sub("", html.unescape(out)) == strip.sub("", html.unescape(text))

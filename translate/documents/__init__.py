@@ -95,10 +95,11 @@ def _translate_text(text: str, src: str, tgt: str, translator, **options):
     return (text if outputs[0] is None else outputs[0]), segments, []
 
 
-def _translate_html(text: str, src: str, tgt: str, translator, **options):
+def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool = True,
+                    **options):
     from .html import read_html
 
-    doc = read_html(text, tgt)
+    doc = read_html(text, tgt, repair=repair)
     attr_out, attr_segs, notes = translate_blocks(doc.attr_blocks, src, tgt, translator)
     tags = doc.rewritten_tags(attr_out)
     blocks = [doc.build_block(a, b, tags) for a, b in doc.runs]

@@ -194,6 +194,7 @@ class HtmlDocument:
     attr_jobs: list[_AttrJob] = field(default_factory=list)
     attr_blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    repair: bool = True  # close inline elements left open at the end of their block
 
     def line(self, pos: int) -> int:
         return self.text.count("\n", 0, pos) + 1
@@ -294,14 +295,14 @@ class HtmlDocument:
                 plain = "".join(decode_entities(text[t.start:t.end])[0]
                                 for t in self.tokens[i + 1:j] if t.kind == "text")
                 close = text[self.tokens[j].start:self.tokens[j].end] if j < b else ""
-                if j >= b:
+                if j >= b and self.repair:
                     repairs.append(f"<{tok.tag}> at line {self.line(tok.start)} not closed")
                     close = f"</{tok.tag}>"
                 inlines.append(dict(start=len(chars), end=len(chars) + len(plain), tag=tok.tag,
                                     open=raw, close=close, frozen=inner, depth=len(stack),
                                     key=tok.start))
                 chars.extend(plain)
-                origin.extend(plain)
+                origin.extend([""] * len(plain))  # written by the element itself
                 pending_break = False
                 i = j + 1
                 continue
@@ -328,6 +329,11 @@ class HtmlDocument:
                     inlines[k]["close"] = raw
             i += 1
         for k in reversed(stack):
+            if not self.repair:  # kept as it was: a start tag with no end, where it stood
+                inlines[k].update(end=inlines[k]["start"], void=True)
+                for later in inlines[k + 1:]:
+                    later["depth"] -= 1
+                continue
             inlines[k]["end"] = len(chars)
             inlines[k]["close"] = f"</{inlines[k]['tag']}>"
             repairs.append(f"<{inlines[k]['tag']}> at line {self.line(inlines[k]['key'])} "
@@ -378,9 +384,11 @@ class HtmlDocument:
         return "".join(parts)
 
 
-def read_html(text: str, tgt: str) -> HtmlDocument:
-    """Tokenize ``text`` and find its blocks and translated attributes."""
-    doc = HtmlDocument(text, tokenize(text))
+def read_html(text: str, tgt: str, *, repair: bool = True) -> HtmlDocument:
+    """Tokenize ``text`` and find its blocks and translated attributes. ``repair=False``
+    (raw HTML inside Markdown, where an element may close in a later block) keeps an
+    inline start tag left open as it is instead of closing it."""
+    doc = HtmlDocument(text, tokenize(text), repair=repair)
     tokens = doc.tokens
     run_start: int | None = None
     raw_tag: str | None = None  # inside a never-translated element

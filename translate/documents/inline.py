@@ -171,6 +171,9 @@ class _Mapper:
                 break
         else:  # pragma: no cover - every position is in a gap or a segment
             return len(self.target)
+        for (a, b), (c, d) in seg.links:  # inside a word the model copied: same place
+            if a < p < b and self.source[a:b] == self.target[c:d]:
+                return c + (p - a)
         before = [lk for lk in seg.links if lk[0][0] < p]
         if before:
             nearest = max(lk[0][0] for lk in before)

@@ -267,7 +267,7 @@ class _Walk:
         self.inlines.append(dict(start=len(self.chars), end=len(self.chars) + len(plain),
                                  tag=tag, open=open_raw, close=close_raw, frozen=inner,
                                  depth=len(self.stack), key=self.k))
-        self.add(plain, list(plain))
+        self.add(plain, [""] * len(plain))  # written by the element itself
 
     # --- links and images -------------------------------------------------------
 
@@ -547,7 +547,7 @@ def translate_markdown(text: str, src: str, tgt: str, translator, **options
     for t in html_blocks:
         a = lines[t.map[0]][0]
         b = lines[min(t.map[1], len(lines)) - 1][1]
-        out, s, n = _translate_html(text[a:b], src, tgt, translator)
+        out, s, n = _translate_html(text[a:b], src, tgt, translator, repair=False)
         if out != text[a:b]:
             replacements.append((a, b, out))
         html_segs.extend(s)
