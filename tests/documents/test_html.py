@@ -138,3 +138,10 @@ def test_plain_text_format_matches_the_text_pipeline(translator):
     result = tr(text, translator, fmt="text")
     assert result.text == "\n\n" + A_IT + "  " + C_IT + "\n"
     assert result.text == translator.translate_article(text, "en", "it").text
+
+
+def test_auto_detects_the_language_of_the_page_not_of_its_markup(translator):
+    page = f'<html lang="xx"><body class="a the of"><p>{ROWS[11]["az"]}</p></body></html>'
+    result = tr(page, translator, tgt="it", src="auto")
+    assert result.text == f'<html lang="it"><body class="a the of"><p>{A_IT}</p></body></html>'
+    assert result.segments and all(s.lang == "az" for s in result.segments)

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import langid
 from ..errors import UserError
 from ..languages import normalise_lang
 from ..textio import BOM, read_text
@@ -100,6 +101,9 @@ def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool =
     from .html import read_html
 
     doc = read_html(text, tgt, repair=repair)
+    if src == "auto":  # one language for the whole document, from its body text
+        body = " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs)
+        src = langid.detect(body, "en") or "en"
     attr_out, attr_segs, notes = translate_blocks(doc.attr_blocks, src, tgt, translator)
     tags = doc.rewritten_tags(attr_out)
     blocks = [doc.build_block(a, b, tags) for a, b in doc.runs]

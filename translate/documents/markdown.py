@@ -497,6 +497,10 @@ def translate_markdown(text: str, src: str, tgt: str, translator, **options
     tokens = _parser().parse(body)
     lines = _lines(text)
     inline_tokens = [t for t in tokens if t.type == "inline" and t.map]
+    if src == "auto":  # one language for the whole document, from its body text
+        from .. import langid
+
+        src = langid.detect(" ".join(t.content for t in inline_tokens), "en") or "en"
     html_blocks = [t for t in tokens if t.type == "html_block" and t.map]
 
     # pass 1: image alt texts (they are written into the markup of their block)
