@@ -145,3 +145,23 @@ def test_auto_detects_the_language_of_the_page_not_of_its_markup(translator):
     result = tr(page, translator, tgt="it", src="auto")
     assert result.text == f'<html lang="it"><body class="a the of"><p>{A_IT}</p></body></html>'
     assert result.segments and all(s.lang == "az" for s in result.segments)
+
+
+def test_output_names_keep_the_extension():
+    from translate.documents import output_path
+
+    assert output_path("out", "a/story.en.html", "it").as_posix() == "out/story.it.html"
+    assert output_path("out", "notes.md", "az").as_posix() == "out/notes.az.md"
+    assert output_path("out", "-", "it").as_posix() == "out/stdin.it.txt"
+
+
+def test_other_translated_attributes_and_an_unquoted_value(translator):
+    src = (f'<input placeholder="{C_EN}" aria-label=\'{B_EN}\' data-x="{B_EN}">'
+           f'<abbr title=Khojaly>2010</abbr>')
+    out = tr(src, translator).text
+    assert out.startswith(f'<input placeholder="{C_IT}" aria-label=\'{B_IT}\' data-x="{B_EN}">')
+    # an unquoted value whose translation has spaces gets quotes, nothing else changes
+    tail = out.split(">", 1)[1]
+    assert tail.startswith("<abbr title=") and tail.endswith(">2010</abbr>")
+    value = tail[len("<abbr title="):-len(">2010</abbr>")]
+    assert " " not in value or (value[0] == value[-1] == '"')

@@ -29,7 +29,7 @@ from .core import Block, DocumentResult, DocumentSegment, translate_blocks
 from .inline import Inline, Markup, project, render
 
 __all__ = ["EXTENSIONS", "FORMATS", "Block", "DocumentResult", "DocumentSegment", "Inline",
-           "Markup", "detect_format", "project", "register_format", "render",
+           "Markup", "detect_format", "output_path", "project", "register_format", "render",
            "translate_document"]
 
 FormatFn = Callable[..., tuple[str, list[DocumentSegment], list[str]]]
@@ -62,6 +62,19 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
         known = ", ".join(sorted(EXTENSIONS))
         raise UserError(f"{name}: unknown document format {suffix!r}; name a file ending in "
                         f"{known}, or give --format") from None
+
+
+def output_path(out_dir: str | os.PathLike[str], name: str, lang: str) -> Path:
+    """``DIR/<stem>.<lang><ext>``, the input's extension kept (``story.en.html`` ->
+    ``story.it.html``; stdin -> ``stdin.<lang>.txt``)."""
+    from ..languages import SUPPORTED
+
+    p = Path(name) if name != "-" else Path("stdin.txt")
+    stem, ext = p.stem, p.suffix or ".txt"
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in SUPPORTED:
+        stem = base
+    return Path(out_dir) / f"{stem}.{lang}{ext}"
 
 
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,
