@@ -15,6 +15,11 @@ import secrets
 import stat
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: stale temporaries are left for the user
+    fcntl = None  # type: ignore[assignment]
+
 from .errors import InputFileError, UserError
 
 BOM = codecs.BOM_UTF8.decode("utf-8")
@@ -111,8 +116,26 @@ def temp_prefix(path: str | os.PathLike[str]) -> str:
     return "." + hashlib.sha256(name).hexdigest()[:8]
 
 
+def _held(path: Path) -> bool:
+    """Whether a live :func:`atomic_write` holds this temporary file (its lock)."""
+    if fcntl is None:
+        return True  # cannot tell: leave it
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
-    """Temporary files a killed :func:`atomic_write` of ``path`` left in its folder."""
+    """Temporary files a killed :func:`atomic_write` of ``path`` left in its folder (a
+    live writer's are not stale: it holds a lock on its file until the rename)."""
     target = Path(path)
     prefix = temp_prefix(target)
     try:
@@ -120,7 +143,15 @@ def stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     except OSError:
         return []
     return [target.parent / n for n in sorted(names)
-            if n.startswith(prefix) and n.endswith(TEMP_SUFFIX) and len(n) == 22]
+            if n.startswith(prefix) and n.endswith(TEMP_SUFFIX) and len(n) == 22
+            and not _held(target.parent / n)]
+
+
+def clear_stale_temporaries(path: str | os.PathLike[str]) -> None:
+    """Remove what killed writes of ``path`` left behind (done by :func:`atomic_write`)."""
+    for stale in stale_temporaries(path):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _open_temp(target: Path, mode: int) -> tuple[int, str]:
@@ -133,10 +164,18 @@ def _open_temp(target: Path, mode: int) -> tuple[int, str]:
         except FileExistsError:
             continue
         try:
+            if fcntl is not None:  # held until the rename: marks the file as not stale
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.stat(tmp).st_ino != os.fstat(fd).st_ino:
+                    raise FileNotFoundError(tmp)  # a cleaner took it in between: again
             os.fchmod(fd, mode)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
         except OSError:
             os.close(fd)
-            os.unlink(tmp)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
         return fd, tmp
     raise FileExistsError(f"no free temporary name in {target.parent}")
@@ -153,6 +192,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
     payload = data.encode(encoding) if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        clear_stale_temporaries(target)
         fd, tmp = _open_temp(target, output_mode(target))
     except OSError as exc:
         raise UserError(f"{target.parent}: cannot write here ({exc.strerror or exc}); "
@@ -162,7 +202,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)  # while the lock is held (closing releases it)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

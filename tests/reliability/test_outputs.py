@@ -78,17 +78,41 @@ def test_a_255_byte_multibyte_name_can_be_written(tmp_path):
     assert (tmp_path / name).read_text() == "x"
 
 
-def test_stale_temporaries_of_a_killed_write_are_found_for_their_output(tmp_path):
+def test_what_a_killed_write_left_is_cleared_by_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    from translate.textio import stale_temporaries
+
+    target = tmp_path / ("n" * 240 + ".txt")
+    atomic_write(target, "one")
+    # a process killed between creating its temporary file and the rename
+    code = ("import os, sys; from pathlib import Path; from translate.textio import _open_temp;"
+            "fd, tmp = _open_temp(Path(sys.argv[1]), 0o644); os.write(fd, b'half');"
+            "os._exit(9)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    assert subprocess.run([sys.executable, "-c", code, str(target)], env=env).returncode == 9
+    [left] = [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert len(left.name) == 22
+    assert stale_temporaries(target) == [left]
+    assert stale_temporaries(tmp_path / "other.txt") == []
+    atomic_write(target, "two")
+    assert target.read_text() == "two"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_a_live_writers_temporary_file_is_not_stale(tmp_path):
     from translate.textio import _open_temp, stale_temporaries
 
     target = tmp_path / "story.it.txt"
-    atomic_write(target, "one")
-    assert stale_temporaries(target) == []
-    # what a process killed between create and rename leaves behind
-    fd, tmp = _open_temp(target, 0o644)
-    os.close(fd)
+    fd, tmp = _open_temp(target, 0o644)  # as atomic_write holds it until the rename
+    try:
+        assert stale_temporaries(target) == []
+        atomic_write(target, "other writer")
+        assert os.path.exists(tmp)
+    finally:
+        os.close(fd)
     assert stale_temporaries(target) == [tmp_path / os.path.basename(tmp)]
-    assert stale_temporaries(tmp_path / "other.txt") == []
 
 
 @pytest.mark.parametrize(("codec", "bom", "named"), [
