@@ -154,3 +154,19 @@ def test_every_sqlite_failure_names_its_cause(tmp_path, message, meaning):
     exc = sqlite_error(tmp_path / "tm.sqlite", sqlite3.OperationalError(message))
     assert exc.exit_code == 2
     assert meaning in str(exc) and f"(SQLite: {message})" in str(exc)
+
+
+def test_a_really_full_disk_during_tm_import(capsys, tmp_path, tmpfs):
+    disk = tmpfs("size=64k")
+    big = tmp_path / "big.tmx"
+    tmx(big, 3000)
+    code, _, err = run(capsys, "tm", "import", str(big), "--tm", str(disk / "tm.sqlite"))
+    one_line(code, err, "the disk is full", "database or disk is full")
+
+
+def test_a_memory_on_a_read_only_mount(capsys, tmp_path, tmpfs):
+    small = tmp_path / "small.tmx"
+    tmx(small, 1)
+    ro = tmpfs("ro,size=64k")
+    code, _, err = run(capsys, "tm", "import", str(small), "--tm", str(ro / "tm.sqlite"))
+    one_line(code, err, str(ro / "tm.sqlite"))

@@ -301,3 +301,19 @@ def test_non_file_user_errors_are_kept_with_their_path():
     problems.add_error(UserError("unknown language 'xx'"), path="c.po")
     problems.add("d.po", "not a catalog")
     assert problems.lines() == ["c.po: unknown language 'xx'", "d.po: not a catalog"]
+
+
+def test_out_equal_to_src_prunes_only_the_language_folders(tmp_path):
+    """Item 4: -o SRC walks every source subfolder, skipping only OUT/<lang>/ outputs."""
+    src = _tree(tmp_path)
+    (src / "it").mkdir()
+    (src / "it" / "a.txt").write_text("an output of an earlier run")
+    found = walk_sources([src], accept=lambda n: n.endswith(".txt"),
+                         exclude=[src / lang for lang in ("it", "az")])
+    assert [str(f.rel) for f in found] == ["a.txt", "sub/b.txt"]
+
+
+def test_a_read_only_mount_is_refused_before_any_work(tmpfs):
+    ro = tmpfs("ro,size=64k")
+    with pytest.raises(UserError, match=r"cannot write in .*Read-only file system"):
+        check_writable([ro / "out" / "it" / "a.po"])
