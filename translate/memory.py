@@ -95,6 +95,14 @@ def sqlite_error(path: Path, exc: sqlite3.Error) -> UserError:
                      "rerun, and check the disk if it happens again")
 
 
+def _folder_problem(folder: Path) -> str | None:
+    """Why a new file cannot be made in ``folder`` (``None``: it can)."""
+    from .paths import probe_write
+
+    exc = probe_write(folder)
+    return None if exc is None else (exc.strerror or str(exc))
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -115,7 +123,10 @@ class TranslationMemory:
             self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                        check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
-            raise UserError(f"{self.path}: cannot open the translation memory ({exc})"
+            cause = _folder_problem(self.path.parent) if not self.path.exists() else None
+            raise UserError(f"{self.path}: cannot open the translation memory ("
+                            + (f"cannot create it in {self.path.parent}: {cause}; choose a "
+                               "writable place for --tm" if cause else str(exc)) + ")"
                             ) from None
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._init(timeout)

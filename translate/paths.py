@@ -223,7 +223,9 @@ class Destination:
     option: str = ""  # the option that named it, for the message ("--report")
 
 
-def _try_write(folder: Path) -> OSError | None:
+def probe_write(folder: Path) -> OSError | None:
+    """``None`` when a new file can be made in ``folder``, else the error (EROFS,
+    EACCES, ENOSPC...): tried for real with a probe file that is removed at once."""
     probe = folder / f".{secrets.token_hex(6)}.probe"
     try:
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -258,7 +260,7 @@ def check_writable(destinations: Iterable[Destination | PathLike]) -> None:
             raise UserError(f"{label}: {existing} is a file, not a directory; "
                             "choose another output path")
         if existing not in tried:
-            tried[existing] = _try_write(existing)
+            tried[existing] = probe_write(existing)
         exc = tried[existing]
         if exc is not None:
             raise UserError(f"{label}: cannot write in {existing} "

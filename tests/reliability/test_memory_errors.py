@@ -169,4 +169,4 @@ def test_a_memory_on_a_read_only_mount(capsys, tmp_path, tmpfs):
     tmx(small, 1)
     ro = tmpfs("ro,size=64k")
     code, _, err = run(capsys, "tm", "import", str(small), "--tm", str(ro / "tm.sqlite"))
-    one_line(code, err, str(ro / "tm.sqlite"))
+    one_line(code, err, str(ro / "tm.sqlite"), "Read-only file system", "writable place")
