@@ -106,7 +106,8 @@ def output_mode(path: str | os.PathLike[str]) -> int:
         st = os.stat(path)
     except OSError:
         return 0o666 & ~_umask()
-    return stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else 0o666 & ~_umask()
+    # permission bits only: a set-uid or set-gid bit is not carried over (as cp does)
+    return st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else 0o666 & ~_umask()
 
 
 def temp_prefix(path: str | os.PathLike[str]) -> str:

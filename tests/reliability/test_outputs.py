@@ -139,3 +139,11 @@ def test_utf8_with_a_bom_is_still_read(capsys, tmp_path):
     code, out, err = run(capsys, "segment", "--lang", "en", str(path))
     assert code == 0, err
     assert "Bye." in out
+
+
+def test_a_setuid_bit_is_not_carried_over(tmp_path):
+    out = tmp_path / "tool"
+    out.write_text("old")
+    os.chmod(out, 0o4755)
+    atomic_write(out, "new")
+    assert mode(out) == 0o755
