@@ -316,7 +316,10 @@ class Problems:
         if isinstance(exc, InputFileError):
             self.items.append(Problem(exc.path, exc.problem, exc.line))
         else:
-            self.items.append(Problem(str(path) if path is not None else "", str(exc)))
+            where, text = str(path) if path is not None else "", str(exc)
+            if where and text.startswith(f"{where}: "):  # the message names it already
+                text = text[len(where) + 2:]
+            self.items.append(Problem(where, text))
 
     def check(self, path: PathLike, fn: Callable[..., T], *args: object, **kwargs: object
               ) -> T | None:
@@ -329,6 +332,14 @@ class Problems:
                 raise
             self.add_error(exc, path)
             return None
+
+    def passes(self, path: PathLike, fn: Callable[..., object], *args: object,
+               **kwargs: object) -> bool:
+        """Whether ``fn(*args, **kwargs)`` raised no :class:`UserError` (recorded against
+        ``path``, as :meth:`check` does): for checks that return nothing."""
+        before = len(self.items)
+        self.check(path, fn, *args, **kwargs)
+        return len(self.items) == before
 
     def __bool__(self) -> bool:
         return bool(self.items)

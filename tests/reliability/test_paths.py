@@ -317,3 +317,15 @@ def test_a_read_only_mount_is_refused_before_any_work(tmpfs):
     ro = tmpfs("ro,size=64k")
     with pytest.raises(UserError, match=r"cannot write in .*Read-only file system"):
         check_writable([ro / "out" / "it" / "a.po"])
+
+
+def test_passes_tells_checks_that_return_nothing_apart():
+    problems = Problems()
+
+    def size_ok(name):
+        if name == "big.txt":
+            raise UserError(f"{name}: 12.0 MB is over the 10 MB limit")
+
+    assert problems.passes("a.txt", size_ok, "a.txt")
+    assert not problems.passes("big.txt", size_ok, "big.txt")
+    assert problems.lines() == ["big.txt: 12.0 MB is over the 10 MB limit"]
