@@ -286,9 +286,15 @@ class BatchError(UserError):
 
     def __init__(self, problems: Sequence[Problem], total: int | None) -> None:
         bad = len({p.path for p in problems})
-        of = f" of {total}" if total is not None else ""
-        super().__init__(f"{bad}{of} input(s) had problems (listed above); "
-                         "every other input was done")
+        if len(problems) == 1:  # the problem itself is the one line
+            rest = (total - 1) if total is not None else None
+            done = f"; the other {rest} input(s) were done" if rest else ""
+            message = f"{problems[0]}{done}"
+        else:
+            of = f" of {total}" if total is not None else ""
+            message = (f"{bad}{of} input(s) had problems (listed above); "
+                       "every other input was done")
+        super().__init__(message)
         self.problems = tuple(problems)
 
 
@@ -354,10 +360,15 @@ class Problems:
         return any(p.path == str(path) for p in self.items)
 
     def finish(self, *, total: int | None = None, stream: IO[str] | None = None) -> None:
-        """Report every problem, one line each, and raise :class:`BatchError` if any."""
+        """Report every problem, one line each, and raise :class:`BatchError` if any.
+
+        A single problem is not listed: it is the error's own (one) line, e.g.
+        ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``.
+        """
         if not self.items:
             return
-        out = sys.stderr if stream is None else stream
-        for line in self.lines():
-            print(line, file=out)
+        if len(self.items) > 1:
+            out = sys.stderr if stream is None else stream
+            for line in self.lines():
+                print(line, file=out)
         raise BatchError(self.items, total)

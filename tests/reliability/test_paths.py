@@ -290,6 +290,20 @@ def test_fail_fast_raises_the_first_problem_at_once():
         problems.check("bad.txt", _parse, "bad.txt")
 
 
+def test_a_single_problem_is_the_one_line_of_the_error():
+    stream = io.StringIO()
+    problems = Problems()
+    problems.check("bad.txt", _parse, "bad.txt")
+    with pytest.raises(BatchError, match=r"^bad\.txt:2: invalid UTF-8 at byte 3; the other 2 "
+                                         r"input\(s\) were done$"):
+        problems.finish(total=3, stream=stream)
+    assert stream.getvalue() == ""
+    alone = Problems()
+    alone.check("bad.txt", _parse, "bad.txt")
+    with pytest.raises(BatchError, match=r"^bad\.txt:2: invalid UTF-8 at byte 3$"):
+        alone.finish(total=1)
+
+
 def test_a_batch_without_problems_finishes_quietly():
     stream = io.StringIO()
     Problems().finish(stream=stream)
