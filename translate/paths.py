@@ -85,8 +85,8 @@ class OutputRoot:
         """``root / relative``, checked by the confinement rule (see the module docs)."""
         rel = PurePath(relative)
         if rel.is_absolute() or not rel.parts or any(p in ("..", "") for p in rel.parts):
-            raise UserError(f"{rel}: an output path must stay inside {self.root} "
-                            "(no absolute path, no '..')")
+            raise UserError(f"{rel}: would leave the output directory {self.root}; an "
+                            "output path stays inside it (no absolute path, no '..')")
         here = self.root
         for i, part in enumerate(rel.parts):
             here = here / part
@@ -101,9 +101,10 @@ class OutputRoot:
             if stat.S_ISLNK(st.st_mode):
                 target = os.readlink(here)
                 kind = "file" if last else "folder"
-                raise UserError(f"{here}: is a symlink (to {target}); outputs are not "
-                                f"written through a symlinked {kind} inside {self.root}: "
-                                "remove the link or choose another -o")
+                raise UserError(f"{here}: is a symlink (to {target}); no output is written "
+                                f"through a symlinked {kind}, which may lead outside the "
+                                f"output directory {self.root}: remove the link or choose "
+                                "another -o")
             if not last and not stat.S_ISDIR(st.st_mode):
                 raise UserError(f"{here}: is a file where a folder is needed for {rel}; "
                                 "move it away or choose another -o")
@@ -287,8 +288,8 @@ class BatchError(UserError):
     def __init__(self, problems: Sequence[Problem], total: int | None) -> None:
         bad = len({p.path for p in problems})
         if len(problems) == 1:  # the problem itself is the one line
-            rest = (total - 1) if total is not None else None
-            done = f"; the other {rest} input(s) were done" if rest else ""
+            rest = (total - 1) if total is not None else 0
+            done = f"; the other {rest} input(s) were done" if rest > 0 else ""
             message = f"{problems[0]}{done}"
         else:
             of = f" of {total}" if total is not None else ""

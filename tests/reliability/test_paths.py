@@ -43,7 +43,7 @@ def test_a_plain_relative_path_is_joined(out):
 @pytest.mark.parametrize("rel", ["../escape.txt", "it/../../escape.txt", "/etc/passwd", "",
                                  "."])
 def test_dot_dot_absolute_and_empty_paths_are_refused(out, rel):
-    with pytest.raises(UserError, match="must stay inside"):
+    with pytest.raises(UserError, match="would leave the output directory"):
         confine_output(out, rel)
 
 
@@ -51,7 +51,8 @@ def test_a_symlinked_folder_inside_out_is_refused(out, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (out / "sub").symlink_to(elsewhere)
-    with pytest.raises(UserError, match=r"out/sub: is a symlink .*symlinked folder"):
+    with pytest.raises(UserError, match=r"out/sub: is a symlink .*symlinked folder, which "
+                                        "may lead outside the output"):
         confine_output(out, "sub/story.en.txt")
     assert list(elsewhere.iterdir()) == []
 
@@ -302,6 +303,8 @@ def test_a_single_problem_is_the_one_line_of_the_error():
     alone.check("bad.txt", _parse, "bad.txt")
     with pytest.raises(BatchError, match=r"^bad\.txt:2: invalid UTF-8 at byte 3$"):
         alone.finish(total=1)
+    with pytest.raises(BatchError, match=r"^bad\.txt:2: invalid UTF-8 at byte 3$"):
+        alone.finish(total=0)  # nothing else was found
 
 
 def test_a_batch_without_problems_finishes_quietly():
