@@ -282,8 +282,12 @@ class Problem:
         return f"{where}: {self.problem}"
 
 
-class BatchError(UserError):
-    """Some inputs of a batch were bad (each already reported on its own line)."""
+class BatchError(InputFileError):
+    """Some inputs of a batch were bad (each already reported on its own line).
+
+    An :class:`InputFileError` whose ``path``/``line``/``problem`` are the first
+    problem's, so code catching a file error still gets one.
+    """
 
     def __init__(self, problems: Sequence[Problem], total: int | None) -> None:
         bad = len({p.path for p in problems})
@@ -295,7 +299,9 @@ class BatchError(UserError):
             of = f" of {total}" if total is not None else ""
             message = (f"{bad}{of} input(s) had problems (listed above); "
                        "every other input was done")
-        super().__init__(message)
+        UserError.__init__(self, message)
+        self.path, self.line, self.problem = problems[0].path, problems[0].line, \
+            problems[0].problem
         self.problems = tuple(problems)
 
 

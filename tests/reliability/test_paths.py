@@ -280,6 +280,8 @@ def test_problems_let_the_good_inputs_through_and_fail_at_the_end():
     with pytest.raises(BatchError, match="2 of 4 input") as info:
         problems.finish(total=4, stream=stream)
     assert info.value.exit_code == 2
+    assert isinstance(info.value, InputFileError)  # what callers catching a file error see
+    assert (info.value.path, info.value.line) == ("bad1.txt", 2)
     assert stream.getvalue().splitlines() == ["bad1.txt:2: invalid UTF-8 at byte 3",
                                               "bad2.txt:2: invalid UTF-8 at byte 3"]
 
