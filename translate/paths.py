@@ -222,6 +222,14 @@ class Destination:
     path: Path
     create_parents: bool = True
     option: str = ""  # the option that named it, for the message ("--report")
+    #: output roots the command creates anyway (``-o OUT``): a folder that is one of
+    #: them, inside one or above one will exist, so it need not exist yet
+    roots: tuple[Path, ...] = ()
+
+    def made_by_roots(self) -> bool:
+        folder = self.path.parent.resolve()
+        return any(_inside(folder, r) or _inside(r, folder)
+                   for r in (Path(r).resolve() for r in self.roots))
 
 
 def probe_write(folder: Path) -> OSError | None:
@@ -250,7 +258,7 @@ def check_writable(destinations: Iterable[Destination | PathLike]) -> None:
         if dest.path.is_dir():
             raise UserError(f"{label}: is a directory; give a file name")
         folder = dest.path.parent
-        if not dest.create_parents and not folder.is_dir():
+        if not dest.create_parents and not folder.is_dir() and not dest.made_by_roots():
             what = "is not a directory" if folder.exists() else "does not exist"
             raise UserError(f"{label}: the folder {folder} {what}; create it first or "
                             "choose another path")
