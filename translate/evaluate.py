@@ -121,6 +121,8 @@ def evaluate(refs: Sequence[str], hyps: Sequence[str], lang: str, *,
     if len(refs) != len(hyps):
         raise UserError(f"{len(hyps)} hypothesis lines but {len(refs)} reference lines: "
                         "the files must be line-aligned")
+    if not hyps:
+        raise UserError("nothing to score: no hypothesis or reference lines")
     chrf = sacrebleu.corpus_chrf(list(hyps), [list(refs)]).score
     bleu = sacrebleu.corpus_bleu(list(hyps), [list(refs)]).score
     terms = None
@@ -149,6 +151,9 @@ def evaluate_files(ref: str, hyp: str, lang: str, *, src: str | None = None,
                    glossaries: Sequence[str] = ()) -> Evaluation:
     """:func:`evaluate` on line-aligned files; ``glossaries`` default to the shipped one."""
     refs, hyps = read_lines(ref), read_lines(hyp)
+    if not refs and not hyps:
+        raise InputFileError(hyp, f"and the reference {ref} are both empty: nothing to "
+                                  "score; give files with one segment a line")
     if len(refs) != len(hyps):
         raise InputFileError(hyp, f"has {len(hyps)} lines but the reference {ref} has "
                                   f"{len(refs)}: the files must be line-aligned")

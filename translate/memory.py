@@ -12,6 +12,7 @@ once. Machine translations never overwrite imported (human) ones.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import re
 import sqlite3
@@ -67,6 +68,41 @@ class TMEntry:
     changed: str = ""
 
 
+#: What an SQLite failure means for the user, and the fix (matched on SQLite's message).
+_SQLITE_CAUSES = (
+    ("database or disk is full", "the disk is full (or the memory reached its size limit); "
+                                 "free space and rerun: everything stored before is kept"),
+    ("readonly database", "the memory is read-only here; make the file and its folder "
+                          "writable or choose another --tm"),
+    ("disk i/o error", "a disk I/O error; check the disk (and that the memory is not on a "
+                       "network share) and rerun: everything stored before is kept"),
+    ("unable to open database", "the file cannot be opened; check its folder exists and "
+                                "is writable"),
+    ("locked", "another process held the memory locked for too long; rerun when it is done"),
+    ("not a database", "this is not a translation memory; give a new or an existing --tm "
+                       "file"),
+    ("malformed", "the memory is damaged; restore it from a backup or start a new --tm"),
+)
+
+
+def sqlite_error(path: Path, exc: sqlite3.Error) -> UserError:
+    """A :class:`UserError` naming the real cause of an SQLite failure on ``path``."""
+    text = str(exc)
+    for needle, meaning in _SQLITE_CAUSES:
+        if needle in text.lower():
+            return UserError(f"{path}: {meaning} (SQLite: {text})")
+    return UserError(f"{path}: the translation memory failed (SQLite: {text}); "
+                     "rerun, and check the disk if it happens again")
+
+
+def _folder_problem(folder: Path) -> str | None:
+    """Why a new file cannot be made in ``folder`` (``None``: it can)."""
+    from .paths import probe_write
+
+    exc = probe_write(folder)
+    return None if exc is None else (exc.strerror or str(exc))
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -74,16 +110,23 @@ def _now() -> str:
 class TranslationMemory:
     """An SQLite translation memory; use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 60.0, create: bool = True
+                 ) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for --tm")
+        if not create and not self.path.is_file():
+            raise UserError(f"{self.path}: no such translation memory; check the --tm path "
+                            "(a memory is created by `translate localise` or `tm import`)")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
                                        check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
-            raise UserError(f"{self.path}: cannot open the translation memory ({exc})"
+            cause = _folder_problem(self.path.parent) if not self.path.exists() else None
+            raise UserError(f"{self.path}: cannot open the translation memory ("
+                            + (f"cannot create it in {self.path.parent}: {cause}; choose a "
+                               "writable place for --tm" if cause else str(exc)) + ")"
                             ) from None
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._init(timeout)
@@ -104,8 +147,8 @@ class TranslationMemory:
                 if "locked" in str(exc) and time.monotonic() < deadline:
                     time.sleep(0.05)
                     continue
-                raise UserError(f"{self.path}: cannot use the translation memory ({exc})"
-                                ) from None
+                self._db.close()
+                raise sqlite_error(self.path, exc) from None
             except sqlite3.DatabaseError as exc:
                 self._db.close()
                 raise UserError(f"{self.path}: not a translation memory ({exc}); "
@@ -113,27 +156,55 @@ class TranslationMemory:
         self.journal_mode = mode
 
     class _Tx:
-        def __init__(self, db: sqlite3.Connection) -> None:
+        """``BEGIN IMMEDIATE`` .. ``COMMIT``; on failure a rollback that never hides the
+        cause (SQLite may already have rolled back, e.g. on a full disk)."""
+
+        def __init__(self, db: sqlite3.Connection, path: Path) -> None:
             self.db = db
+            self.path = path
 
         def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc):
+                    raise  # retried by _init; elsewhere the busy timeout has run out
+                raise sqlite_error(self.path, exc) from None
             return self.db
 
         def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type is None:
+                try:
+                    self.db.execute("COMMIT")
+                    return
+                except sqlite3.Error as commit_exc:
+                    exc = commit_exc
+            if self.db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc) \
+                    and exc_type is not None:
+                return  # let _init's retry see the original exception
+            if isinstance(exc, sqlite3.Error):
+                raise sqlite_error(self.path, exc) from None
 
     def _write(self) -> TranslationMemory._Tx:
-        return TranslationMemory._Tx(self._db)
+        return TranslationMemory._Tx(self._db, self.path)
+
+    def _read(self, sql: str, args: tuple | list = ()) -> list[tuple]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.path, exc) from None
 
     # ------------------------------------------------------------------ queries
 
     def lookup(self, src: str, tgt: str, context: str | None, source: str) -> TMEntry | None:
         """The exact match for ``source`` in ``context``, or ``None``."""
-        row = self._db.execute(
+        rows = self._read(
             "SELECT * FROM units WHERE src_lang=? AND tgt_lang=? AND context=? AND source=?",
-            (src, tgt, context or "", source)).fetchone()
-        return _entry(row) if row else None
+            (src, tgt, context or "", source))
+        return _entry(rows[0]) if rows else None
 
     def lookup_many(self, src: str, tgt: str, keys: Iterable[tuple[str | None, str]]
                     ) -> dict[tuple[str | None, str], TMEntry]:
@@ -155,8 +226,11 @@ class TranslationMemory:
         rows = [(e.src, e.tgt, e.context or "", e.source, e.target, e.origin, e.qa,
                  e.created or now, e.changed or now) for e in entries]
         if rows:
-            with self._write() as db:
-                db.executemany(_UPSERT, rows)
+            try:
+                with self._write() as db:
+                    db.executemany(_UPSERT, rows)
+            except sqlite3.Error as exc:  # BEGIN after the busy timeout ran out
+                raise sqlite_error(self.path, exc) from None
         return len(rows)
 
     def entries(self, src: str | None = None, tgt: str | None = None) -> Iterator[TMEntry]:
@@ -172,11 +246,11 @@ class TranslationMemory:
         if cond:
             sql += " WHERE " + " AND ".join(cond)
         sql += " ORDER BY src_lang, tgt_lang, context, source"
-        for row in self._db.execute(sql, args).fetchall():
+        for row in self._read(sql, args):
             yield _entry(row)
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM units").fetchone()[0])
+        return int(self._read("SELECT COUNT(*) FROM units")[0][0])
 
     def close(self) -> None:
         self._db.close()

@@ -9,13 +9,33 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: stale temporaries are left for the user
+    fcntl = None  # type: ignore[assignment]
 
 from .errors import InputFileError, UserError
 
 BOM = codecs.BOM_UTF8.decode("utf-8")
+
+#: Byte-order marks of the Unicode encodings a user may hand us instead of UTF-8, longest
+#: first (the UTF-32LE mark starts with the UTF-16LE one), with the ``iconv`` name.
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32LE"),
+    (codecs.BOM_UTF32_BE, "UTF-32BE"),
+    (codecs.BOM_UTF16_LE, "UTF-16LE"),
+    (codecs.BOM_UTF16_BE, "UTF-16BE"),
+)
+
+#: Temporary files are ``.<8 hex of the target name><8 random hex>.part``: 22 bytes
+#: whatever the target's name, so a name of up to 255 bytes can still be written.
+TEMP_SUFFIX = ".part"
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -35,6 +55,12 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 
 def decode_text(data: bytes, name: str) -> str:
     """Decode UTF-8 (a leading BOM is kept as U+FEFF so it can be written back)."""
+    for mark, encoding in _OTHER_BOMS:
+        if data.startswith(mark):
+            raise InputFileError(name, f"is {encoding[:6]} text (it starts with a {encoding} "
+                                       f"byte-order mark), not UTF-8; convert it first: "
+                                       f"iconv -f {encoding[:6]} -t UTF-8 {name} > "
+                                       f"{_utf8_name(name)}")
     if b"\x00" in data:
         raise InputFileError(name, "contains NUL bytes: this looks like a binary file, "
                                    "not UTF-8 text")
@@ -57,14 +83,118 @@ def read_text(source: str | os.PathLike[str] | bytes, name: str | None = None) -
     return decode_text(read_bytes(source), name or str(source))
 
 
+def _utf8_name(name: str) -> str:
+    p = Path(name)
+    return str(p.with_name(f"{p.stem}.utf8{p.suffix}")) if p.suffix else f"{name}.utf8"
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere: set and restore (not thread-safe, but brief)
+    os.umask(mask)
+    return mask
+
+
+def output_mode(path: str | os.PathLike[str]) -> int:
+    """The permission bits an output written to ``path`` gets: those of the file it
+    replaces, else ``0o666 & ~umask`` (what ``open(path, "w")`` would give)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0o666 & ~_umask()
+    # permission bits only: a set-uid or set-gid bit is not carried over (as cp does)
+    return st.st_mode & 0o777 if stat.S_ISREG(st.st_mode) else 0o666 & ~_umask()
+
+
+def temp_prefix(path: str | os.PathLike[str]) -> str:
+    """The fixed-length prefix of every temporary file :func:`atomic_write` makes for
+    ``path`` (so a cleanup can find what a killed run left for that output)."""
+    name = os.fsencode(Path(path).name)
+    return "." + hashlib.sha256(name).hexdigest()[:8]
+
+
+def _held(path: Path) -> bool:
+    """Whether a live :func:`atomic_write` holds this temporary file (its lock)."""
+    if fcntl is None:
+        return True  # cannot tell: leave it
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files a killed :func:`atomic_write` of ``path`` left in its folder (a
+    live writer's are not stale: it holds a lock on its file until the rename)."""
+    target = Path(path)
+    prefix = temp_prefix(target)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return [target.parent / n for n in sorted(names)
+            if n.startswith(prefix) and n.endswith(TEMP_SUFFIX) and len(n) == 22
+            and not _held(target.parent / n)]
+
+
+def clear_stale_temporaries(path: str | os.PathLike[str]) -> None:
+    """Remove what killed writes of ``path`` left behind (done by :func:`atomic_write`)."""
+    for stale in stale_temporaries(path):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _open_temp(target: Path, mode: int) -> tuple[int, str]:
+    prefix = temp_prefix(target)
+    for _ in range(100):
+        tmp = str(target.parent / f"{prefix}{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            continue
+        try:
+            if fcntl is not None:  # held until the rename: marks the file as not stale
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.stat(tmp).st_ino != os.fstat(fd).st_ino:
+                    raise FileNotFoundError(tmp)  # a cleaner took it in between: again
+            os.fchmod(fd, mode)
+        except FileNotFoundError:
+            os.close(fd)
+            continue
+        except OSError:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name in {target.parent}")
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8"
                  ) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder + rename)."""
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder + rename).
+
+    The result has the permission bits of the file it replaces, else ``0o666 & ~umask``.
+    The temporary name has a fixed length (see :data:`TEMP_SUFFIX`), not the target's.
+    """
     target = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        clear_stale_temporaries(target)
+        fd, tmp = _open_temp(target, output_mode(target))
     except OSError as exc:
         raise UserError(f"{target.parent}: cannot write here ({exc.strerror or exc}); "
                         "choose a writable output directory") from None
@@ -73,7 +203,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)  # while the lock is held (closing releases it)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -44,7 +44,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     src = normalise_lang(args.src) if args.src else None
     tgt = normalise_lang(args.tgt) if args.tgt else None
-    with TranslationMemory(args.tm) as tm:
+    with TranslationMemory(args.tm, create=False) as tm:  # a typo is an error, not a file
         result = export_tmx(tm, args.output, src=src, tgt=tgt)
     print(f"{args.output}: {result.written} translation unit(s) exported"
           + (f", {result.skipped} left out (failed QA or not XML-safe)" if result.skipped

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def parse_file(path: PathLike) -> Parsed:
         except InputFileError as exc:
             return Parsed((), (), (Problem(exc.line, exc.problem),))
         parsed = parse_delimited(text, name, "\t" if fmt == "tsv" else ",")
-    conflicts = find_conflicts(parsed.concepts)
+    conflicts = find_conflicts(parsed.concepts) + term_problems(parsed.concepts)
     if not conflicts:
         return parsed
     problems = sorted(parsed.problems + conflicts, key=lambda p: p.line or 0)
@@ -88,6 +89,33 @@ def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ..
                             f"targets agree")))
                         reported = True
                         break
+    return tuple(problems)
+
+
+#: The longest term a glossary may hold, in characters. A term is forced into the output
+#: token by token; the fixture and OPUS-MT models have 512 positions for a whole sentence,
+#: and SentencePiece may need a token per character of an unusual word, so a term above
+#: this cannot be placed (and makes constrained decoding run for minutes trying).
+MAX_TERM_CHARS = 200
+
+
+def term_problems(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ...]:
+    """Terms that cannot work: without any letter or digit (``-``, ``'``, zero-width
+    characters would match inside words), or longer than :data:`MAX_TERM_CHARS`."""
+    problems: list[Problem] = []
+    for line, concept in concepts:
+        for term in concept.terms:
+            for form in term.forms:
+                if not any(unicodedata.category(c)[0] in "LN" for c in form):
+                    problems.append(Problem(line, (
+                        f"{term.lang} term {form!r} has no letter or digit (only "
+                        "punctuation, spaces or invisible characters), so it would match "
+                        "inside words: remove it or write the word")))
+                elif len(form) > MAX_TERM_CHARS:
+                    problems.append(Problem(line, (
+                        f"{term.lang} term {form[:30]!r}... is {len(form)} characters, longer "
+                        f"than a model can place in a sentence ({MAX_TERM_CHARS} at most): "
+                        "shorten it or move it to a note")))
     return tuple(problems)
 
 

@@ -144,7 +144,7 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
     except Exception as exc:  # noqa: BLE001 - a broken tokenizer file is user input
         raise UserError(f"checkpoint {path}: tokenizer files cannot be read "
                         f"({type(exc).__name__}: {exc})") from None
-    model = _load_model(path, weights_file) if weights else None
+    model = _load_model(path, weights_file, spec.ref) if weights else None
     if model is not None:
         embedded = model.get_input_embeddings().num_embeddings
         decoder_embedded = model.get_output_embeddings().out_features
@@ -170,7 +170,12 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
                             int(model.config.max_position_embeddings))
 
 
-def _load_model(path: Path, weights_file: str):
+def _load_model(path: Path, weights_file: str, ref: str | None = None):
+    """The torch model, after its safetensors file is checked against its config (a
+    truncated or mismatched file is a one-line error, never random weights)."""
+    if weights_file == SAFE_WEIGHTS:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        validate_weights(path, config, ref=ref)
     from transformers import MarianMTModel
     from transformers.utils import logging as hf_logging
 
@@ -190,3 +195,95 @@ def _load_model(path: Path, weights_file: str):
     finally:
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
+
+
+# ------------------------------------------------------------------ weights validation
+
+_DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2,
+                "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
+_MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit
+
+
+def _redownload(path: Path, ref: str | None) -> str:
+    hub = ref if ref and _HUB_ID.match(ref) and not Path(ref).exists() else "the checkpoint"
+    return (f"re-download {hub} (hf download {hub} --local-dir DIR)" if hub != "the checkpoint"
+            else "re-download or rebuild the checkpoint")
+
+
+def expected_tensors(config: dict) -> tuple[set[str], set[str], dict[str, str]]:
+    """(tensors a checkpoint for this MarianMT ``config`` must hold, tensors it may
+    hold, tied copies -> the tensor they share), from the model built on the meta
+    device (no memory, no weights)."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+    from transformers.utils import logging as hf_logging
+
+    fields = {k: v for k, v in config.items() if k not in ("architectures", "transformers_version")}
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        with torch.device("meta"):
+            model = MarianMTModel(MarianConfig(**fields))
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    allowed = set(model.state_dict())
+    optional = set(getattr(model, "_keys_to_ignore_on_load_missing", None) or ())
+    tied = dict(getattr(model, "all_tied_weights_keys", None)
+                or getattr(model, "_tied_weights_keys", None) or {})
+    required = {k for k in allowed if k not in optional and k not in tied}
+    return required, allowed, tied
+
+
+def validate_weights(path: Path, config: dict, *, ref: str | None = None) -> None:
+    """Refuse a ``model.safetensors`` that is truncated, header-only, corrupt, or whose
+    tensors are not exactly those the config's model needs (missing or unexpected ones):
+    ``from_pretrained`` would otherwise fill the gaps with random weights."""
+    file = path / SAFE_WEIGHTS
+    fix = _redownload(path, ref)
+    try:
+        size = file.stat().st_size
+        with file.open("rb") as fh:
+            head = fh.read(8)
+            n = int.from_bytes(head, "little") if len(head) == 8 else -1
+            raw = fh.read(n) if 0 < n <= _MAX_HEADER else b""
+    except OSError as exc:
+        raise UserError(f"{file}: cannot be read ({exc.strerror or exc}); {fix}") from None
+    if n < 0:
+        raise UserError(f"{file}: truncated ({size} bytes, not even a header); {fix}")
+    if not 0 < n <= _MAX_HEADER or len(raw) < n:
+        raise UserError(f"{file}: truncated or not a safetensors file (the header claims "
+                        f"{n} bytes, the file has {size}); {fix}")
+    try:
+        header = json.loads(raw)
+        tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+        spans = []
+        for name, info in tensors.items():
+            begin, end = (int(x) for x in info["data_offsets"])
+            numel = 1
+            for dim in info["shape"]:
+                numel *= int(dim)
+            width = _DTYPE_BYTES.get(info["dtype"])
+            if begin < 0 or end < begin or (width is not None and end - begin != numel * width):
+                raise ValueError(f"tensor {name} has inconsistent offsets")
+            spans.append(end)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UserError(f"{file}: the safetensors header is corrupt ({exc}); {fix}") from None
+    if not tensors:
+        raise UserError(f"{file}: holds no tensors (a header only); {fix}")
+    needed = 8 + n + max(spans)
+    if size < needed:
+        raise UserError(f"{file}: truncated ({size} of {needed} bytes); {fix}")
+    required, allowed, tied = expected_tensors(config)
+    present = set(tensors) | {tied[k] for k in tensors if k in tied}  # a tied copy will do
+    missing = sorted(required - present)
+    unexpected = sorted(set(tensors) - allowed)
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing {len(missing)} tensor(s) the config needs "
+                         f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected tensor(s) "
+                         f"({', '.join(unexpected[:3])}{', ...' if len(unexpected) > 3 else ''})")
+        raise UserError(f"{file}: {' and '.join(parts)}: the weights do not belong to this "
+                        f"config.json or are damaged; {fix}")

@@ -8,6 +8,8 @@ English (az -> en -> it).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -44,6 +46,18 @@ class Step:
     src: str
     tgt: str
     spec: ModelSpec
+
+
+def _unusable(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"is a symlink loop ({path} -> {os.readlink(path)})"
+        if path.is_symlink():
+            return f"is a broken symlink (to {os.readlink(path)})"
+        return f"cannot be read ({exc.strerror or exc})"
+    return "is a file, not a directory"
 
 
 def _load_defaults() -> tuple[dict[tuple[str, str], ModelSpec], dict[str, tuple[str, ...]]]:
@@ -114,6 +128,9 @@ class ModelRegistry:
             candidate = self.models_dir / f"{src}-{tgt}"
             if candidate.is_dir():
                 return ModelSpec(str(candidate), origin="models-dir")
+            if os.path.lexists(candidate):  # there, but not a usable folder: say so
+                raise UserError(f"--models-dir entry {candidate}: {_unusable(candidate)}; "
+                                "fix or remove it (a checkpoint is a directory)")
         return DEFAULT_MODELS.get((src, tgt))
 
     def route(self, src: str, tgt: str) -> tuple[Step, ...]:

@@ -29,6 +29,8 @@ EXTENSIONS = (".json",)
 
 _PLURAL_KEY_RE = re.compile(r"^(.+?)(_ordinal)?_(zero|one|two|few|many|other)$")
 PLURAL_SUFFIX = "_<plural>"
+_LONE_SURROGATE = re.compile(r"\\u[dD][89abAB]\w{2}(?!\\u[dD][c-fC-F])|"
+                             r"(?<!\\u[dD][89abAB]\w{2})\\u[dD][c-fC-F]\w{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,13 @@ def _parse(data: bytes, path: str) -> tuple[Any, dict]:
         raise InputFileError(path, "JSON nested too deeply") from None
     if not isinstance(obj, dict):
         raise InputFileError(path, "expected a JSON object of messages at the top level", 1)
+    try:  # a lone surrogate escape (\ud800) parses but is not text: it cannot be written
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        m = _LONE_SURROGATE.search(body)
+        raise InputFileError(path, "lone surrogate escape (\\ud800-\\udfff) is not text; "
+                             "fix or remove it", body.count("\n", 0, m.start()) + 1 if m
+                             else None) from None
     style["indent"] = _detect_indent(body)
     return obj, style
 

@@ -1,0 +1,225 @@
+"""Issue #12, command level: confinement, batches, pre-flight and argument checks through
+the CLI, on the real fixture models.
+
+The mechanisms are in translate/paths.py (tested in test_paths.py); the commands call them
+once the #11 restructuring has landed. Until then each test here is a strict xfail: it
+fails today for the reason the issue gives, and turns into an error (XPASS) as soon as the
+wiring makes it pass, so the marker must then be removed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import MODELS, tm_count
+from translate.cli import main
+
+WIRING = pytest.mark.xfail(strict=True, reason="#12: wired into the commands after #11")
+EN = "All news on our Facebook page"
+IT = "Tutte le notizie sulla nostra pagina Facebook"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([*argv, "--models-dir", str(MODELS), "--no-glossary"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def catalog(path, text: str = EN) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"footer": text}) + "\n", encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- item 1
+
+
+@WIRING
+def test_an_output_that_is_the_input_is_refused_before_any_work(capsys, tmp_path):
+    src = tmp_path / "srcdir"
+    src.mkdir()
+    story = src / "story.en.txt"
+    story.write_text(EN + "\nXəbərlər\n", encoding="utf-8")
+    before = story.read_bytes()
+    code, _, err = run(capsys, "article", str(story), "--from", "en", "--to", "en,it", "-o",
+                       str(src))
+    assert code == 2, err
+    assert "would overwrite the input" in err and "story.en.txt" in err
+    assert story.read_bytes() == before
+    assert sorted(p.name for p in src.iterdir()) == ["story.en.txt"]
+
+
+# ----------------------------------------------------------------------------- item 2
+
+
+@WIRING
+def test_a_source_symlink_pointing_outside_src_is_refused_and_never_sent(capsys, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    catalog(src / "good.json")
+    secret = tmp_path / "secret.json"
+    catalog(secret, "Secret salary list")
+    (src / "leak.json").symlink_to(secret)
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"{src / 'leak.json'}: is a symlink to {secret}" in err
+    assert (out / "it" / "good.json").is_file()  # the good file is still done
+    assert not (out / "it" / "leak.json").exists()
+    assert "Secret" not in "".join(p.read_text() for p in out.rglob("*.json"))
+
+
+# ----------------------------------------------------------------------------- item 3
+
+
+@WIRING
+def test_article_output_through_a_symlinked_subfolder_is_refused(capsys, tmp_path):
+    src, out, elsewhere = tmp_path / "src", tmp_path / "out", tmp_path / "elsewhere"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "story.it.txt").write_text(IT + "\n", encoding="utf-8")
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    code, _, err = run(capsys, "article", str(src), "--from", "it", "--to", "en", "-o",
+                       str(out))
+    assert code == 2, err
+    assert "is a symlink" in err and str(out / "sub") in err
+    assert list(elsewhere.iterdir()) == []
+
+
+@WIRING
+def test_a_symlinked_default_memory_is_not_followed(capsys, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    catalog(src / "a.json")
+    out.mkdir()
+    victim = tmp_path / "victim.sqlite"
+    victim.write_bytes(b"")
+    (out / ".translate-memory.sqlite").symlink_to(victim)
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(out))
+    assert code == 2, err
+    assert ".translate-memory.sqlite: is a symlink" in err
+    assert victim.read_bytes() == b""
+
+
+# ----------------------------------------------------------------------------- item 4
+
+
+@WIRING
+def test_out_equal_to_src_localises_the_subfolders_too(capsys, tmp_path):
+    src = tmp_path / "src"
+    catalog(src / "a.json")
+    catalog(src / "sub" / "b.json")
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(src))
+    assert code == 0, err
+    assert (src / "it" / "a.json").is_file()
+    assert (src / "it" / "sub" / "b.json").is_file()
+
+
+# ----------------------------------------------------------------------------- item 6
+
+
+@pytest.fixture
+def batch(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.it.txt").write_text(IT + "\n", encoding="utf-8")
+    (src / "b.it.txt").write_bytes(b"Tutte le notizie\n\xff\xfe oops\n")
+    (src / "c.it.txt").write_text("\n", encoding="utf-8")
+    (src / "d.it.txt").write_text(IT + "\n", encoding="utf-8")
+    return src
+
+
+@WIRING
+def test_one_bad_article_does_not_stop_the_good_ones(capsys, tmp_path, batch):
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "article", str(batch), "--from", "it", "--to", "en", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"{batch / 'b.it.txt'}:2: invalid UTF-8" in err
+    assert f"{batch / 'c.it.txt'}: is empty" in err  # every problem, not only the first
+    assert (out / "a.en.txt").read_text(encoding="utf-8") == EN + "\n"
+    assert (out / "d.en.txt").read_text(encoding="utf-8") == EN + "\n"
+    assert not (out / "b.en.txt").exists() and not (out / "c.en.txt").exists()
+
+
+@WIRING
+def test_fail_fast_keeps_todays_behaviour(capsys, tmp_path, batch):
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "article", str(batch), "--from", "it", "--to", "en", "-o",
+                       str(out), "--fail-fast")
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "b.it.txt:2" in err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@WIRING
+def test_one_bad_catalog_does_not_stop_the_good_ones(capsys, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    catalog(src / "a.json")
+    (src / "b.json").write_text('{"x": ', encoding="utf-8")
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"{src / 'b.json'}:1: not valid JSON" in err
+    assert (out / "it" / "a.json").is_file()
+    assert tm_count(out / ".translate-memory.sqlite") == 1
+
+
+# ----------------------------------------------------------------------------- item 7
+
+
+@WIRING
+def test_a_read_only_output_is_found_before_a_model_loads(capsys, tmp_path, tmpfs):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    ro = tmpfs("ro,size=64k")
+    code = main(["article", str(story), "--from", "it", "--to", "en", "-o", str(ro / "out"),
+                 "--model", f"it-en={tmp_path / 'no-such-model'}", "--no-glossary"])
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Read-only file system" in err  # not the (later) model error
+
+
+@WIRING
+def test_a_report_in_a_missing_folder_is_an_error_not_a_created_tree(capsys, tmp_path):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en", "-o",
+                       str(tmp_path / "out"), "--report", str(tmp_path / "nope" / "r.json"))
+    assert code == 2, err
+    assert "does not exist" in err
+    assert not (tmp_path / "nope").exists() and not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------- items 9, 12
+
+
+@WIRING
+@pytest.mark.parametrize("workers", ["0", "-1"])
+def test_article_refuses_workers_below_one(capsys, tmp_path, workers):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en",
+                       "--workers", workers)
+    assert code == 2 and "--workers" in err
+
+
+@WIRING
+def test_article_refuses_max_size_zero(capsys, tmp_path):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en",
+                       "--max-size", "0")
+    assert code == 2 and "--max-size" in err
+
+
+@WIRING
+def test_a_scheduler_that_is_not_an_address(capsys, tmp_path):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en",
+                       "--executor", "dask", "--scheduler", "notanaddress")
+    assert code == 2, err
+    assert "internal error" not in err and "notanaddress" in err
