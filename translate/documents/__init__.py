@@ -1,0 +1,1 @@
+"""Article formats (placeholder until the html branch lands)."""
