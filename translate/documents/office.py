@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,7 +193,8 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         cuts.update((a, b))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out = []
-    voids = sorted((a, p[1]) for a, b, p in spans if p[0] == "void")
+    voids = [(a, p[1]) for a, b, p in sorted(
+        (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -319,10 +321,18 @@ class _Docx(_Paragraphs):
                 del i
 
 
+_AFTER_LANG = {_w("eastAsianLayout"), _w("specVanish"), _w("oMath")}
+
+
 def _set_lang(rpr: etree._Element, tgt: str) -> None:
     lang = rpr.find(_w("lang"))
-    if lang is None:
-        lang = etree.SubElement(rpr, _w("lang"))
+    if lang is None:  # the schema orders rPr's children: lang precedes only these
+        lang = etree.Element(_w("lang"))
+        later = [c for c in rpr if c.tag in _AFTER_LANG]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            rpr.append(lang)
     lang.set(_w("val"), _W_LANG.get(tgt, tgt))
 
 
@@ -362,48 +372,46 @@ class _Odt(_Paragraphs):
         for child in list(p):
             p.remove(child)
         p.text = None
-        last = None  # the element whose tail takes plain text
-
-        def put(s: str, parent) -> None:
-            nonlocal last
-            if parent is not p:
-                parent.text = (parent.text or "") + s
-                return
-            if last is None:
-                p.text = (p.text or "") + s
-            else:
-                last.tail = (last.tail or "") + s
-
         current_link, link_el = None, None
         for piece, fmt, link, void in _layout(text, spans, base):
             if link is not current_link:
-                current_link = link
-                link_el = None
+                current_link, link_el = link, None
                 if link is not None:
                     link_el = etree.SubElement(p, link.tag, dict(link.attrib))
                     link_el.text = link_el.tail = None
-                    last = link_el
             parent = link_el if link_el is not None else p
             if void is not None:
-                el = void
-                el.tail = None
-                parent.append(el)
-                if parent is p:
-                    last = el
-                continue
-            if fmt is not None:
-                span = etree.SubElement(parent, _t("span"), {_t("style-name"): fmt})
-                span.text = piece
-                if parent is p:
-                    last = span
+                void.tail = None
+                parent.append(void)
+            elif fmt is not None:
+                _odf_text(etree.SubElement(parent, _t("span"), {_t("style-name"): fmt}), piece)
             else:
-                if parent is p:
-                    put(piece, p)
-                else:
-                    if len(parent):
-                        parent[-1].tail = (parent[-1].tail or "") + piece
-                    else:
-                        parent.text = (parent.text or "") + piece
+                _odf_text(parent, piece)
+
+
+_ODF_WS = re.compile(r"( {2,}|\t|\n)")
+
+
+def _odf_text(parent: etree._Element, text: str) -> None:
+    """Append ``text`` to ``parent`` the way ODF spells it: runs of spaces as
+    ``text:s``, tabs as ``text:tab``, line breaks as ``text:line-break`` (plain
+    whitespace in ODF XML collapses)."""
+    for chunk in _ODF_WS.split(text):
+        if not chunk:
+            continue
+        if chunk == "\t":
+            el = etree.SubElement(parent, _t("tab"))
+        elif chunk == "\n":
+            el = etree.SubElement(parent, _t("line-break"))
+        elif chunk.startswith("  "):
+            el = etree.SubElement(parent, _t("s"), {_t("c"): str(len(chunk))})
+        else:
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + chunk
+            else:
+                parent.text = (parent.text or "") + chunk
+            continue
+        el.tail = None
 
 
 # ----------------------------------------------------------------------------- entry

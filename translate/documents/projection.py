@@ -37,6 +37,10 @@ def project_spans(spans: Sequence[Span], source: str, target: str,
                 at = max(lk.tgt[1] for lk in before if lk.src == last.src)
             else:
                 at = _snap(target, round(a * ratio))
+            gap = len(source[:a]) - len(source[:a].rstrip())
+            while gap and at < len(target) and target[at].isspace():
+                at += 1  # it followed a space in the source: after the space here too
+                gap -= 1
             placed.append((at, at, payload))
             continue
         inside = [lk for lk in links if lk.src[0] < b and lk.src[1] > a]
