@@ -4,6 +4,7 @@ Italian, offline, with glossary enforcement.
     from translate import Translator, segment
 """
 
+from .config import TranslatorConfig
 from .errors import UserError
 from .models.registry import ModelRegistry, ModelSpec
 from .pipeline import ArticleTranslation, SegmentRecord, Translation
@@ -14,5 +15,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArticleTranslation", "ModelRegistry", "ModelSpec", "Segment", "SegmentRecord",
-    "Translation", "Translator", "UserError", "segment", "__version__",
+    "Translation", "Translator", "TranslatorConfig", "UserError", "segment", "__version__",
 ]

@@ -1,12 +1,13 @@
-"""``translate article``: read article files, translate them, write results and a report.
+"""Article files: read them, translate them into one or more languages, write the results.
 
-Reading and writing only; the translation itself is :meth:`Translator.translate_article`.
+    result = translate_files(["story.en.txt", "news/"], "en", ["az", "it"], "out", translator)
 
-Batch form: ``translate article DIR_OR_FILES... -o OUT``; a directory stands for its
-``.txt`` files (recursively, hidden ones skipped), written to ``OUT/<subdir>/``. With
-``--workers N`` or ``--executor dask`` each (article, target) is one task on a worker
-process that keeps its models loaded (:mod:`translate.scale`); this process reads the
-inputs and writes every output.
+The translation itself is :meth:`Translator.translate_article`; this module only reads
+inputs, names and writes outputs and gathers the report. A directory stands for its
+``.txt`` files (recursively, hidden ones skipped), written to ``OUT/<subdir>/``. The
+``translator`` may be a :class:`~translate.Translator` (in this process) or anything with
+``map_articles(items)`` such as :class:`translate.scale.ExecutorTranslate` (a process pool
+or a Dask cluster); this process still reads every input and writes every output.
 """
 
 from __future__ import annotations
@@ -14,29 +15,27 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import Any
 
-from .errors import TermsMissingError, UserError
-from .languages import SUPPORTED, normalise_lang, parse_lang_list
+from .errors import UserError
+from .languages import normalise_lang
+from .outputs import article_name, output_path
 from .pipeline import ArticleTranslation
-from .textio import BOM, atomic_write
+from .textio import BOM, atomic_write, read_text
 
-
-def output_path(out_dir: Path, name: str, lang: str) -> Path:
-    """``DIR/<stem>.<lang>.txt``; a language suffix already in the stem is replaced
-    (``story.en.txt`` -> ``story.it.txt``)."""
-    stem = Path(name).stem if name != "-" else "stdin"
-    base, dot, suffix = stem.rpartition(".")
-    if dot and suffix.lower() in SUPPORTED:
-        stem = base
-    return out_dir / f"{stem}.{lang}.txt"
-
-
-#: The largest article read by default (``--max-size``): a bigger file is almost always a
+#: The largest article read by default (``max_size_mb``): a bigger file is almost always a
 #: mistake (a dump, a binary), and would take hours; split it or raise the limit.
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+
+def read_input(name: str) -> tuple[str, str]:
+    """Read FILE or ``-`` (stdin) exactly; returns (text, display name)."""
+    if name == "-":
+        return read_text(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
+    return read_text(name), name
 
 
 def _check_size(name: str, text: str, limit_mb: float) -> None:
@@ -67,11 +66,12 @@ def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutc
     return ArticleOutcome(result.text, result.report(), missing)
 
 
-def expand_inputs(names: list[str]) -> list[tuple[str, Path | None]]:
+def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
     """Files as given; a directory becomes its ``.txt`` files in sorted order, each with
-    its directory relative to the one given (where its outputs go under ``-o``)."""
+    its directory relative to the one given (where its outputs go under ``out_dir``)."""
     out: list[tuple[str, Path | None]] = []
-    for name in names:
+    for item in names:
+        name = str(item)
         path = Path(name)
         if name == "-" or not path.is_dir():
             out.append((name, None))
@@ -88,75 +88,132 @@ def expand_inputs(names: list[str]) -> list[tuple[str, Path | None]]:
     return out
 
 
-def run_article_command(args, make_translator, read_text, config_from_args=None) -> int:
-    src = normalise_lang(args.src, allow_auto=True)
-    targets = parse_lang_list(args.tgt)
-    expanded = expand_inputs(args.files or ["-"])
-    files = [name for name, _ in expanded]
-    out_dir = Path(args.output_dir) if args.output_dir else None
-    if out_dir is None and (len(targets) > 1 or len(files) > 1):
+@dataclass(frozen=True, slots=True)
+class ArticleOutput:
+    """One (article, target) translated: its text (BOM as the input had it) and where it
+    was written (``None`` without ``out_dir``)."""
+
+    file: str
+    tgt: str
+    text: str
+    path: Path | None
+    report: dict
+    missing_terms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FilesResult:
+    """What :func:`translate_files` did."""
+
+    src: str
+    targets: tuple[str, ...]
+    outputs: tuple[ArticleOutput, ...] = field(default=())
+
+    @property
+    def missing_terms(self) -> int:
+        return sum(o.missing_terms for o in self.outputs)
+
+    def report(self) -> dict:
+        """The ``--report`` JSON: per file, per target, the segments."""
+        files: dict[str, dict] = {}
+        for o in self.outputs:
+            entry = files.setdefault(o.file, {"file": o.file, "targets": {}})
+            target = {"output": str(o.path)} if o.path is not None else {}
+            entry["targets"][o.tgt] = {**target, **o.report}
+        return {"files": list(files.values())}
+
+
+def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
+                    out_dir: str | os.PathLike[str] | None, translator: Any, *,
+                    report: str | os.PathLike[str] | None = None,
+                    max_size_mb: float | None = None,
+                    on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
+    """Translate article files (or directories of ``.txt`` files; ``-`` is stdin) from
+    ``src`` (or ``"auto"``) into each of ``tgts``.
+
+    With ``out_dir`` each output is written atomically to ``OUT/<subdir>/<stem>.<lang>.txt``
+    as soon as it is done; without it only one file and one target are allowed and the
+    text is in the result (``on_output`` sees each output as it is done, e.g. to print
+    it). Every input is read and checked before any model loads or output is written.
+    ``report`` also writes the JSON report (:meth:`FilesResult.report`) to this file.
+    """
+    src = normalise_lang(src, allow_auto=True)
+    targets = [normalise_lang(t) for t in tgts]
+    if not targets:
+        raise UserError("no target language given: use --to LANG[,LANG...], e.g. --to az,it")
+    expanded = expand_inputs(list(paths) or ["-"])
+    out = Path(out_dir) if out_dir is not None else None
+    if out is None and (len(targets) > 1 or len(expanded) > 1):
         raise UserError("several targets or files need -o DIR (one file per target); "
                         "with one file and one target the translation goes to stdout")
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"-o {out_dir}: exists and is not a directory")
-    # Read every input first: a bad file fails before any model loads or output is written.
-    inputs = [(name, *read_text(name)) for name in files]
-    limit = getattr(args, "max_size", None) or MAX_ARTICLE_BYTES / 1024 / 1024
+    if out is not None and out.exists() and not out.is_dir():
+        raise UserError(f"-o {out}: exists and is not a directory")
+    inputs = [(name, *read_input(name)) for name, _ in expanded]
+    limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
     for _, text, shown in inputs:
         _check_size(shown, text, limit)
-    for tgt in targets:
-        if tgt == src:
-            print(f"translate: note: source and target are both {src}: the text is copied "
-                  "unchanged", file=sys.stderr)
-    dests: dict[Path, str] = {}
-    if out_dir is not None:
-        for (name, rel), tgt in ((e, t) for e in expanded for t in targets):
-            dest = output_path(out_dir / rel if rel else out_dir, name, tgt)
-            if dest in dests:
-                raise UserError(f"{dests[dest]} and {name} would both be written to {dest}; "
-                                "rename one or translate them separately")
-            dests[dest] = name
-    translator = make_translator(args)
-    translator.progress = sys.stderr.isatty()
-    bodies = [text[1:] if text.startswith(BOM) else text for _, text, _ in inputs]
+    dests: dict[tuple[int, str], Path] = {}
+    if out is not None:
+        seen: dict[Path, str] = {}
+        for i, (name, rel) in enumerate(expanded):
+            for tgt in targets:
+                dest = output_path(out, rel or PurePath(), article_name(name, tgt),
+                                   source=name)
+                if dest in seen:
+                    raise UserError(f"{seen[dest]} and {name} would both be written to "
+                                    f"{dest}; rename one or translate them separately")
+                seen[dest] = name
+                dests[(i, tgt)] = dest
+    bodies = [text.removeprefix(BOM) for _, text, _ in inputs]
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
-    workers = getattr(args, "workers", 1)
-    executor = None
-    if getattr(args, "executor", "local") != "local" or workers > 1:
-        from .scale.executors import make_executor, portable_config
-        from .scale.tasks import ArticleTask, translate_article
+    results: list[ArticleOutput | None] = [None] * len(work)
+    for n, outcome in _outcomes(translator, [(bodies[i], src, tgt) for i, tgt in work]):
+        i, tgt = work[n]
+        _, text, shown = inputs[i]
+        bom = BOM if text.startswith(BOM) else ""
+        out_text = bom + outcome.text
+        dest = dests.get((i, tgt))
+        if dest is not None:
+            atomic_write(dest, out_text)
+        done = ArticleOutput(shown, tgt, out_text, dest, _shift(outcome.report, len(bom)),
+                             outcome.missing_terms)
+        results[n] = done
+        if on_output is not None:
+            on_output(done)
+    result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
+    if report is not None:
+        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    return result
 
-        if config_from_args is None:
-            raise UserError("--workers/--executor need a translator configuration")
-        config = portable_config(config_from_args(args))
-        executor = make_executor(args.executor, workers, getattr(args, "scheduler", None))
-        outcomes = executor.map_batches(
-            translate_article, [ArticleTask(config, src, tgt, bodies[i]) for i, tgt in work])
-    else:
-        outcomes = (translate_one(translator, bodies[i], src, tgt) for i, tgt in work)
-    report: dict = {"files": [{"file": shown, "targets": {}} for _, _, shown in inputs]}
-    missing_terms = 0
-    try:
-        for (i, tgt), result in zip(work, outcomes, strict=True):
-            name, text, _ = inputs[i]
-            entry = report["files"][i]
-            out_text = (BOM if text.startswith(BOM) else "") + result.text
-            if out_dir is None:
-                sys.stdout.write(out_text)
-                sys.stdout.flush()
-            else:
-                rel = expanded[i][1]
-                dest = output_path(out_dir / rel if rel else out_dir, name, tgt)
-                atomic_write(dest, out_text)
-                entry["targets"][tgt] = {"output": str(dest)}
-            entry["targets"].setdefault(tgt, {}).update(result.report)
-            missing_terms += result.missing_terms
-    finally:
-        if executor is not None:
-            executor.close()
-    if args.report:
-        atomic_write(args.report, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    if getattr(args, "strict", False) and missing_terms:
-        raise TermsMissingError(f"{missing_terms} glossary term(s) missing from the output "
-                                "(--strict); see --report for which")
-    return 0
+
+def _shift(report: dict, offset: int) -> dict:
+    """Report offsets moved by ``offset``: the article was translated without its BOM,
+    and the report indexes the file's text as it holds it (BOM included)."""
+    if not offset:
+        return report
+    segments = []
+    for seg in report.get("segments", ()):
+        terms = [{**t, "source_span": [t["source_span"][0] + offset,
+                                       t["source_span"][1] + offset]}
+                 for t in seg.get("terms", ())]
+        segments.append({**seg, "start": seg["start"] + offset, "end": seg["end"] + offset,
+                         "terms": terms})
+    return {**report, "segments": segments}
+
+
+def _outcomes(translator: Any, items: list[tuple[str, str, str]]
+              ) -> Iterator[tuple[int, ArticleOutcome]]:
+    """(index, outcome) per item, as each is done: on the translator's executor when it
+    has one (``map_articles``), else here, in order."""
+    map_articles = getattr(translator, "map_articles", None)
+    if map_articles is not None:
+        results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        try:
+            yield from results
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+        return
+    for n, (text, src, tgt) in enumerate(items):
+        yield n, translate_one(translator, text, src, tgt)

@@ -13,13 +13,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .config import resolve_glossary
 from .errors import InputFileError, UserError
 from .glossary import (
     FOUND,
     MALFORMED,
     Glossary,
-    default_glossary,
-    load_glossary,
     match_terms,
     verify_terms,
 )
@@ -132,7 +131,7 @@ def evaluate(refs: Sequence[str], hyps: Sequence[str], lang: str, *,
             raise UserError(f"{len(sources)} source lines but {len(hyps)} hypothesis lines: "
                             "the files must be line-aligned")
         terms = term_score(sources, hyps, normalise_lang(src_lang), lang,
-                           default_glossary() if glossary is None else glossary)
+                           resolve_glossary(glossary))
     return Evaluation(len(hyps), chrf, bleu, terms)
 
 
@@ -162,5 +161,5 @@ def evaluate_files(ref: str, hyp: str, lang: str, *, src: str | None = None,
     elif src_lang is not None or glossaries:
         raise UserError("--src-lang and --glossary score glossary terms: add --src FILE "
                         "(the source text the hypothesis translates)")
-    glossary = load_glossary(glossaries) if glossaries else None
+    glossary = resolve_glossary(tuple(glossaries) or None)
     return evaluate(refs, hyps, lang, sources=sources, src_lang=src_lang, glossary=glossary)

@@ -3,6 +3,10 @@
     text -> segment -> identify -> match terms -> protect -> translate -> restore -> verify
          -> assemble
 
+Glossary enforcement is the stages of the "terms" section (match, verify, plan_redo =
+protect + constraints, restore, verify, keep_better); :class:`~translate.Translator`
+runs them, and the models (decoding) between them.
+
 Each stage is a function over small frozen dataclasses; none reaches back into an earlier
 one. The article CLI, the Python API and the localisation jobs all run these stages; they
 differ only in how they read and write units.
@@ -10,11 +14,13 @@ differ only in how they read and write units.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import langid
+from .glossary.text import Normalised, nfc_with_offsets
 from .segment import Segment, segment
 
 # ----------------------------------------------------------------------------- data
@@ -104,6 +110,30 @@ def normalise(text: str, lang: str) -> str:
     return text
 
 
+def normalise_with_offsets(text: str, lang: str) -> Normalised:
+    """:func:`normalise`, with a map from the result back to ``text`` (NFC can merge
+    characters: ``S`` + combining cedilla is one ``Ş``), so whatever a later stage finds
+    in the normalised text is reported at its offsets in the caller's text."""
+    norm = nfc_with_offsets(text)
+    if lang == "az":
+        norm = dataclasses.replace(norm, text=norm.text.translate(_CYRILLIC_SCHWA))
+    return norm
+
+
+def checks_in_caller_text(checks: Sequence, norm: Normalised, original: str) -> tuple:
+    """Term checks found on the normalised text, with each hit's span (and surface) moved
+    to the caller's ``original`` text."""
+    if norm.starts is None:
+        return tuple(checks)
+    out = []
+    for check in checks:
+        hit = check.hit
+        start, end = norm.start_of(hit.start), norm.end_of(hit.end)
+        out.append(dataclasses.replace(check, hit=dataclasses.replace(
+            hit, start=start, end=end, surface=original[start:end])))
+    return tuple(out)
+
+
 def detect_language(text: str, default: str = "en") -> str:
     """``--from auto``: the article's language."""
     return langid.detect(text, default) or default
@@ -145,6 +175,82 @@ def restore(output: str, protected: Protected) -> str:
     for ph, term in protected.placeholders:
         output = output.replace(ph, term)
     return output
+
+
+# ----------------------------------------------------------------------------- terms
+#
+# Glossary enforcement, as stages over frozen data:
+#   match_terms (per source) -> verify (per output) -> plan_redo (protect + constraints,
+#   for the sentences that miss a term) -> [constrained re-decode: the models layer]
+#   -> restore -> verify -> keep_better
+# A pivot is two route steps composed; enforcement only sees the last step's input.
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """One route step over a batch of unique texts: what went in, what came out, and the
+    warnings per text accumulated over the steps so far."""
+
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    warnings: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Redo:
+    """A sentence to decode again: its index in the batch, the protected last-step input,
+    and the lexical constraints (one per required term, with its count)."""
+
+    index: int
+    protected: Protected
+    constraints: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Enforced:
+    """A sentence after enforcement: its output, its term checks, its warnings."""
+
+    text: str
+    checks: tuple[object, ...]
+    warnings: tuple[str, ...]
+
+
+def missing_any(checks: Sequence[Sequence]) -> tuple[int, ...]:
+    """Indexes of the sentences where a required term is not found."""
+    return tuple(i for i, c in enumerate(checks) if any(not x.ok for x in c))
+
+
+def plan_redo(index: int, step_input: str, hits: Sequence, step_hits: Sequence,
+              constraint_for: Callable[[str], object | None]) -> Redo:
+    """Protect ``step_hits`` in the last step's input (terms written in their target form,
+    or a placeholder where the vocabulary cannot spell them) and constrain decoding to
+    every required term of ``hits`` (the original source's), as many times as it occurs.
+
+    ``constraint_for(text)`` is the models layer's constraint for a text, ``None`` when
+    the target vocabulary cannot spell it."""
+    prot = protect(step_input, step_hits, lambda t: constraint_for(t) is not None)
+    ph_for = {term: ph for ph, term in prot.placeholders}
+    constraints = []
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.target] = counts.get(h.target, 0) + 1
+    for term, count in counts.items():
+        c = constraint_for(ph_for.get(term, term))
+        if c is None:
+            c = constraint_for(ph_for.setdefault(term, placeholder(len(ph_for))))
+        if c is not None:
+            constraints.append(dataclasses.replace(c, count=count))
+    if any(ph not in prot.text for ph in ph_for.values()):
+        prot = Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
+    return Redo(index, prot, tuple(constraints))
+
+
+def keep_better(current: Enforced, text: str, checks: Sequence, notes: Sequence[str]
+                ) -> Enforced:
+    """The re-decoded output where it carries more required terms, else ``current``."""
+    if sum(c.ok for c in checks) > sum(c.ok for c in current.checks):
+        return Enforced(text, tuple(checks), (*current.warnings, *notes))
+    return current
 
 
 def assemble(original: str, segments: Sequence[Segment], outputs: Sequence[str]) -> str:

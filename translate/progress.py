@@ -1,4 +1,5 @@
-"""A progress bar on stderr for long work; silent when stderr is not a terminal."""
+"""The one progress bar of the toolkit (translation batches, localisation jobs): on
+stderr, and silent when stderr is not a terminal unless asked for."""
 
 from __future__ import annotations
 
@@ -7,17 +8,25 @@ import time
 
 
 class Progress:
-    def __init__(self, total: int, label: str, stream=None) -> None:
+    """``update(n)`` after each piece of work; ``close()`` ends the line early.
+
+    ``enabled``: ``None`` draws only on a terminal, ``True`` always, ``False`` never."""
+
+    def __init__(self, total: int, label: str, stream=None, *,
+                 enabled: bool | None = None) -> None:
         self.total = max(total, 1)
         self.label = label
         self.done = 0
         self.stream = stream if stream is not None else sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        if enabled is None:
+            enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.enabled = enabled
         self.started = time.monotonic()
+        self._closed = False
 
     def update(self, n: int = 1) -> None:
         self.done = min(self.total, self.done + n)
-        if not self.enabled:
+        if not self.enabled or self._closed:
             return
         width = 30
         filled = int(width * self.done / self.total)
@@ -26,4 +35,12 @@ class Progress:
                           f"{self.done}/{self.total} ({rate:.1f}/s)")
         if self.done >= self.total:
             self.stream.write("\n")
+            self._closed = True
         self.stream.flush()
+
+    def close(self) -> None:
+        """End the bar's line (when work stopped before the total)."""
+        if self.enabled and not self._closed and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+        self._closed = True

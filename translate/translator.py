@@ -9,12 +9,11 @@ Models load lazily, once per process, and are reused across calls, files and tar
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from . import pipeline
+from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
 from .errors import UserError
 from .languages import normalise_lang
 from .models.engine import DecodeOptions, TranslationEngine
@@ -22,9 +21,6 @@ from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
 
 _UNSET = object()
-
-BACKENDS = ("torch", "ctranslate2", "auto")
-
 
 def _choose_backend(backend: str) -> str:
     """``torch`` or ``ctranslate2``; ``auto`` is ctranslate2 when it is installed."""
@@ -51,6 +47,10 @@ def _default_device() -> str:
 class Translator:
     """Translate between en, az and it with OPUS-MT checkpoints.
 
+    Built from a :class:`~translate.config.TranslatorConfig` (:meth:`from_config`, the
+    primary form, what workers use) or from the same options as keywords (shorthand that
+    builds the config); ``translator.config`` is the config in force.
+
     Args:
         models: per-direction overrides, ``{"en-it": "PATH_OR_HUB_ID"}`` or a list of
             ``"en-it=PATH"`` strings (as ``--model``); ``"REF:>>code<<"`` picks the target
@@ -68,6 +68,7 @@ class Translator:
         enforce_terms: re-decode sentences that miss a glossary term (protected source,
             constrained decoding); ``False`` only verifies and reports the terms.
         allow_pickle: accept checkpoints that only ship pickle weights.
+        threads: CPU threads of one backend (default: the backend decides).
         progress: show a progress bar on stderr (only when it is a terminal).
     """
 
@@ -76,25 +77,48 @@ class Translator:
                  device: str | None = None, backend: str = "torch",
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
                  glossary: object = None, enforce_terms: bool = True,
-                 allow_pickle: bool = False, progress: bool = False) -> None:
-        if models_dir is None:
-            models_dir = os.environ.get("TRANSLATE_MODELS_DIR") or None
-        self.registry = ModelRegistry(models, models_dir)
-        if device not in (None, "cpu", "cuda"):
-            raise UserError(f"unknown device {device!r}: use cpu or cuda")
-        self._device = device
-        self.backend = _choose_backend(backend)
-        if beam_size is not None and beam_size < 1:
-            raise UserError("--beam-size must be at least 1")
-        self.options = DecodeOptions(beam_size=beam_size or 4,
-                                     max_batch_tokens=max_batch_tokens)
-        self.glossary_setting = glossary
-        self.enforce_terms = enforce_terms
-        self.allow_pickle = allow_pickle
+                 allow_pickle: bool = False, threads: int | None = None,
+                 progress: bool = False) -> None:
+        config = TranslatorConfig(
+            models=models, models_dir=models_dir, device=device, backend=backend,
+            beam_size=beam_size, max_batch_tokens=max_batch_tokens, glossary=glossary,
+            enforce_terms=enforce_terms, allow_pickle=allow_pickle, threads=threads)
+        self._setup(config, progress)
+
+    @classmethod
+    def from_config(cls, config: TranslatorConfig, *, progress: bool = False) -> Translator:
+        """The translator ``config`` describes (the primary constructor; the keyword
+        form above builds a :class:`~translate.config.TranslatorConfig` and calls this)."""
+        self = cls.__new__(cls)
+        self._setup(as_config(config), progress)
+        return self
+
+    def _setup(self, config: TranslatorConfig, progress: bool) -> None:
+        self.config = config
+        models_dir = config.models_dir or os.environ.get("TRANSLATE_MODELS_DIR") or None
+        self.registry = ModelRegistry(config.models, models_dir)
+        self._device = config.device
+        self.backend = _choose_backend(config.backend)
+        self.options = DecodeOptions(beam_size=config.beam_size or 4,
+                                     max_batch_tokens=config.max_batch_tokens)
         self.progress = progress
         self._engines: dict[tuple[str, str, str, str], TranslationEngine] = {}
         self._checkpoints: dict[tuple[str, str, str], object] = {}
+        self._loaded: dict[str, object] = {}  # checkpoint reference -> loaded checkpoint
+        self._backends: dict[tuple[str, str], object] = {}
         self._glossary: object = _UNSET
+
+    @property
+    def enforce_terms(self) -> bool:
+        return self.config.enforce_terms
+
+    @property
+    def allow_pickle(self) -> bool:
+        return self.config.allow_pickle
+
+    @property
+    def glossary_setting(self) -> object:
+        return self.config.glossary
 
     # ------------------------------------------------------------------ models
 
@@ -119,47 +143,57 @@ class Translator:
         backend = backend or self.backend
         key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)
         if key not in self._engines:
-            from .models.loading import load_checkpoint
-
-            ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
-            checkpoint = self._checkpoints.get(ckey)
-            # ctranslate2 runs converted weights: the tokenizer is all it needs loaded
-            if checkpoint is None or (backend == "torch" and checkpoint.model is None):
-                checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
-                                             allow_pickle=self.allow_pickle,
-                                             weights=backend == "torch")
-                self._checkpoints[ckey] = checkpoint
-            self._engines[key] = TranslationEngine(checkpoint,
-                                                   self._make_backend(checkpoint, backend))
+            checkpoint = self._checkpoint(step, weights=backend == "torch")
+            # one decoder per checkpoint and backend: a multilingual checkpoint serving
+            # several targets (en-trk: az and it) is loaded, and converted, once
+            bkey = (checkpoint.ref, backend)
+            if bkey not in self._backends:
+                self._backends[bkey] = self._make_backend(checkpoint, backend)
+            self._engines[key] = TranslationEngine(checkpoint, self._backends[bkey])
         return self._engines[key]
+
+    def _checkpoint(self, step: Step, *, weights: bool):
+        """The checkpoint for ``step``, loaded once per process and reference; another
+        target of the same multilingual checkpoint shares its tokenizer and weights and
+        differs only in the target token."""
+        import dataclasses
+
+        from .models.loading import choose_target_token, load_checkpoint
+
+        ckey = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt)
+        checkpoint = self._checkpoints.get(ckey)
+        if checkpoint is not None and (checkpoint.model is not None or not weights):
+            return checkpoint
+        loaded = self._loaded.get(step.spec.ref)
+        # ctranslate2 runs converted weights: the tokenizer is all it needs loaded
+        if loaded is None or (weights and loaded.model is None):
+            checkpoint = load_checkpoint(step.spec, step.tgt, device=self.device,
+                                         allow_pickle=self.allow_pickle, weights=weights)
+            self._loaded[step.spec.ref] = checkpoint
+        else:
+            token = choose_target_token(step.spec, step.tgt,
+                                        list(loaded.tokenizer.supported_language_codes),
+                                        loaded.path)
+            checkpoint = dataclasses.replace(loaded, target_token=token)
+        self._checkpoints[ckey] = checkpoint
+        return checkpoint
 
     def _make_backend(self, checkpoint, backend: str):
         if backend == "ctranslate2":
             from .models.backends.ctranslate2_backend import CTranslate2Backend
 
-            return CTranslate2Backend(checkpoint, self.device)
+            return CTranslate2Backend(checkpoint, self.device, threads=self.config.threads)
         from .models.backends.torch_backend import TorchBackend
 
         decoder = checkpoint.tokenizer.decoder
         pieces = [decoder.get(i, "") for i in range(len(decoder))]
-        return TorchBackend(checkpoint.model, self.device, pieces)
+        return TorchBackend(checkpoint.model, self.device, pieces, threads=self.config.threads)
 
     @property
     def glossary(self):
         """The glossary in force (``None`` when glossaries are off)."""
         if self._glossary is _UNSET:
-            from .glossary import Glossary, default_glossary, load_glossary
-
-            setting = self.glossary_setting
-            if setting is False:
-                self._glossary = None
-            elif setting is None or setting is True:
-                self._glossary = default_glossary()
-            elif isinstance(setting, Glossary):
-                self._glossary = setting
-            else:
-                paths = [setting] if isinstance(setting, str | os.PathLike) else list(setting)
-                self._glossary = load_glossary(paths) if paths else default_glossary()
+            self._glossary = resolve_glossary(self.config.glossary)
         return self._glossary
 
     def route(self, src: str, tgt: str) -> tuple[Step, ...]:
@@ -181,84 +215,85 @@ class Translator:
             note = f"source and target are both {src}: copied unchanged"
             return [Translation(t, t, src, tgt, (), (note,)) for t in texts]
         steps = self.registry.route(src, tgt)
-        normalised = [pipeline.normalise(t, src) for t in texts]
+        # normalised once, at the front; reports map back to the caller's text
+        norms = [pipeline.normalise_with_offsets(t, src) for t in texts]
+        normalised = [n.text for n in norms]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]
-        current = list(unique)
-        last_inputs = current
-        warnings: list[list[str]] = [[] for _ in unique]
-        models: list[str] = []
+        models = tuple(self.engine(step).name for step in steps)
+        # a route is its steps composed: each step's outputs are the next one's inputs
+        result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
         for step in steps:
-            engine = self.engine(step)
-            models.append(engine.name)
-            last_inputs = current
-            outs = engine.translate(current, self.options, progress=self._progress(len(current)))
-            for w, out in zip(warnings, outs, strict=True):
-                w.extend(f"{step.src}->{step.tgt}: {n}" for n in out.warnings)
-            current = [pipeline.normalise(o.text, step.tgt) for o in outs]
-        terms: list[tuple] = [() for _ in unique]
+            result = self._run_step(step, result)
+        done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
+                                                             strict=True)]
         if self.glossary is not None and unique:
-            terms = self._enforce_terms(unique, last_inputs, current, warnings, src, tgt,
-                                        steps[-1])
-        done = {u: (c, tuple(w), t)
-                for u, c, w, t in zip(unique, current, warnings, terms, strict=True)}
+            done = self._enforce_terms(unique, result, src, tgt, steps[-1])
+        by_text = dict(zip(unique, done, strict=True))
         results = []
-        for original, norm in zip(texts, normalised, strict=True):
-            text, warns, checks = done.get(norm, (original, (), ()))
-            results.append(Translation(original, text, src, tgt, tuple(models), warns, checks))
+        for original, norm in zip(texts, norms, strict=True):
+            e = by_text.get(norm.text)
+            if e is None:  # blank: kept as it is
+                results.append(Translation(original, original, src, tgt, models, (), ()))
+            else:
+                checks = pipeline.checks_in_caller_text(e.checks, norm, original)
+                results.append(Translation(original, e.text, src, tgt, models, e.warnings,
+                                           checks))
         return results
 
-    def _enforce_terms(self, sources: list[str], last_inputs: list[str], outputs: list[str],
-                       warnings: list[list[str]], src: str, tgt: str, last: Step
-                       ) -> list[tuple]:
-        """Verify glossary terms; re-decode the sentences that miss one with the terms
-        protected in the source and constrained in decoding (torch backend), and keep the
-        re-decoded output where it carries more of them. Updates ``outputs`` in place."""
+    def _run_step(self, step: Step, previous: pipeline.StepResult) -> pipeline.StepResult:
+        """One route step over the previous step's outputs."""
+        engine = self.engine(step)
+        texts = list(previous.outputs)
+        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)))
+        warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
+                         for w, out in zip(previous.warnings, outs, strict=True))
+        return pipeline.StepResult(tuple(texts),
+                                   tuple(pipeline.normalise(o.text, step.tgt) for o in outs),
+                                   warnings)
+
+    def _enforce_terms(self, sources: list[str], last_step: pipeline.StepResult, src: str,
+                       tgt: str, last: Step) -> list[pipeline.Enforced]:
+        """The glossary stages (:mod:`translate.pipeline`, "terms"): verify the terms of
+        every sentence; re-decode those that miss one with the terms protected in the
+        last step's input and constrained in decoding (torch backend); keep the re-decoded
+        output where it carries more of them."""
         from .glossary import match_terms, verify_terms
         from .models.constrained import make_constraint
 
         glossary = self.glossary
-        hits = [match_terms(s, glossary, src, tgt) for s in sources]
-        checks = [verify_terms(o, h, tgt) for o, h in zip(outputs, hits, strict=True)]
-        redo = [i for i, c in enumerate(checks) if any(not x.ok for x in c)]
-        if not redo or not self.enforce_terms:
-            return [tuple(c) for c in checks]
+        hits = [tuple(match_terms(s, glossary, src, tgt)) for s in sources]
+        current = [pipeline.Enforced(o, tuple(verify_terms(o, h, tgt)), w)
+                   for o, h, w in zip(last_step.outputs, hits, last_step.warnings,
+                                      strict=True)]
+        redo_ids = pipeline.missing_any([e.checks for e in current])
+        if not redo_ids or not self.enforce_terms:
+            return current
         engine = self.engine(last, backend="torch")
         tok = engine.checkpoint.tokenizer
 
-        def spellable(term: str) -> bool:
-            return make_constraint(term, tok, tgt) is not None
+        def constraint_for(text: str):
+            return make_constraint(text, tok, tgt)
 
-        protected, constraints = [], []
-        for i in redo:
-            required = {h.target for h in hits[i]}
-            # terms as they stand in the last step's input (the English of a pivot)
-            step_hits = [h for h in match_terms(last_inputs[i], glossary, last.src, tgt)
-                         if h.target in required] if last.src != src else hits[i]
-            prot = pipeline.protect(last_inputs[i], step_hits, spellable)
-            protected.append(prot)
-            ph_for = {term: ph for ph, term in prot.placeholders}
-            cons = []
-            for term, count in Counter(h.target for h in hits[i]).items():
-                c = make_constraint(ph_for.get(term, term), tok, tgt) or make_constraint(
-                    ph_for.setdefault(term, pipeline.placeholder(len(ph_for))), tok, tgt)
-                if c is not None:
-                    cons.append(dataclasses.replace(c, count=count))
-            if any(ph not in prot.text for ph in ph_for.values()):
-                prot = pipeline.Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
-                protected[-1] = prot
-            constraints.append(cons)
-        outs = engine.translate([p.text for p in protected], self.options,
-                                constraints=constraints)
-        for i, prot, out, cons in zip(redo, protected, outs, constraints, strict=True):
-            text = pipeline.restore(pipeline.normalise(out.text, tgt), prot)
-            new = verify_terms(text, hits[i], tgt)
-            if sum(c.ok for c in new) > sum(c.ok for c in checks[i]):
-                outputs[i] = text
-                checks[i] = new
-                warnings[i].append(f"glossary: re-decoded with {len(cons)} "
-                                   "term constraint(s)")
-                warnings[i].extend(f"{last.src}->{last.tgt}: {n}" for n in out.warnings)
-        return [tuple(c) for c in checks]
+        plans = []
+        for i in redo_ids:
+            step_input = last_step.inputs[i]
+            if last.src == src:
+                step_hits = hits[i]
+            else:  # a pivot: the terms as they stand in the last step's (English) input
+                required = {h.target for h in hits[i]}
+                step_hits = tuple(h for h in match_terms(step_input, glossary, last.src, tgt)
+                                  if h.target in required)
+            plans.append(pipeline.plan_redo(i, step_input, hits[i], step_hits,
+                                            constraint_for))
+        outs = engine.translate([p.protected.text for p in plans], self.options,
+                                constraints=[list(p.constraints) for p in plans])
+        for plan, out in zip(plans, outs, strict=True):
+            text = pipeline.restore(pipeline.normalise(out.text, tgt), plan.protected)
+            notes = (f"glossary: re-decoded with {len(plan.constraints)} term constraint(s)",
+                     *(f"{last.src}->{last.tgt}: {n}" for n in out.warnings))
+            current[plan.index] = pipeline.keep_better(
+                current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes)
+        return current
 
     def translate_article(self, text: str, src: str, tgt: str) -> ArticleTranslation:
         """Translate an article, keeping its paragraphs, blank lines and headline exactly.

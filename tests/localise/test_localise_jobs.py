@@ -300,11 +300,11 @@ def test_output_through_a_symlink_outside_is_refused(tmp_path):
 def test_output_path_refuses_dotdot():
     from pathlib import PurePath
 
-    from translate.localise.jobs import SourceFile, output_path
+    from translate.localise.discovery import SourceFile, catalog_output
 
     bad = SourceFile(CATALOGS / "news.pot", CATALOGS, PurePath("../news.pot"), po)
     with pytest.raises(UserError, match="leave the output directory"):
-        output_path(Path("out"), "it", bad)
+        catalog_output(Path("out"), "it", bad)
 
 
 def test_malformed_input_writes_nothing(tmp_path):
@@ -453,9 +453,9 @@ class _TranslatorDouble:
 
 
 def test_cli_localise_wiring(tmp_path, capsys, monkeypatch):
-    import translate.cli as cli
+    import translate.commands.localise as command
 
-    monkeypatch.setattr(cli, "_translator_from_args", lambda args: _TranslatorDouble())
+    monkeypatch.setattr(command, "make_translator", lambda config: _TranslatorDouble())
     out = tmp_path / "out"
     code = main(["localise", str(CATALOGS / "news.pot"), str(CATALOGS / "web"),
                  "--from", "en", "--to", "az,it", "-o", str(out), "--no-fuzzy", "--mo"])

@@ -161,8 +161,8 @@ class _KillsAWorker(DaskExecutor):
 
     killed: list[int] = []
 
-    def map_batches(self, fn, tasks):  # noqa: ANN001, ANN201
-        results = super().map_batches(fn, tasks)
+    def map_unordered(self, fn, tasks):  # noqa: ANN001, ANN201
+        results = super().map_unordered(fn, tasks)
         yield next(results)
         deadline = time.monotonic() + 30
         while not self.killed:  # once per job: in the first target's batches

@@ -7,15 +7,18 @@ the same protect -> translate -> restore -> verify stages as articles.
   lines and ICU MessageFormat into translatable pieces;
 * :mod:`.checkers` - the QA checks;
 * :mod:`.jobs` - :func:`run_job`, resumable through the translation memory
-  (:mod:`translate.memory`).
+  (:mod:`translate.memory`), with its parts: :mod:`.report`, :mod:`.discovery`,
+  :mod:`.memory_policy`, :mod:`.qa`, :mod:`.writing`.
 """
 
 from __future__ import annotations
 
 from .checkers import CHECKERS, CheckContext, Problem, run_checks
-from .jobs import JobReport, glossary_term_check, run_job
+from .jobs import run_job
 from .messages import Split, split_message
 from .placeholders import Protected, mask, restore
+from .qa import glossary_term_check
+from .report import JobReport
 from .units import Document, Existing, Fill, Unit
 
 __all__ = [

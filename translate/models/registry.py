@@ -75,12 +75,12 @@ def parse_override(value: str) -> tuple[tuple[str, str], ModelSpec]:
     return pair, ModelSpec(m["ref"], m["token"], origin="override")
 
 
-def _as_spec(value: str | ModelSpec | tuple[str, str]) -> ModelSpec:
+def _as_spec(value: ModelSpec | tuple[str, str]) -> ModelSpec:
     if isinstance(value, ModelSpec):
         return value
     if isinstance(value, tuple):
         return ModelSpec(value[0], value[1], origin="override")
-    return ModelSpec(str(value), origin="override")
+    return ModelSpec(str(value), origin="override")  # e.g. a Path
 
 
 class ModelRegistry:
@@ -91,8 +91,12 @@ class ModelRegistry:
         self.overrides: dict[tuple[str, str], ModelSpec] = {}
         if isinstance(overrides, Mapping):
             for key, value in overrides.items():
-                pair, _ = parse_override(f"{key}=x")
-                self.overrides[pair] = _as_spec(value)
+                if isinstance(value, str):
+                    # the same parser as --model: "REF:>>aze_Latn<<" names the target token
+                    pair, spec = parse_override(f"{key}={value}")
+                else:
+                    pair, spec = parse_override(f"{key}=x")[0], _as_spec(value)
+                self.overrides[pair] = spec
         elif overrides:
             for item in overrides:
                 pair, spec = parse_override(item)

@@ -3,15 +3,17 @@
     from translate.scale import ExecutorTranslate, make_executor
     with make_executor("dask", scheduler="tcp://host:8786") as executor:
         run_job(sources, "en", ["az", "it"], "out",
-                ExecutorTranslate({"models_dir": "/models"}, executor))
+                ExecutorTranslate(TranslatorConfig(models_dir="/models"), executor))
 
-Workers receive plain tasks (a translator config, a direction, a batch) and keep one
+Workers receive plain tasks (the client's :class:`~translate.config.TranslatorConfig`, a
+direction, a batch) and keep one
 translator per config per process; the client keeps the translation memory, the QA checks
 and the output files. See :mod:`.executors` and :mod:`.tasks`.
 """
 
 from __future__ import annotations
 
+from ..config import TranslatorConfig
 from .executors import (
     EXECUTORS,
     DaskExecutor,
@@ -20,7 +22,7 @@ from .executors import (
     LocalExecutor,
     make_executor,
 )
-from .tasks import ArticleTask, BatchTask, TranslatorConfig
+from .tasks import ArticleTask, BatchTask
 
 __all__ = [
     "EXECUTORS",

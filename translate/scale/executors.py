@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from ..config import TranslatorConfig, as_config
 from ..errors import UserError
-from .tasks import BatchTask, TranslatorConfig, init_worker, translate_texts
+from .tasks import ArticleTask, BatchTask, init_worker, translate_article, translate_texts
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,6 +37,9 @@ SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 
 class Executor(Protocol):
     def map_batches(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]: ...
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]
+                      ) -> Iterator[tuple[int, R]]: ...
 
     def close(self) -> None: ...
 
@@ -76,6 +79,23 @@ class LocalExecutor(_Closing):
         if self.workers == 1:
             return (fn(task) for task in tasks)
         return self._get_pool().map(fn, tasks)
+
+    def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]
+                      ) -> Iterator[tuple[int, R]]:
+        """``(index, fn(task))`` as each task completes (in order with one worker)."""
+        if self.workers == 1:
+            yield from ((i, fn(task)) for i, task in enumerate(tasks))
+            return
+        from concurrent.futures import as_completed
+
+        pool = self._get_pool()
+        index = {pool.submit(fn, task): i for i, task in enumerate(tasks)}
+        try:
+            for future in as_completed(index):
+                yield index[future], future.result()
+        finally:
+            for future in index:
+                future.cancel()
 
     def close(self) -> None:
         if self._pool is not None:
@@ -139,6 +159,24 @@ class DaskExecutor(_Closing):
             if pending:
                 self.client.cancel(pending)
 
+    def map_unordered(self, fn: Callable[[T], R], tasks: Sequence[T]
+                      ) -> Iterator[tuple[int, R]]:
+        """``(index, fn(task))`` as each task completes, wherever it ran."""
+        distributed = import_distributed()
+        futures = self.client.map(fn, list(tasks), pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        done: set[int] = set()
+        try:
+            for future in distributed.as_completed(futures):
+                i = index[future.key]
+                result = future.result()
+                done.add(i)
+                yield i, result
+        finally:
+            pending = [f for i, f in enumerate(futures) if i not in done]
+            if pending:
+                self.client.cancel(pending)
+
     def close(self) -> None:
         if self._own_client:
             self.client.close()
@@ -159,42 +197,17 @@ def make_executor(kind: str = "local", workers: int = 1,
     raise UserError(f"unknown executor {kind!r}: use {' or '.join(EXECUTORS)}")
 
 
-def portable_config(config: TranslatorConfig) -> dict[str, Any]:
-    """``config`` with the local paths it names made absolute (``models_dir``, glossary
-    files, ``--model`` checkpoints that exist here), so a worker started elsewhere finds
-    the same files - on a cluster, at the same paths on every machine."""
-    out = dict(config)
-    if out.get("models_dir"):
-        out["models_dir"] = str(Path(out["models_dir"]).resolve())
-    glossary = out.get("glossary")
-    if isinstance(glossary, str | os.PathLike):
-        glossary = [glossary]
-    if isinstance(glossary, list | tuple):
-        out["glossary"] = [str(Path(g).resolve()) for g in glossary]
-    models = out.get("models")
-    if isinstance(models, Mapping):
-        out["models"] = {k: _portable_ref(str(v)) for k, v in models.items()}
-    elif models:
-        out["models"] = [_portable_model_arg(str(m)) for m in models]
-    return out
-
-
-def _portable_ref(ref: str) -> str:
-    path, sep, token = ref.partition(":>>")
-    return str(Path(path).resolve()) + sep + token if Path(path).exists() else ref
-
-
-def _portable_model_arg(arg: str) -> str:
-    direction, sep, ref = arg.partition("=")
-    return direction + sep + _portable_ref(ref) if sep else arg
-
-
 class ExecutorTranslate:
     """``translate_batch`` for :func:`translate.localise.run_job` that runs every batch
-    through an executor, on the translator ``config`` builds (once per worker)."""
+    through an executor, on the translator ``config`` builds (once per worker).
 
-    def __init__(self, config: TranslatorConfig, executor: Executor) -> None:
-        self.config = dict(config)
+    ``config`` is a :class:`~translate.config.TranslatorConfig` (or the same options as a
+    mapping); workers receive it with its local paths made absolute
+    (:meth:`TranslatorConfig.portable`)."""
+
+    def __init__(self, config: TranslatorConfig | Mapping[str, Any],
+                 executor: Executor) -> None:
+        self.config = as_config(config).portable()
         self.executor = executor
 
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
@@ -204,3 +217,17 @@ class ExecutorTranslate:
                     ) -> Iterator[list[str]]:
         tasks = [BatchTask(self.config, src, tgt, tuple(b)) for b in batches]
         return self.executor.map_batches(translate_texts, tasks)
+
+    def map_completed(self, batches: Sequence[Sequence[str]], src: str, tgt: str
+                      ) -> Iterator[tuple[int, list[str]]]:
+        """``(batch index, outputs)`` as each batch completes, so the caller can journal
+        every finished batch at once, whatever the order the workers finish in."""
+        tasks = [BatchTask(self.config, src, tgt, tuple(b)) for b in batches]
+        return self.executor.map_unordered(translate_texts, tasks)
+
+    def map_articles(self, items: Sequence[tuple[str, str, str]]
+                     ) -> Iterator[tuple[int, Any]]:
+        """``(index, ArticleOutcome)`` per ``(text, src, tgt)`` as each completes
+        (:func:`translate.article.translate_files`)."""
+        tasks = [ArticleTask(self.config, src, tgt, text) for text, src, tgt in items]
+        return self.executor.map_unordered(translate_article, tasks)

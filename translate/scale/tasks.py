@@ -1,7 +1,8 @@
 """What runs on a worker process: tasks that name their translator by a plain config.
 
-A task is picklable plain data: the translator's keyword arguments (a JSON-able dict), the
-direction, and a batch of texts (or of articles). The worker builds the
+A task is picklable plain data: the :class:`~translate.config.TranslatorConfig` the client
+built (the same one its own translator has), the direction, and a batch of texts (or an
+article). The worker builds the
 :class:`~translate.Translator` for a config the first time it sees it and keeps it in a
 per-process cache, so each worker loads each model once and reuses it for every later
 task. Calls into one cached translator are serialised by a lock: a worker may run tasks
@@ -10,15 +11,13 @@ on several threads, and a Translator is not meant to be shared across threads.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: keyword arguments of :class:`translate.Translator`, JSON-able (paths as strings)
-TranslatorConfig = Mapping[str, Any]
+from ..config import TranslatorConfig, as_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +45,16 @@ _CACHE_LOCK = threading.Lock()
 _STATS = {"translators_built": 0, "tasks": 0}
 
 
-def config_key(config: TranslatorConfig) -> str:
-    return json.dumps(dict(config), sort_keys=True, default=str)
-
-
-def translator_for(config: TranslatorConfig) -> tuple[Any, threading.Lock]:
+def translator_for(config: TranslatorConfig | Mapping[str, Any]) -> tuple[Any, threading.Lock]:
     """This process's translator for ``config`` (built on first use) and its lock."""
-    key = config_key(config)
+    config = as_config(config)
+    key = config.key()
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
         if entry is None:
             from ..translator import Translator
 
-            entry = (Translator(**dict(config)), threading.Lock())
+            entry = (Translator.from_config(config), threading.Lock())
             _CACHE[key] = entry
             _STATS["translators_built"] += 1
     return entry

@@ -245,14 +245,15 @@ class CTranslate2Backend:
 
     def __init__(self, checkpoint: LoadedCheckpoint, device: str = "cpu",
                  compute_type: str | None = None,
-                 cache_dir: str | os.PathLike[str] | None = None) -> None:
+                 cache_dir: str | os.PathLike[str] | None = None, *,
+                 threads: int | None = None) -> None:
         ctranslate2 = import_ctranslate2()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise UserError("--backend ctranslate2 --device cuda: this ctranslate2 build "
                             "sees no CUDA device; use --device cpu or --backend torch")
         self.device = device
         self.compute_type = compute_type or default_compute_type(device)
-        self.threads = cpu_threads() if device == "cpu" else 1
+        self.threads = (threads or cpu_threads()) if device == "cpu" else 1
         self.model_dir = convert_checkpoint(Path(checkpoint.path), self.compute_type,
                                             cache_dir)
         self.model = load_model(self.model_dir, device, self.compute_type, self.threads)

@@ -64,9 +64,12 @@ def _beam_cache(model) -> dict:
 class TorchBackend:
     name = "torch"
 
-    def __init__(self, model, device: str = "cpu", pieces: list[str] | None = None) -> None:
+    def __init__(self, model, device: str = "cpu", pieces: list[str] | None = None, *,
+                 threads: int | None = None) -> None:
         import torch
 
+        if threads is not None and device == "cpu":
+            torch.set_num_threads(threads)
         self.torch = torch
         self.model = model
         self.device = device

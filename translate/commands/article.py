@@ -1,0 +1,77 @@
+"""``translate article``: translate article files, keeping their layout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import TermsMissingError
+from .common import (
+    add_executor_options,
+    add_glossary_options,
+    add_model_options,
+    make_executor,
+    make_translator,
+    translator_config,
+    wants_executor,
+)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("article", help="translate article files, keeping their layout")
+    p.add_argument("files", nargs="*", default=["-"], metavar="FILE",
+                   help="article file(s) or directories of .txt files; - or nothing "
+                        "reads stdin")
+    p.add_argument("--from", dest="src", required=True, metavar="LANG",
+                   help="source language: en, az, it or auto")
+    p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
+                   help="target language(s), comma separated")
+    p.add_argument("-o", "--output-dir", metavar="DIR",
+                   help="write DIR/<stem>.<lang>.txt per target instead of stdout")
+    p.add_argument("--report", metavar="FILE.json", help="write a JSON report per segment")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 when a glossary term is missing from the output")
+    p.add_argument("--max-size", type=float, default=None, metavar="MB",
+                   help="refuse articles larger than this (default: 10 MB)")
+    add_model_options(p)
+    add_glossary_options(p)
+    add_executor_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..article import translate_files
+    from ..languages import normalise_lang, parse_lang_list
+
+    src = normalise_lang(args.src, allow_auto=True)
+    targets = parse_lang_list(args.tgt)
+    for tgt in targets:
+        if tgt == src:
+            print(f"translate: note: source and target are both {src}: the text is copied "
+                  "unchanged", file=sys.stderr)
+    config = translator_config(args)
+    # built here in any case: a bad option fails now, in this process, not on a worker
+    translator = make_translator(config, progress=sys.stderr.isatty())
+    executor = None
+    if wants_executor(args):
+        from ..scale.executors import ExecutorTranslate
+
+        executor = make_executor(args)
+        translator = ExecutorTranslate(config, executor)
+
+    def show(output) -> None:
+        if output.path is None:
+            sys.stdout.write(output.text)
+            sys.stdout.flush()
+
+    try:
+        result = translate_files(args.files or ["-"], src, targets, args.output_dir,
+                                 translator, report=args.report, max_size_mb=args.max_size,
+                                 on_output=show)
+    finally:
+        if executor is not None:
+            executor.close()
+    if args.strict and result.missing_terms:
+        raise TermsMissingError(f"{result.missing_terms} glossary term(s) missing from the "
+                                "output (--strict); see --report for which")
+    return 0

@@ -1,0 +1,97 @@
+"""``translate localise``: translate catalogs (.po/.pot, JSON bundles, XLIFF 1.2/2.0)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+from .common import (
+    add_executor_options,
+    add_glossary_options,
+    add_model_options,
+    make_executor,
+    make_translator,
+    translator_config,
+    wants_executor,
+)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("localise", aliases=["localize"],
+                       help="translate catalogs: .po/.pot, JSON bundles, XLIFF 1.2/2.0")
+    p.add_argument("sources", nargs="+", metavar="SRC",
+                   help="catalog file(s) or directory tree(s) of them")
+    p.add_argument("--from", dest="src", required=True, metavar="LANG",
+                   help="source language: en, az or it")
+    p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
+                   help="target language(s), comma separated")
+    p.add_argument("-o", "--output-dir", required=True, metavar="OUT",
+                   help="write OUT/<lang>/<path relative to SRC> (.pot becomes .po)")
+    p.add_argument("--tm", metavar="FILE",
+                   help="translation memory (SQLite), reused and updated; also the journal "
+                        "that makes a rerun resume (default: OUT/.translate-memory.sqlite)")
+    p.add_argument("--batch-size", type=int, default=32, metavar="N",
+                   help="strings per model call; the memory is written after each "
+                        "(default: 32)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="ask the model again for strings that failed QA in an earlier run "
+                        "(otherwise they are reported again and left untranslated)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace translations the output already has")
+    p.add_argument("--no-fuzzy", action="store_true",
+                   help="do not mark machine translations fuzzy / needing review")
+    p.add_argument("--mo", action="store_true", help="also compile .mo files next to .po")
+    p.add_argument("--report", metavar="FILE.json",
+                   help="write the JSON report here (default: stdout)")
+    add_model_options(p)
+    add_glossary_options(p)
+    add_executor_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the translator, run the job, report.
+
+    With ``--executor local --workers 1`` (the default) the model runs in this process;
+    otherwise batches go to a process pool or a Dask cluster, each worker building the
+    translator from the same :class:`~translate.config.TranslatorConfig` once.
+    """
+    from ..languages import normalise_lang, parse_lang_list
+    from ..localise.discovery import discover
+    from ..localise.jobs import run_job
+    from ..localise.qa import glossary_term_check
+
+    src = normalise_lang(args.src)
+    targets = parse_lang_list(args.tgt)
+    parallel = wants_executor(args)
+    if args.batch_size < 1:
+        raise UserError("--batch-size must be at least 1")
+    out = Path(args.output_dir)
+    discover(args.sources, out)  # read and check every input before loading a model
+    config = translator_config(args)
+    translator = make_translator(config)
+    glossary = None if args.no_glossary else translator.glossary
+    executor = None
+    translate = translator
+    if parallel:
+        from ..scale.executors import ExecutorTranslate
+
+        executor = make_executor(args)
+        translate = ExecutorTranslate(config, executor)
+    with executor if executor is not None else contextlib.nullcontext():
+        report = run_job(args.sources, src, targets, out, translate, tm=args.tm,
+                         glossary=glossary_term_check(glossary) if glossary else None,
+                         overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
+                         batch_size=args.batch_size, retry_failed=args.retry_failed,
+                         report=args.report)
+    if args.report is None:
+        sys.stdout.write(report.to_json())
+    print(f"translate: {len(report.files_written)} file(s) written, "
+          f"{report.translated} unit(s) translated, {report.reused_from_tm} from the "
+          f"translation memory, {report.kept_existing} kept, {len(report.failed)} failed QA"
+          + (f" (see {args.report})" if args.report and report.failed else ""),
+          file=sys.stderr)
+    return 0

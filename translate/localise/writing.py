@@ -1,0 +1,36 @@
+"""Reading catalogs and writing the filled ones (atomically, only when they change)."""
+
+from __future__ import annotations
+
+import contextlib
+from glob import escape as glob_escape
+from pathlib import Path
+from types import ModuleType
+
+from ..textio import atomic_write, read_bytes
+from .units import Document, Existing
+
+
+def read_document(fmt: ModuleType, path: Path, lang: str) -> Document:
+    return fmt.read(read_bytes(path), str(path), lang)
+
+
+def existing(fmt: ModuleType, doc: Document | None, lang: str) -> dict[str, Existing]:
+    """The translations ``doc`` already holds for ``lang`` (none without a document)."""
+    return {} if doc is None else fmt.existing(doc, lang)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless the file already holds ``data``; clears temporary files a
+    killed earlier run left behind for this output."""
+    if path.parent.is_dir():
+        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.part"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
