@@ -19,6 +19,8 @@ Systems, each in its own subprocess so that its peak RSS (``ru_maxrss``) is its 
     c  ``Translator(backend="torch")``: our engine (length-sorted token-budget batches)
     d  ``Translator(backend="ctranslate2")``: the same engine, CTranslate2 int8 on CPU
     e  raw ``ctranslate2.Translator.translate_batch``, the options (d) passes, same model
+    f  (c) with the weights in bfloat16 (``--systems abcdef``; compute types of
+       CTranslate2: ``benchmarks/compute_types.py``)
 
 The CTranslate2 conversion is made beforehand in another subprocess (a one-time cost,
 cached on disk). All five stay loaded; the sentences go through them in chunks of 64, the
@@ -65,6 +67,7 @@ SYSTEMS = {
     "c": "Translator, torch backend",
     "d": "Translator, ctranslate2 backend",
     "e": "raw CTranslate2 translate_batch",
+    "f": "Translator, torch backend, bfloat16",
 }
 BEAM = 4
 BATCH_B = 32
@@ -195,15 +198,19 @@ def load_system(system: str, new_tokens: int):
             return sum(_generate(model, tok, texts[i:i + step], new_tokens)
                        for i in range(0, len(texts), step))
         return work, torch.get_num_threads()
-    if system in ("c", "d"):
+    if system in ("c", "d", "f"):
         from translate import Translator
 
         tr = Translator({f"{SRC}-{TGT}": str(path)}, device="cpu", glossary=False,
-                        backend="torch" if system == "c" else "ctranslate2")
+                        backend="ctranslate2" if system == "d" else "torch")
         tr.options = dataclasses.replace(tr.options, beam_size=BEAM,
                                          min_new_tokens=new_tokens,
                                          max_new_tokens=new_tokens)
         backend = tr.engine(tr.route(SRC, TGT)[0]).backend
+        if system == "f":  # the same engine, the weights in bfloat16 (AVX-512 BF16 / AMX)
+            import torch
+
+            backend.model.to(torch.bfloat16)
         generate = backend.generate
         counted = [0]
 
@@ -218,7 +225,7 @@ def load_system(system: str, new_tokens: int):
             counted[0] = 0
             tr.translate_batch(texts, SRC, TGT)
             return counted[0]
-        if system == "c":
+        if system in ("c", "f"):
             import torch
 
             return work, torch.get_num_threads()

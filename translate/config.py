@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .models.backends import DEFAULT_BACKEND
 
 BACKENDS = ("torch", "ctranslate2", "auto")
 DEVICES = ("cpu", "cuda")
@@ -86,7 +87,7 @@ class TranslatorConfig:
     models: tuple[str, ...] = ()
     models_dir: str | None = None
     device: str | None = None
-    backend: str = "torch"
+    backend: str = DEFAULT_BACKEND
     beam_size: int | None = None
     max_batch_tokens: int = 4096
     glossary: object = None

@@ -16,6 +16,7 @@ from . import pipeline
 from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
 from .errors import UserError
 from .languages import normalise_lang
+from .models.backends import DEFAULT_BACKEND, configure_openmp, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
@@ -38,10 +39,8 @@ def _choose_backend(backend: str) -> str:
     return backend
 
 
-def _default_device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+def _default_device(backend: str = "torch") -> str:
+    return "cuda" if cuda_available(backend) else "cpu"
 
 
 class Translator:
@@ -58,9 +57,10 @@ class Translator:
         models_dir: a directory holding ``<src>-<tgt>/`` checkpoints, searched before the
             defaults (default: ``$TRANSLATE_MODELS_DIR``).
         device: ``"cpu"`` or ``"cuda"`` (default: cuda when available).
-        backend: ``"torch"`` (transformers), ``"ctranslate2"`` (the checkpoint converted
-            once into ``$TRANSLATE_CACHE_DIR``, int8 on CPU; needs the ``fast`` extra; no
-            lexical constraints) or ``"auto"`` (ctranslate2 when installed, else torch).
+        backend: ``"ctranslate2"`` (the default: the checkpoint converted once into
+            ``$TRANSLATE_CACHE_DIR``, int8 on CPU, run without torch; glossary re-decodes
+            still use torch), ``"torch"`` (transformers) or ``"auto"`` (ctranslate2
+            when installed, else torch).
         beam_size: beam width (default 4, as OPUS-MT's generation config).
         max_batch_tokens: token budget of one decoder batch (source tokens x sentences).
         glossary: ``None`` for the shipped news glossary, ``False`` for none, or paths /
@@ -68,13 +68,14 @@ class Translator:
         enforce_terms: re-decode sentences that miss a glossary term (protected source,
             constrained decoding); ``False`` only verifies and reports the terms.
         allow_pickle: accept checkpoints that only ship pickle weights.
-        threads: CPU threads of one backend (default: the backend decides).
+        threads: CPU threads for the model (default: ``OMP_NUM_THREADS`` when set, else
+            every core this process may use).
         progress: show a progress bar on stderr (only when it is a terminal).
     """
 
     def __init__(self, models: Mapping[str, str | ModelSpec] | Iterable[str] | None = None,
                  models_dir: str | os.PathLike[str] | None = None, *,
-                 device: str | None = None, backend: str = "torch",
+                 device: str | None = None, backend: str = DEFAULT_BACKEND,
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
                  glossary: object = None, enforce_terms: bool = True,
                  allow_pickle: bool = False, threads: int | None = None,
@@ -98,6 +99,7 @@ class Translator:
         models_dir = config.models_dir or os.environ.get("TRANSLATE_MODELS_DIR") or None
         self.registry = ModelRegistry(config.models, models_dir)
         self._device = config.device
+        configure_openmp(config.threads)  # before ctranslate2 or torch loads OpenMP
         self.backend = _choose_backend(config.backend)
         self.options = DecodeOptions(beam_size=config.beam_size or 4,
                                      max_batch_tokens=config.max_batch_tokens)
@@ -125,11 +127,9 @@ class Translator:
     @property
     def device(self) -> str:
         if self._device is None:
-            self._device = _default_device()
+            self._device = _default_device(self.backend)
         elif self._device == "cuda":
-            import torch
-
-            if not torch.cuda.is_available():
+            if not cuda_available(self.backend):
                 raise UserError("--device cuda: no CUDA device is available here; "
                                 "use --device cpu")
         return self._device

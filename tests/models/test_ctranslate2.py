@@ -124,7 +124,7 @@ def test_cli_backend_ctranslate2_prints_the_italian_article(cache, capsys):
 
 def test_missing_ctranslate2_is_one_line_when_asked_for_and_auto_falls_back(monkeypatch):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # import now raises ImportError
-    with pytest.raises(UserError, match=r"pip install 'newsdesk-translate\[fast\]'"):
+    with pytest.raises(UserError, match=r"pip install 'ctranslate2"):
         Translator(models_dir=MODELS, glossary=False, backend="ctranslate2")
     assert Translator(models_dir=MODELS, glossary=False, backend="auto").backend == "torch"
     code = main(["article", EN, "--from", "en", "--to", "it", "--models-dir", str(MODELS),
@@ -135,3 +135,79 @@ def test_missing_ctranslate2_is_one_line_when_asked_for_and_auto_falls_back(monk
 def test_unknown_backend_is_a_user_error():
     with pytest.raises(UserError, match="use torch, ctranslate2 or auto"):
         Translator(backend="onnx")
+
+
+_PROBE = """
+import sys
+from translate.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:  # --help
+    code = exc.code or 0
+heavy = sorted(m for m in ("torch", "transformers", "ctranslate2") if m in sys.modules)
+print("LOADED", ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _probe(args, env, tmp_path):
+    import os
+    import subprocess
+
+    script = tmp_path / "probe.py"
+    script.write_text(_PROBE, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    assert proc.returncode == 0, proc.stderr
+    loaded = [line for line in proc.stderr.splitlines() if line.startswith("LOADED")]
+    return proc.stdout, loaded[-1].split(" ", 1)[1].split(",") if loaded else []
+
+
+def test_default_backend_translates_from_a_converted_cache_without_torch(tmp_path):
+    """The default backend is ctranslate2; once the checkpoints are converted a whole
+    `translate article` (news glossary on, the footer pivoting az->en->it) imports
+    neither torch nor transformers."""
+    env = {"TRANSLATE_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["article", EN, "--from", "en", "--to", "it", "--models-dir", str(MODELS)]
+    first, loaded = _probe(args, env, tmp_path)  # converts: torch is needed once
+    assert first == article("it") and "torch" in loaded
+    again, loaded = _probe(args, env, tmp_path)
+    assert again == article("it")
+    assert "ctranslate2" in loaded
+    assert "torch" not in loaded and "transformers" not in loaded
+
+
+def test_help_and_segment_import_no_model_library(tmp_path):
+    for args in (["segment", EN, "--lang", "en"], ["article", "--help"]):
+        _, loaded = _probe(args, {}, tmp_path)
+        assert loaded == [""], (args, loaded)
+
+
+def test_threads_reach_the_backend_and_workers_share_the_cores(cache, monkeypatch):
+    from translate.models.backends import configure_openmp, cpu_threads, per_worker_threads
+
+    tr = Translator({"it-en": str(MODELS / "it-en")}, device="cpu", glossary=False,
+                    threads=1)
+    assert tr.engine(tr.route("it", "en")[0]).backend.threads == 1
+    assert per_worker_threads(1) == cpu_threads()
+    assert per_worker_threads(cpu_threads() * 4) == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # what a pool worker gets with --workers N
+    tr = Translator({"it-en": str(MODELS / "it-en")}, device="cpu", glossary=False)
+    assert tr.engine(tr.route("it", "en")[0]).backend.threads == 1
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    configure_openmp(cpu_threads())
+    assert "OMP_WAIT_POLICY" not in __import__("os").environ  # alone: OpenMP's default
+    if cpu_threads() > 1:
+        configure_openmp(1)
+        assert __import__("os").environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    with pytest.raises(UserError, match="threads must be at least 1"):
+        Translator({"it-en": str(MODELS / "it-en")}, glossary=False, threads=0)
+
+
+def test_default_backend_is_ctranslate2():
+    from translate.cli import build_parser
+
+    assert Translator(glossary=False).backend == "ctranslate2"
+    args = build_parser().parse_args(["article", "x.txt", "--from", "en", "--to", "it"])
+    assert args.backend == "ctranslate2"

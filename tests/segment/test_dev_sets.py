@@ -1,4 +1,6 @@
-"""The shared development sets (copied from ../shared/segmentation): all must pass."""
+"""The development sets: the shared ones (copied from ../shared/segmentation) and this
+project's news cases for quotations and abbreviations (``*_quotes_dev.json``, issue #15).
+All must pass."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ SETS = [
     ("golden_it.json", "it", 34),
     ("it_news_dev.json", "it", 8),
     ("az_dev.json", "az", 12),
+    ("en_quotes_dev.json", "en", 29),
+    ("az_quotes_dev.json", "az", 18),
+    ("it_quotes_dev.json", "it", 20),
 ]
 CASES = [
     pytest.param(lang, case, id=f"{name.removesuffix('.json')}-{i}")

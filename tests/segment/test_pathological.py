@@ -30,6 +30,11 @@ CASES = {
     "wrapped lines": "a\n" * (N // 2),
     "spaces before a break": " " * N + "\nA.",
     "long word before period": "x" * N + ". Next.",
+    "attributions": "\"Help!\" Hammel Smith Jones Brown Green " * (N // 40),
+    "lettered references": "a) x " + "lett. b) del " * (N // 13),
+    "sentence brackets": "(A b. C d.) " * (N // 12),
+    "era dates": "Nel 79 d.C. Pompei " * (N // 19),
+    "cited quotations": '"a / b. C" (x) ' * (N // 15),
 }
 
 

@@ -33,6 +33,10 @@ FRAGMENTS = st.sampled_from([
     "www.stat.gov.az", "jane@example.com", "https://x.it/a.html", "«", "»", "“", "”",
     '"', "'", "‘", "’", "(", ")", "[", "]", "...", "…", ". . .", ".", "!", "?", "?!",
     ",", ";", ":", "x", "ı", "İ",
+    # quotations, attributions and the abbreviations of issue #15
+    "Oct.", "Blvd.", "Ave.", "NW", "Sens.", "Gov.", "D.C.", "Fla.", "d.C.", "a.C.", "79",
+    "VII", "a)", "b)", "lett.", "Mr.", "Jr.", "said", "added", "bildirib", "deyə", "detto",
+    "Hammel", "!'\"", "?\"", "!»", ".»", "„", "‹", "›", "(Manzoni)", " / ", "–", "—",
 ])
 SPACES = st.sampled_from([" ", " ", " ", "", "\n", "\r\n", "\n\n", "\r\n\r\n", "\t",
                           "\u2029", "\xa0", "\n \n"])

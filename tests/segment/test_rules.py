@@ -65,8 +65,9 @@ AZ = [
     ("Hesabat https://www.stat.gov.az/source/budget/?lang=az saytındadır. Baxın.",
      ["Hesabat https://www.stat.gov.az/source/budget/?lang=az saytındadır.", "Baxın."]),
     # quotes
+    # inside a quotation the rules are those outside (issue #15)
     ("Nazir bildirib: «Biz hazırıq. Danışıqlar davam edəcək». Sonra suallar olub.",
-     ["Nazir bildirib: «Biz hazırıq. Danışıqlar davam edəcək».", "Sonra suallar olub."]),
+     ["Nazir bildirib: «Biz hazırıq.", "Danışıqlar davam edəcək».", "Sonra suallar olub."]),
     ("«Azərsu» ASC bildirib ki, işlər davam edir. Sakinlər narahat olmamalıdır.",
      ["«Azərsu» ASC bildirib ki, işlər davam edir.", "Sakinlər narahat olmamalıdır."]),
     ("O dedi: “Hər şey qaydasındadır.” İclas bitdi.",
@@ -113,7 +114,7 @@ IT = [
     ("Il sito è www.governo.it. Le informazioni sono aggiornate.",
      ["Il sito è www.governo.it.", "Le informazioni sono aggiornate."]),
     ("«Siamo pronti. Andremo avanti», ha detto il ministro. Poi ha lasciato la sala.",
-     ["«Siamo pronti. Andremo avanti», ha detto il ministro.", "Poi ha lasciato la sala."]),
+     ["«Siamo pronti.", "Andremo avanti», ha detto il ministro.", "Poi ha lasciato la sala."]),
     ("Il vertice si è chiuso... Nessun accordo è stato raggiunto.",
      ["Il vertice si è chiuso...", "Nessun accordo è stato raggiunto."]),
     ("Il premier (accompagnato dal Min. Tajani) è arrivato. L'incontro è durato un'ora.",
@@ -145,7 +146,7 @@ EN = [
     ("In the '90s growth was fast. Students' fees rose.",
      ["In the '90s growth was fast.", "Students' fees rose."]),
     ("She called it 'a disaster. A total one.' Then she left.",
-     ["She called it 'a disaster. A total one.'", "Then she left."]),
+     ["She called it 'a disaster.", "A total one.'", "Then she left."]),
     ("Visit www.example.com for details. Contact press@example.org.",
      ["Visit www.example.com for details.", "Contact press@example.org."]),
 ]
@@ -232,7 +233,7 @@ def test_azerbaijani_lower_case() -> None:
 def test_abbreviation_lookup_respects_case_of_entries() -> None:
     en = rules_for("en")
     assert en.kind("Mr") is en.kind("MR") is en.kind("mr") is Kind.TITLE
-    assert en.kind("Mar") is Kind.AMBIGUOUS and en.kind("mar") is None  # the month only
+    assert en.kind("Mar") is Kind.NUMERIC and en.kind("mar") is None  # the month only
 
 
 def test_language_aliases_and_unknown_language() -> None:
@@ -250,3 +251,13 @@ def test_nfd_input_keeps_original_offsets() -> None:
     segments = segment(text, "az")
     check_offsets(text, segments)
     assert len(segments) == 2
+
+
+def test_kinds_of_issue_15_abbreviations() -> None:
+    en, it, az = rules_for("en"), rules_for("it"), rules_for("az")
+    assert en.kind("Sens") is en.kind("Gov") is Kind.OFFICE and en.kind("Mr") is Kind.TITLE
+    assert en.kind("D.C") is en.kind("Calif") is Kind.PLACE
+    assert en.kind("Oct") is Kind.NUMERIC and en.kind("Blvd") is Kind.FINAL
+    assert it.kind("d.C") is it.kind("a.C") is Kind.ERA and it.kind("A.C") is None
+    assert az.kind("Mr") is Kind.TITLE and az.kind("Jr") is Kind.AMBIGUOUS
+    assert en.is_reporting("Added") and az.is_reporting("bildirib") and it.is_reporting("detto")

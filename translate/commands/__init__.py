@@ -7,9 +7,9 @@ translation logic lives here, and nothing below this layer imports argparse.
 
 from __future__ import annotations
 
-from . import article, evaluate, glossary, localise, segment, tm
+from . import article, evaluate, glossary, localise, segment, serve, tm
 
 #: in ``translate --help`` order
-COMMANDS = (article, segment, glossary, evaluate, localise, tm)
+COMMANDS = (article, segment, glossary, evaluate, localise, tm, serve)
 
 __all__ = ["COMMANDS"]

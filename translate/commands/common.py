@@ -26,10 +26,13 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help="use this checkpoint for one direction (repeatable)")
     p.add_argument("--device", choices=["cpu", "cuda"], default=None,
                    help="where to run the model (default: cuda when available)")
-    p.add_argument("--backend", choices=["torch", "ctranslate2", "auto"], default="torch",
-                   help="decoder: torch (transformers), ctranslate2 (converted once, int8 on "
-                        "CPU; pip install 'newsdesk-translate[fast]') or auto (ctranslate2 "
-                        "when installed); default: torch")
+    from ..models.backends import DEFAULT_BACKEND
+
+    p.add_argument("--backend", choices=["torch", "ctranslate2", "auto"],
+                   default=DEFAULT_BACKEND,
+                   help="decoder: ctranslate2 (the checkpoint converted once, int8 on CPU, "
+                        "no torch at run time), torch (transformers) or auto (ctranslate2 "
+                        f"when installed); default: {DEFAULT_BACKEND}")
     p.add_argument("--beam-size", type=int, default=None, metavar="N",
                    help="beam width (default: 4, as OPUS-MT)")
     p.add_argument("--max-batch-tokens", type=int, default=4096, metavar="N",

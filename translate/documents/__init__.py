@@ -1,1 +1,139 @@
-"""Article formats (placeholder until the html branch lands)."""
+"""Articles in document formats: plain text, HTML and Markdown, their markup kept.
+
+    from translate import Translator
+    from translate.documents import detect_format, translate_document
+
+    fmt = detect_format("story.html")                     # "html"
+    result = translate_document(data, fmt, "en", "it", translator)
+    result.data      # the translated document, bytes; every byte outside text as it was
+    result.report()  # per segment: language, action, output, models, alignment links
+    result.notes     # about the document (invalid HTML repaired, ...): say each once
+
+A format is a reader/writer registered in :data:`FORMATS` (name -> function
+``(text, src, tgt, translator, **options) -> (text, segments, notes)``) with the file
+extensions in :data:`EXTENSIONS`; other formats (DOCX/ODT, SRT/VTT) register the same way
+with :func:`register_format`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import langid
+from ..errors import UserError
+from ..languages import normalise_lang
+from ..textio import BOM, read_text
+from .core import Block, DocumentResult, DocumentSegment, translate_blocks
+from .inline import Inline, Markup, project, render
+
+__all__ = ["EXTENSIONS", "FORMATS", "Block", "DocumentResult", "DocumentSegment", "Inline",
+           "Markup", "detect_format", "output_path", "project", "register_format", "render",
+           "translate_document"]
+
+FormatFn = Callable[..., tuple[str, list[DocumentSegment], list[str]]]
+
+#: name -> translate function of that format.
+FORMATS: dict[str, FormatFn] = {}
+#: file extension (lower case, with the dot) -> format name.
+EXTENSIONS: dict[str, str] = {}
+
+
+def register_format(name: str, extensions: tuple[str, ...], fn: FormatFn) -> None:
+    """Add a format: ``fn(text, src, tgt, translator, **options)`` returns the translated
+    text, the segment records and notes about the document."""
+    FORMATS[name] = fn
+    for ext in extensions:
+        EXTENSIONS[ext.lower()] = name
+
+
+def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
+    """The format of ``path`` by its extension (``default`` for none; ``-`` is stdin)."""
+    name = str(path)
+    if name == "-":
+        return default
+    suffix = Path(name).suffix.lower()
+    if not suffix:
+        return default
+    try:
+        return EXTENSIONS[suffix]
+    except KeyError:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise UserError(f"{name}: unknown document format {suffix!r}; name a file ending in "
+                        f"{known}, or give --format") from None
+
+
+def output_path(out_dir: str | os.PathLike[str], name: str, lang: str) -> Path:
+    """``DIR/<stem>.<lang><ext>``, the input's extension kept (``story.en.html`` ->
+    ``story.it.html``; stdin -> ``stdin.<lang>.txt``)."""
+    from ..languages import SUPPORTED
+
+    p = Path(name) if name != "-" else Path("stdin.txt")
+    stem, ext = p.stem, p.suffix or ".txt"
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in SUPPORTED:
+        stem = base
+    return Path(out_dir) / f"{stem}.{lang}{ext}"
+
+
+def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,
+                       name: str = "<input>", **options) -> DocumentResult:
+    """Translate a whole document of format ``fmt`` from ``src`` (or ``"auto"``) to ``tgt``.
+
+    ``data`` is the file's bytes (UTF-8; a BOM is kept; binary or mis-encoded input is a
+    :class:`~translate.errors.UserError` naming ``name``). ``translator`` needs
+    ``translate_batch(texts, src, tgt, align=True)`` (a :class:`translate.Translator`).
+    """
+    if fmt not in FORMATS:
+        raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
+    text = read_text(data, name) if isinstance(data, bytes) else data
+    src = normalise_lang(src, allow_auto=True)
+    tgt = normalise_lang(tgt)
+    bom = BOM if text.startswith(BOM) else ""
+    body = text[len(bom):]
+    if src == tgt:
+        return DocumentResult(text.encode("utf-8"), fmt, src, tgt, (),
+                              (f"source and target are both {src}: copied unchanged",))
+    out, segments, notes = FORMATS[fmt](body, src, tgt, translator, **options)
+    notes = [f"{name}: {n}" for n in notes]
+    return DocumentResult((bom + out).encode("utf-8"), fmt, src, tgt, tuple(segments),
+                          tuple(notes))
+
+
+# ----------------------------------------------------------------------------- formats
+
+def _translate_text(text: str, src: str, tgt: str, translator, **options):
+    block = Block(text, tuple(text))
+    outputs, segments, notes = translate_blocks([block], src, tgt, translator)
+    return (text if outputs[0] is None else outputs[0]), segments, []
+
+
+def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool = True,
+                    **options):
+    from .html import read_html
+
+    doc = read_html(text, tgt, repair=repair)
+    if src == "auto":  # one language for the whole document, from its body text
+        body = " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs)
+        src = langid.detect(body, "en") or "en"
+    attr_out, attr_segs, notes = translate_blocks(doc.attr_blocks, src, tgt, translator)
+    tags = doc.rewritten_tags(attr_out)
+    blocks = [doc.build_block(a, b, tags) for a, b in doc.runs]
+    outputs, segments, notes2 = translate_blocks(blocks, src, tgt, translator)
+    out = doc.write(outputs, attr_out)
+    notes = list(dict.fromkeys(notes + notes2))
+    if doc.notes:
+        notes.insert(0, "invalid HTML repaired: " + "; ".join(dict.fromkeys(doc.notes)))
+    return out, list(segments) + list(attr_segs), notes
+
+
+def _translate_markdown(text: str, src: str, tgt: str, translator, **options):
+    from .markdown import translate_markdown
+
+    return translate_markdown(text, src, tgt, translator, **options)
+
+
+register_format("text", (".txt", ".text"), _translate_text)
+register_format("html", (".html", ".htm", ".xhtml"), _translate_html)
+register_format("markdown", (".md", ".markdown", ".mdown", ".mkd"), _translate_markdown)

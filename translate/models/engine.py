@@ -101,10 +101,13 @@ class TranslationEngine:
         self.backend = backend
         tok = checkpoint.tokenizer
         self._tok = tok
+        # source ids (input) and target ids (output) differ with separate vocabularies
         self.unk_id = tok.unk_token_id
         self.eos_id = tok.eos_token_id
-        self.pad_id = tok.pad_token_id
-        self.prefix = ([tok.convert_tokens_to_ids(checkpoint.target_token)]
+        self.target_unk_id = tok.target_unk_id
+        self.target_eos_id = tok.target_eos_id
+        self.target_pad_id = tok.target_pad_id
+        self.prefix = (tok.convert_tokens_to_ids([checkpoint.target_token])
                        if checkpoint.target_token else [])
         # room for the target token and </s>
         self.max_source_pieces = checkpoint.positions - 1 - len(self.prefix)
@@ -158,10 +161,10 @@ class TranslationEngine:
                 row_max_new_tokens=limits)
             self.calls += 1
             for k, own, out in zip(batch, limits, self.backend.generate(request), strict=True):
-                out = [t for t in out if t != self.pad_id][:own]
+                out = [t for t in out if t != self.target_pad_id][:own]
                 # at the cap the model is forced to close with </s>: that is not a real end
                 capped[k] = len(out) >= own and options.min_new_tokens < own
-                if out and out[-1] == self.eos_id:
+                if out and out[-1] == self.target_eos_id:
                     out = out[:-1]
                 outputs[k] = out
             if progress is not None:
@@ -180,7 +183,7 @@ class TranslationEngine:
                     notes[i].append("output reached the length cap and may be incomplete")
             elif capped[k]:
                 notes[i].append("output reached the length cap and may be incomplete")
-            unk = sum(1 for t in ids if t == self.unk_id)
+            unk = sum(1 for t in ids if t == self.target_unk_id)
             if unk:
                 notes[i].append(f"{unk} output token(s) are <unk>")
             out_counts[i] += len(ids)

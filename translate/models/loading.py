@@ -124,10 +124,11 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
     """Load the tokenizer and ``MarianMTModel`` for ``spec`` onto ``device``.
 
     ``weights=False`` loads the tokenizer only (``model`` is ``None``): for backends that
-    run a converted copy of the weights (CTranslate2) and need no PyTorch model.
+    run a converted copy of the weights (CTranslate2). That path imports neither torch nor
+    transformers: the tokenizer is :class:`~.tokenizer.MarianVocab`, read from the
+    checkpoint's own SentencePiece and vocabulary files.
     """
-    from transformers import MarianTokenizer
-    from transformers.utils import logging as hf_logging
+    from .tokenizer import MarianVocab
 
     path = resolve_checkpoint(spec.ref, allow_pickle=allow_pickle)
     weights_file = check_checkpoint(path, allow_pickle=allow_pickle)
@@ -138,27 +139,27 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
     if config.get("model_type") != "marian":
         raise UserError(f"checkpoint {path} is a {config.get('model_type')!r} model; "
                         "only MarianMT (OPUS-MT) checkpoints are supported")
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses" (unused)
-            try:
-                tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
-            except Exception as exc:  # noqa: BLE001 - a broken tokenizer file is user input
-                raise UserError(f"checkpoint {path}: tokenizer files cannot be read "
-                                f"({type(exc).__name__}: {exc})") from None
-            model = _load_model(path, weights_file) if weights else None
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        hf_logging.enable_progress_bar()
-    embedded = (model.get_input_embeddings().num_embeddings if model is not None
-                else int(config.get("vocab_size", len(tokenizer.encoder))))
+        tokenizer = MarianVocab.from_dir(path)
+    except Exception as exc:  # noqa: BLE001 - a broken tokenizer file is user input
+        raise UserError(f"checkpoint {path}: tokenizer files cannot be read "
+                        f"({type(exc).__name__}: {exc})") from None
+    model = _load_model(path, weights_file) if weights else None
+    if model is not None:
+        embedded = model.get_input_embeddings().num_embeddings
+        decoder_embedded = model.get_output_embeddings().out_features
+    else:
+        embedded = int(config.get("vocab_size", len(tokenizer.encoder)))
+        decoder_embedded = int(config.get("decoder_vocab_size") or embedded) \
+            if tokenizer.separate_vocabs else embedded
     if embedded != len(tokenizer.encoder):
         raise UserError(f"checkpoint {path}: vocab.json has {len(tokenizer.encoder)} entries "
                         f"but the model embeds {embedded}; "
                         "the files come from different checkpoints")
+    if tokenizer.separate_vocabs and decoder_embedded != len(tokenizer.target_encoder):
+        raise UserError(f"checkpoint {path}: target_vocab.json has "
+                        f"{len(tokenizer.target_encoder)} entries but the model's decoder "
+                        f"has {decoder_embedded}; the files come from different checkpoints")
     token = choose_target_token(spec, tgt, list(tokenizer.supported_language_codes), path)
     if model is None:
         return LoadedCheckpoint(spec.ref, path, tokenizer, None, token,
@@ -171,12 +172,21 @@ def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
 
 def _load_model(path: Path, weights_file: str):
     from transformers import MarianMTModel
+    from transformers.utils import logging as hf_logging
 
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
     try:
-        return MarianMTModel.from_pretrained(
-            path, local_files_only=True, use_safetensors=weights_file == SAFE_WEIGHTS,
-            trust_remote_code=False, dtype="float32")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return MarianMTModel.from_pretrained(
+                path, local_files_only=True, use_safetensors=weights_file == SAFE_WEIGHTS,
+                trust_remote_code=False, dtype="float32")
     except (RuntimeError, ValueError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"checkpoint {path}: weights do not load ({first[:200]}); "
                         "re-download or rebuild the checkpoint") from None
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()

@@ -12,8 +12,14 @@ stripped slice of the caller's text and the gaps between segments are white spac
    item. Inside a segment a line break counts as a space.
 3. Sentences: a terminator (``.`` ``!`` ``?`` ``…`` ``...``), any closing quotes and
    brackets after it, then white space, is a candidate boundary; the rules below and
-   the language's data (:mod:`.rules`) decide. No boundary inside a matched quotation
-   or bracket pair (up to ``MAX_PROTECTED`` characters), nor before a lower-case word.
+   the language's data (:mod:`.rules`) decide. Never before a lower-case word. Inside
+   a quotation the rules are the same as outside (news quotes people in several
+   sentences), except in a cited quotation (verse with `` / ``, or followed by a
+   bracketed source: ``"..." (Manzoni).``). No boundary inside brackets (up to
+   ``MAX_PROTECTED`` characters) unless they hold full sentences: a capital after the
+   opening bracket and a terminator before the closing one. After ``!`` or ``?`` and a
+   closing quote, a short capitalised clause with a reporting verb (``'Help!'" Hammel
+   added.``) is the quotation's attribution and stays in its sentence.
 
 Every regular expression starts only at characters that cannot continue a previous
 attempt (possessive runs, look-behinds), so time is linear in the input length.
@@ -28,10 +34,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from .rules import Kind, LanguageRules
+from .rules import TITLES, Kind, LanguageRules
 
 MAX_PROTECTED = 500
-"""Longest quotation or bracket (in characters) whose inside is never split."""
+"""Longest bracket or cited quotation (in characters) whose inside is never split."""
 
 _TOKEN_WINDOW = 48  # a longer word before a period is never an abbreviation
 
@@ -70,7 +76,15 @@ _CANDIDATE = re.compile(
 # What follows a candidate: white space, opening punctuation or dashes, then a word.
 _NEXT = re.compile(r"\s*+([\"'“‘«„‹(\[{¿¡—–•⁃*-]*+)\s*+(\w*+)")
 _QUOTE_OPENERS = frozenset("\"'“‘«„‹")
+_QUOTE_CLOSERS = frozenset("\"'”’»›")
+_TERMINATORS = frozenset(".!?…‼⁇⁈⁉")
+# The words and stops of a clause after a quotation (see _attribution).
+_CLAUSE_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*+|[.,;:!?…]")
+_ATTRIBUTION_WORDS = 5  # a reporting verb further on is not the quotation's attribution
+_COMPASS = frozenset("N S E W NE NW SE SW".split())  # after a street: "Ave. NW"
 _HAS_WORD = re.compile(r"[^\W_]")
+_ROMAN_NUMERALS = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX XXI"
+_ROMAN = frozenset(_ROMAN_NUMERALS.split())  # centuries: "nel VI secolo a.C."
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")
 
 _UPPER, _DIGIT, _OTHER = range(3)  # what follows a candidate (lower case: no cut)
@@ -83,6 +97,9 @@ _ITEM = re.compile(r"\s*+(?:(\d{1,3})(\.\)|[.)])|([a-z])([.)])|\((\d{1,3}|[a-z])
 # Quotes and brackets for the protected spans.
 _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", "„": "“"}
 _CLOSING = frozenset(_PAIRS.values()) | {'"', "'"}
+_BRACKET_CLOSERS = frozenset(")]}")
+_MAY_PROTECT = re.compile(r"[(\[{]| / ")  # a block without these has no protected span
+_SOURCE_MAX = 60  # a bracketed source after a quotation: "(Manzoni)", "(Smith 55)"
 _QUOTE_CHARS = re.compile(r"[\"'()\[\]{}«»‹›“”‘’„]")
 _MAX_OPEN = 32
 
@@ -158,7 +175,7 @@ def _line_ends_segment(text: str, block: int, ls: int, le: int, rules: LanguageR
     end = _rstrip(text, ls, block)
     last = text[end - 1]
     if last == ".":
-        return _word_kind(text, end - 1, block, rules) is not Kind.TITLE  # "Mr.\nSmith"
+        return _word_kind(text, end - 1, block, rules) not in TITLES  # "Mr.\nSmith"
     if last in ",;-‐–([{«“„&/":
         return _skip_list_marker(text, le, len(text))[0] > le
     return True
@@ -169,7 +186,8 @@ def _line_ends_segment(text: str, block: int, ls: int, le: int, rules: LanguageR
 
 def _skip_list_marker(text: str, pos: int, end: int) -> tuple[int, re.Pattern[str] | None]:
     """Skip a list marker at ``pos``; return where the item's text starts and a pattern
-    for the next marker of the same list when it may follow on the same line."""
+    for the next marker of the same list when it may follow on the same line (for a
+    number or letter, see :func:`_next_marker`)."""
     scan, follow = pos, None
     c = text[pos]
     if c in _BULLETS:
@@ -193,11 +211,30 @@ def _skip_list_marker(text: str, pos: int, end: int) -> tuple[int, re.Pattern[st
     return scan, (re.compile(follow) if follow else None)
 
 
+def _next_marker(text: str, marker: re.Pattern[str], pos: int, cut: int, be: int
+                 ) -> re.Match[str] | None:
+    """The next marker of the list in ``text[pos:cut]``. A number or letter marker starts
+    an item only before a word that is not in lower case, or after ``;``: in "a) Le
+    imprese, come previsto alla lett. b) del comma 2, ..." the "b)" is a reference."""
+    while True:
+        mk = marker.search(text, pos, cut)
+        if mk is None or text[mk.start()] in _INLINE_BULLETS:
+            return mk
+        after = _NON_SPACE.search(text, mk.end(), be)
+        if after is None or not text[after.start()].islower():
+            return mk
+        before = _rstrip(text, mk.start(), pos)
+        if before > pos and text[before - 1] == ";":
+            return mk
+        pos = mk.end()
+
+
 # --------------------------------------------------------------- protected spans
 
 
 class _Protected:
-    """The matched quotation and bracket pairs of a block, found on first use."""
+    """The spans of a block whose inside is never split (brackets and cited quotations,
+    see :func:`_protected_spans`), found on first use."""
 
     __slots__ = ("text", "start", "end", "starts", "ends")
 
@@ -207,15 +244,23 @@ class _Protected:
         self.ends: list[int] = []
 
     def covers(self, ts: int, cut: int) -> bool:
-        """Whether a pair opens before the terminator at ``ts`` and closes after ``cut``."""
+        """Whether a span opens before the terminator at ``ts`` and closes after ``cut``."""
         if self.starts is None:
-            self.starts, self.ends = _protected_spans(self.text, self.start, self.end)
+            if _MAY_PROTECT.search(self.text, self.start, self.end) is None:
+                self.starts = []  # no bracket and no verse: nothing is protected
+            else:
+                self.starts, self.ends = _protected_spans(self.text, self.start, self.end)
+        if not self.starts:
+            return False
         i = bisect_left(self.starts, ts) - 1
         return i >= 0 and cut < self.ends[i]
 
 
 def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[int]]:
-    """Matched quotation and bracket pairs in ``text[start:end]`` (outermost, merged)."""
+    """The protected spans of ``text[start:end]`` (outermost, merged): matched bracket
+    pairs, unless they hold full sentences (:func:`_holds_sentences`), and matched
+    quotation pairs that are cited (:func:`_is_cited`). Quotation pairs are matched
+    all the same, so that a bracket inside a quotation pairs correctly."""
     stack: list[tuple[str, int]] = []  # (expected closer, position of the opener)
     spans: list[tuple[int, int]] = []
     for m in _QUOTE_CHARS.finditer(text, start, end):
@@ -242,8 +287,11 @@ def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[i
             continue
         for j in range(len(stack) - 1, max(-1, len(stack) - 5), -1):
             if stack[j][0] == c:
-                if i + 1 - stack[j][1] <= MAX_PROTECTED:
-                    spans.append((stack[j][1], i + 1))
+                o = stack[j][1]
+                if i + 1 - o <= MAX_PROTECTED and (
+                        not _holds_sentences(text, o, i) if c in _BRACKET_CLOSERS
+                        else _is_cited(text, o, i, end)):
+                    spans.append((o, i + 1))
                 del stack[j:]
                 break
         if len(stack) > _MAX_OPEN:
@@ -261,6 +309,36 @@ def _protected_spans(text: str, start: int, end: int) -> tuple[list[int], list[i
     return starts, ends
 
 
+def _holds_sentences(text: str, o: int, c: int) -> bool:
+    """Whether the brackets at ``o`` and ``c`` hold full sentences: a capital after the
+    opening bracket (and any opening quotes), a terminator (and any closing quotes) before
+    the closing one. "(The ministry did not comment. It said a statement would follow.)"
+    splits inside; "(see p. 5)" and "(accompanied by Min. Tajani)" do not."""
+    i = o + 1
+    while i < c and text[i] in _QUOTE_OPENERS:
+        i += 1
+    if i >= c or not text[i].isupper():
+        return False
+    k = c - 1
+    while k > i and text[k] in _QUOTE_CLOSERS:
+        k -= 1
+    return text[k] in _TERMINATORS
+
+
+def _is_cited(text: str, o: int, c: int, end: int) -> bool:
+    """Whether the quotation from ``o`` to ``c`` is cited rather than reported speech:
+    verse, its lines marked with " / ", or followed by a bracketed source ("(Manzoni)",
+    "(Smith 55)": short, not a sentence)."""
+    k = c + 1
+    while k < end and text[k] == " ":
+        k += 1
+    if k < end and text[k] in "([":
+        close = text.find(")" if text[k] == "(" else "]", k + 1, min(end, k + _SOURCE_MAX))
+        if close > k + 1 and text[close - 1] not in _TERMINATORS:
+            return True
+    return text.find(" / ", o, c) >= 0
+
+
 # --------------------------------------------------------------------- sentences
 
 
@@ -276,7 +354,7 @@ def _block_segments(text: str, bs: int, be: int, rules: LanguageRules) -> Iterat
         while True:
             cut, nxt = _next_cut(text, pos, seg, be, rules, protected)
             if marker is not None:
-                mk = marker.search(text, marker_from, cut)
+                mk = _next_marker(text, marker, marker_from, cut, be)
                 if mk is not None:
                     cut, nxt = _rstrip(text, mk.start(), seg), mk.start()
                     marker_from = mk.end()
@@ -327,7 +405,9 @@ def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
             else:
                 cut = b if len(run) != 5 else -1  # ". . ." alone marks an omission
         elif not _STRONG.isdisjoint(run):
-            cut = b
+            # "Help!" Hammel added. / «Kömək edin!» – Həsənov bildirib.
+            quoted = cls == _UPPER and not _QUOTE_CLOSERS.isdisjoint(text[m.end(1):b])
+            cut = -1 if quoted and _attribution(text, nm.start(2), be, rules) else b
         elif run == "..":
             cut = b  # an abbreviation's period, then the sentence's: "Nov.. Grazie"
         else:  # ellipsis: "...", "…", "...."
@@ -341,16 +421,48 @@ def _next_cut(text: str, pos: int, seg: int, be: int, rules: LanguageRules,
         return cut, nxt
 
 
+def _attribution(text: str, pos: int, be: int, rules: LanguageRules) -> bool:
+    """Whether the capitalised clause at ``pos`` after a quotation is its attribution: it
+    opens with a word that is not a sentence starter (a name, a title) and holds a
+    reporting verb within its first words, before any comma or stop other than the period
+    of an initial or an abbreviation ("Hammel added.", "Sen. Graham asked reporters.",
+    "Jones Jr. shouted.", "Həsənov jurnalistlərə bildirib."). "He said ..." and "The
+    police ..." start a sentence, and so does "Nobody knows, the minister said."."""
+    words = 0
+    prev = ""
+    for t in _CLAUSE_TOKEN.finditer(text, pos, min(be, pos + 160)):
+        w = t.group()
+        if not w[0].isalnum():
+            if w == "." and prev and (len(prev) == 1 or rules.kind(prev) is not None):
+                continue  # an initial's or an abbreviation's period: "Sen.", "Jones Jr."
+            return False
+        if rules.is_reporting(w):
+            return words > 0
+        if words == 0 and rules.is_starter(w):
+            return False
+        words += 1
+        if words >= _ATTRIBUTION_WORDS:
+            return False
+        prev = w
+    return False
+
+
 def _period_ends(text: str, ts: int, seg: int, cls: int, nm: re.Match[str],
                  rules: LanguageRules) -> bool:
     """Whether the period at ``ts`` ends a sentence, given what follows (not lower case)."""
     kind = _word_kind(text, ts, seg, rules)
     if kind is None:
         return True
-    if kind is Kind.TITLE:
+    if kind is Kind.TITLE or kind is Kind.OFFICE:
         return False
-    if kind is Kind.NUMERIC or kind is Kind.FINAL:
+    if kind is Kind.NUMERIC:
         return cls != _DIGIT
+    if kind is Kind.FINAL:
+        return cls != _DIGIT and nm.group(2) not in _COMPASS  # "1600 Pennsylvania Ave. NW"
+    if kind is Kind.ERA:
+        return cls != _DIGIT and not _date_opens_sentence(text, ts, seg)
+    if kind is Kind.PLACE and cls == _UPPER and not nm.group(1) and _after_comma(text, ts, seg):
+        return True  # "Washington, D.C. Officials said", but not "TAMPA, Fla. (AP) -"
     # AMBIGUOUS: only a sentence starter (or a quotation) opens a new sentence.
     if cls != _UPPER:
         return False
@@ -358,7 +470,11 @@ def _period_ends(text: str, ts: int, seg: int, cls: int, nm: re.Match[str],
     if after < len(text) and text[after] == ".":
         if len(word) == 1:
             return False  # another initial: "J. A. Smith"
-        if rules.kind(word) is Kind.TITLE:
+        following = rules.kind(word)
+        if following is Kind.OFFICE and not _word_before(
+                text, _word_start(text, ts, seg), seg)[-1:].isdigit():
+            return False  # "U.S. Sens. Lindsey Graham", but "at 6 P.M. Sen. Graham ..."
+        if following in TITLES:
             # "6 P.M. Mr. Smith ..." starts anew; "At 5 a.m. Mr. Smith ..." goes on.
             return len(text[seg:min(ts, seg + 200)].split(None, 3)) > 3
     opened = nm.group(1)
@@ -397,6 +513,37 @@ def _word_kind(text: str, ts: int, seg: int, rules: LanguageRules) -> Kind | Non
                          or "." in word and _DOTTED.fullmatch(word)):
         kind = Kind.AMBIGUOUS  # an initial (R. Quliyev) or an initialism (U.S., e.ə.)
     return kind
+
+
+def _word_start(text: str, ts: int, seg: int) -> int:
+    """Where the word that ends at ``ts`` starts (within the segment)."""
+    j = ts
+    while j > seg and not text[j - 1].isspace():
+        j -= 1
+    return j
+
+
+def _after_comma(text: str, ts: int, seg: int) -> bool:
+    """Whether the word before the period at ``ts`` follows a comma: "Springfield, Ill."."""
+    k = _rstrip(text, _word_start(text, ts, seg), seg)
+    return k > seg and text[k - 1] == ","
+
+
+def _date_opens_sentence(text: str, ts: int, seg: int) -> bool:
+    """Whether the era before the period at ``ts`` closes a date that opens the sentence:
+    at most two words before it other than numbers, Roman numerals and abbreviations
+    ("Nel 79 d.C.", "Nel VI secolo a.C.", "Dal 27 a.C. al 14 d.C.")."""
+    j = _word_start(text, ts, seg)
+    if j - seg > 200:
+        return False
+    words = 0
+    for w in text[seg:j].split():
+        if "." in w or any(ch.isdigit() for ch in w) or w.strip(",;") in _ROMAN:
+            continue
+        words += 1
+        if words > 2:
+            return False
+    return True
 
 
 def _word_before(text: str, j: int, seg: int) -> str:

@@ -2,8 +2,9 @@
 
 Each language is a small subclass of :class:`LanguageRules` in its own module
 (``en.py``, ``az.py``, ``it.py``); the words themselves live in data files under
-``data/``: ``<code>_abbreviations.txt`` and ``<code>_starters.txt``, plus
-``common_abbreviations.txt`` shared by every language (a language's own file wins).
+``data/``: ``<code>_abbreviations.txt``, ``<code>_starters.txt`` and
+``<code>_reporting.txt``, plus ``common_abbreviations.txt`` shared by every language (a
+language's own file wins).
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ class Kind(enum.Enum):
     """How an abbreviation behaves before a following word."""
 
     TITLE = "title"          # never ends a sentence: "Mr. Smith", "Dott. Rossi", "prof. Əliyev"
+    OFFICE = "office"        # a title of office: also joins an initialism before it ("U.S. Sen.")
     NUMERIC = "numeric"      # a real word too; only a number after it continues: "No. 5"
     AMBIGUOUS = "ambiguous"  # may end a sentence; breaks only before a sentence starter
     FINAL = "final"          # usually ends a sentence; breaks before any capitalised word
+    PLACE = "place"          # a state or district: FINAL after "City, " ("Springfield, Ill."),
+    #                          else AMBIGUOUS ("the D.C. Circuit")
+    ERA = "era"              # after a year ("79 d.C."): FINAL, unless the date opens the
+    #                          sentence ("Nel 79 d.C. Pompei ..."); before a number: goes on
+
+
+TITLES = frozenset({Kind.TITLE, Kind.OFFICE})
+"""The kinds that never end a sentence."""
 
 
 def _data(name: str) -> str:
@@ -47,6 +57,8 @@ class LanguageRules:
             self._load_abbreviations(_data(name), name)
         self.starters = frozenset(
             self.lower(line) for line in _lines(_data(f"{self.code}_starters.txt")))
+        self.reporting = frozenset(
+            self.lower(line) for line in _lines(_data(f"{self.code}_reporting.txt")))
 
     def lower(self, word: str) -> str:
         """Lower-case ``word`` by the language's rules."""
@@ -92,6 +104,11 @@ class LanguageRules:
     def is_starter(self, word: str) -> bool:
         """Whether ``word`` typically opens a sentence (a pronoun, article, conjunction)."""
         return self.lower(word) in self.starters
+
+    def is_reporting(self, word: str) -> bool:
+        """Whether ``word`` is a reporting verb ("said", "bildirib", "detto") that makes a
+        short clause after a quotation its attribution: ``"Help!" Hammel added.``"""
+        return self.lower(word) in self.reporting
 
 
 def _lines(text: str) -> list[str]:

@@ -115,16 +115,23 @@ class Morphology:
             return None
         return After()
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one instance per language, kept
+    def _search_key(self, form: str) -> tuple[bool, str, str]:
+        """Per form, once (``find`` runs for every glossary form in every segment): case
+        sensitivity, the form to look for, and its prefilter piece."""
+        sensitive = has_capitals(form)
+        key = form if sensitive else self.fold(form)
+        return sensitive, key, first_piece(key) if key else ""
+
     def find(self, text: str, folded: str, form: str) -> Iterator[Occurrence]:
         """Every place ``form`` stands in ``text`` (NFC) at a word start.
 
         ``folded`` is ``self.fold(text)``. A form with capitals is looked for as written,
         a lower-case form in the folded text.
         """
-        sensitive = has_capitals(form)
-        key = form if sensitive else self.fold(form)
+        sensitive, key, piece = self._search_key(form)
         hay = text if sensitive else folded
-        if not key or first_piece(key) not in hay:
+        if not key or piece not in hay:
             return
         for m in _compile(form_pattern(key)).finditer(hay):
             start, end = m.span(1)

@@ -2,8 +2,12 @@
 
 The Marian checkpoint is converted on first use into a cache directory
 (``$TRANSLATE_CACHE_DIR/ct2/`` or ``~/.cache/translate/ct2/``), named by a hash of the
-checkpoint's ``config.json`` and ``vocab.json`` bytes and its weights' size and mtime, and
-by the compute type. Conversion writes into a temporary directory beside the final one,
+checkpoint's ``config.json``, ``vocab.json`` (and ``target_vocab.json``,
+``tokenizer_config.json`` when present) bytes and its weights' size and mtime, and by the
+compute type. Converting imports torch and transformers; loading a finished conversion
+and decoding import neither. A checkpoint with separate vocabularies keeps them: the
+converted model's source vocabulary is ``vocab.json``, its target one
+``target_vocab.json``. Conversion writes into a temporary directory beside the final one,
 writes a marker file last, then renames: a directory without the marker (a killed
 conversion, a copy in progress) is never loaded; it is converted again.
 
@@ -29,9 +33,11 @@ from pathlib import Path
 
 from ...errors import UserError
 from ..loading import SAFE_WEIGHTS, LoadedCheckpoint
-from . import DecodeRequest
+from . import DecodeRequest, configure_openmp, resolve_threads
+from . import cpu_threads as cpu_threads  # noqa: F401 - re-exported (old import path)
 
-FAST_EXTRA_HINT = "install the fast extra: pip install 'newsdesk-translate[fast]'"
+FAST_EXTRA_HINT = ("reinstall it (a core dependency): pip install 'ctranslate2>=4.5', or use "
+                   "--backend torch")
 MARKER = "CONVERTED"  # written last into a finished conversion
 #: bumped whenever the conversion below changes, so old caches are not reused
 CONVERSION_VERSION = "1"
@@ -47,7 +53,11 @@ _models_lock = threading.Lock()
 
 
 def import_ctranslate2():
-    """``ctranslate2``, or a one-line :class:`UserError` saying how to install it."""
+    """``ctranslate2``, or a one-line :class:`UserError` saying how to install it.
+
+    Sets this process's OpenMP wait policy first (see :func:`.configure_openmp`): the
+    runtime reads it once, when it starts."""
+    configure_openmp()
     try:
         import ctranslate2
     except ImportError:
@@ -57,7 +67,8 @@ def import_ctranslate2():
 
 
 def available() -> bool:
-    """Whether ctranslate2 can be imported here."""
+    """Whether ctranslate2 can be imported here (importing it: the wait policy first)."""
+    configure_openmp()
     try:
         import ctranslate2  # noqa: F401
     except ImportError:
@@ -67,14 +78,6 @@ def available() -> bool:
 
 def default_compute_type(device: str) -> str:
     return "float16" if device == "cuda" else "int8"
-
-
-def cpu_threads() -> int:
-    """Cores this process may run on (all of them: one model, one decoder at a time)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -93,8 +96,9 @@ def checkpoint_key(path: Path) -> str:
     """A hash naming one checkpoint's conversion: config and vocabulary bytes, weights'
     size and mtime (hashing hundreds of MB on every start would cost more than loading)."""
     digest = hashlib.sha256(f"ct2-marian-v{CONVERSION_VERSION}\0".encode())
-    for name in ("config.json", "vocab.json"):
-        digest.update(name.encode() + b"\0" + (path / name).read_bytes() + b"\0")
+    for name in ("config.json", "vocab.json", "target_vocab.json", "tokenizer_config.json"):
+        if name in ("config.json", "vocab.json") or (path / name).is_file():
+            digest.update(name.encode() + b"\0" + (path / name).read_bytes() + b"\0")
     for name in (SAFE_WEIGHTS, "pytorch_model.bin"):
         weights = path / name
         if weights.is_file():
@@ -146,16 +150,31 @@ def _marian_converter(path: Path):
             spec.start_from_zero_embedding = False
 
         def get_vocabulary(self, model, tokenizer):
-            return BartLoader.get_vocabulary(self, model, tokenizer)
+            # (source, target): separate vocabularies (target_vocab.json) stay separate
+            def ordered(vocab: dict[str, int]) -> list[str]:
+                return [t for t, _ in sorted(vocab.items(), key=lambda item: item[1])]
+
+            source = ordered(tokenizer.encoder)
+            target = ordered(tokenizer.target_encoder) if tokenizer.separate_vocabs \
+                else source
+            return source, target
+
+        def set_vocabulary(self, spec, tokens):
+            source, target = tokens
+            spec.register_source_vocabulary(source)
+            spec.register_target_vocabulary(target)
 
     class _Converter(TransformersConverter):
         def _load(self):
-            from transformers import MarianMTModel, MarianTokenizer
+            from transformers import MarianTokenizer
+
+            from ..loading import PICKLE_WEIGHTS, _load_model
 
             with torch.no_grad():
-                model = MarianMTModel.from_pretrained(
-                    path, local_files_only=True, trust_remote_code=False,
-                    use_safetensors=(path / SAFE_WEIGHTS).is_file(), dtype=torch.float32)
+                # the loader of the torch backend: the same one-line error for weights that
+                # do not fit the config
+                model = _load_model(path, SAFE_WEIGHTS if (path / SAFE_WEIGHTS).is_file()
+                                    else PICKLE_WEIGHTS)
                 tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
                 return _Loader()(model, tokenizer)
 
@@ -245,23 +264,28 @@ class CTranslate2Backend:
 
     def __init__(self, checkpoint: LoadedCheckpoint, device: str = "cpu",
                  compute_type: str | None = None,
-                 cache_dir: str | os.PathLike[str] | None = None, *,
+                 cache_dir: str | os.PathLike[str] | None = None,
                  threads: int | None = None) -> None:
+        """``threads``: CPU threads of this model (default :func:`.default_threads`: the
+        process's share of the cores, ``OMP_NUM_THREADS`` when set)."""
+        self.threads = resolve_threads(threads) if device == "cpu" else 1
+        configure_openmp(self.threads)
         ctranslate2 = import_ctranslate2()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
             raise UserError("--backend ctranslate2 --device cuda: this ctranslate2 build "
                             "sees no CUDA device; use --device cpu or --backend torch")
         self.device = device
         self.compute_type = compute_type or default_compute_type(device)
-        self.threads = (threads or cpu_threads()) if device == "cpu" else 1
         self.model_dir = convert_checkpoint(Path(checkpoint.path), self.compute_type,
                                             cache_dir)
         self.model = load_model(self.model_dir, device, self.compute_type, self.threads)
         tok = checkpoint.tokenizer
-        self.id_to_token: dict[int, str] = dict(tok.decoder)
-        self.token_to_id: dict[str, int] = dict(tok.encoder)
-        self.unk_id = int(tok.unk_token_id)
-        self.eos_id = int(tok.eos_token_id)
+        # CTranslate2 speaks tokens: source ids -> source tokens, target tokens -> target
+        # ids (two different vocabularies in a separate-vocabulary checkpoint)
+        self.source_tokens: dict[int, str] = {v: k for k, v in tok.encoder.items()}
+        self.target_ids: dict[str, int] = dict(tok.target_encoder)
+        self.unk_id = int(tok.target_unk_id)
+        self.eos_id = int(tok.target_eos_id)
 
     def generate(self, request: DecodeRequest) -> list[list[int]]:
         """Output ids per sentence; ``request.constraints`` is ignored (see the module).
@@ -272,7 +296,7 @@ class CTranslate2Backend:
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
-        source = [[self.id_to_token[int(i)] for i in ids] for ids in request.ids]
+        source = [[self.source_tokens[int(i)] for i in ids] for ids in request.ids]
         outputs = self._decode(source, max(caps), request)
         again: dict[int, list[int]] = {}
         for row, (out, cap) in enumerate(zip(outputs, caps, strict=True)):
@@ -284,6 +308,15 @@ class CTranslate2Backend:
                 outputs[row] = out
         return outputs
 
+    def translate_options(self, request: DecodeRequest, steps: int) -> dict:
+        """Keyword options of ``ctranslate2.Translator.translate_batch`` for one call
+        (one place to add more, e.g. ``return_attention``)."""
+        return {"beam_size": request.beam_size,
+                "patience": PATIENCE if request.beam_size > 1 else 1.0,
+                "max_decoding_length": steps,
+                "min_decoding_length": min(request.min_new_tokens, steps),
+                "return_end_token": True, "max_input_length": 0, "max_batch_size": 0}
+
     def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
                 ) -> list[list[int]]:
         # transformers spends the last of its new tokens on a forced </s>: decode one token
@@ -291,14 +324,10 @@ class CTranslate2Backend:
         steps = cap - 1
         if steps < 1:
             return [[self.eos_id] for _ in source]
-        results = self.model.translate_batch(
-            source, beam_size=request.beam_size,
-            patience=PATIENCE if request.beam_size > 1 else 1.0, max_decoding_length=steps,
-            min_decoding_length=min(request.min_new_tokens, steps),
-            return_end_token=True, max_input_length=0, max_batch_size=0)
+        results = self.model.translate_batch(source, **self.translate_options(request, steps))
         outputs = []
         for result in results:
-            out = [self.token_to_id.get(t, self.unk_id) for t in result.hypotheses[0]]
+            out = [self.target_ids.get(t, self.unk_id) for t in result.hypotheses[0]]
             if len(out) == steps and out[-1] != self.eos_id:
                 out.append(self.eos_id)
             outputs.append(out)

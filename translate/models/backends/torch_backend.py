@@ -6,7 +6,7 @@ import copy
 import ctypes
 import sys
 
-from . import DecodeRequest
+from . import DecodeRequest, configure_openmp, resolve_threads
 
 _CACHE_CLASS: list[type] = []
 _MALLOC_TUNED: list[bool] = []
@@ -64,13 +64,16 @@ def _beam_cache(model) -> dict:
 class TorchBackend:
     name = "torch"
 
-    def __init__(self, model, device: str = "cpu", pieces: list[str] | None = None, *,
+    def __init__(self, model, device: str = "cpu", pieces: list[str] | None = None,
                  threads: int | None = None) -> None:
+        """``threads``: torch's intra-op threads (process-wide; ``None`` leaves torch's
+        own choice, ``OMP_NUM_THREADS`` when set)."""
+        configure_openmp(threads)
         import torch
 
-        if threads is not None and device == "cpu":
-            torch.set_num_threads(threads)
         self.torch = torch
+        if threads is not None and device == "cpu":
+            torch.set_num_threads(resolve_threads(threads))
         self.model = model
         self.device = device
         self.pad_id = int(model.config.pad_token_id)
@@ -98,7 +101,7 @@ class TorchBackend:
             mask[row, :len(ids)] = 1
         from transformers import LogitsProcessorList
 
-        from ..constrained import RowLengthCap, TermConstraintProcessor
+        from ..constrained_torch import RowLengthCap, TermConstraintProcessor
 
         eos = int(self.model.config.eos_token_id)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * len(request.ids))

@@ -1,0 +1,199 @@
+"""``translate serve``: start the server, or manage its API keys.
+
+    translate serve --models-dir models [--host 127.0.0.1] [--port 5000]
+    translate serve keys add --name weblate [--req-limit 120] --keys-db keys.sqlite
+    translate serve keys list --keys-db keys.sqlite
+    translate serve keys revoke ID --keys-db keys.sqlite
+
+``add_parser(subparsers)`` and ``run(args) -> int`` follow the shape of the commands in
+``translate/commands/``; registered in translate/commands/__init__.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from ..errors import UserError
+
+DEFAULT_PORT = 5000
+
+
+def default_keys_db() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "translate" / "api_keys.sqlite")
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "serve", help="run a LibreTranslate-compatible HTTP API and web page",
+        description="Serve translations over HTTP with LibreTranslate's API (Weblate, "
+                    "Mastodon and other clients work unchanged) and a web page at /.")
+    configure_parser(p)
+    p.set_defaults(func=run)  # translate/cli.py dispatches on args.func
+    return p
+
+
+def configure_parser(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("server")
+    g.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1; 0.0.0.0 for every interface)")
+    g.add_argument("--port", type=int, default=DEFAULT_PORT, help="default 5000")
+    g.add_argument("--char-limit", type=int, default=5000,
+                   help="most characters per text (default 5000; -1: none)")
+    g.add_argument("--req-limit", type=int, default=-1,
+                   help="requests per minute per key or client (default -1: none)")
+    g.add_argument("--max-upload-mb", type=float, default=10.0, help="default 10")
+    g.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds a request may wait for its translation (default 60)")
+    g.add_argument("--max-queue", type=int, default=2048,
+                   help="sentences waiting at most; beyond it 503 (default 2048)")
+    g.add_argument("--no-batching", action="store_true",
+                   help="decode each request on its own (no dynamic batching)")
+    g.add_argument("--gather-ms", type=float, default=5.0,
+                   help="how long a batch waits for more sentences (default 5 ms)")
+    g.add_argument("--batch-tokens", type=int, default=2048,
+                   help="source tokens in one batched model call (default 2048)")
+    g.add_argument("--keys-db", default=None,
+                   help=f"API key database (SQLite; default {default_keys_db()} when "
+                        "--require-api-key is given)")
+    g.add_argument("--require-api-key", action="store_true",
+                   help="refuse requests without a valid API key (403)")
+    g.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                   help="allowed CORS origin (repeatable; default *)")
+    g.add_argument("--no-cors", action="store_true", help="send no CORS headers")
+    g.add_argument("--suggestions-tm", default=None, metavar="FILE",
+                   help="store /suggest pairs in this translation memory (else 403)")
+    g.add_argument("--load", choices=("start", "first-use"), default="first-use",
+                   help="load every model at start, or when first needed (default)")
+    g.add_argument("--download-ttl", type=float, default=600.0,
+                   help="seconds a translated file stays downloadable (default 600)")
+    g.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
+    t = p.add_argument_group("translation")
+    t.add_argument("--models-dir", default=None)
+    t.add_argument("--model", action="append", default=[], metavar="SRC-TGT=REF")
+    t.add_argument("--device", choices=("cpu", "cuda"), default=None)
+    t.add_argument("--backend", choices=("torch", "ctranslate2", "auto"), default="torch")
+    t.add_argument("--beam-size", type=int, default=None)
+    t.add_argument("--threads", type=int, default=None,
+                   help="CPU threads per model (with TranslatorConfig; default: the backend's)")
+    t.add_argument("--glossary", action="append", default=[], metavar="[NAME=]FILE",
+                   help="a glossary a request can name (repeatable; the first is the "
+                        "default; NAME defaults to the file's stem); default: the shipped "
+                        "news glossary")
+    t.add_argument("--no-glossary", action="store_true", help="no glossary for any request")
+    t.add_argument("--no-enforce", action="store_true",
+                   help="verify and report glossary terms without re-decoding")
+    t.add_argument("--allow-pickle", action="store_true")
+    sub = p.add_subparsers(dest="serve_command", metavar="{keys}")
+    keys = sub.add_parser("keys", help="manage API keys")
+    ksub = keys.add_subparsers(dest="keys_command", metavar="{add,list,revoke}")
+    ksub.required = True
+    add = ksub.add_parser("add", help="create a key (printed once)")
+    add.add_argument("--name", default="")
+    add.add_argument("--req-limit", dest="key_req_limit", type=int, default=None,
+                     help="this key's requests per minute (default: the server's)")
+    add.add_argument("--char-limit", dest="key_char_limit", type=int, default=None)
+    ksub.add_parser("list", help="list keys (never the keys themselves)")
+    rev = ksub.add_parser("revoke", help="revoke a key by id or name")
+    rev.add_argument("ident", metavar="ID")
+    for sp in ksub.choices.values():
+        sp.add_argument("--keys-db", dest="keys_db_sub", default=None)
+
+
+def parse_glossaries(values: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        name, eq, path = value.partition("=")
+        if not eq:
+            name, path = Path(value).stem, value
+        if not name or not path:
+            raise UserError(f"--glossary {value!r}: use NAME=FILE or FILE")
+        if not Path(path).is_file():
+            raise UserError(f"--glossary {path}: no such file")
+        out.setdefault(name, []).append(path)
+    return tuple((n, tuple(p)) for n, p in out.items())
+
+
+def build_translator(args):
+    from .. import Translator
+
+    kwargs = dict(models=args.model or None, models_dir=args.models_dir, device=args.device,
+                  backend=args.backend, beam_size=args.beam_size, glossary=None,
+                  enforce_terms=not args.no_enforce, allow_pickle=args.allow_pickle)
+    if not hasattr(Translator, "from_config"):  # before contract 1 (TranslatorConfig)
+        return Translator(**kwargs)
+    from ..config import TranslatorConfig
+
+    if args.threads is not None:
+        kwargs["threads"] = args.threads
+    return Translator.from_config(TranslatorConfig(**kwargs))
+
+
+def build_settings(args):
+    from ..serve.settings import ServeSettings
+
+    keys_db = args.keys_db
+    if keys_db is None and (args.require_api_key or Path(default_keys_db()).is_file()):
+        keys_db = default_keys_db()  # where `translate serve keys add` put them
+    cors = () if args.no_cors else tuple(args.cors_origin or ("*",))
+    return ServeSettings(
+        char_limit=args.char_limit, req_limit=args.req_limit,
+        max_upload_mb=args.max_upload_mb, timeout_s=args.timeout, max_queue=args.max_queue,
+        batching=not args.no_batching, gather_ms=args.gather_ms,
+        batch_tokens=args.batch_tokens, require_api_key=args.require_api_key,
+        keys_db=keys_db, cors_origins=cors, glossaries=parse_glossaries(args.glossary),
+        glossary=not args.no_glossary, suggestions_tm=args.suggestions_tm,
+        download_ttl_s=args.download_ttl, load=args.load)
+
+
+def run_keys(args) -> int:
+    from ..serve.keys import KeyStore
+
+    store = KeyStore(args.keys_db_sub or args.keys_db or default_keys_db())
+    try:
+        if args.keys_command == "add":
+            key, rec = store.add(args.name, req_limit=args.key_req_limit,
+                                 char_limit=args.key_char_limit)
+            print(key)
+            print(f"key {rec.id} ({rec.name or 'unnamed'}) added to {store.path}; it is "
+                  "shown only now", file=sys.stderr)
+        elif args.keys_command == "list":
+            for k in store.list():
+                state = "active" if k.active else f"revoked {k.revoked}"
+                limits = (f"req-limit {k.req_limit if k.req_limit is not None else '-'} "
+                          f"char-limit {k.char_limit if k.char_limit is not None else '-'}")
+                print(f"{k.id}\t{k.name or '-'}\t{k.prefix}…\t{k.created}\t{limits}\t{state}")
+        else:
+            rec = store.revoke(args.ident)
+            print(f"revoked key {rec.id} ({rec.name or 'unnamed'})", file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def run(args) -> int:
+    if getattr(args, "serve_command", None) == "keys":
+        return run_keys(args)
+    try:
+        import uvicorn
+    except ImportError:
+        raise UserError("translate serve needs the serve extra: pip install "
+                        "'newsdesk-translate[serve]'") from None
+    from ..serve.app import create_app
+
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(message)s")
+    settings = build_settings(args)
+    app = create_app(build_translator(args), settings)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"translate serve: listening on {args.host}, reachable from other machines",
+              file=sys.stderr)
+    # uvicorn handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests finish,
+    # then runs the app's shutdown (the model thread finishes its queue)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False,
+                log_level=args.log_level, timeout_graceful_shutdown=int(args.timeout) + 5)
+    return 0

@@ -1,0 +1,453 @@
+"""What every document format shares: blocks of plain text with inline markup, and
+their translation segment by segment with word alignment.
+
+A format reader turns a file into :class:`Block` s (the plain text of a paragraph, a
+heading, an attribute value; the inline elements as :class:`~.inline.Inline` spans; for
+each character the source text it came from). :func:`translate_blocks` segments them,
+identifies the language of each segment, translates through
+``translator.translate_batch(..., align=True)``, projects the inline markup by the word
+alignment and writes each block back in its format. The reader then puts each written
+block in place of its source range, leaving every other byte alone.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+
+from .. import langid
+from ..pipeline import identify, term_check_dict
+from ..segment import segment
+from .inline import Inline, project, render, word_links
+
+__all__ = ["Block", "DocumentResult", "DocumentSegment", "decode_entities",
+           "translate_blocks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of text to translate.
+
+    ``raw[i]`` is the source text that wrote ``text[i]`` (``"&amp;"`` for ``&``, ``""`` for
+    a character the reader added, such as the space a ``<br>`` stands for); white space
+    between segments and segments kept unchanged are written from it, byte for byte.
+    ``escape`` writes one translated character in the format.
+    """
+
+    text: str
+    raw: tuple[str, ...]
+    inlines: tuple[Inline, ...] = ()
+    escape: Callable[[str], str] = field(default=lambda ch: ch)
+    kind: str = "text"  # "text" (a block of the body) or "attribute" (an attribute value)
+    where: str = ""     # for the report: "line 12" or "line 3 title"
+
+    def __post_init__(self) -> None:
+        if len(self.raw) != len(self.text):
+            raise ValueError("Block.raw needs one entry per character of Block.text")
+
+    @property
+    def translatable(self) -> bool:
+        return any(c.isalpha() for c in self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSegment:
+    """What happened to one segment of a document (a row of the ``--report``)."""
+
+    block: int
+    where: str
+    start: int
+    end: int
+    source: str
+    lang: str
+    action: str  # "translated" | "kept"
+    text: str
+    models: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    terms: tuple[object, ...] = ()
+    alignment: tuple[object, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"block": self.block, "where": self.where, "start": self.start,
+                "end": self.end, "source": self.source, "lang": self.lang,
+                "action": self.action, "text": self.text, "models": list(self.models),
+                "warnings": list(self.warnings),
+                "terms": [term_check_dict(t) for t in self.terms],
+                "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """A translated document: its bytes, and a record per segment."""
+
+    data: bytes
+    fmt: str
+    src: str
+    tgt: str
+    segments: tuple[DocumentSegment, ...] = ()
+    notes: tuple[str, ...] = ()  # about the document itself (invalid HTML repaired, ...)
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.notes) + [w for s in self.segments for w in s.warnings]
+
+    @property
+    def missing_terms(self) -> int:
+        return sum(1 for s in self.segments for t in s.terms
+                   if getattr(t, "status", None) == "missing")
+
+    def report(self) -> dict:
+        return {"format": self.fmt, "src": self.src, "tgt": self.tgt,
+                "notes": list(self.notes),
+                "segments": [s.as_dict() for s in self.segments]}
+
+
+# ----------------------------------------------------------------------------- entities
+
+_CHARREF = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9a-fA-F]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};)")
+
+
+def decode_entities(raw: str) -> tuple[str, list[str]]:
+    """Character references decoded; for each character of the result, its source text."""
+    chars: list[str] = []
+    origin: list[str] = []
+    pos = 0
+    for m in _CHARREF.finditer(raw):
+        for ch in raw[pos:m.start()]:
+            chars.append(ch)
+            origin.append(ch)
+        ref = m.group(0)
+        dec = html.unescape(ref)
+        if dec == ref:
+            chars.extend(ref)
+            origin.extend(ref)
+        else:
+            chars.extend(dec)
+            origin.extend([ref] + [""] * (len(dec) - 1))
+        pos = m.end()
+    for ch in raw[pos:]:
+        chars.append(ch)
+        origin.append(ch)
+    return "".join(chars), origin
+
+
+# ----------------------------------------------------------------------------- translate
+
+def _supports_align(translator) -> bool:
+    try:
+        params = inspect.signature(translator.translate_batch).parameters
+    except (TypeError, ValueError):
+        return False
+    return "align" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+@dataclass(slots=True)
+class _Work:
+    block: int
+    start: int
+    end: int
+    text: str
+    lang: str
+    result: object = None
+
+
+def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator
+                     ) -> tuple[list[str | None], list[DocumentSegment], list[str]]:
+    """Translate ``blocks``: for each, its written output (``None``: keep the source as it
+    is), the segment records, and notes about the whole run."""
+    notes: list[str] = []
+    if src == "auto":
+        src = langid.detect(" ".join(b.text for b in blocks if b.translatable), "en") or "en"
+    work: list[_Work] = []
+    per_block: list[list[_Work]] = []
+    for i, b in enumerate(blocks):
+        items: list[_Work] = []
+        if b.translatable:
+            segs = [s for s in segment(b.text, src) if any(c.isalpha() for c in s.text)]
+            for s, lang in zip(segs, identify(segs, src), strict=True):
+                items.append(_Work(i, s.start, s.end, s.text, lang))
+        per_block.append(items)
+        work.extend(items)
+    aligned = _supports_align(translator)
+    if not aligned and any(b.inlines for b in blocks):
+        notes.append("word alignment is not available from this translator: inline "
+                     "markup was placed by relative position")
+    for lang in dict.fromkeys(w.lang for w in work):
+        if lang == tgt:
+            continue
+        todo = [w for w in work if w.lang == lang]
+        texts = [w.text for w in todo]
+        pivot = _pivot(translator, lang, tgt) if aligned else None
+        chain = [w for w in todo if blocks[w.block].inlines] if pivot else []
+        if chain:  # markup goes through the pivot's text (see _refine_pivot)
+            first = translator.translate_batch([w.text for w in chain], lang, pivot,
+                                               align=True)
+            second = translator.translate_batch([r.text for r in first], pivot, tgt,
+                                                align=True)
+            for w, a, b in zip(chain, first, second, strict=True):
+                w.result = _Chained.of(a, b)
+            todo = [w for w in todo if w.result is None]
+            texts = [w.text for w in todo]
+            if not todo:
+                continue
+        if aligned:
+            results = translator.translate_batch(texts, lang, tgt, align=True)
+        else:
+            results = translator.translate_batch(texts, lang, tgt)
+        for w, r in zip(todo, results, strict=True):
+            w.result = r
+    outputs: list[str | None] = []
+    records: list[DocumentSegment] = []
+    for i, (b, items) in enumerate(zip(blocks, per_block, strict=True)):
+        for w in items:
+            r = w.result
+            if r is None:
+                records.append(DocumentSegment(i, b.where, w.start, w.end, w.text, w.lang,
+                                               "kept", w.text))
+            else:
+                records.append(DocumentSegment(
+                    i, b.where, w.start, w.end, w.text, w.lang, "translated", r.text,
+                    tuple(r.models), tuple(r.warnings), tuple(r.terms),
+                    tuple(getattr(r, "alignment", ()) or ())))
+        if not any(w.result is not None for w in items):
+            outputs.append(None)
+            continue
+        outputs.append(_write_block(b, items, tgt))
+    return outputs, records, notes
+
+
+def _absorbed(langs, tgt: str) -> frozenset[str]:
+    """Source function words that ``tgt`` writes as suffixes (see ``data/suffixes.json``)."""
+    words = _pivot_words()
+    if tgt not in words["suffixing"]:
+        return frozenset()
+    return frozenset(w.lower() for lang in langs for w in words["function_words"].get(lang, ()))
+
+
+def _write_block(b: Block, items: Sequence[_Work], tgt: str) -> str:
+    chained = any(isinstance(w.result, _Chained) for w in items)
+    # stage 1: source -> mid (the pivot's text where a segment went through one, else the
+    # output); stage 2: mid -> target (identity where there is no second step)
+    mid_parts: list[str] = []
+    tgt_parts: list[str] = []
+    origin: list[int] = []  # per target character: its source index, or -1 (translated)
+    links1: list[_Pair] = []
+    links2: list[_Pair] = []
+    segs1: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    segs2: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    pivot_spans: list[tuple[int, int]] = []
+    pos = mpos = tpos = 0
+    for w in items:
+        gap = b.text[pos:w.start]
+        mid_parts.append(gap)
+        tgt_parts.append(gap)
+        origin.extend(range(pos, w.start))
+        mpos += len(gap)
+        tpos += len(gap)
+        r = w.result
+        if r is None:
+            mid = out = w.text
+            origin.extend(range(w.start, w.end))
+            l1 = [_Pair(s, t) for s, t in word_links(b.text, w.start, w.end, mpos)]
+            l2 = [_Pair(s, t) for s, t in word_links(mid, 0, len(mid), tpos)]
+            l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
+        elif isinstance(r, _Chained):
+            mid, out = r.first.text, r.text
+            origin.extend([-1] * len(out))
+            l1 = _shift(r.first.alignment, w.start, mpos)
+            l2 = _shift(r.second.alignment, mpos, tpos)
+            pivot_spans.append((mpos, mpos + len(mid)))
+        else:
+            mid = out = r.text
+            origin.extend([-1] * len(out))
+            l1 = _shift(getattr(r, "alignment", ()) or (), w.start, mpos)
+            l2 = [_Pair(s, t) for s, t in word_links(mid, 0, len(mid), tpos)]
+            l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
+        links1.extend(l1)
+        links2.extend(l2)
+        segs1.append(((w.start, w.end), (mpos, mpos + len(mid))))
+        segs2.append(((mpos, mpos + len(mid)), (tpos, tpos + len(out))))
+        mid_parts.append(mid)
+        tgt_parts.append(out)
+        mpos += len(mid)
+        tpos += len(out)
+        pos = w.end
+    tail = b.text[pos:]
+    mid_parts.append(tail)
+    tgt_parts.append(tail)
+    origin.extend(range(pos, len(b.text)))
+    target = "".join(tgt_parts)
+    if chained:
+        middle = "".join(mid_parts)
+        placed = project(b.inlines, b.text, middle, links1, segments=segs1)
+        src_lang = next(w.lang for w in items if isinstance(w.result, _Chained))
+        placed = _refine_pivot(placed, middle, links1, pivot_spans, src_lang)
+        articles = frozenset(_pivot_words()["articles"]["en"]) \
+            if src_lang in _pivot_words()["no_articles"] else frozenset()
+        placed = project(placed, middle, target, links2, segments=segs2,
+                         absorb=_absorbed(["en"], tgt), articles=articles)
+    else:
+        langs = {w.lang for w in items if w.result is not None}
+        placed = project(b.inlines, b.text, target, links1, segments=segs1,
+                         absorb=_absorbed(langs, tgt))
+
+    def write(i: int, j: int) -> str:
+        return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
+                       for k in range(i, j))
+
+    return render(target, placed, write)
+
+
+def _shift(links, src_off: int, tgt_off: int) -> list[_Pair]:
+    return [_Pair((src_off + lk.src[0], src_off + lk.src[1]),
+                  (tgt_off + lk.tgt[0], tgt_off + lk.tgt[1])) for lk in links]
+
+
+def _pivot(translator, src: str, tgt: str) -> str | None:
+    """The pivot language of ``src -> tgt`` (``None`` for a direct model)."""
+    route = getattr(translator, "route", None)
+    if route is None:
+        return None
+    try:
+        steps = route(src, tgt)
+    except Exception:  # noqa: BLE001 - an unroutable pair fails in translate_batch itself
+        return None
+    if len(steps) != 2:
+        return None
+    return steps[0].tgt
+
+
+@cache
+def _pivot_words() -> dict:
+    data = resources.files(__package__).joinpath("data", "suffixes.json").read_text("utf-8")
+    return json.loads(data)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _refine_pivot(inlines, mid: str, links, spans, src_lang: str):
+    """Elements on the pivot (English) text, made to wrap what an English editor would
+    have tagged: an edge function word that the source wrote only as a suffix of a word
+    already linked inside the element (Azerbaijani ``yetirilib``: *were* ... *killed*;
+    ``dəstəyinin``: *of* ... *support*) goes out, as it would for an English source; from
+    a language without articles, an unlinked article right before the element comes in
+    (*the* most heinous crime)."""
+    words = _pivot_words()
+    fn = {w.lower() for w in words["function_words"].get("en", ())}
+    articles = {w.lower() for w in words["articles"].get("en", ())}
+    no_articles = src_lang in words["no_articles"]
+    out = []
+    for el in inlines:
+        if el.void or el.start >= el.end or el.frozen or not any(
+                a <= el.start and el.end <= b for a, b in spans):
+            out.append(el)
+            continue
+        s, e = el.start, el.end
+        changed = True
+        while changed:
+            changed = False
+            inside = [lk for lk in links if lk.tgt[0] >= s and lk.tgt[1] <= e]
+            for edge in (min(inside, key=lambda lk: lk.tgt[0], default=None),
+                         max(inside, key=lambda lk: lk.tgt[1], default=None)):
+                if edge is None or mid[edge.tgt[0]:edge.tgt[1]].lower() not in fn:
+                    continue
+                word = edge.tgt
+                own = [lk for lk in inside if lk.tgt == word]
+                others = [lk for lk in inside if lk.tgt != word]
+                if others and all(any(o.src == lk.src for o in others) for lk in own):
+                    if word[0] == s:
+                        s = _skip_space(mid, word[1], e)
+                    elif word[1] == e:
+                        e = _back_space(mid, word[0], s)
+                    else:
+                        continue
+                    changed = True
+                    break
+        if no_articles:
+            before = [m for m in _WORD.finditer(mid, 0, s) if m.end() <= s]
+            if before:
+                m = before[-1]
+                linked = any(lk.tgt[0] < m.end() and lk.tgt[1] > m.start() for lk in links)
+                if (m.group(0).lower() in articles and not linked
+                        and not mid[m.end():s].strip()):
+                    s = m.start()
+        out.append(replace(el, start=s, end=max(s, e)))
+    return _repair(out)
+
+
+def _skip_space(text: str, i: int, limit: int) -> int:
+    while i < limit and text[i].isspace():
+        i += 1
+    return i
+
+
+def _back_space(text: str, i: int, limit: int) -> int:
+    while i > limit and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _repair(inlines):
+    """Clip children into parents and siblings apart (pre-order with depths kept)."""
+    out: list[Inline] = []
+    stack: list[Inline] = []
+    last_end: dict[int, int] = {}
+    for el in inlines:
+        del stack[el.depth:]
+        lo, hi = (stack[-1].start, stack[-1].end) if stack else (0, 10**12)
+        lo = max(lo, last_end.get(len(stack), lo))
+        s = min(max(el.start, lo), hi)
+        e = min(max(el.end, s), hi)
+        if el.void:
+            e = s
+        new = replace(el, start=s, end=e)
+        out.append(new)
+        last_end[len(stack)] = e
+        for d in list(last_end):
+            if d > len(stack):
+                del last_end[d]
+        stack.append(new)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chained:
+    """A segment translated in two steps, through a pivot language."""
+
+    first: object
+    second: object
+    source: str
+    text: str
+    models: tuple[str, ...]
+    warnings: tuple[str, ...]
+    terms: tuple[object, ...]
+    alignment: tuple[object, ...]
+
+    @classmethod
+    def of(cls, first, second) -> _Chained:
+        a1 = getattr(first, "alignment", ()) or ()
+        a2 = getattr(second, "alignment", ()) or ()
+        composed = tuple(dict.fromkeys(
+            _Pair(x.src, y.tgt) for x in a1 for y in a2
+            if x.tgt[0] < y.src[1] and y.src[0] < x.tgt[1]))
+        return cls(first, second, first.source, second.text,
+                   tuple(first.models) + tuple(second.models),
+                   tuple(first.warnings) + tuple(second.warnings),
+                   tuple(second.terms), composed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    src: tuple[int, int]
+    tgt: tuple[int, int]

@@ -1,0 +1,444 @@
+"""HTML documents and fragments: translate the text, keep every other byte.
+
+The tokenizer is Python's :class:`html.parser.HTMLParser` (the same scanner browsers'
+tolerant rules inspired; it reports where every construct starts, so the source is cut
+into tokens that join back to the exact input). On those tokens:
+
+* block elements (``p``, ``h1``-``h6``, ``li``, ``td``, ``div``, ...: every element that is
+  not inline) bound blocks; the text and inline elements between two such tags is one
+  block, translated as plain text with the inline elements projected back by alignment;
+* inline elements (``a``, ``b``, ``strong``, ``em``, ``i``, ``u``, ``span``, ``mark``,
+  ``time``, ``small``, ``sub``, ``sup``, ``abbr``, ``q``, ``cite``, ... and the voids
+  ``br``, ``img``, ``wbr``, ``input``) and comments inside a block are markup spans;
+* never translated, carried byte for byte: ``script``, ``style``, ``pre``, ``textarea``,
+  ``svg``, ``math``, ``template``; inside a sentence ``code``, ``kbd``, ``samp``, ``var``
+  and any element with ``translate="no"`` or class ``notranslate`` (the words go to the
+  model for a fluent sentence, and the element's original inside is written back);
+  comments, doctype, URLs and all other attributes;
+* translated attributes: ``alt``, ``title``, ``aria-label``, ``placeholder``, and the
+  ``content`` of ``<meta>`` description, ``og:title``, ``og:description`` (and the
+  ``twitter:`` ones); ``<html lang>`` becomes the target language.
+
+Text is decoded (character references) for translation; translated text is escaped
+minimally (``&`` and ``<``; in attribute values also the quote). Invalid markup inside a
+block (an inline element left open, or closed across another) is repaired where the
+projection needs a tree, and said once in the result's notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .core import Block, decode_entities
+from .inline import Inline, Markup
+
+INLINE = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
+    "label", "mark", "q", "s", "small", "span", "strike", "strong", "sub", "sup", "time",
+    "tt", "u"})
+INLINE_VOID = frozenset({"br", "img", "wbr", "input"})
+FROZEN_INLINE = frozenset({"code", "kbd", "samp", "var"})
+RAW_ELEMENTS = frozenset({"script", "style", "pre", "textarea", "svg", "math", "template"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "param", "source", "track", "wbr"})
+TRANSLATED_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
+META_TRANSLATED = frozenset({"description", "og:title", "og:description", "twitter:title",
+                             "twitter:description"})
+
+__all__ = ["HtmlDocument", "read_html"]
+
+
+# ----------------------------------------------------------------------------- tokens
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # text | start | startend | end | comment | decl
+    start: int
+    end: int = 0
+    tag: str = ""
+    attrs: tuple[tuple[str, str | None], ...] = ()
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Token] = []
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def _add(self, kind: str, tag: str = "", attrs=()) -> None:
+        line, col = self.getpos()
+        self.tokens.append(Token(kind, self._starts[line - 1] + col, 0, tag, tuple(attrs)))
+
+    def handle_starttag(self, tag, attrs):
+        self._add("start", tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self._add("startend", tag, attrs)
+
+    def handle_endtag(self, tag):
+        self._add("end", tag)
+
+    def handle_data(self, data):
+        self._add("text")
+
+    def handle_comment(self, data):
+        self._add("comment")
+
+    def handle_decl(self, decl):
+        self._add("decl")
+
+    def handle_pi(self, data):
+        self._add("decl")
+
+    def unknown_decl(self, data):
+        self._add("decl")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens covering ``text`` exactly: ``text[t.start:t.end]`` joined is ``text``."""
+    p = _Tokenizer(text)
+    p.feed(text)
+    p.close()
+    tokens = [t for t in p.tokens]
+    # html.parser reports some constructs twice at one position (never in practice) or
+    # swallows bytes without a callback: spans run from one report to the next.
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.start <= out[-1].start:
+            continue
+        out.append(t)
+    if not out or out[0].start > 0:
+        out.insert(0, Token("text", 0))
+    for a, b in zip(out, out[1:], strict=False):
+        a.end = b.start
+    out[-1].end = len(text)
+    return out
+
+
+_TAGNAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:\s|/(?!>))*")
+_ATTR = re.compile(
+    r"((?<=['\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*"
+    r"('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*")
+
+
+def attribute_spans(raw_tag: str) -> list[tuple[str, int, int]]:
+    """``(name, start, end)`` of each attribute value in a raw start tag (quotes included),
+    as html.parser scans them."""
+    m = _TAGNAME.match(raw_tag)
+    if not m:
+        return []
+    out = []
+    k = m.end()
+    while k < len(raw_tag):
+        m = _ATTR.match(raw_tag, k)
+        if not m or m.end() == k:
+            break
+        if m.group(3) is not None:
+            out.append((m.group(1).lower(), m.start(3), m.end(3)))
+        k = m.end()
+    return out
+
+
+def _attr(token: Token, name: str) -> str | None:
+    for k, v in token.attrs:
+        if k == name:
+            return v
+    return None
+
+
+def _no_translate(token: Token) -> bool:
+    if (_attr(token, "translate") or "").strip().lower() == "no":
+        return True
+    return "notranslate" in (_attr(token, "class") or "").split()
+
+
+def _escape_text(ch: str) -> str:
+    return {"&": "&amp;", "<": "&lt;"}.get(ch, ch)
+
+
+def _attr_escaper(quote: str):
+    """Escape one character of a translated attribute value (an unquoted value is
+    written double-quoted where it needs quotes, so it is escaped as one)."""
+    quote = quote or '"'
+
+    def escape(ch: str) -> str:
+        if ch == "&":
+            return "&amp;"
+        if ch == quote:
+            return "&quot;" if quote == '"' else "&#39;"
+        return ch
+    return escape
+
+
+# ----------------------------------------------------------------------------- document
+
+@dataclass(slots=True)
+class _AttrJob:
+    token: int
+    start: int  # value span in the raw tag, quotes included
+    end: int
+    name: str
+    block: int = -1  # index in blocks, or -1 for a fixed replacement
+    fixed: str | None = None
+
+
+@dataclass(slots=True)
+class HtmlDocument:
+    """A tokenized HTML document: its blocks to translate and how to write it back."""
+
+    text: str
+    tokens: list[Token]
+    runs: list[tuple[int, int]] = field(default_factory=list)  # token ranges of blocks
+    attr_jobs: list[_AttrJob] = field(default_factory=list)
+    attr_blocks: list[Block] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    repair: bool = True  # close inline elements left open at the end of their block
+
+    def line(self, pos: int) -> int:
+        return self.text.count("\n", 0, pos) + 1
+
+    # --- attributes -------------------------------------------------------------
+
+    def _collect_attributes(self, i: int, tgt: str) -> None:
+        tok = self.tokens[i]
+        raw = self.text[tok.start:tok.end]
+        spans = {name: (s, e) for name, s, e in reversed(attribute_spans(raw))}
+        names = list(TRANSLATED_ATTRIBUTES)
+        if tok.tag == "meta":
+            key = (_attr(tok, "name") or _attr(tok, "property") or "").strip().lower()
+            if key in META_TRANSLATED:
+                names.append("content")
+        for name in names:
+            if name not in spans:
+                continue
+            s, e = spans[name]
+            value = raw[s:e]
+            quote = value[0] if value[:1] in ("'", '"') else ""
+            inner = value[1:-1] if quote else value
+            text, origin = decode_entities(inner)
+            block = Block(text, tuple(origin), escape=_attr_escaper(quote), kind="attribute",
+                          where=f"line {self.line(tok.start)} {tok.tag} {name}")
+            if not block.translatable:
+                continue
+            self.attr_blocks.append(block)
+            self.attr_jobs.append(_AttrJob(i, s, e, name, len(self.attr_blocks) - 1))
+        if tok.tag == "html":
+            for name in ("lang", "xml:lang"):
+                if name in spans:
+                    s, e = spans[name]
+                    value = raw[s:e]
+                    quote = value[0] if value[:1] in ("'", '"') else ""
+                    self.attr_jobs.append(_AttrJob(i, s, e, name, -1, f"{quote}{tgt}{quote}"))
+
+    def rewritten_tags(self, outputs: list[str | None]) -> dict[int, str]:
+        """Token index -> the start tag with its translated attribute values."""
+        by_token: dict[int, list[_AttrJob]] = {}
+        for job in self.attr_jobs:
+            by_token.setdefault(job.token, []).append(job)
+        out: dict[int, str] = {}
+        for i, jobs in by_token.items():
+            tok = self.tokens[i]
+            raw = self.text[tok.start:tok.end]
+            for job in sorted(jobs, key=lambda j: -j.start):
+                if job.fixed is not None:
+                    new = job.fixed
+                else:
+                    text = outputs[job.block]
+                    if text is None:
+                        continue
+                    value = raw[job.start:job.end]
+                    quote = value[0] if value[:1] in ("'", '"') else ""
+                    if not quote and (not text or any(c in text for c in " \t\n\r\f'=<>`")):
+                        quote = '"'  # an unquoted value that now needs quotes
+                    new = f"{quote}{text}{quote}"
+                raw = raw[:job.start] + new + raw[job.end:]
+            out[i] = raw
+        return out
+
+    # --- blocks -------------------------------------------------------------------
+
+    def build_block(self, a: int, b: int, tags: dict[int, str]) -> Block:
+        """The plain text and inline markup of tokens ``a..b-1``."""
+        chars: list[str] = []
+        origin: list[str] = []
+        inlines: list[dict] = []
+        stack: list[int] = []  # indices into inlines
+        repairs: list[str] = []
+        pending_break = False
+        text = self.text
+        i = a
+        while i < b:
+            tok = self.tokens[i]
+            raw = tags.get(i, text[tok.start:tok.end])
+            if tok.kind == "text":
+                dec, org = decode_entities(raw)
+                if pending_break and dec and not dec[0].isspace():
+                    chars.append("\n")
+                    origin.append("")
+                pending_break = False
+                chars.extend(dec)
+                origin.extend(org)
+            elif tok.kind == "comment" or (tok.kind in ("start", "startend")
+                                           and (tok.tag in INLINE_VOID
+                                                or tok.kind == "startend")):
+                inlines.append(dict(start=len(chars), end=len(chars), tag=tok.tag or "#comment",
+                                    open=raw, close="", void=True, depth=len(stack),
+                                    key=tok.start))
+                pending_break = tok.tag == "br" and bool(chars) and not chars[-1].isspace()
+            elif tok.kind == "start" and (tok.tag in FROZEN_INLINE or _no_translate(tok)):
+                j = self._matching_end(i, b)
+                inner_start = tok.end
+                inner_end = self.tokens[j].start if j < b else self.tokens[b - 1].end
+                inner = text[inner_start:inner_end]
+                plain = "".join(decode_entities(text[t.start:t.end])[0]
+                                for t in self.tokens[i + 1:j] if t.kind == "text")
+                close = text[self.tokens[j].start:self.tokens[j].end] if j < b else ""
+                if j >= b and self.repair:
+                    repairs.append(f"<{tok.tag}> at line {self.line(tok.start)} not closed")
+                    close = f"</{tok.tag}>"
+                inlines.append(dict(start=len(chars), end=len(chars) + len(plain), tag=tok.tag,
+                                    open=raw, close=close, frozen=inner, depth=len(stack),
+                                    key=tok.start))
+                chars.extend(plain)
+                origin.extend([""] * len(plain))  # written by the element itself
+                pending_break = False
+                i = j + 1
+                continue
+            elif tok.kind == "start":
+                stack.append(len(inlines))
+                inlines.append(dict(start=len(chars), end=None, tag=tok.tag, open=raw,
+                                    close="", depth=len(stack) - 1, key=tok.start))
+            elif tok.kind == "end":
+                open_at = [k for k in stack if inlines[k]["tag"] == tok.tag]
+                if not open_at:  # a stray end tag: kept where it was
+                    inlines.append(dict(start=len(chars), end=len(chars), tag="/" + tok.tag,
+                                        open=raw, close="", void=True, depth=len(stack),
+                                        key=tok.start))
+                else:
+                    k = open_at[-1]
+                    while stack and stack[-1] != k:
+                        inner = inlines[stack.pop()]
+                        inner["end"] = len(chars)
+                        inner["close"] = f"</{inner['tag']}>"
+                        repairs.append(f"<{inner['tag']}> at line {self.line(inner['key'])} "
+                                       f"closed before </{tok.tag}>")
+                    stack.pop()
+                    inlines[k]["end"] = len(chars)
+                    inlines[k]["close"] = raw
+            i += 1
+        for k in reversed(stack):
+            if not self.repair:  # kept as it was: a start tag with no end, where it stood
+                inlines[k].update(end=inlines[k]["start"], void=True)
+                for later in inlines[k + 1:]:
+                    later["depth"] -= 1
+                continue
+            inlines[k]["end"] = len(chars)
+            inlines[k]["close"] = f"</{inlines[k]['tag']}>"
+            repairs.append(f"<{inlines[k]['tag']}> at line {self.line(inlines[k]['key'])} "
+                           "not closed")
+        if repairs:
+            self.notes.extend(repairs)
+        els = tuple(Inline(d["start"], d["end"], d["tag"],
+                           Markup(d["open"], d["close"], d.get("frozen"), d["key"]),
+                           d.get("void", False), d["depth"]) for d in inlines)
+        return Block("".join(chars), tuple(origin), els, _escape_text, "text",
+                     f"line {self.line(self.tokens[a].start)}")
+
+    def _matching_end(self, i: int, b: int) -> int:
+        tag = self.tokens[i].tag
+        depth = 0
+        for j in range(i + 1, b):
+            t = self.tokens[j]
+            if t.tag != tag:
+                continue
+            if t.kind == "start":
+                depth += 1
+            elif t.kind == "end":
+                if depth == 0:
+                    return j
+                depth -= 1
+        return b
+
+    def write(self, block_outputs: list[str | None], attr_outputs: list[str | None]) -> str:
+        tags = self.rewritten_tags(attr_outputs)
+        parts: list[str] = []
+        run_at = {a: (a, b, k) for k, (a, b) in enumerate(self.runs)}
+        i = 0
+        n = len(self.tokens)
+        while i < n:
+            if i in run_at:
+                a, b, k = run_at[i]
+                out = block_outputs[k]
+                if out is None:
+                    parts.extend(tags.get(j, self.text[self.tokens[j].start:self.tokens[j].end])
+                                 for j in range(a, b))
+                else:
+                    parts.append(out)
+                i = b
+                continue
+            tok = self.tokens[i]
+            parts.append(tags.get(i, self.text[tok.start:tok.end]))
+            i += 1
+        return "".join(parts)
+
+
+def read_html(text: str, tgt: str, *, repair: bool = True) -> HtmlDocument:
+    """Tokenize ``text`` and find its blocks and translated attributes. ``repair=False``
+    (raw HTML inside Markdown, where an element may close in a later block) keeps an
+    inline start tag left open as it is instead of closing it."""
+    doc = HtmlDocument(text, tokenize(text), repair=repair)
+    tokens = doc.tokens
+    run_start: int | None = None
+    raw_tag: str | None = None  # inside a never-translated element
+    raw_depth = 0
+    frozen_tag: str | None = None  # inside a never-translated inline element
+    frozen_depth = 0
+
+    def flush(end: int) -> None:
+        nonlocal run_start
+        if run_start is not None and end > run_start:
+            doc.runs.append((run_start, end))
+        run_start = None
+
+    for i, tok in enumerate(tokens):
+        if raw_tag is not None:
+            if tok.tag == raw_tag and tok.kind == "start":
+                raw_depth += 1
+            elif tok.tag == raw_tag and tok.kind == "end":
+                raw_depth -= 1
+                if raw_depth == 0:
+                    raw_tag = None
+            continue
+        if frozen_tag is not None:
+            if tok.tag == frozen_tag and tok.kind == "start":
+                frozen_depth += 1
+            elif tok.tag == frozen_tag and tok.kind == "end":
+                frozen_depth -= 1
+                if frozen_depth == 0:
+                    frozen_tag = None
+            continue
+        if tok.kind in ("start", "startend"):
+            doc._collect_attributes(i, tgt)
+        inline = tok.tag in INLINE or tok.tag in INLINE_VOID or tok.tag in FROZEN_INLINE
+        if tok.kind in ("text", "comment"):
+            if run_start is None:
+                run_start = i
+        elif tok.kind == "start" and (tok.tag in RAW_ELEMENTS
+                                      or (_no_translate(tok) and not inline)):
+            flush(i)
+            if tok.tag not in VOID:
+                raw_tag, raw_depth = tok.tag, 1
+        elif tok.kind == "start" and inline and (tok.tag in FROZEN_INLINE
+                                                 or _no_translate(tok)):
+            if run_start is None:
+                run_start = i
+            frozen_tag, frozen_depth = tok.tag, 1
+        elif tok.kind in ("start", "startend", "end") and inline:
+            if run_start is None:
+                run_start = i
+        else:
+            flush(i)
+    flush(len(tokens))
+    return doc

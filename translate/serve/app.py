@@ -1,0 +1,499 @@
+"""The HTTP layer: LibreTranslate's routes, request and response shapes, and error codes.
+
+Errors are ``{"error": "..."}`` with 400 (bad request, unsupported language or format),
+403 (invalid or missing key, feature off), 429 (rate limit), 500 (internal, logged here,
+never a traceback to the client) and 503 (queue full, timed out, shutting down).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from importlib import resources
+from pathlib import PurePosixPath
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..errors import UserError
+from ..languages import NAMES, SUPPORTED
+from .batcher import BatcherClosed, QueueFull
+from .files import DownloadStore
+from .keys import ApiKey, KeyStore
+from .limits import RateLimiter
+from .service import (
+    DOCUMENT_EXTENSIONS,
+    LOCALISE_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    ServeError,
+    TranslationService,
+    check_text_size,
+    detect_candidates,
+)
+from .settings import ServeSettings
+
+log = logging.getLogger("translate.serve")
+access_log = logging.getLogger("translate.serve.access")
+
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"),
+          "/static/app.js": ("app.js", "application/javascript; charset=utf-8"),
+          "/static/style.css": ("style.css", "text/css; charset=utf-8")}
+TRUE = ("1", "true", "yes", "on")
+TEXT_DOCUMENTS = (".html", ".htm", ".md", ".markdown", ".srt", ".vtt")
+
+
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class AccessLog:
+    """ASGI middleware: one JSON line per request (method, path, status, ms, client)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start = time.perf_counter()
+        status = [500]
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            state = scope.get("state") or {}
+            access_log.info(json.dumps({
+                "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()),
+                "method": scope["method"], "path": scope["path"], "status": status[0],
+                "ms": round((time.perf_counter() - start) * 1000, 1), "client": client[0],
+                "key": state.get("key_id"), "chars": state.get("chars")},
+                ensure_ascii=False))
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused once it grows past ``limit`` bytes (with or without a
+    Content-Length); kept on the request, where Starlette's form parser reads it."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ServeError(400, f"Invalid request: the request is larger than "
+                                  f"{limit / 1024 / 1024:.3g} MB")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # noqa: SLF001 - Starlette's cache of the body
+    return body
+
+
+def _multipart_complete(body: bytes, ctype: str) -> bool:
+    from email.message import Message
+
+    msg = Message()
+    msg["content-type"] = ctype
+    boundary = msg.get_param("boundary")
+    if not boundary or not isinstance(boundary, str):
+        return False
+    return f"--{boundary}--".encode() in body
+
+
+async def read_params(request: Request, limit: int = 16 << 20) -> tuple[dict, dict]:
+    """Parameters from JSON or a form (urlencoded or multipart), and uploaded files."""
+    ctype = request.headers.get("content-type", "")
+    params: dict = dict(request.query_params)
+    files: dict = {}
+    raw = await read_body(request, limit)
+    if ctype.startswith("multipart/form-data") and not _multipart_complete(raw, ctype):
+        raise ServeError(400, "Invalid request: malformed form data (the multipart body "
+                              "is incomplete or has no boundary)")
+    if "application/json" in ctype:
+        try:
+            body = json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise ServeError(400, "Invalid JSON format") from None
+        if not isinstance(body, dict):
+            raise ServeError(400, "Invalid JSON format")
+        params.update(body)
+    elif ctype.startswith("application/x-www-form-urlencoded"):
+        # decoded as UTF-8 ourselves: Starlette reads raw (not %-escaped) bytes as Latin-1,
+        # which garbles `curl -d q=Xocalı`
+        from urllib.parse import parse_qsl
+
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ServeError(400, "Invalid request: form data is not UTF-8") from None
+        params.update(parse_qsl(text, keep_blank_values=True, encoding="utf-8"))
+    elif ctype.startswith("multipart/form-data"):
+        try:
+            form = await request.form()
+        except Exception as exc:  # noqa: BLE001 - a malformed body of any kind
+            raise ServeError(400, f"Invalid request: malformed form data "
+                                  f"({str(exc)[:120] or type(exc).__name__})") from None
+        for key, value in form.multi_items():
+            if hasattr(value, "filename") and hasattr(value, "read"):
+                files[key] = value
+            else:
+                params[key] = value
+    return params, files
+
+
+class Server:
+    """The routes, bound to one service, key store, limiter and download store."""
+
+    def __init__(self, service: TranslationService, settings: ServeSettings) -> None:
+        self.service = service
+        self.settings = settings
+        self.keys = KeyStore(settings.keys_db) if settings.keys_db else None
+        self.limiter = RateLimiter()
+        self.downloads = DownloadStore(settings.download_ttl_s,
+                                       int(settings.download_max_mb * 1024 * 1024))
+        self._static: dict[str, bytes] = {}
+        pkg = resources.files(__package__).joinpath("static")
+        for path, (name, _type) in STATIC.items():
+            self._static[path] = pkg.joinpath(name).read_bytes()
+
+    # ------------------------------------------------------------------ access
+
+    def access(self, request: Request, params: dict) -> ApiKey | None:
+        """Key check (403), then the rate limit (429); the key record when one is valid."""
+        key = params.get("api_key") or None
+        record = None
+        if key is not None and not isinstance(key, str):
+            raise ServeError(400, "Invalid request: api_key must be a string")
+        if key:
+            record = self.keys.lookup(key) if self.keys else None
+            if record is None and (self.keys is not None or self.settings.require_api_key):
+                raise ServeError(403, "Invalid API key")
+        elif self.settings.require_api_key:
+            raise ServeError(403, "Please contact the server operator to get an API key")
+        who = f"key:{record.id}" if record else f"ip:{(request.client or ('-',))[0]}"
+        limit = (record.req_limit if record and record.req_limit is not None
+                 else self.settings.req_limit)
+        if not self.limiter.allow(who, limit):
+            raise ServeError(429, f"Slowdown: {limit} per 1 minute")
+        if record is not None:
+            request.scope.setdefault("state", {})["key_id"] = record.id
+        return record
+
+    def char_limit(self, record: ApiKey | None) -> int:
+        if record is not None and record.char_limit is not None:
+            return record.char_limit
+        return self.settings.char_limit
+
+    @staticmethod
+    def lang(value: object, name: str, *, auto: bool = False) -> str:
+        if not value or not isinstance(value, str):
+            raise ServeError(400, f"Invalid request: missing {name} parameter")
+        code = value.strip().lower()
+        if code == "auto" and auto:
+            return code
+        if code not in SUPPORTED:
+            raise ServeError(400, f"{value} is not supported")
+        return code
+
+    # ------------------------------------------------------------------ routes
+
+    async def translate(self, request: Request) -> Response:
+        params, _files = await read_params(request)
+        record = self.access(request, params)
+        q = params.get("q")
+        if not q:
+            raise ServeError(400, "Invalid request: missing q parameter")
+        batch = isinstance(q, list)
+        texts = q if batch else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise ServeError(400, "Invalid request: q must be a string or a list of strings")
+        source = self.lang(params.get("source"), "source", auto=True)
+        target = self.lang(params.get("target"), "target")
+        fmt = params.get("format") or "text"
+        if fmt not in ("text", "html"):
+            raise ServeError(400, f"{fmt} format is not supported")
+        try:
+            alternatives = max(0, int(params.get("alternatives") or 0))
+        except (TypeError, ValueError):
+            raise ServeError(400, "Invalid request: alternatives parameter is not a number"
+                             ) from None
+        if "application/json" not in request.headers.get("content-type", ""):
+            # as LibreTranslate: form text gets LF line ends, so the limit counts alike
+            texts = ["\n".join(t.splitlines()) for t in texts]
+        check_text_size(texts, self.char_limit(record))
+        request.scope.setdefault("state", {})["chars"] = sum(len(t) for t in texts)
+        glossary = self.service.glossary_name(params.get("glossary"))
+        report = str(params.get("report", "")).lower() in TRUE
+        if fmt == "html":
+            results = await self._translate_html(texts, source, target, glossary)
+            body: dict = {"translatedText": [r[0] for r in results] if batch
+                          else results[0][0]}
+            if source == "auto":
+                det = [r[1] for r in results]
+                body["detectedLanguage"] = det if batch else det[0]
+            if alternatives:
+                body["alternatives"] = [[] for _ in texts] if batch else []
+            if report:
+                reps = [r[2] for r in results]
+                body["report"] = reps if batch else reps[0]
+            return JSONResponse(body)
+        results = await self.service.translate_texts(
+            texts, source, target, glossary=glossary, timeout=self.settings.timeout_s)
+        body = {"translatedText": [r.text for r in results] if batch else results[0].text}
+        if source == "auto":
+            det = [r.detected for r in results]
+            body["detectedLanguage"] = det if batch else det[0]
+        if alternatives:
+            # n-best lists need the engine to return several hypotheses (not yet there)
+            body["alternatives"] = [[] for _ in texts] if batch else []
+        if report:
+            reps = [r.report() for r in results]
+            body["report"] = reps if batch else reps[0]
+        return JSONResponse(body)
+
+    async def _translate_html(self, texts, source, target, glossary):
+        out = []
+        for text in texts:
+            detected = None
+            src = source
+            if source == "auto":
+                from lxml import html as lxml_html
+
+                try:
+                    plain = lxml_html.fromstring(text).text_content() if text.strip() else ""
+                except Exception:  # noqa: BLE001 - not parseable: detect on the raw text
+                    plain = text
+                detected = detect_candidates(plain)[0]
+                src = detected["language"]
+            if src == target:
+                out.append((text, detected, None))
+                continue
+            data, rep = await self._run_blocking(self.service.translate_document,
+                                                 text.encode("utf-8"), "html", src, target,
+                                                 glossary)
+            out.append((data.decode("utf-8"), detected, rep))
+        return out
+
+    async def _run_blocking(self, fn, *args):
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(None, fn, *args),
+                                          self.settings.timeout_s + 1)
+        except TimeoutError:
+            raise ServeError(503, "Translation timed out; try again later or send less "
+                                  "text") from None
+
+    async def detect(self, request: Request) -> Response:
+        params, _ = await read_params(request)
+        record = self.access(request, params)
+        q = params.get("q")
+        if not q or not isinstance(q, str):
+            raise ServeError(400, "Invalid request: missing q parameter")
+        check_text_size([q], self.char_limit(record))
+        return JSONResponse(detect_candidates(q))
+
+    async def languages(self, request: Request) -> Response:
+        return JSONResponse(self.service.languages())
+
+    async def glossaries(self, request: Request) -> Response:
+        return JSONResponse(self.service.describe_glossaries())
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "queue": self.service.batcher.pending})
+
+    async def frontend_settings(self, request: Request) -> Response:
+        return JSONResponse({
+            "charLimit": self.settings.char_limit,
+            "frontendTimeout": self.settings.frontend_timeout_ms,
+            "apiKeys": self.keys is not None,
+            "keyRequired": self.settings.require_api_key,
+            "suggestions": self.settings.suggestions_tm is not None,
+            "filesTranslation": True,
+            "supportedFilesFormat": self.service.supported_file_formats(),
+            "language": {"source": {"code": "auto", "name": "Auto Detect"},
+                         "target": {"code": "it", "name": NAMES["it"]}},
+            "glossaries": self.service.describe_glossaries(),
+        })
+
+    async def suggest(self, request: Request) -> Response:
+        if self.settings.suggestions_tm is None:
+            raise ServeError(403, "Suggestions are disabled on this server.")
+        params, _ = await read_params(request)
+        self.access(request, params)
+        for name in ("q", "s", "source", "target"):
+            if not params.get(name) or not isinstance(params.get(name), str):
+                raise ServeError(400, f"Invalid request: missing {name} parameter")
+        source = self.lang(params["source"], "source")
+        target = self.lang(params["target"], "target")
+        q, s = params["q"], params["s"]
+
+        def store():
+            from ..memory import TranslationMemory
+
+            with TranslationMemory(self.settings.suggestions_tm) as tm:
+                tm.store(source, target, None, q, s, origin="suggestion")
+
+        await self._run_blocking(store)
+        return JSONResponse({"success": True})
+
+    async def translate_file(self, request: Request) -> Response:
+        ctype = request.headers.get("content-type", "")
+        if not ctype.startswith("multipart/form-data"):
+            raise ServeError(400, "Invalid request: missing file parameter")
+        length = request.headers.get("content-length")
+        limit = int(self.settings.max_upload_mb * 1024 * 1024)
+        if length and length.isdigit() and int(length) > limit + 64 * 1024:
+            raise ServeError(400, f"Invalid request: file is larger than "
+                                  f"{self.settings.max_upload_mb:g} MB")
+        params, files = await read_params(request, limit + 256 * 1024)
+        record = self.access(request, params)
+        upload = files.get("file")
+        if upload is None:
+            raise ServeError(400, "Invalid request: missing file parameter")
+        source = self.lang(params.get("source"), "source", auto=True)
+        target = self.lang(params.get("target"), "target")
+        glossary = self.service.glossary_name(params.get("glossary"))
+        name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+        if not name:
+            raise ServeError(400, "Invalid request: empty file")
+        ext = PurePosixPath(name).suffix.lower()
+        if ext not in self.service.supported_file_formats():
+            raise ServeError(400, "Invalid request: file format not supported")
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise ServeError(400, f"Invalid request: file is larger than "
+                                  f"{self.settings.max_upload_mb:g} MB")
+        if not data.strip():
+            raise ServeError(400, "Invalid request: empty file")
+        request.scope.setdefault("state", {})["chars"] = len(data)
+        text = None
+        if ext in TEXT_EXTENSIONS or ext in LOCALISE_EXTENSIONS or ext in TEXT_DOCUMENTS:
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ServeError(400, "Invalid request: the file is not UTF-8 text") from None
+        if source == "auto":
+            if text is None:
+                raise ServeError(400, "Invalid request: give the source language for this "
+                                      "file format (auto needs a text file)")
+            source = detect_candidates(text)[0]["language"]
+        if ext in TEXT_EXTENSIONS:
+            check_text_size([text], self.char_limit(record) * 100
+                            if self.char_limit(record) > 0 else -1)
+            results = await self.service.translate_texts(
+                [text], source, target, glossary=glossary, timeout=self.settings.timeout_s)
+            out = results[0].text.encode("utf-8")
+            media = "text/plain; charset=utf-8"
+        elif source == target:
+            out, media = data, "application/octet-stream"
+        elif ext in LOCALISE_EXTENSIONS:
+            out, _rep = await self._run_blocking(self.service.translate_localise_file, data,
+                                                 ext, source, target, glossary)
+            media = "application/octet-stream"
+        else:
+            out, _rep = await self._run_blocking(self.service.translate_document, data,
+                                                 DOCUMENT_EXTENSIONS[ext], source, target,
+                                                 glossary)
+            media = "application/octet-stream"
+        stem = name[:-len(ext)] if ext else name
+        ident = self.downloads.put(out, f"{stem}.{target}{ext}", media)
+        url = str(request.url_for("download_file", ident=ident))
+        return JSONResponse({"translatedFileUrl": url})
+
+    async def download_file(self, request: Request) -> Response:
+        stored = self.downloads.get(request.path_params["ident"])
+        if stored is None:
+            raise ServeError(404, "File not found (translated files expire; translate it "
+                                  "again)")
+        safe = stored.filename.encode("ascii", "replace").decode().replace('"', "_")
+        return Response(stored.data, media_type=stored.media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+    async def page(self, request: Request) -> Response:
+        path = request.url.path
+        media = STATIC[path][1]
+        return Response(self._static[path], media_type=media,
+                        headers={"Cache-Control": "no-cache"})
+
+
+def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
+    """The ASGI app serving ``translator`` (a :class:`translate.Translator`)."""
+    settings = settings or ServeSettings()
+    service = TranslationService(translator, settings)
+    server = Server(service, settings)
+
+    def route(path, fn, methods, name=None):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await fn(request)
+            except ServeError as exc:
+                return error(exc.status, exc.message)
+            except QueueFull:
+                return error(503, "Server busy: too many texts are waiting; try again "
+                                  "shortly")
+            except BatcherClosed:
+                return error(503, "Server is shutting down")
+            except TimeoutError:
+                return error(503, "Translation timed out; try again later or send less "
+                                  "text")
+            except UserError as exc:
+                return error(400, str(exc))
+            except Exception as exc:  # noqa: BLE001 - logged here, never sent
+                log.exception("internal error on %s", path)
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                return error(500, f"Cannot translate text: {first}")
+        return Route(path, endpoint, methods=methods, name=name)
+
+    routes = [
+        route("/translate", server.translate, ["POST"]),
+        route("/detect", server.detect, ["POST"]),
+        route("/languages", server.languages, ["GET", "POST"]),
+        route("/glossaries", server.glossaries, ["GET"]),
+        route("/health", server.health, ["GET"]),
+        route("/frontend/settings", server.frontend_settings, ["GET"]),
+        route("/suggest", server.suggest, ["POST"]),
+        route("/translate_file", server.translate_file, ["POST"]),
+        route("/download_file/{ident:str}", server.download_file, ["GET"],
+              name="download_file"),
+        *(route(p, server.page, ["GET"]) for p in STATIC),
+    ]
+
+    async def http_error(request, exc: HTTPException):
+        return error(exc.status_code, str(exc.detail))
+
+    async def any_error(request, exc: Exception):
+        log.exception("internal error")
+        return error(500, "Internal server error")
+
+    middleware = [Middleware(AccessLog)]
+    if settings.cors_origins:
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+            max_age=60 * 60 * 24 * 20))
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app):
+        if settings.load == "start":
+            await asyncio.get_running_loop().run_in_executor(None, service.load_all)
+        yield
+        await asyncio.get_running_loop().run_in_executor(None, service.close)
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, Exception: any_error})
+    app.state.service = service
+    app.state.server = server
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return app

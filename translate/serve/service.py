@@ -1,0 +1,391 @@
+"""What the HTTP layer asks of the library: translate texts, detect, translate files.
+
+Everything here goes through :class:`translate.Translator` (``translate_batch``) on the
+model thread of a :class:`~.batcher.DynamicBatcher`; requests never call a model
+themselves. Calls into parts of the library that other work is still adding (documents)
+are isolated in one function each, :func:`document_api`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .. import langid
+from ..errors import UserError
+from ..languages import NAMES, SUPPORTED
+from ..pipeline import ArticleTranslation, SegmentRecord, Translation
+from ..segment import segment
+from .batcher import DynamicBatcher
+from .settings import ServeSettings
+
+OFF = "off"
+LOCALISE_EXTENSIONS = (".po", ".pot", ".json", ".xlf", ".xliff")
+TEXT_EXTENSIONS = (".txt",)
+#: formats translate.documents is expected to handle (contract 3), when it is installed
+DOCUMENT_EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown",
+                       ".markdown": "markdown", ".docx": "docx", ".odt": "odt",
+                       ".srt": "srt", ".vtt": "vtt"}
+
+
+class ServeError(Exception):
+    """An error answered as LibreTranslate does: ``{"error": message}`` with ``status``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@cache
+def protected_pattern() -> re.Pattern[str]:
+    text = resources.files(__package__).joinpath("data", "protected.txt").read_text("utf-8")
+    rules = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    return re.compile("|".join(f"(?:{r})" for r in rules))
+
+
+def document_api():
+    """``translate.documents`` (contract 3), or ``None`` while it is not installed."""
+    try:
+        from .. import documents
+    except ImportError:
+        return None
+    return documents if hasattr(documents, "translate_document") else None
+
+
+def with_glossary(base, glossary):
+    """A translator like ``base`` with another glossary, sharing its loaded models.
+
+    ``Translator`` keeps its engines in dictionaries; a shallow copy shares them, so a
+    glossary variant loads no model twice.
+    """
+    variant = copy.copy(base)
+    setting = glossary if glossary is not None else False
+    config = getattr(base, "config", None)
+    if dataclasses.is_dataclass(config):  # contract 1: the options live in a config
+        variant.config = dataclasses.replace(config, glossary=setting)
+    else:
+        variant.glossary_setting = setting
+    variant._glossary = glossary  # noqa: SLF001 - the resolved glossary of the variant
+    return variant
+
+
+def detect_candidates(text: str) -> list[dict]:
+    """LibreTranslate's ``/detect`` answer: candidates, most likely first, confidence 0-100;
+    ``[{"confidence": 0.0, "language": "en"}]`` when there is no evidence."""
+    scores = langid.scores(text)
+    total = sum(scores.values())
+    if total <= 0:
+        return [{"confidence": 0.0, "language": "en"}]
+    ranked = sorted(SUPPORTED, key=lambda lang: (-scores[lang], SUPPORTED.index(lang)))
+    return [{"confidence": round(100.0 * scores[lang] / total, 1), "language": lang}
+            for lang in ranked if scores[lang] > 0]
+
+
+@dataclass
+class TextResult:
+    text: str
+    detected: dict | None
+    article: ArticleTranslation
+    warnings: list[str] = field(default_factory=list)
+    #: where each segment's output starts in ``text`` (term spans are segment-relative)
+    output_starts: list[int] = field(default_factory=list)
+
+    def report(self) -> dict:
+        out = self.article.report()
+        for seg, start in zip(out["segments"], self.output_starts, strict=True):
+            seg["output_start"] = start
+        out["warnings"] = self.warnings + self.article.warnings
+        return out
+
+
+class TranslationService:
+    """The translators (one per glossary, sharing models) behind one batcher."""
+
+    def __init__(self, translator, settings: ServeSettings) -> None:
+        from ..glossary import default_glossary, load_glossary
+
+        self.settings = settings
+        self.base = translator
+        self.glossaries: dict[str, object] = {}
+        if settings.glossary:
+            if settings.glossaries:
+                for name, paths in settings.glossaries:
+                    self.glossaries[name] = load_glossary(list(paths))
+            else:
+                self.glossaries["news"] = default_glossary()
+        self.default_glossary = next(iter(self.glossaries), OFF)
+        self.translators = {name: with_glossary(translator, g)
+                            for name, g in self.glossaries.items()}
+        self.translators[OFF] = with_glossary(translator, None)
+        self.batcher = DynamicBatcher(
+            self._run, enabled=settings.batching, gather_s=settings.gather_ms / 1000.0,
+            batch_tokens=settings.batch_tokens, max_pending=settings.max_queue)
+
+    # ------------------------------------------------------------------ model thread
+
+    def _run(self, key, texts: list[str]) -> list[Translation]:
+        src, tgt, glossary = key
+        return self.translators[glossary].translate_batch(texts, src, tgt)
+
+    def load_all(self) -> None:
+        """Load every direction's models now (``--load start``), on the model thread."""
+        def load():
+            for src in SUPPORTED:
+                for tgt in SUPPORTED:
+                    if src != tgt:
+                        for step in self.base.route(src, tgt):
+                            self.base.engine(step)
+        self.batcher.call(load).result()
+
+    def close(self) -> None:
+        self.batcher.close()
+
+    # ------------------------------------------------------------------ requests
+
+    def glossary_name(self, value: object) -> str:
+        if value is None or value == "":
+            return self.default_glossary
+        name = str(value).strip()
+        if name.lower() in (OFF, "none", "false", "0", "no"):
+            return OFF
+        if name not in self.glossaries:
+            known = ", ".join([*self.glossaries, OFF])
+            raise ServeError(400, f"Invalid request: unknown glossary {name!r} (use one of "
+                                  f"{known})")
+        return name
+
+    def describe_glossaries(self) -> list[dict]:
+        return [{"name": name, "default": name == self.default_glossary,
+                 "concepts": len(g), "languages": list(g.languages)}
+                for name, g in self.glossaries.items()]
+
+    def languages(self) -> list[dict]:
+        return [{"code": c, "name": NAMES[c], "targets": [t for t in SUPPORTED if t != c]}
+                for c in SUPPORTED]
+
+    async def translate_texts(self, texts: Sequence[str], src: str, tgt: str, *,
+                              glossary: str, timeout: float) -> list[TextResult]:
+        """Translate each text (its layout kept, sentence by sentence)."""
+        loop_deadline = asyncio.get_running_loop().time() + timeout
+        plans = []
+        for text in texts:
+            detected = None
+            lang = src
+            if src == "auto":
+                cands = detect_candidates(text)
+                detected = cands[0]
+                lang = detected["language"]
+            segs = segment(text, lang)
+            langs = [langid.identify(s.text, lang) for s in segs]
+            plans.append((text, lang, detected, segs, langs))
+        # one submission per (language, target): every sentence of the request at once
+        groups: dict[str, list[tuple[int, int]]] = {}
+        for i, (_t, _l, _d, _segs, langs) in enumerate(plans):
+            for j, seg_lang in enumerate(langs):
+                if seg_lang != tgt:
+                    groups.setdefault(seg_lang, []).append((i, j))
+        results: dict[tuple[int, int], Translation] = {}
+        await self._translate_groups(groups, plans, tgt, glossary, results, loop_deadline)
+        out = []
+        for i, (text, lang, detected, segs, langs) in enumerate(plans):
+            records, outputs = [], []
+            for j, s in enumerate(segs):
+                res = results.get((i, j))
+                if res is None:
+                    records.append(SegmentRecord(s.start, s.end, s.text, langs[j], "kept",
+                                                 s.text))
+                    outputs.append(s.text)
+                else:
+                    records.append(SegmentRecord(s.start, s.end, s.text, langs[j],
+                                                 "translated", res.text, res.models,
+                                                 res.warnings, res.terms))
+                    outputs.append(res.text)
+            parts, pos, starts, length = [], 0, [], 0
+            for s, o in zip(segs, outputs, strict=True):
+                parts.append(text[pos:s.start])
+                length += s.start - pos
+                starts.append(length)
+                parts.append(o)
+                length += len(o)
+                pos = s.end
+            parts.append(text[pos:])
+            joined = "".join(parts)
+            out.append(TextResult(joined, detected,
+                                  ArticleTranslation(joined, lang, tgt, tuple(records)),
+                                  output_starts=starts))
+        return out
+
+    async def _translate_groups(self, groups, plans, tgt, glossary, results, deadline):
+        loop = asyncio.get_running_loop()
+        futures = []
+        for seg_lang, idx in groups.items():
+            texts = [plans[i][3][j].text for i, j in idx]
+            fut = self.batcher.submit((seg_lang, tgt, glossary), texts)
+            futures.append((seg_lang, idx, texts, asyncio.wrap_future(fut)))
+        pattern = protected_pattern()
+        retry: dict[str, list[tuple[tuple[int, int], str]]] = {}
+        try:
+            for seg_lang, idx, texts, fut in futures:
+                done = await model_result(fut, deadline - loop.time())
+                for key, text, res in zip(idx, texts, done, strict=True):
+                    spans = pattern.findall(text)
+                    if spans and any(res.text.count(p) != text.count(p) for p in spans):
+                        retry.setdefault(seg_lang, []).append((key, text))
+                    results[key] = res
+        finally:
+            for *_rest, fut in futures:
+                fut.cancel()
+        for seg_lang, items in retry.items():
+            await self._translate_between_spans(seg_lang, tgt, glossary, items, results,
+                                                deadline)
+
+    async def _translate_between_spans(self, seg_lang, tgt, glossary, items, results,
+                                       deadline):
+        """Translate the pieces between protected spans; the spans stay where they are."""
+        loop = asyncio.get_running_loop()
+        pattern = protected_pattern()
+        pieces: list[str] = []
+        layouts = []
+        for key, text in items:
+            layout, pos = [], 0
+            for m in pattern.finditer(text):
+                layout.append(("text", text[pos:m.start()]))
+                layout.append(("keep", m.group(0)))
+                pos = m.end()
+            layout.append(("text", text[pos:]))
+            for kind, piece in layout:
+                if kind == "text" and any(ch.isalpha() for ch in piece):
+                    pieces.append(piece.strip())
+            layouts.append((key, layout))
+        fut = asyncio.wrap_future(self.batcher.submit((seg_lang, tgt, glossary), pieces))
+        try:
+            done = iter(await model_result(fut, deadline - loop.time()))
+        finally:
+            fut.cancel()
+        for key, layout in layouts:
+            out, warns, terms, models = [], [], [], ()
+            for kind, piece in layout:
+                if kind == "text" and any(ch.isalpha() for ch in piece):
+                    res = next(done)
+                    lead = piece[:len(piece) - len(piece.lstrip())]
+                    trail = piece[len(piece.rstrip()):]
+                    out.append(lead + res.text + trail)
+                    warns.extend(res.warnings)
+                    terms.extend(res.terms)
+                    models = res.models
+                else:
+                    out.append(piece)
+            old = results[key]
+            warns.append("placeholders: translated between them (the model did not keep "
+                         "them all)")
+            results[key] = Translation(old.source, "".join(out), old.src, old.tgt, models,
+                                       tuple(dict.fromkeys(warns)), tuple(terms))
+
+    # ------------------------------------------------------------------ files
+
+    def supported_file_formats(self) -> list[str]:
+        exts = list(TEXT_EXTENSIONS) + list(LOCALISE_EXTENSIONS)
+        if document_api() is not None:
+            exts += list(DOCUMENT_EXTENSIONS)
+        return exts
+
+    def translate_localise_file(self, data: bytes, ext: str, src: str, tgt: str,
+                                glossary: str) -> tuple[bytes, dict]:
+        """A PO/JSON/XLIFF catalog through ``translate.localise.run_job``, in a private
+        temporary directory under names of our own (``catalog<ext>``); run on a worker
+        thread, its model calls go through the batcher."""
+        from ..localise.jobs import glossary_term_check, run_job
+
+        translator = self.translators[glossary]
+
+        def batch(texts, s, t):  # run_job wants one string per text
+            return [r.text for r in self.batcher.submit((s, t, glossary), list(texts))
+                    .result(self.settings.timeout_s)]
+
+        workdir = Path(tempfile.mkdtemp(prefix="translate-serve-"))
+        try:
+            source = workdir / "in" / f"catalog{ext}"
+            source.parent.mkdir()
+            source.write_bytes(data)
+            check = (glossary_term_check(translator.glossary)
+                     if translator.glossary is not None else None)
+            report = run_job([source], src, [tgt], workdir / "out", batch,
+                             tm=workdir / "tm.sqlite", glossary=check, progress=False)
+            written = [Path(p) for p in report.files_written]
+            if not written:
+                raise ServeError(500, "Cannot translate file: nothing was written")
+            return written[0].read_bytes(), report.as_dict()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def translate_document(self, data: bytes, fmt: str, src: str, tgt: str,
+                           glossary: str) -> tuple[bytes, dict]:
+        """HTML and other documents: ``translate.documents.translate_document`` (contract
+        3), run on the model thread."""
+        documents = document_api()
+        if documents is None:
+            raise ServeError(400, f"{fmt} format is not supported (this installation has "
+                                  "no translate.documents)")
+        translator = self.translators[glossary]
+        result = self.batcher.call(
+            lambda: documents.translate_document(data, fmt, src, tgt, translator)).result(
+                self.settings.timeout_s)
+        report = getattr(result, "report", None)
+        if report is not None and hasattr(report, "as_dict"):
+            report = report.as_dict()
+        if report is not None:  # JSON-safe whatever shape the documents package gives
+            report = json.loads(json.dumps(report, default=_plain, ensure_ascii=False))
+        return _document_bytes(result), report
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
+
+
+def _document_bytes(result) -> bytes:
+    """The translated bytes of a ``DocumentResult`` (contract 3 names them loosely)."""
+    if isinstance(result, bytes):
+        return result
+    for name in ("data", "translated", "content", "output"):
+        value = getattr(result, name, None)
+        if isinstance(value, bytes):
+            return value
+    raise ServeError(500, "Cannot translate file: the document translator returned no bytes")
+
+
+async def model_result(fut, timeout: float):
+    """The batcher's answer; a library error there (a model that cannot be loaded, a
+    broken checkpoint) is the server's problem, not the request's: 500, one line."""
+    try:
+        return await asyncio.wait_for(fut, max(0.001, timeout))
+    except UserError as exc:
+        raise ServeError(500, f"Cannot translate text: {exc}") from None
+
+
+def check_text_size(texts: Sequence[str], limit: int) -> None:
+    if limit < 0:
+        return
+    for text in texts:
+        if len(text) > limit:
+            raise ServeError(400, f"Invalid request: request ({len(text)}) exceeds text "
+                                  f"limit ({limit})")
+
+
+def user_error(exc: UserError) -> ServeError:
+    return ServeError(400, str(exc))
