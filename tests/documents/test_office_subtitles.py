@@ -14,8 +14,8 @@ import pytest
 import tagged_corpus as corpus
 
 from support import MODELS, aligned_rows
-from translate.documents.office import translate_office
-from translate.documents.subtitles import parse, translate_subtitles
+from translate.documents import translate_document
+from translate.documents.subtitles import parse
 from translate.errors import UserError
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -91,7 +91,7 @@ def _score(got_pars, want_pars, marked) -> tuple[int, int]:
 @pytest.mark.parametrize("tgt", ["it", "az"])
 def test_docx_text_is_the_reference_and_runs_keep_their_formatting(aligning, tgt):
     source = corpus.build_docx("en")
-    result = translate_office(source, "docx", "en", tgt, aligning, name="story.docx")
+    result = translate_document(source, "docx", "en", tgt, aligning, name="story.docx")
     doc, pars = _docx_paragraphs(result.data)
     want = corpus.paragraphs(tgt)
     assert [p.text for p in pars] == [corpus.plain(w).replace("\n", "") for w in want]
@@ -110,7 +110,7 @@ def test_docx_text_is_the_reference_and_runs_keep_their_formatting(aligning, tgt
 
 @pytest.mark.skipif(shutil.which("unzip") is None, reason="unzip is not installed")
 def test_docx_output_passes_unzip_t(aligning, tmp_path):
-    result = translate_office(corpus.build_docx("en"), "docx", "en", "it", aligning)
+    result = translate_document(corpus.build_docx("en"), "docx", "en", "it", aligning)
     out = tmp_path / "story.it.docx"
     out.write_bytes(result.data)
     done = subprocess.run(["unzip", "-t", str(out)], capture_output=True, text=True)
@@ -123,7 +123,7 @@ def test_odt_text_is_the_reference_and_spans_keep_their_style(aligning, tgt):
     from odf.opendocument import load
 
     source = corpus.build_odt("en")
-    result = translate_office(source, "odt", "en", tgt, aligning, name="story.odt")
+    result = translate_document(source, "odt", "en", tgt, aligning, name="story.odt")
     load(io.BytesIO(result.data))  # odfpy opens it
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(result.data)).read("content.xml"))
     ns = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
@@ -162,7 +162,7 @@ def test_subtitles_keep_timings_and_a_sentence_over_two_cues_is_translated_whole
     cues = corpus.cues_from(_sentences("en"), SPLIT)
     build = corpus.build_srt if kind == "srt" else corpus.build_vtt
     source = build(cues)
-    result = translate_subtitles(source, kind, "en", "it", aligning, name=f"a.{kind}")
+    result = translate_document(source, kind, "en", "it", aligning, name=f"a.{kind}")
     before = parse(source.decode(), kind)
     after = parse(result.data.decode(), kind)
     assert [c.head for c in after.cues] == [c.head for c in before.cues]
@@ -186,7 +186,7 @@ def test_styling_tags_are_carried_to_the_translated_words(aligning):
     sentences[0] = sentences[0].replace("diplomatic corps leaders",
                                         "<i>diplomatic corps leaders</i>")
     source = corpus.build_srt(sentences)
-    result = translate_subtitles(source, "srt", "en", "it", aligning)
+    result = translate_document(source, "srt", "en", "it", aligning)
     first = parse(result.data.decode(), "srt").cues[0].text.replace("\n", " ")
     assert "<i>capi del corpo diplomatico</i>" in first
 
@@ -200,7 +200,7 @@ def test_styling_tags_are_carried_to_the_translated_words(aligning):
 ])
 def test_bad_packages_are_one_line_errors(data, kind, needle):
     with pytest.raises(UserError) as err:
-        translate_office(data, kind, "en", "it", translator=None, name="x." + kind)
+        translate_document(data, kind, "en", "it", translator=None, name="x." + kind)
     assert needle in str(err.value) and "\n" not in str(err.value)
 
 
@@ -209,7 +209,8 @@ def test_a_docx_that_is_a_zip_of_something_else_is_named(tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     with pytest.raises(UserError, match="no word/document.xml"):
-        translate_office(buf.getvalue(), "docx", "en", "it", translator=None, name="x.docx")
+        translate_document(buf.getvalue(), "docx", "en", "it", translator=None,
+                           name="x.docx")
 
 
 @pytest.mark.parametrize(("text", "needle"), [
@@ -220,13 +221,13 @@ def test_a_docx_that_is_a_zip_of_something_else_is_named(tmp_path):
 ])
 def test_bad_srt_timings_are_one_line_errors_naming_the_line(text, needle):
     with pytest.raises(UserError) as err:
-        translate_subtitles(text.encode(), "srt", "en", "it", translator=None, name="a.srt")
+        translate_document(text.encode(), "srt", "en", "it", translator=None, name="a.srt")
     assert needle in str(err.value) and "a.srt:" in str(err.value)
 
 
 def test_vtt_without_header_is_refused():
     with pytest.raises(UserError, match="WEBVTT"):
-        translate_subtitles(b"00:01.000 --> 00:02.000\nHi\n", "vtt", "en", "it", None)
+        translate_document(b"00:01.000 --> 00:02.000\nHi\n", "vtt", "en", "it", None)
 
 
 def test_wrap_never_drops_words_and_balances_two_lines():

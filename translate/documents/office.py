@@ -20,13 +20,13 @@ import copy
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
 from ..errors import InputFileError
-from .blocks import Block, translate_blocks
+from .core import Block, Placed, translate_blocks
+from .inline import Inline, Markup
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -44,15 +44,6 @@ def _w(tag: str) -> str:
 
 def _t(tag: str) -> str:
     return f"{{{TEXT}}}{tag}"
-
-
-@dataclass(frozen=True, slots=True)
-class OfficeResult:
-    data: bytes
-    src: str
-    tgt: str
-    segments: tuple[dict, ...]
-    warnings: tuple[str, ...] = ()
 
 
 # ----------------------------------------------------------------------------- package
@@ -137,42 +128,51 @@ class _Paragraphs:
     def write(self, p: etree._Element, text: str, spans, tgt: str) -> None: ...
 
 
-def _block(pieces: list[_Piece]) -> tuple[Block, object]:
-    """A paragraph's plain text and spans: base formatting = the one covering most text."""
+def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, object]]]:
+    """A paragraph as a block: its plain text, and as inline elements each hyperlink, each
+    stretch of runs whose formatting is not the base one (the formatting covering most
+    text), and each void element; returns the block, the base formatting and what each
+    element's key stands for."""
     weight: dict[bytes, int] = {}
-    keys = []
-    for pc in pieces:
-        key = _fmt_key(pc)
-        keys.append(key)
+    keys = [_fmt_key(pc) for pc in pieces]
+    for pc, key in zip(pieces, keys, strict=True):
         if not pc.void:
             weight[key] = weight.get(key, 0) + len(pc.text)
     base_key = max(weight, key=lambda k: weight[k]) if weight else b""
     base = next((pc.fmt for pc, k in zip(pieces, keys, strict=True)
                  if k == base_key and not pc.void), None)
-    text, spans, pos = [], [], 0
-    runs: list[tuple[int, int, object, bytes]] = []
-    links: list[list] = []
+    text: list[str] = []
+    spans: list[list] = []  # [start, end, kind, object, key, link]
+    pos = 0
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
-            spans.append((pos, pos, ("void", pc.fmt)))
+            spans.append([pos, pos, "void", pc.fmt, None, pc.link])
             continue
         end = pos + len(pc.text)
-        if key != base_key:
-            if runs and runs[-1][3] == key and runs[-1][1] == pos:
-                runs[-1] = (runs[-1][0], end, runs[-1][2], key)
-            else:
-                runs.append((pos, end, pc.fmt, key))
         if pc.link is not None:
-            if links and links[-1][2] is pc.link and links[-1][1] == pos:
-                links[-1][1] = end
+            last = next((sp for sp in reversed(spans) if sp[2] == "link"), None)
+            if last is not None and last[3] is pc.link and last[1] == pos:
+                last[1] = end
             else:
-                links.append([pos, end, pc.link])
+                spans.append([pos, end, "link", pc.link, None, None])
+        if key != base_key:
+            last = next((sp for sp in reversed(spans) if sp[2] == "fmt"), None)
+            if last is not None and last[4] == key and last[1] == pos and last[5] is pc.link:
+                last[1] = end
+            else:
+                spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
         text.append(pc.text)
         pos = end
-    spans.extend((a, b, ("link", lk)) for a, b, lk in links)
-    spans.extend((a, b, ("fmt", f)) for a, b, f, _ in runs)
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    return Block("".join(text), tuple(spans)), base
+    table: dict[int, tuple[str, object]] = {}
+    inlines = []
+    for n, (start, end, kind, obj, _key, link) in enumerate(spans):
+        table[n] = (kind, obj)
+        depth = 1 if kind != "link" and link is not None else 0
+        inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
+                              depth=depth))
+    inlines.sort(key=lambda el: (el.start, -el.end, el.depth, el.payload.key))
+    plain = "".join(text)
+    return Block(plain, tuple(plain), tuple(inlines)), base, table
 
 
 def _fmt_key(pc: _Piece) -> bytes:
@@ -424,8 +424,9 @@ def _paragraph_elements(root, kind: str) -> list:
 
 
 def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
-                     name: str = "<input>") -> OfficeResult:
-    """Translate a ``.docx`` (``kind="docx"``) or ``.odt`` (``kind="odt"``) package."""
+                     name: str = "<input>") -> tuple[bytes, list, list[str]]:
+    """Translate a ``.docx`` (``kind="docx"``) or ``.odt`` (``kind="odt"``) package;
+    returns the package, one record per segment and notes."""
     package = open_package(data, kind, name)
     if kind == "docx":
         parts = [m for m in package.namelist()
@@ -438,7 +439,7 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
         meta = "meta.xml"
         handler = _Odt()
     roots = {m: _parse(package.read(m), m, name) for m in parts}
-    todo: list[tuple[etree._Element, object]] = []
+    todo: list[tuple[etree._Element, object, dict]] = []
     touched: set[str] = set()
     blocks: list[Block] = []
     warnings: list[str] = []
@@ -449,25 +450,33 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
                 warnings.append(f"{member}: paragraph {n + 1} has tracked changes or an "
                                 "unfinished field; left as it is")
                 continue
-            block, base = _block(pieces)
-            if block.text.strip():
+            block, base, table = _block(pieces)
+            if block.translatable:
                 touched.add(member)
-                todo.append((p, base))
+                todo.append((p, base, table))
                 blocks.append(block)
     titles = _meta_fields(package, meta, name)
     for _el, value in titles:
-        blocks.append(Block(value))
-    src, done = translate_blocks(blocks, src, tgt, translator)
-    for (p, base), tb in zip(todo, done, strict=False):
-        handler.write(p, tb.text, tb.spans, tgt, base)
+        blocks.append(Block(value, tuple(value)))
+    if src == "auto":
+        from .. import langid
+
+        src = langid.detect(" ".join(b.text for b in blocks), "en") or "en"
+    done, records, notes = translate_blocks(blocks, src, tgt, translator, placed=True)
+    warnings.extend(notes)
+    for (p, base, table), out in zip(todo, done, strict=False):
+        if isinstance(out, Placed):
+            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
+            handler.write(p, out.text, spans, tgt, base)
     changed = {m: _serialise(root, package.read(m)) for m, root in roots.items()
                if m in touched}
-    if titles:
-        for (el, _value), tb in zip(titles, done[len(todo):], strict=True):
-            el.text = tb.text
+    translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
+                                                            strict=True) if out is not None]
+    for el, out in translated_titles:
+        el.text = out.text
+    if translated_titles:
         changed[meta] = _serialise(titles[0][0].getroottree().getroot(), package.read(meta))
-    records = tuple(r for tb in done for r in tb.segments)
-    return OfficeResult(_rewrite(package, changed), src, tgt, records, tuple(warnings))
+    return _rewrite(package, changed), list(records), warnings
 
 
 def _meta_fields(package: zipfile.ZipFile, member: str, name: str
@@ -482,5 +491,3 @@ def _meta_fields(package: zipfile.ZipFile, member: str, name: str
                 fields.append((el, el.text))
     return fields
 
-
-Translate = Callable[..., OfficeResult]

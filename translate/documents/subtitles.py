@@ -16,7 +16,9 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..errors import InputFileError
+from ..errors import InputFileError, UserError
+from .core import DocumentSegment
+from .inline import Inline, Markup, project
 
 _BLOCK_SEP = re.compile(r"(\r?\n(?:[ \t]*\r?\n)+)")
 _SRT_TIME = re.compile(
@@ -223,45 +225,51 @@ def render_styles(plain: str, spans, kind: str) -> str:
 # ----------------------------------------------------------------------------- translation
 
 
-@dataclass(frozen=True, slots=True)
-class SubtitleResult:
-    """A translated subtitle file and what happened to each sentence."""
+def _inlines(spans) -> tuple[Inline, ...]:
+    """Styling spans (start, end, opening, closing) as well-nested inline elements."""
+    out: list[Inline] = []
+    stack: list[int] = []  # ends of the open elements
+    for n, (a, b, opening, closing) in enumerate(sorted(spans, key=lambda s: (s[0], -s[1]))):
+        while stack and (stack[-1] <= a and not (a == b == stack[-1])):
+            stack.pop()
+        depth = len(stack)
+        out.append(Inline(a, b, "style", Markup(opening, closing, key=n), void=a == b,
+                          depth=depth))
+        if b > a:
+            stack.append(b)
+    return tuple(out)
 
-    data: bytes
-    src: str
-    tgt: str
-    segments: tuple[dict, ...]
-    warnings: tuple[str, ...] = ()
 
-
-def translate_subtitles(data: bytes, kind: str, src: str, tgt: str, translator, *,
+def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
                         name: str = "<input>", width: int = 42, lines: int = 2
-                        ) -> SubtitleResult:
-    """Translate an SRT or WebVTT file (``kind`` ``"srt"`` or ``"vtt"``)."""
-    from .. import pipeline
+                        ) -> tuple[str, list[DocumentSegment], list[str]]:
+    """Translate an SRT or WebVTT file (``kind`` ``"srt"`` or ``"vtt"``); returns the
+    translated file, one record per sentence and notes."""
+    from ..pipeline import identify
     from ..segment import segment
-    from ..textio import decode_text
     from .cues import cut_points, wrap
-    from .projection import clip, project_spans
 
     if width < 10 or lines < 1:
-        raise ValueError("width must be at least 10 and lines at least 1")
-    track = parse(decode_text(data, name), kind, name)
+        raise UserError("subtitle lines need --subtitle-width of at least 10 and "
+                        "--subtitle-lines of at least 1")
+    track = parse(text, kind, name)
     cues = track.cues
     styled = [split_styles(c.text, kind) for c in cues]
     # one stream: cue texts joined by one space; starts[k] is cue k's offset in it
     starts, pieces, pos = [], [], 0
-    for s in styled:
+    for st in styled:
         starts.append(pos)
-        pieces.append(s.plain)
-        pos += len(s.plain) + 1
+        pieces.append(st.plain)
+        pos += len(st.plain) + 1
     stream = " ".join(pieces)
     if src == "auto":
-        src = pipeline.detect_language(stream)
-    spans = [(starts[k] + a, starts[k] + b, (o, c))
-             for k, s in enumerate(styled) for a, b, o, c in s.spans]
-    sentences = [s for s in segment(stream, src) if s.text.strip()]
-    langs = pipeline.identify(sentences, src)
+        from .. import langid
+
+        src = langid.detect(stream, "en") or "en"
+    spans = [(starts[k] + a, starts[k] + b, o, c)
+             for k, st in enumerate(styled) for a, b, o, c in st.spans]
+    sentences = [s for s in segment(stream, src) if any(ch.isalpha() for ch in s.text)]
+    langs = identify(sentences, src)
     results: dict[int, object] = {}
     for lang in dict.fromkeys(langs):
         idx = [i for i, lg in enumerate(langs) if lg == lang and lg != tgt]
@@ -269,20 +277,24 @@ def translate_subtitles(data: bytes, kind: str, src: str, tgt: str, translator, 
             outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,
                                               align=True)
             results.update(zip(idx, outs, strict=True))
-    # each cue collects (target text, spans relative to it) pieces from its sentences
+    # each cue collects (target text, styling spans relative to it) from its sentences
     cue_parts: list[list[tuple[str, list]]] = [[] for _ in cues]
-    records = []
+    records: list[DocumentSegment] = []
     for i, sent in enumerate(sentences):
         res = results.get(i)
         target = sent.text if res is None else res.text
-        links = () if res is None else res.alignment
+        links = () if res is None else tuple(getattr(res, "alignment", ()) or ())
         first = _cue_at(starts, sent.start)
         inner = [starts[k] - sent.start for k in range(first + 1, len(cues))
                  if sent.start < starts[k] < sent.end]
-        own = clip([s for s in spans if s[0] < sent.end and s[1] > sent.start
-                    or s[0] == s[1] and sent.start <= s[0] < sent.end],
-                   sent.start, sent.end)
-        tspans = own if res is None else project_spans(own, sent.text, target, links)
+        own = [(max(a, sent.start) - sent.start, min(b, sent.end) - sent.start, o, c)
+               for a, b, o, c in spans
+               if a < sent.end and b > sent.start or a == b and sent.start <= a < sent.end]
+        if res is None or not own:
+            tspans = own
+        else:
+            placed = project(_inlines(own), sent.text, target, links)
+            tspans = [(el.start, el.end, el.payload.open, el.payload.close) for el in placed]
         cuts = cut_points(sent.text, target, inner, links) if res is not None else inner
         bounds = [0, *cuts, len(target)]
         for j in range(len(bounds) - 1):
@@ -290,26 +302,33 @@ def translate_subtitles(data: bytes, kind: str, src: str, tgt: str, translator, 
             piece = target[lo:hi]
             lead = len(piece) - len(piece.lstrip())
             piece = piece.strip()
-            cue_parts[first + j].append((piece, clip(tspans, lo + lead, lo + lead + len(piece))))
-        records.append({"start": sent.start, "end": sent.end, "source": sent.text,
-                        "lang": langs[i], "action": "kept" if res is None else "translated",
-                        "text": target, "cues": [first + 1, first + len(bounds) - 1],
-                        "warnings": [] if res is None else list(res.warnings)})
-    texts, warnings = [], []
+            a0 = lo + lead
+            clipped = [(max(a, a0) - a0, min(b, a0 + len(piece)) - a0, o, c)
+                       for a, b, o, c in tspans
+                       if a < a0 + len(piece) and b > a0 or a == b and a0 <= a <= a0 + len(piece)]
+            cue_parts[first + j].append((piece, clipped))
+        where = f"cue {first + 1}" + (f"-{first + len(bounds) - 1}" if len(bounds) > 2 else "")
+        if res is None:
+            records.append(DocumentSegment(first, where, sent.start, sent.end, sent.text,
+                                           langs[i], "kept", sent.text))
+        else:
+            records.append(DocumentSegment(
+                first, where, sent.start, sent.end, sent.text, langs[i], "translated",
+                res.text, tuple(res.models), tuple(res.warnings), tuple(res.terms), links))
+    texts, notes = [], []
     for k, parts in enumerate(cue_parts):
-        s = styled[k]
+        st = styled[k]
         plain, tspans = _join(parts)
         if not plain.strip():
-            if s.plain.strip():
+            if st.plain.strip():
                 plain, tspans = "…", []
-                warnings.append(f"cue {k + 1}: the translation left it empty; wrote …")
+                notes.append(f"cue {k + 1}: the translation left it empty; wrote …")
             else:
                 texts.append(cues[k].text)
                 continue
         body = render_styles(plain, tspans, kind)
-        texts.append(s.prefix + wrap(body, width, lines) + s.suffix)
-    out = track.render(texts)
-    return SubtitleResult(out.encode("utf-8"), src, tgt, tuple(records), tuple(warnings))
+        texts.append(st.prefix + wrap(body, width, lines) + st.suffix)
+    return track.render(texts), records, notes
 
 
 def _cue_at(starts: list[int], offset: int) -> int:
@@ -326,5 +345,5 @@ def _join(parts: list[tuple[str, list]]) -> tuple[str, list]:
             continue
         shift = len(text) + (1 if text else 0)
         text = f"{text} {piece}" if text else piece
-        spans.extend((a + shift, b + shift, o, c) for a, b, (o, c) in pspans)
+        spans.extend((a + shift, b + shift, o, c) for a, b, o, c in pspans)
     return text, spans
