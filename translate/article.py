@@ -2,9 +2,12 @@
 
     result = translate_files(["story.en.txt", "news/"], "en", ["az", "it"], "out", translator)
 
-The translation itself is :meth:`Translator.translate_article`; this module only reads
-inputs, names and writes outputs and gathers the report. A directory stands for its
-``.txt`` files (recursively, hidden ones skipped), written to ``OUT/<subdir>/``. The
+The translation itself is :meth:`Translator.translate_article` for plain text and
+:func:`translate.documents.translate_document` for the document formats (HTML, Markdown,
+DOCX, ODT, SRT, WebVTT; chosen by extension or ``fmt``); this module only reads inputs,
+names and writes outputs and gathers the report. A directory stands for its article
+files of every known format (recursively, hidden ones skipped), written to
+``OUT/<subdir>/`` with their own extension. The
 ``translator`` may be a :class:`~translate.Translator` (in this process) or anything with
 ``map_articles(items)`` such as :class:`translate.scale.ExecutorTranslate` (a process pool
 or a Dask cluster); this process still reads every input and writes every output.
@@ -67,8 +70,11 @@ def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutc
 
 
 def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
-    """Files as given; a directory becomes its ``.txt`` files in sorted order, each with
-    its directory relative to the one given (where its outputs go under ``out_dir``)."""
+    """Files as given; a directory becomes its article files (every extension
+    :mod:`translate.documents` knows) in sorted order, each with its directory relative to
+    the one given (where its outputs go under ``out_dir``)."""
+    from .documents import EXTENSIONS
+
     out: list[tuple[str, Path | None]] = []
     for item in names:
         name = str(item)
@@ -80,18 +86,21 @@ def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Pa
         for dirpath, dirnames, filenames in os.walk(path):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for f in sorted(filenames):
-                if f.endswith(".txt") and not f.startswith("."):
+                if Path(f).suffix.lower() in EXTENSIONS and not f.startswith("."):
                     found.append(Path(dirpath) / f)
         if not found:
-            raise UserError(f"{name}: no .txt article files in this directory")
+            known = ", ".join(sorted(EXTENSIONS))
+            raise UserError(f"{name}: no article files in this directory (looked for "
+                            f"{known})")
         out.extend((str(f), f.parent.relative_to(path)) for f in found)
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleOutput:
-    """One (article, target) translated: its text (BOM as the input had it) and where it
-    was written (``None`` without ``out_dir``)."""
+    """One (article, target) translated: its text (BOM as the input had it; empty for a
+    DOCX/ODT package) and where it was written (``None`` without ``out_dir``); ``notes``
+    say something about the document itself (HTML repaired, a cue left empty)."""
 
     file: str
     tgt: str
@@ -99,6 +108,7 @@ class ArticleOutput:
     path: Path | None
     report: dict
     missing_terms: int = 0
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +136,19 @@ class FilesResult:
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
-                    max_size_mb: float | None = None,
+                    max_size_mb: float | None = None, fmt: str | None = None,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
-    """Translate article files (or directories of ``.txt`` files; ``-`` is stdin) from
-    ``src`` (or ``"auto"``) into each of ``tgts``.
+    """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
+    ``"auto"``) into each of ``tgts``.
 
-    With ``out_dir`` each output is written atomically to ``OUT/<subdir>/<stem>.<lang>.txt``
+    Each file's format is ``fmt`` when given, else its extension (``.txt``, ``.html``,
+    ``.md``, ``.docx``, ``.odt``, ``.srt``, ``.vtt``; anything else is plain text). With
+    ``out_dir`` each output is written atomically to ``OUT/<subdir>/<stem>.<lang><ext>``
     as soon as it is done; without it only one file and one target are allowed and the
     text is in the result (``on_output`` sees each output as it is done, e.g. to print
-    it). Every input is read and checked before any model loads or output is written.
-    ``report`` also writes the JSON report (:meth:`FilesResult.report`) to this file.
+    it; DOCX and ODT need ``out_dir``). Every input is read and checked before any model
+    loads or output is written. ``report`` also writes the JSON report
+    (:meth:`FilesResult.report`) to this file.
     """
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
@@ -148,42 +161,122 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                         "with one file and one target the translation goes to stdout")
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"-o {out}: exists and is not a directory")
-    inputs = [(name, *read_input(name)) for name, _ in expanded]
+    formats = [_format_of(name, fmt) for name, _ in expanded]
     limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
-    for _, text, shown in inputs:
-        _check_size(shown, text, limit)
+    inputs = [_read(name, f, limit) for (name, _), f in zip(expanded, formats, strict=True)]
+    if out is None and formats[0] in _binary():
+        raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
+                        "not text for the terminal: give -o DIR")
     dests: dict[tuple[int, str], Path] = {}
     if out is not None:
         seen: dict[Path, str] = {}
         for i, (name, rel) in enumerate(expanded):
+            ext = _extension(name, formats[i])
             for tgt in targets:
-                dest = output_path(out, rel or PurePath(), article_name(name, tgt),
+                dest = output_path(out, rel or PurePath(), article_name(name, tgt, ext),
                                    source=name)
                 if dest in seen:
                     raise UserError(f"{seen[dest]} and {name} would both be written to "
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
-    bodies = [text.removeprefix(BOM) for _, text, _ in inputs]
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
-    for n, outcome in _outcomes(translator, [(bodies[i], src, tgt) for i, tgt in work]):
+
+    def done(n: int, out_text: str, data: bytes | str, report_: dict, missing: int,
+             notes: tuple[str, ...] = ()) -> None:
         i, tgt = work[n]
-        _, text, shown = inputs[i]
-        bom = BOM if text.startswith(BOM) else ""
-        out_text = bom + outcome.text
         dest = dests.get((i, tgt))
         if dest is not None:
-            atomic_write(dest, out_text)
-        done = ArticleOutput(shown, tgt, out_text, dest, _shift(outcome.report, len(bom)),
-                             outcome.missing_terms)
-        results[n] = done
+            atomic_write(dest, data)
+        output = ArticleOutput(inputs[i][2], tgt, out_text, dest, report_, missing, notes)
+        results[n] = output
         if on_output is not None:
-            on_output(done)
+            on_output(output)
+
+    plain = [n for n, (i, _) in enumerate(work) if formats[i] == "text"]
+    items = [(inputs[work[n][0]][1].removeprefix(BOM), src, work[n][1]) for n in plain]
+    for k, outcome in _outcomes(translator, items):
+        n = plain[k]
+        text = inputs[work[n][0]][1]
+        bom = BOM if text.startswith(BOM) else ""
+        out_text = bom + outcome.text
+        done(n, out_text, out_text, _shift(outcome.report, len(bom)), outcome.missing_terms)
+    for n, (i, tgt) in enumerate(work):
+        if formats[i] != "text":
+            done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt))
     result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
     if report is not None:
         atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
     return result
+
+
+def _binary() -> set[str]:
+    from .documents import BINARY
+
+    return BINARY
+
+
+def _format_of(name: str, fmt: str | None) -> str:
+    """The format of one input: ``fmt`` when given (``--format``), else by extension."""
+    from .documents import FORMATS, detect_format
+
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
+        return fmt
+    try:
+        return detect_format(name)
+    except UserError:  # a file named on purpose, of no known extension: plain text
+        return "text"
+
+
+def _extension(name: str, fmt: str) -> str:
+    """The extension of an output: the input's own (``.htm`` stays ``.htm``), ``.txt``
+    for text, the format's first for stdin."""
+    from .documents import EXTENSIONS
+
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    if fmt == "text":
+        return ".txt"
+    if EXTENSIONS.get(suffix) == fmt:
+        return Path(name).suffix
+    return next(ext for ext, f in EXTENSIONS.items() if f == fmt)
+
+
+def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
+    """(name, contents, display name): text for text formats (exact, BOM kept), bytes for
+    the zip formats; too large or empty is a one-line error."""
+    if fmt not in _binary():
+        text, shown = read_input(name)
+        _check_size(shown, text, limit_mb)
+        return name, text, shown
+    from .textio import read_bytes
+
+    data = sys.stdin.buffer.read() if name == "-" else read_bytes(name)
+    shown = "<stdin>" if name == "-" else name
+    if len(data) > limit_mb * 1024 * 1024:
+        raise UserError(f"{shown}: {len(data) / 1024 / 1024:.1f} MB is over the {limit_mb:g} "
+                        "MB limit for one article; raise --max-size")
+    if not data:
+        raise UserError(f"{shown}: is empty; nothing to translate")
+    return name, data, shown
+
+
+def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt: str,
+                        src: str, tgt: str) -> tuple:
+    """One document translated here (documents need the word alignment of a local
+    translator: worker processes and Dask take plain-text articles)."""
+    from .documents import translate_document
+
+    _, contents, shown = item
+    if not hasattr(translator, "translate_batch"):
+        raise UserError(f"{shown}: --workers/--executor dask translate plain-text articles "
+                        f"only; translate {fmt} files without them")
+    data = contents.encode("utf-8") if isinstance(contents, str) else contents
+    result = translate_document(data, fmt, src, tgt, translator, name=shown)
+    text = "" if fmt in _binary() else result.data.decode("utf-8")
+    return text, result.data, result.report(), result.missing_terms, tuple(result.notes)
 
 
 def _shift(report: dict, offset: int) -> dict:

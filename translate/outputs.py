@@ -36,11 +36,13 @@ def output_path(out_dir: Path, rel_dir: PurePath, name: str, *, source: object =
     return target
 
 
-def article_name(name: str, lang: str) -> str:
-    """``<stem>.<lang>.txt`` for an article file; a language suffix already in the stem is
-    replaced (``story.en.txt`` -> ``story.it.txt``), stdin is ``stdin``."""
+def article_name(name: str, lang: str, ext: str = ".txt") -> str:
+    """``<stem>.<lang><ext>`` for an article file (``ext``: its format's extension, the
+    input's own for documents); a language suffix already in the stem is replaced
+    (``story.en.txt`` -> ``story.it.txt``, ``story.en.docx`` -> ``story.it.docx``),
+    stdin is ``stdin``."""
     stem = Path(name).stem if name != "-" else "stdin"
     base, dot, suffix = stem.rpartition(".")
     if dot and suffix.lower() in SUPPORTED:
         stem = base
-    return f"{stem}.{lang}.txt"
+    return f"{stem}.{lang}{ext}"

@@ -47,9 +47,9 @@ def test_missing_file(capsys, tmp_path):
 
 
 def test_directory_without_articles(capsys, tmp_path):
-    (tmp_path / "notes.md").write_text("# not an article\n")
+    (tmp_path / "messages.po").write_text('msgid "a"\nmsgstr ""\n')  # a catalog
     code, _, err = run(capsys, "article", str(tmp_path), "--from", "it", "--to", "en")
-    assert_one_line_error(code, err, "no .txt article files")
+    assert_one_line_error(code, err, "no article files")
 
 
 def test_unreadable_file(capsys, src, monkeypatch):

@@ -20,8 +20,8 @@ from .common import (
 def add_parser(sub) -> None:
     p = sub.add_parser("article", help="translate article files, keeping their layout")
     p.add_argument("files", nargs="*", default=["-"], metavar="FILE",
-                   help="article file(s) or directories of .txt files; - or nothing "
-                        "reads stdin")
+                   help="article file(s) (.txt, .html, .md, .docx, .odt, .srt, .vtt) or "
+                        "directories of them; - or nothing reads stdin")
     p.add_argument("--from", dest="src", required=True, metavar="LANG",
                    help="source language: en, az, it or auto")
     p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
@@ -33,6 +33,9 @@ def add_parser(sub) -> None:
                    help="exit 3 when a glossary term is missing from the output")
     p.add_argument("--max-size", type=float, default=None, metavar="MB",
                    help="refuse articles larger than this (default: 10 MB)")
+    p.add_argument("--format", default=None,
+                   choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
+                   help="the input's format (default: by extension; stdin is text)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -59,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
         executor = make_executor(args)
         translator = ExecutorTranslate(config, executor)
 
+    noted: set[str] = set()
+
     def show(output) -> None:
+        for note in output.notes:  # about the document: once per file, not per target
+            if note not in noted:
+                noted.add(note)
+                print(f"translate: warning: {note}", file=sys.stderr)
         if output.path is None:
             sys.stdout.write(output.text)
             sys.stdout.flush()
@@ -67,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = translate_files(args.files or ["-"], src, targets, args.output_dir,
                                  translator, report=args.report, max_size_mb=args.max_size,
-                                 on_output=show)
+                                 fmt=args.format, on_output=show)
     finally:
         if executor is not None:
             executor.close()

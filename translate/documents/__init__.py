@@ -1,4 +1,5 @@
-"""Articles in document formats: plain text, HTML and Markdown, their markup kept.
+"""Articles in document formats (text, HTML, Markdown, DOCX, ODT, SRT, WebVTT), their
+markup, formatting and timing kept.
 
     from translate import Translator
     from translate.documents import detect_format, translate_document
@@ -10,9 +11,9 @@
     result.notes     # about the document (invalid HTML repaired, ...): say each once
 
 A format is a reader/writer registered in :data:`FORMATS` (name -> function
-``(text, src, tgt, translator, **options) -> (text, segments, notes)``) with the file
-extensions in :data:`EXTENSIONS`; other formats (DOCX/ODT, SRT/VTT) register the same way
-with :func:`register_format`.
+``(text, src, tgt, translator, *, name, **options) -> (text, segments, notes)``; for the
+zip formats in :data:`BINARY`, DOCX and ODT, bytes in and out) with the file extensions in
+:data:`EXTENSIONS`: text, HTML, Markdown, SRT, WebVTT, DOCX, ODT.
 """
 
 from __future__ import annotations
@@ -36,14 +37,20 @@ FormatFn = Callable[..., tuple[str, list[DocumentSegment], list[str]]]
 
 #: name -> translate function of that format.
 FORMATS: dict[str, FormatFn] = {}
+#: formats whose function takes and returns bytes (zip packages), not decoded text.
+BINARY: set[str] = set()
 #: file extension (lower case, with the dot) -> format name.
 EXTENSIONS: dict[str, str] = {}
 
 
-def register_format(name: str, extensions: tuple[str, ...], fn: FormatFn) -> None:
+def register_format(name: str, extensions: tuple[str, ...], fn: FormatFn, *,
+                    binary: bool = False) -> None:
     """Add a format: ``fn(text, src, tgt, translator, **options)`` returns the translated
-    text, the segment records and notes about the document."""
+    text, the segment records and notes about the document (``binary``: ``fn`` takes and
+    returns the file's bytes, and gets ``name=`` for its error messages)."""
     FORMATS[name] = fn
+    if binary:
+        BINARY.add(name)
     for ext in extensions:
         EXTENSIONS[ext.lower()] = name
 
@@ -87,15 +94,24 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translat
     """
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
-    text = read_text(data, name) if isinstance(data, bytes) else data
     src = normalise_lang(src, allow_auto=True)
     tgt = normalise_lang(tgt)
+    if fmt in BINARY:
+        if isinstance(data, str):
+            raise TypeError(f"the {fmt} format takes the file's bytes")
+        if src == tgt:
+            return DocumentResult(data, fmt, src, tgt, (),
+                                  (f"source and target are both {src}: copied unchanged",))
+        out, segments, notes = FORMATS[fmt](data, src, tgt, translator, name=name, **options)
+        return DocumentResult(out, fmt, src, tgt, tuple(segments),
+                              tuple(f"{name}: {n}" for n in notes))
+    text = read_text(data, name) if isinstance(data, bytes) else data
     bom = BOM if text.startswith(BOM) else ""
     body = text[len(bom):]
     if src == tgt:
         return DocumentResult(text.encode("utf-8"), fmt, src, tgt, (),
                               (f"source and target are both {src}: copied unchanged",))
-    out, segments, notes = FORMATS[fmt](body, src, tgt, translator, **options)
+    out, segments, notes = FORMATS[fmt](body, src, tgt, translator, name=name, **options)
     notes = [f"{name}: {n}" for n in notes]
     return DocumentResult((bom + out).encode("utf-8"), fmt, src, tgt, tuple(segments),
                           tuple(notes))
@@ -134,6 +150,34 @@ def _translate_markdown(text: str, src: str, tgt: str, translator, **options):
     return translate_markdown(text, src, tgt, translator, **options)
 
 
+def _translate_srt(text: str, src: str, tgt: str, translator, **options):
+    from .subtitles import translate_subtitles
+
+    return translate_subtitles(text, "srt", src, tgt, translator, **options)
+
+
+def _translate_vtt(text: str, src: str, tgt: str, translator, **options):
+    from .subtitles import translate_subtitles
+
+    return translate_subtitles(text, "vtt", src, tgt, translator, **options)
+
+
+def _translate_docx(data: bytes, src: str, tgt: str, translator, **options):
+    from .office import translate_office
+
+    return translate_office(data, "docx", src, tgt, translator, **options)
+
+
+def _translate_odt(data: bytes, src: str, tgt: str, translator, **options):
+    from .office import translate_office
+
+    return translate_office(data, "odt", src, tgt, translator, **options)
+
+
 register_format("text", (".txt", ".text"), _translate_text)
 register_format("html", (".html", ".htm", ".xhtml"), _translate_html)
 register_format("markdown", (".md", ".markdown", ".mdown", ".mkd"), _translate_markdown)
+register_format("srt", (".srt",), _translate_srt)
+register_format("vtt", (".vtt",), _translate_vtt)
+register_format("docx", (".docx",), _translate_docx, binary=True)
+register_format("odt", (".odt",), _translate_odt, binary=True)

@@ -26,7 +26,7 @@ from ..pipeline import identify, term_check_dict
 from ..segment import segment
 from .inline import Inline, project, render, word_links
 
-__all__ = ["Block", "DocumentResult", "DocumentSegment", "decode_entities",
+__all__ = ["Block", "DocumentResult", "DocumentSegment", "Placed", "decode_entities",
            "translate_blocks"]
 
 
@@ -161,10 +161,21 @@ class _Work:
     result: object = None
 
 
-def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator
-                     ) -> tuple[list[str | None], list[DocumentSegment], list[str]]:
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A translated block before it is written: its target text and its inline elements
+    placed on it (for formats that rebuild structure instead of writing text: DOCX, ODT)."""
+
+    text: str
+    inlines: tuple[Inline, ...]
+
+
+def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator, *,
+                     placed: bool = False
+                     ) -> tuple[list, list[DocumentSegment], list[str]]:
     """Translate ``blocks``: for each, its written output (``None``: keep the source as it
-    is), the segment records, and notes about the whole run."""
+    is), the segment records, and notes about the whole run. With ``placed`` each output
+    is a :class:`Placed` (text and projected inlines) instead of written text."""
     notes: list[str] = []
     if src == "auto":
         src = langid.detect(" ".join(b.text for b in blocks if b.translatable), "en") or "en"
@@ -222,7 +233,16 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
-        outputs.append(_write_block(b, items, tgt))
+        target, inlines, origin = _place_block(b, items, tgt)
+        if placed:
+            outputs.append(Placed(target, inlines))
+            continue
+
+        def write(i: int, j: int, b=b, target=target, origin=origin) -> str:
+            return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
+                           for k in range(i, j))
+
+        outputs.append(render(target, inlines, write))
     return outputs, records, notes
 
 
@@ -234,7 +254,10 @@ def _absorbed(langs, tgt: str) -> frozenset[str]:
     return frozenset(w.lower() for lang in langs for w in words["function_words"].get(lang, ()))
 
 
-def _write_block(b: Block, items: Sequence[_Work], tgt: str) -> str:
+def _place_block(b: Block, items: Sequence[_Work], tgt: str
+                 ) -> tuple[str, tuple[Inline, ...], list[int]]:
+    """The block's target text, its inlines placed on it, and for each target character
+    the source index it was copied from (``-1``: translated)."""
     chained = any(isinstance(w.result, _Chained) for w in items)
     # stage 1: source -> mid (the pivot's text where a segment went through one, else the
     # output); stage 2: mid -> target (identity where there is no second step)
@@ -300,12 +323,7 @@ def _write_block(b: Block, items: Sequence[_Work], tgt: str) -> str:
         langs = {w.lang for w in items if w.result is not None}
         placed = project(b.inlines, b.text, target, links1, segments=segs1,
                          absorb=_absorbed(langs, tgt))
-
-    def write(i: int, j: int) -> str:
-        return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
-                       for k in range(i, j))
-
-    return render(target, placed, write)
+    return target, placed, origin
 
 
 def _shift(links, src_off: int, tgt_off: int) -> list[_Pair]:

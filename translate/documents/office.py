@@ -1,0 +1,493 @@
+"""Word (``.docx``) and OpenDocument text (``.odt``) files.
+
+Only the XML parts that hold translatable text are rewritten (DOCX: the body, headers,
+footers, footnotes, endnotes and the title/subject in ``docProps/core.xml``; ODT:
+``content.xml``, ``styles.xml`` for headers/footers, and ``meta.xml``); every other member
+of the package (styles, images, comments, settings) is copied byte for byte, in the same
+order and with the same compression.
+
+In a paragraph, runs are inline markup: the formatting that covers most of the paragraph's
+text is its base, and every stretch of runs with other formatting (bold, italic, colour,
+style) is a span, as is each hyperlink, projected onto the translation by word alignment.
+Runs that hold no text (drawings, footnote references, fields such as page numbers,
+bookmarks, comment anchors) are void elements kept whole and placed after the word they
+followed. Paragraphs with tracked changes are left exactly as they are (and reported).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..errors import InputFileError
+from .core import Block, Placed, translate_blocks
+from .inline import Inline, Markup
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+DC = "http://purl.org/dc/elements/1.1/"
+
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_W_LANG = {"en": "en-US", "it": "it-IT", "az": "az-Latn-AZ"}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _t(tag: str) -> str:
+    return f"{{{TEXT}}}{tag}"
+
+
+# ----------------------------------------------------------------------------- package
+
+
+def open_package(data: bytes, kind: str, name: str) -> zipfile.ZipFile:
+    """The zip package, or a one-line error saying what the file really is."""
+    label = {"docx": "Word (.docx)", "odt": "OpenDocument (.odt)"}[kind]
+    if data.startswith(_CFB):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputFileError(name, "is password-protected; save an unprotected copy "
+                                       "and translate that")
+        raise InputFileError(name, f"is a legacy binary document (Word 97-2003 .doc or "
+                                   f"similar), not {label}; convert it first with "
+                                   f"`libreoffice --headless --convert-to {kind}`")
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        bad = package.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise InputFileError(name, f"is not a valid {label} file (corrupt zip: {exc}); "
+                                   "re-save or re-download it") from None
+    if bad is not None:
+        raise InputFileError(name, f"is a corrupt {label} file (member {bad} fails its "
+                                   "CRC check); re-save or re-download it")
+    needed = "word/document.xml" if kind == "docx" else "content.xml"
+    if needed not in package.namelist():
+        raise InputFileError(name, f"is a zip file but not {label} (no {needed})")
+    return package
+
+
+def _parse(data: bytes, member: str, name: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_blank_text=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputFileError(name, f"{member} is not well-formed XML ({exc})") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise InputFileError(name, f"{member} declares a DOCTYPE, which a document "
+                                   "package never does; refusing it")
+    return root
+
+
+def _rewrite(package: zipfile.ZipFile, changed: dict[str, bytes]) -> bytes:
+    """The package with ``changed`` members replaced, everything else byte for byte."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in package.infolist():
+            if info.filename in changed:
+                dst.writestr(info, changed[info.filename], compress_type=info.compress_type)
+            else:
+                with package.open(info) as src:
+                    raw = src.read()
+                dst.writestr(info, raw, compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def _serialise(root: etree._Element, original: bytes) -> bytes:
+    standalone = b'standalone="yes"' in original[:200]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                          standalone=True if standalone else None)
+
+
+# ----------------------------------------------------------------------------- paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A stretch of a paragraph: text with its formatting, or a void element."""
+
+    text: str
+    fmt: object  # formatting key (a run-properties element or None); void: the element
+    link: object  # the enclosing hyperlink element, or None
+    void: bool = False
+
+
+class _Paragraphs:
+    """Reads paragraphs into blocks and writes translated blocks back (one format)."""
+
+    def pieces(self, p: etree._Element) -> list[_Piece] | None: ...
+
+    def write(self, p: etree._Element, text: str, spans, tgt: str) -> None: ...
+
+
+def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, object]]]:
+    """A paragraph as a block: its plain text, and as inline elements each hyperlink, each
+    stretch of runs whose formatting is not the base one (the formatting covering most
+    text), and each void element; returns the block, the base formatting and what each
+    element's key stands for."""
+    weight: dict[bytes, int] = {}
+    keys = [_fmt_key(pc) for pc in pieces]
+    for pc, key in zip(pieces, keys, strict=True):
+        if not pc.void:
+            weight[key] = weight.get(key, 0) + len(pc.text)
+    base_key = max(weight, key=lambda k: weight[k]) if weight else b""
+    base = next((pc.fmt for pc, k in zip(pieces, keys, strict=True)
+                 if k == base_key and not pc.void), None)
+    text: list[str] = []
+    spans: list[list] = []  # [start, end, kind, object, key, link]
+    pos = 0
+    for pc, key in zip(pieces, keys, strict=True):
+        if pc.void:
+            spans.append([pos, pos, "void", pc.fmt, None, pc.link])
+            continue
+        end = pos + len(pc.text)
+        if pc.link is not None:
+            last = next((sp for sp in reversed(spans) if sp[2] == "link"), None)
+            if last is not None and last[3] is pc.link and last[1] == pos:
+                last[1] = end
+            else:
+                spans.append([pos, end, "link", pc.link, None, None])
+        if key != base_key:
+            last = next((sp for sp in reversed(spans) if sp[2] == "fmt"), None)
+            if last is not None and last[4] == key and last[1] == pos and last[5] is pc.link:
+                last[1] = end
+            else:
+                spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
+        text.append(pc.text)
+        pos = end
+    table: dict[int, tuple[str, object]] = {}
+    inlines = []
+    for n, (start, end, kind, obj, _key, link) in enumerate(spans):
+        table[n] = (kind, obj)
+        depth = 1 if kind != "link" and link is not None else 0
+        inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
+                              depth=depth))
+    inlines.sort(key=lambda el: (el.start, -el.end, el.depth, el.payload.key))
+    plain = "".join(text)
+    return Block(plain, tuple(plain), tuple(inlines)), base, table
+
+
+def _fmt_key(pc: _Piece) -> bytes:
+    if pc.void or pc.fmt is None:
+        return b""
+    if isinstance(pc.fmt, str):  # an ODT style name
+        return pc.fmt.encode()
+    rpr = copy.deepcopy(pc.fmt)  # a DOCX w:rPr: language and revision ids are not looks
+    for el in rpr.findall(_w("lang")) + rpr.findall(_w("noProof")):
+        rpr.remove(el)
+    return etree.tostring(rpr, method="c14n")
+
+
+def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
+    """The translated paragraph as (text, formatting, hyperlink, void element) pieces."""
+    cuts = {0, len(text)}
+    for a, b, _ in spans:
+        cuts.update((a, b))
+    points = sorted(c for c in cuts if 0 <= c <= len(text))
+    out = []
+    voids = [(a, p[1]) for a, b, p in sorted(
+        (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
+    vi = 0
+    for lo, hi in zip(points, points[1:] + [None], strict=False):
+        while vi < len(voids) and voids[vi][0] == lo:
+            out.append(("", None, None, voids[vi][1]))
+            vi += 1
+        if hi is None or hi <= lo:
+            continue
+        fmt, link = base, None
+        for a, b, p in spans:
+            if a <= lo and hi <= b and a < b:
+                if p[0] == "fmt":
+                    fmt = p[1]
+                elif p[0] == "link":
+                    link = p[1]
+        out.append((text[lo:hi], fmt, link, None))
+    while vi < len(voids):
+        out.append(("", None, None, voids[vi][1]))
+        vi += 1
+    return out
+
+
+# ----------------------------------------------------------------------------- DOCX
+
+_RUN_TEXT = {_w("t"), _w("tab"), _w("br"), _w("cr"), _w("rPr"), _w("lastRenderedPageBreak"),
+             _w("noBreakHyphen"), _w("softHyphen")}
+_TRACKED = {_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")}
+
+
+class _Docx(_Paragraphs):
+    def pieces(self, p):
+        if any(el.tag in _TRACKED for el in p.iter()):
+            return None
+        out: list[_Piece] = []
+        field: list[etree._Element] | None = None
+        for child in p:
+            if child.tag == _w("pPr"):
+                continue
+            if child.tag == _w("hyperlink"):
+                for run in child:
+                    if run.tag == _w("r") and self._is_text(run):
+                        out.append(_Piece(self._text(run), run.find(_w("rPr")), child))
+                    elif run.tag == _w("r") or run.tag == _w("proofErr"):
+                        out.append(_Piece("", run, child, void=True))
+                continue
+            if child.tag == _w("r"):
+                chars = [fc.get(_w("fldCharType")) for fc in child.iter(_w("fldChar"))]
+                if field is not None:
+                    field.append(child)
+                    if "end" in chars:
+                        out.append(_Piece("", field, None, void=True))
+                        field = None
+                    continue
+                if "begin" in chars:
+                    field = [child]
+                    if "end" in chars:
+                        out.append(_Piece("", field, None, void=True))
+                        field = None
+                    continue
+                if self._is_text(child):
+                    out.append(_Piece(self._text(child), child.find(_w("rPr")), None))
+                    continue
+            if field is not None:
+                field.append(child)
+                continue
+            out.append(_Piece("", child, None, void=True))
+        if field is not None:  # a field that never ends: keep the paragraph as it is
+            return None
+        return out
+
+    @staticmethod
+    def _is_text(run) -> bool:
+        return all(c.tag in _RUN_TEXT for c in run) and any(
+            c.tag in (_w("t"), _w("tab")) for c in run)
+
+    @staticmethod
+    def _text(run) -> str:
+        parts = []
+        for c in run:
+            if c.tag == _w("t"):
+                parts.append(c.text or "")
+            elif c.tag == _w("tab"):
+                parts.append("\t")
+            elif c.tag in (_w("br"), _w("cr")):
+                parts.append("\n")
+        return "".join(parts)
+
+    def write(self, p, text, spans, tgt, base=None):
+        for child in list(p):
+            if child.tag != _w("pPr"):
+                p.remove(child)
+        ppr = p.find(_w("pPr"))
+        if ppr is not None and ppr.find(_w("rPr")) is not None:
+            _set_lang(ppr.find(_w("rPr")), tgt)
+        current_link, link_el = None, None
+        for piece, fmt, link, void in _layout(text, spans, base):
+            if void is not None:
+                for el in void if isinstance(void, list) else [void]:
+                    (link_el if link_el is not None else p).append(el)
+                continue
+            if link is not current_link:
+                current_link = link
+                if link is not None:
+                    link_el = etree.SubElement(p, link.tag, dict(link.attrib))
+                    link_el.text, link_el.tail = None, None
+                else:
+                    link_el = None
+            parent = link_el if link_el is not None else p
+            run = etree.SubElement(parent, _w("r"))
+            rpr = copy.deepcopy(fmt) if fmt is not None else etree.Element(_w("rPr"))
+            _set_lang(rpr, tgt)
+            run.append(rpr)
+            for i, chunk in enumerate(piece.replace("\t", "\x00\t\x00")
+                                      .replace("\n", "\x00\n\x00").split("\x00")):
+                if not chunk:
+                    continue
+                if chunk == "\t":
+                    etree.SubElement(run, _w("tab"))
+                elif chunk == "\n":
+                    etree.SubElement(run, _w("br"))
+                else:
+                    t = etree.SubElement(run, _w("t"))
+                    t.text = chunk
+                    t.set(f"{{{XML_NS}}}space", "preserve")
+                del i
+
+
+_AFTER_LANG = {_w("eastAsianLayout"), _w("specVanish"), _w("oMath")}
+
+
+def _set_lang(rpr: etree._Element, tgt: str) -> None:
+    lang = rpr.find(_w("lang"))
+    if lang is None:  # the schema orders rPr's children: lang precedes only these
+        lang = etree.Element(_w("lang"))
+        later = [c for c in rpr if c.tag in _AFTER_LANG]
+        if later:
+            later[0].addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(_w("val"), _W_LANG.get(tgt, tgt))
+
+
+# ----------------------------------------------------------------------------- ODT
+
+_ODT_TRACKED = {_t("change"), _t("change-start"), _t("change-end")}
+
+
+class _Odt(_Paragraphs):
+    def pieces(self, p):
+        if any(el.tag in _ODT_TRACKED for el in p.iter()):
+            return None
+        out: list[_Piece] = []
+        self._walk(p, None, None, out)
+        return out
+
+    def _walk(self, el, style, link, out) -> None:
+        if el.text:
+            out.append(_Piece(el.text, style, link))
+        for child in el:
+            if child.tag == _t("span"):
+                self._walk(child, child.get(_t("style-name")), link, out)
+            elif child.tag == _t("a"):
+                self._walk(child, style, child, out)
+            elif child.tag == _t("s"):
+                out.append(_Piece(" " * int(child.get(_t("c"), "1")), style, link))
+            elif child.tag == _t("tab"):
+                out.append(_Piece("\t", style, link))
+            elif child.tag == _t("line-break"):
+                out.append(_Piece("\n", style, link))
+            else:  # a note, frame, bookmark, annotation: kept whole (its own paragraphs
+                out.append(_Piece("", child, link, void=True))  # are translated in turn)
+            if child.tail:
+                out.append(_Piece(child.tail, style, link))
+
+    def write(self, p, text, spans, tgt, base=None):
+        for child in list(p):
+            p.remove(child)
+        p.text = None
+        current_link, link_el = None, None
+        for piece, fmt, link, void in _layout(text, spans, base):
+            if link is not current_link:
+                current_link, link_el = link, None
+                if link is not None:
+                    link_el = etree.SubElement(p, link.tag, dict(link.attrib))
+                    link_el.text = link_el.tail = None
+            parent = link_el if link_el is not None else p
+            if void is not None:
+                void.tail = None
+                parent.append(void)
+            elif fmt is not None:
+                _odf_text(etree.SubElement(parent, _t("span"), {_t("style-name"): fmt}), piece)
+            else:
+                _odf_text(parent, piece)
+
+
+_ODF_WS = re.compile(r"( {2,}|\t|\n)")
+
+
+def _odf_text(parent: etree._Element, text: str) -> None:
+    """Append ``text`` to ``parent`` the way ODF spells it: runs of spaces as
+    ``text:s``, tabs as ``text:tab``, line breaks as ``text:line-break`` (plain
+    whitespace in ODF XML collapses)."""
+    for chunk in _ODF_WS.split(text):
+        if not chunk:
+            continue
+        if chunk == "\t":
+            el = etree.SubElement(parent, _t("tab"))
+        elif chunk == "\n":
+            el = etree.SubElement(parent, _t("line-break"))
+        elif chunk.startswith("  "):
+            el = etree.SubElement(parent, _t("s"), {_t("c"): str(len(chunk))})
+        else:
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + chunk
+            else:
+                parent.text = (parent.text or "") + chunk
+            continue
+        el.tail = None
+
+
+# ----------------------------------------------------------------------------- entry
+
+
+def _paragraph_elements(root, kind: str) -> list:
+    if kind == "docx":
+        return list(root.iter(_w("p")))
+    return [el for el in root.iter(_t("p"), _t("h"))]
+
+
+def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
+                     name: str = "<input>") -> tuple[bytes, list, list[str]]:
+    """Translate a ``.docx`` (``kind="docx"``) or ``.odt`` (``kind="odt"``) package;
+    returns the package, one record per segment and notes."""
+    package = open_package(data, kind, name)
+    if kind == "docx":
+        parts = [m for m in package.namelist()
+                 if m == "word/document.xml" or m.startswith(("word/header", "word/footer"))
+                 and m.endswith(".xml") or m in ("word/footnotes.xml", "word/endnotes.xml")]
+        meta = "docProps/core.xml"
+        handler: _Paragraphs = _Docx()
+    else:
+        parts = [m for m in ("content.xml", "styles.xml") if m in package.namelist()]
+        meta = "meta.xml"
+        handler = _Odt()
+    roots = {m: _parse(package.read(m), m, name) for m in parts}
+    todo: list[tuple[etree._Element, object, dict]] = []
+    touched: set[str] = set()
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    for member, root in roots.items():
+        for n, p in enumerate(_paragraph_elements(root, kind)):
+            pieces = handler.pieces(p)
+            if pieces is None:
+                warnings.append(f"{member}: paragraph {n + 1} has tracked changes or an "
+                                "unfinished field; left as it is")
+                continue
+            block, base, table = _block(pieces)
+            if block.translatable:
+                touched.add(member)
+                todo.append((p, base, table))
+                blocks.append(block)
+    titles = _meta_fields(package, meta, name)
+    for _el, value in titles:
+        blocks.append(Block(value, tuple(value)))
+    if src == "auto":
+        from .. import langid
+
+        src = langid.detect(" ".join(b.text for b in blocks), "en") or "en"
+    done, records, notes = translate_blocks(blocks, src, tgt, translator, placed=True)
+    warnings.extend(notes)
+    for (p, base, table), out in zip(todo, done, strict=False):
+        if isinstance(out, Placed):
+            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
+            handler.write(p, out.text, spans, tgt, base)
+    changed = {m: _serialise(root, package.read(m)) for m, root in roots.items()
+               if m in touched}
+    translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
+                                                            strict=True) if out is not None]
+    for el, out in translated_titles:
+        el.text = out.text
+    if translated_titles:
+        changed[meta] = _serialise(titles[0][0].getroottree().getroot(), package.read(meta))
+    return _rewrite(package, changed), list(records), warnings
+
+
+def _meta_fields(package: zipfile.ZipFile, member: str, name: str
+                 ) -> list[tuple[etree._Element, str]]:
+    if member not in package.namelist():
+        return []
+    root = _parse(package.read(member), member, name)
+    fields = []
+    for tag in (f"{{{DC}}}title", f"{{{DC}}}subject"):
+        for el in root.iter(tag):
+            if el.text and el.text.strip():
+                fields.append((el, el.text))
+    return fields
+
