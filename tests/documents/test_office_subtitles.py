@@ -23,9 +23,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def aligning():
-    from translate import Translator
-
     import inspect
+
+    from translate import Translator
 
     tr = Translator(models_dir=MODELS, device="cpu", glossary=False)
     if "align" not in inspect.signature(tr.translate_batch).parameters:
