@@ -247,9 +247,12 @@ def _extension(name: str, fmt: str) -> str:
 def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     """(name, contents, display name): text for text formats (exact, BOM kept), bytes for
     the zip formats; too large or empty is a one-line error."""
+    from .documents import check_document
+
     if fmt not in _binary():
         text, shown = read_input(name)
         _check_size(shown, text, limit_mb)
+        check_document(text, fmt, shown)
         return name, text, shown
     from .textio import read_bytes
 
@@ -260,6 +263,7 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
                         "MB limit for one article; raise --max-size")
     if not data:
         raise UserError(f"{shown}: is empty; nothing to translate")
+    check_document(data, fmt, shown)
     return name, data, shown
 
 
