@@ -31,6 +31,9 @@ class Translation:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()  # glossary checks (translate.glossary.TermCheck)
+    #: word links source -> text (``translate_batch(..., align=True)``; see
+    #: ``translate.models.alignment.WordLink``), empty when not asked for
+    alignment: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from . import pipeline
 from .errors import UserError
 from .languages import normalise_lang
+from .models import alignment
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
 from .pipeline import ArticleTranslation, Translation
@@ -171,9 +172,14 @@ class Translator:
         """Translate each text (a sentence or short passage); one output per input."""
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
-    def translate_batch(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+    def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
+                        align: bool = False) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
-        when a glossary is in force, a check per glossary term found in the source."""
+        when a glossary is in force, a check per glossary term found in the source.
+
+        ``align=True`` fills ``Translation.alignment``: word links (``WordLink``, character
+        spans of ``source`` and ``text``) from the models' alignment head, composed through
+        English for a pivot (see :mod:`translate.models.alignment`)."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
@@ -187,24 +193,45 @@ class Translator:
         last_inputs = current
         warnings: list[list[str]] = [[] for _ in unique]
         models: list[str] = []
+        step_links: list[list[tuple]] = []  # align=True: per step, per sentence
         for step in steps:
             engine = self.engine(step)
             models.append(engine.name)
             last_inputs = current
-            outs = engine.translate(current, self.options, progress=self._progress(len(current)))
+            langs = {"src_lang": step.src, "tgt_lang": step.tgt}
+            outs = engine.translate(current, self.options, progress=self._progress(len(current)),
+                                    **({"align": True, **langs} if align else {}))
             for w, out in zip(warnings, outs, strict=True):
                 w.extend(f"{step.src}->{step.tgt}: {n}" for n in out.warnings)
             current = [pipeline.normalise(o.text, step.tgt) for o in outs]
+            if align:
+                step_links.append(alignment.step_alignment(engine, last_inputs, outs, current,
+                                                           **langs))
+        aligned_texts = list(current)
         terms: list[tuple] = [() for _ in unique]
         if self.glossary is not None and unique:
             terms = self._enforce_terms(unique, last_inputs, current, warnings, src, tgt,
                                         steps[-1])
-        done = {u: (c, tuple(w), t)
-                for u, c, w, t in zip(unique, current, warnings, terms, strict=True)}
+        links: list[tuple] = [() for _ in unique]
+        if align and unique:
+            changed = [i for i, (a, b) in enumerate(zip(aligned_texts, current, strict=True))
+                       if a != b]  # re-decoded for the glossary: align the final text
+            forced = self.engine(steps[-1]).align(
+                [last_inputs[i] for i in changed], [current[i] for i in changed],
+                src_lang=steps[-1].src, tgt_lang=tgt) if changed else []
+            for i, found in zip(changed, forced, strict=True):
+                step_links[-1][i] = found
+            links = alignment.chain(step_links)
+        done = {u: (c, tuple(w), t, a)
+                for u, c, w, t, a in zip(unique, current, warnings, terms, links, strict=True)}
         results = []
         for original, norm in zip(texts, normalised, strict=True):
-            text, warns, checks = done.get(norm, (original, (), ()))
-            results.append(Translation(original, text, src, tgt, tuple(models), warns, checks))
+            text, warns, checks, found = done.get(norm, (original, (), (), ()))
+            result = Translation(original, text, src, tgt, tuple(models), warns, checks)
+            if found:
+                result = dataclasses.replace(result, alignment=alignment.respan_source(
+                    found, original, norm, src))
+            results.append(result)
         return results
 
     def _enforce_terms(self, sources: list[str], last_inputs: list[str], outputs: list[str],

@@ -262,43 +262,76 @@ class CTranslate2Backend:
         self.unk_id = int(tok.unk_token_id)
         self.eos_id = int(tok.eos_token_id)
 
-    def generate(self, request: DecodeRequest) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None
+                 ) -> list[list[int]]:
         """Output ids per sentence; ``request.constraints`` is ignored (see the module).
 
         Each sentence keeps its own length cap (``row_max_new_tokens``). CTranslate2 caps a
         whole call, so the batch is decoded to the largest cap, and the few sentences that
         ran past their own are decoded again, grouped by cap.
+
+        With ``attention`` (a list), CTranslate2's ``return_attention`` weights are
+        appended to it, one matrix per sentence: a row per output id, a column per source
+        id (the alignment head; see :mod:`translate.models.alignment`).
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
         source = [[self.id_to_token[int(i)] for i in ids] for ids in request.ids]
-        outputs = self._decode(source, max(caps), request)
+        weights: list | None = [] if attention is not None else None
+        outputs = self._decode(source, max(caps), request, weights)
         again: dict[int, list[int]] = {}
         for row, (out, cap) in enumerate(zip(outputs, caps, strict=True)):
             if len(out) > cap or (len(out) == cap and cap < max(caps)):
                 again.setdefault(cap, []).append(row)
         for cap, rows in again.items():
-            for row, out in zip(rows, self._decode([source[r] for r in rows], cap, request),
-                                strict=True):
+            redo: list | None = [] if weights is not None else None
+            for k, (row, out) in enumerate(zip(
+                    rows, self._decode([source[r] for r in rows], cap, request, redo),
+                    strict=True)):
                 outputs[row] = out
+                if weights is not None:
+                    weights[row] = redo[k]
+        if attention is not None:
+            attention.extend(weights)
         return outputs
 
-    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
-                ) -> list[list[int]]:
+    def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
+        """The alignment head's weights for given outputs: CTranslate2 decodes with the
+        whole output as ``target_prefix`` and returns its attention (the same rows as in
+        decoding). One row per target id, one column per source id."""
+        if not source_ids:
+            return []
+        source = [[self.id_to_token[int(i)] for i in ids] for ids in source_ids]
+        prefixes = [[self.id_to_token[int(i)] for i in ids if int(i) != self.eos_id]
+                    for ids in target_ids]
+        results = self.model.translate_batch(
+            source, target_prefix=prefixes, beam_size=1, return_attention=True,
+            return_end_token=True, max_decoding_length=max(len(p) for p in prefixes) + 1,
+            max_input_length=0, max_batch_size=0)
+        return [[list(row) for row in result.attention[0][:len(tgt)]]
+                for result, tgt in zip(results, target_ids, strict=True)]
+
+    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest,
+                attention: list | None = None) -> list[list[int]]:
         # transformers spends the last of its new tokens on a forced </s>: decode one token
         # less and add that </s> to the outputs that did not end by themselves
         steps = cap - 1
         if steps < 1:
+            if attention is not None:
+                attention.extend([[0.0] * len(src)] for src in source)
             return [[self.eos_id] for _ in source]
         results = self.model.translate_batch(
             source, beam_size=request.beam_size,
             patience=PATIENCE if request.beam_size > 1 else 1.0, max_decoding_length=steps,
             min_decoding_length=min(request.min_new_tokens, steps),
-            return_end_token=True, max_input_length=0, max_batch_size=0)
+            return_end_token=True, max_input_length=0, max_batch_size=0,
+            return_attention=attention is not None)
         outputs = []
         for result in results:
             out = [self.token_to_id.get(t, self.unk_id) for t in result.hypotheses[0]]
             if len(out) == steps and out[-1] != self.eos_id:
                 out.append(self.eos_id)
             outputs.append(out)
+            if attention is not None:
+                attention.append([list(row) for row in result.attention[0]])
         return outputs
