@@ -270,35 +270,35 @@ class CTranslate2Backend:
         whole call, so the batch is decoded to the largest cap, and the few sentences that
         ran past their own are decoded again, grouped by cap.
 
-        With ``attention`` (a list), CTranslate2's ``return_attention`` weights are
-        appended to it, one matrix per sentence: a row per output id, a column per source
-        id (the alignment head; see :mod:`translate.models.alignment`).
+        With ``attention`` (a list), the alignment head's weights over each output are
+        appended to it (:meth:`attention`).
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
         source = [[self.id_to_token[int(i)] for i in ids] for ids in request.ids]
-        weights: list | None = [] if attention is not None else None
-        outputs = self._decode(source, max(caps), request, weights)
+        outputs = self._decode(source, max(caps), request)
         again: dict[int, list[int]] = {}
         for row, (out, cap) in enumerate(zip(outputs, caps, strict=True)):
             if len(out) > cap or (len(out) == cap and cap < max(caps)):
                 again.setdefault(cap, []).append(row)
         for cap, rows in again.items():
-            redo: list | None = [] if weights is not None else None
-            for k, (row, out) in enumerate(zip(
-                    rows, self._decode([source[r] for r in rows], cap, request, redo),
-                    strict=True)):
+            for row, out in zip(rows, self._decode([source[r] for r in rows], cap, request),
+                                strict=True):
                 outputs[row] = out
-                if weights is not None:
-                    weights[row] = redo[k]
         if attention is not None:
-            attention.extend(weights)
+            attention.extend(self.attention(request.ids, outputs))
         return outputs
 
     def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
-        """The alignment head's weights for given outputs: CTranslate2 decodes with the
-        whole output as ``target_prefix`` and returns its attention (the same rows as in
-        decoding). One row per target id, one column per source id."""
+        """The alignment head's weights for given outputs, from CTranslate2's
+        ``return_attention``: the output is decoded again as ``target_prefix`` (greedy,
+        batched), one row per target id, one column per source id.
+
+        Not read from the beam search itself: in a batch of several sentences decoded with
+        ``beam_size > 1``, CTranslate2 4.8.5 returns a wrong first row (the first output
+        token's attention; later rows, single sentences and ``beam_size=1`` are right),
+        and the first word's link is often what markup needs.
+        """
         if not source_ids:
             return []
         source = [[self.id_to_token[int(i)] for i in ids] for ids in source_ids]
@@ -311,27 +311,22 @@ class CTranslate2Backend:
         return [[list(row) for row in result.attention[0][:len(tgt)]]
                 for result, tgt in zip(results, target_ids, strict=True)]
 
-    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest,
-                attention: list | None = None) -> list[list[int]]:
+    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
+                ) -> list[list[int]]:
         # transformers spends the last of its new tokens on a forced </s>: decode one token
         # less and add that </s> to the outputs that did not end by themselves
         steps = cap - 1
         if steps < 1:
-            if attention is not None:
-                attention.extend([[0.0] * len(src)] for src in source)
             return [[self.eos_id] for _ in source]
         results = self.model.translate_batch(
             source, beam_size=request.beam_size,
             patience=PATIENCE if request.beam_size > 1 else 1.0, max_decoding_length=steps,
             min_decoding_length=min(request.min_new_tokens, steps),
-            return_end_token=True, max_input_length=0, max_batch_size=0,
-            return_attention=attention is not None)
+            return_end_token=True, max_input_length=0, max_batch_size=0)
         outputs = []
         for result in results:
             out = [self.token_to_id.get(t, self.unk_id) for t in result.hypotheses[0]]
             if len(out) == steps and out[-1] != self.eos_id:
                 out.append(self.eos_id)
             outputs.append(out)
-            if attention is not None:
-                attention.append([list(row) for row in result.attention[0]])
         return outputs
