@@ -185,7 +185,9 @@ class Translator:
         src, tgt = normalise_lang(src), normalise_lang(tgt)
         if src == tgt:
             note = f"source and target are both {src}: copied unchanged"
-            return [Translation(t, t, src, tgt, (), (note,)) for t in texts]
+            return [Translation(t, t, src, tgt, (), (note,),
+                                alignment=alignment.identity(t, src) if align else ())
+                    for t in texts]
         steps = self.registry.route(src, tgt)
         normalised = [pipeline.normalise(t, src) for t in texts]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]

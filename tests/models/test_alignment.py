@@ -210,3 +210,12 @@ def test_links_follow_a_glossary_re_decoded_output(tmp_path):
     assert res.alignment
     assert _is_words([link.tgt for link in res.alignment], res.text, "it")
     assert ("All", "Tutte") in {link.slice(res.source, res.text) for link in res.alignment}
+
+
+def test_a_text_already_in_the_target_language_links_each_word_to_itself(translator):
+    (res,) = translator.translate_batch(["Bütün xəbərlər Facebook səhifəmizdə"], "az", "az",
+                                        align=True)
+    assert res.text == res.source
+    assert [link.slice(res.source, res.text) for link in res.alignment] == [
+        ("Bütün", "Bütün"), ("xəbərlər", "xəbərlər"), ("Facebook", "Facebook"),
+        ("səhifəmizdə", "səhifəmizdə")]

@@ -213,6 +213,11 @@ def compose(ab: Iterable[WordLink], bc: Iterable[WordLink]) -> tuple[WordLink, .
     return tuple(sorted(out, key=lambda link: (link.src, link.tgt)))
 
 
+def identity(text: str, lang: str | None = None) -> tuple[WordLink, ...]:
+    """Each word linked to itself: the alignment of a text copied unchanged."""
+    return tuple(WordLink(span, span) for span in word_spans(text, lang))
+
+
 def shift(links: Iterable[WordLink], src_offset: int = 0, tgt_offset: int = 0
           ) -> tuple[WordLink, ...]:
     """The same links with their spans moved (a chunk's links into its sentence)."""
