@@ -215,14 +215,10 @@ class Translator:
             terms = self._enforce_terms(unique, last_inputs, current, warnings, src, tgt,
                                         steps[-1])
         links: list[tuple] = [() for _ in unique]
-        if align and unique:
-            changed = [i for i, (a, b) in enumerate(zip(aligned_texts, current, strict=True))
-                       if a != b]  # re-decoded for the glossary: align the final text
-            forced = self.engine(steps[-1]).align(
-                [last_inputs[i] for i in changed], [current[i] for i in changed],
-                src_lang=steps[-1].src, tgt_lang=tgt) if changed else []
-            for i, found in zip(changed, forced, strict=True):
-                step_links[-1][i] = found
+        if align and unique:  # outputs re-decoded for the glossary are aligned as they are
+            step_links[-1] = alignment.realign(self.engine(steps[-1]), step_links[-1],
+                                               last_inputs, aligned_texts, current,
+                                               src_lang=steps[-1].src, tgt_lang=tgt)
             links = alignment.chain(step_links)
         done = {u: (c, tuple(w), t, a)
                 for u, c, w, t, a in zip(unique, current, warnings, terms, links, strict=True)}

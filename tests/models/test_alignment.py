@@ -209,7 +209,8 @@ def test_links_follow_a_glossary_re_decoded_output(tmp_path):
     assert "Facebuk" in res.text
     assert res.alignment
     assert _is_words([link.tgt for link in res.alignment], res.text, "it")
-    assert ("All", "Tutte") in {link.slice(res.source, res.text) for link in res.alignment}
+    words = {link.slice(res.source, res.text) for link in res.alignment}
+    assert {("All", "Tutte"), ("Facebook", "Facebuk")} <= words
 
 
 def test_a_text_already_in_the_target_language_links_each_word_to_itself(translator):

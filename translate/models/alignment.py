@@ -338,6 +338,22 @@ def step_alignment(engine, inputs: Sequence[str], outputs: Sequence, texts: Sequ
     return [found or () for found in links]
 
 
+def realign(engine, links: Sequence[tuple[WordLink, ...]], inputs: Sequence[str],
+            aligned: Sequence[str], final: Sequence[str], *, src_lang: str | None = None,
+            tgt_lang: str | None = None) -> list[tuple[WordLink, ...]]:
+    """``links`` (``inputs[i]`` -> ``aligned[i]``) with those whose output a later stage
+    changed (``final[i] != aligned[i]``: glossary re-decoding) replaced by the forced
+    alignment of ``inputs[i]`` -> ``final[i]``."""
+    out = list(links)
+    changed = [i for i, (a, b) in enumerate(zip(aligned, final, strict=True)) if a != b]
+    if changed:
+        forced = engine.align([inputs[i] for i in changed], [final[i] for i in changed],
+                              src_lang=src_lang, tgt_lang=tgt_lang)
+        for i, found in zip(changed, forced, strict=True):
+            out[i] = found
+    return out
+
+
 def chain(steps: Sequence[Sequence[tuple[WordLink, ...]]]) -> list[tuple[WordLink, ...]]:
     """Per sentence, the links of consecutive route steps composed (a pivot's az -> en
     and en -> it become az -> it); one step is returned as it is."""
