@@ -129,9 +129,10 @@ class TranslationEngine:
         """Translate each sentence; the output list matches the input one for one.
 
         ``align=True`` also fills each output's ``alignment``: word links from the
-        sentence to its translation, read from the alignment head while decoding
-        (CTranslate2's ``return_attention``; with torch, one teacher-forced pass over the
-        chosen output). ``src_lang``/``tgt_lang`` pick the word rules of
+        sentence to its translation, read from the alignment head over the chosen output
+        (torch: one teacher-forced pass; CTranslate2: ``return_attention`` on a greedy
+        pass with the output as ``target_prefix``), so beam search cannot skew them.
+        ``src_lang``/``tgt_lang`` pick the word rules of
         :func:`~.alignment.word_spans` (English ``'s``, Italian elisions).
         """
         # 1. tokenise; split over-long sentences into chunks (kept in order)
