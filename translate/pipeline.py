@@ -37,6 +37,9 @@ class Translation:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()  # glossary checks (translate.glossary.TermCheck)
+    #: word links source -> text (``translate_batch(..., align=True)``; see
+    #: ``translate.models.alignment.WordLink``), empty when not asked for
+    alignment: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +197,7 @@ class StepResult:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     warnings: tuple[tuple[str, ...], ...]
+    links: tuple[tuple[object, ...], ...] = ()  # align=True: each output's word links
 
 
 @dataclass(frozen=True, slots=True)

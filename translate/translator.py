@@ -16,6 +16,7 @@ from . import pipeline
 from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
 from .errors import UserError
 from .languages import normalise_lang
+from .models import alignment
 from .models.backends import DEFAULT_BACKEND, configure_openmp, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
@@ -205,15 +206,22 @@ class Translator:
         """Translate each text (a sentence or short passage); one output per input."""
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
-    def translate_batch(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+    def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
+                        align: bool = False) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
-        when a glossary is in force, a check per glossary term found in the source."""
+        when a glossary is in force, a check per glossary term found in the source.
+
+        ``align=True`` fills ``Translation.alignment``: word links (``WordLink``, character
+        spans of ``source`` and ``text``) from the models' alignment head, composed through
+        English for a pivot (see :mod:`translate.models.alignment`)."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
         if src == tgt:
             note = f"source and target are both {src}: copied unchanged"
-            return [Translation(t, t, src, tgt, (), (note,)) for t in texts]
+            return [Translation(t, t, src, tgt, (), (note,),
+                                alignment=alignment.identity(t, src) if align else ())
+                    for t in texts]
         steps = self.registry.route(src, tgt)
         # normalised once, at the front; reports map back to the caller's text
         norms = [pipeline.normalise_with_offsets(t, src) for t in texts]
@@ -222,34 +230,50 @@ class Translator:
         models = tuple(self.engine(step).name for step in steps)
         # a route is its steps composed: each step's outputs are the next one's inputs
         result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
+        step_links: list[list[tuple]] = []  # align=True: per step, per sentence
         for step in steps:
-            result = self._run_step(step, result)
+            result = self._run_step(step, result, align=align)
+            step_links.append(list(result.links))
         done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
                                                              strict=True)]
         if self.glossary is not None and unique:
             done = self._enforce_terms(unique, result, src, tgt, steps[-1])
-        by_text = dict(zip(unique, done, strict=True))
+        links: list[tuple] = [() for _ in unique]
+        if align and unique:  # outputs re-decoded for the glossary are aligned as they are
+            step_links[-1] = alignment.realign(
+                self.engine(steps[-1]), step_links[-1], result.inputs, result.outputs,
+                [e.text for e in done], src_lang=steps[-1].src, tgt_lang=tgt)
+            links = alignment.chain(step_links)
+        by_text = dict(zip(unique, zip(done, links, strict=True), strict=True))
         results = []
         for original, norm in zip(texts, norms, strict=True):
-            e = by_text.get(norm.text)
-            if e is None:  # blank: kept as it is
+            found = by_text.get(norm.text)
+            if found is None:  # blank: kept as it is
                 results.append(Translation(original, original, src, tgt, models, (), ()))
-            else:
-                checks = pipeline.checks_in_caller_text(e.checks, norm, original)
-                results.append(Translation(original, e.text, src, tgt, models, e.warnings,
-                                           checks))
+                continue
+            e, found_links = found
+            checks = pipeline.checks_in_caller_text(e.checks, norm, original)
+            results.append(Translation(
+                original, e.text, src, tgt, models, e.warnings, checks,
+                alignment=alignment.respan_source(found_links, original, norm.text, src)
+                if found_links else ()))
         return results
 
-    def _run_step(self, step: Step, previous: pipeline.StepResult) -> pipeline.StepResult:
-        """One route step over the previous step's outputs."""
+    def _run_step(self, step: Step, previous: pipeline.StepResult, *, align: bool = False
+                  ) -> pipeline.StepResult:
+        """One route step over the previous step's outputs (with ``align``, each output's
+        word links to its input)."""
         engine = self.engine(step)
         texts = list(previous.outputs)
-        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)))
+        langs = {"src_lang": step.src, "tgt_lang": step.tgt}
+        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)),
+                                **({"align": True, **langs} if align else {}))
         warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
                          for w, out in zip(previous.warnings, outs, strict=True))
-        return pipeline.StepResult(tuple(texts),
-                                   tuple(pipeline.normalise(o.text, step.tgt) for o in outs),
-                                   warnings)
+        outputs = tuple(pipeline.normalise(o.text, step.tgt) for o in outs)
+        links = (tuple(alignment.step_alignment(engine, texts, outs, outputs, **langs))
+                 if align else ())
+        return pipeline.StepResult(tuple(texts), outputs, warnings, links)
 
     def _enforce_terms(self, sources: list[str], last_step: pipeline.StepResult, src: str,
                        tgt: str, last: Step) -> list[pipeline.Enforced]:
