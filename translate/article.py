@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import UserError
 from .languages import normalise_lang
+from .memory import TranslationMemory
 from .outputs import article_name, output_path
 from .pipeline import ArticleTranslation
 from .textio import BOM, atomic_write, read_text
@@ -54,16 +55,23 @@ class ArticleOutcome:
     text: str
     report: dict
     missing_terms: int = 0
+    learned: tuple = ()  # sentences a worker decoded, for the parent's memory
 
 
-def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutcome:
-    """Translate one article (no BOM) and summarise it for the report."""
+def translate_one(translator: Any, text: str, src: str, tgt: str, *,
+                  memory: Any = None) -> ArticleOutcome:
+    """Translate one article (no BOM) and summarise it for the report; ``memory`` as
+    :meth:`~translate.Translator.translate_article`."""
     if tgt == src:  # nothing to do: copy, byte for byte
         return ArticleOutcome(text, ArticleTranslation(text, src, tgt).report())
-    result = translator.translate_article(text, src, tgt)
+    if memory is None:
+        result = translator.translate_article(text, src, tgt)
+    else:
+        result = translator.translate_article(text, src, tgt, memory=memory)
     missing = sum(1 for s in result.segments for t in s.terms
                   if getattr(t, "status", None) == "missing")
-    return ArticleOutcome(result.text, result.report(), missing)
+    return ArticleOutcome(result.text, result.report(), missing,
+                          tuple(getattr(memory, "learned", ())))
 
 
 def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
@@ -113,6 +121,18 @@ class FilesResult:
     def missing_terms(self) -> int:
         return sum(o.missing_terms for o in self.outputs)
 
+    @property
+    def from_memory(self) -> int:
+        """Segments reused from the translation memory (``tm=``), not decoded."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("from_memory"))
+
+    @property
+    def translated(self) -> int:
+        """Segments the model translated."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("action") == "translated" and not s.get("from_memory"))
+
     def report(self) -> dict:
         """The ``--report`` JSON: per file, per target, the segments."""
         files: dict[str, dict] = {}
@@ -127,6 +147,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None,
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate article files (or directories of ``.txt`` files; ``-`` is stdin) from
     ``src`` (or ``"auto"``) into each of ``tgts``.
@@ -136,6 +157,10 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     text is in the result (``on_output`` sees each output as it is done, e.g. to print
     it). Every input is read and checked before any model loads or output is written.
     ``report`` also writes the JSON report (:meth:`FilesResult.report`) to this file.
+    ``tm`` (a path or an open :class:`~translate.memory.TranslationMemory`): every sentence
+    is looked up there first and only the others are decoded, then stored
+    (:mod:`translate.article_memory`); with an executor the lookups and the writes happen
+    here, in this process.
     """
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
@@ -164,10 +189,34 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
+    memory, own_tm = None, False
+    if tm is not None:
+        from .article_memory import memory_path
+
+        if not isinstance(tm, TranslationMemory):
+            tm = TranslationMemory(memory_path(tm, out_dir=out, inputs=[n for n, _ in expanded],
+                                               outputs=dests.values(), report=report))
+            own_tm = True
+        memory = tm
+    try:
+        result = _translate_all(translator, inputs, src, targets, dests, memory, on_output)
+    finally:
+        if own_tm:
+            memory.close()
+    if report is not None:
+        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    return result
+
+
+def _translate_all(translator: Any, inputs: list[tuple[str, str, str]], src: str,
+                   targets: list[str], dests: dict[tuple[int, str], Path],
+                   memory: TranslationMemory | None,
+                   on_output: Callable[[ArticleOutput], None] | None) -> FilesResult:
     bodies = [text.removeprefix(BOM) for _, text, _ in inputs]
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
-    for n, outcome in _outcomes(translator, [(bodies[i], src, tgt) for i, tgt in work]):
+    items = [(bodies[i], src, tgt) for i, tgt in work]
+    for n, outcome in _outcomes(translator, items, memory):
         i, tgt = work[n]
         _, text, shown = inputs[i]
         bom = BOM if text.startswith(BOM) else ""
@@ -180,10 +229,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
         results[n] = done
         if on_output is not None:
             on_output(done)
-    result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
-    if report is not None:
-        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
-    return result
+    return FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
 
 
 def _shift(report: dict, offset: int) -> dict:
@@ -201,19 +247,33 @@ def _shift(report: dict, offset: int) -> dict:
     return {**report, "segments": segments}
 
 
-def _outcomes(translator: Any, items: list[tuple[str, str, str]]
-              ) -> Iterator[tuple[int, ArticleOutcome]]:
+def _outcomes(translator: Any, items: list[tuple[str, str, str]],
+              tm: TranslationMemory | None = None) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
-    has one (``map_articles``), else here, in order."""
+    has one (``map_articles``), else here, in order. With ``tm`` the memory is read and
+    written here: an executor's workers get the hits of their article with it and send
+    back what they decoded."""
+    from . import article_memory
+
+    memory = article_memory.StoredMemory(tm) if tm is not None else None
     map_articles = getattr(translator, "map_articles", None)
     if map_articles is not None:
-        results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        if memory is None:
+            results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        else:
+            keys = article_memory.key_maker(translator)
+            hits = [article_memory.prefetch(memory, keys, text, src, tgt)
+                    if src != tgt else () for text, src, tgt in items]
+            results = map_articles(items, memory=hits)
         try:
-            yield from results
+            for n, outcome in results:
+                if memory is not None and outcome.learned:
+                    article_memory.store_learned(memory, keys, outcome.learned)
+                yield n, outcome
         finally:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
         return
     for n, (text, src, tgt) in enumerate(items):
-        yield n, translate_one(translator, text, src, tgt)
+        yield n, translate_one(translator, text, src, tgt, memory=tm)
