@@ -261,7 +261,7 @@ def _outcomes(translator: Any, items: list[tuple[str, str, str]],
         if memory is None:
             results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
         else:
-            keys = article_memory.key_maker(translator)
+            keys = _key_maker(translator)
             hits = [article_memory.prefetch(memory, keys, text, src, tgt)
                     if src != tgt else () for text, src, tgt in items]
             results = map_articles(items, memory=hits)
@@ -277,3 +277,14 @@ def _outcomes(translator: Any, items: list[tuple[str, str, str]],
         return
     for n, (text, src, tgt) in enumerate(items):
         yield n, translate_one(translator, text, src, tgt, memory=tm)
+
+
+def _key_maker(translator: Any) -> Any:
+    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
+    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
+    here from its config, which loads no model to compute a key."""
+    if hasattr(translator, "memory_key"):
+        return translator
+    from .translator import Translator
+
+    return Translator.from_config(translator.config)

@@ -292,17 +292,6 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
 # ----------------------------------------------------------------------------- executors
 
 
-def key_maker(translator: Any) -> Any:
-    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
-    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
-    from its config in this process, which loads no model to compute a key."""
-    if hasattr(translator, "memory_key"):
-        return translator
-    from .translator import Translator
-
-    return Translator.from_config(translator.config)
-
-
 def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
              ) -> tuple[tuple[str, str, str, str], ...]:
     """The hits of one article, looked up in this process before it goes to a worker:

@@ -108,6 +108,7 @@ class Translator:
         self._loaded: dict[str, object] = {}  # checkpoint reference -> loaded checkpoint
         self._backends: dict[tuple[str, str], object] = {}
         self._glossary: object = _UNSET
+        self._memory_keys: dict[tuple[str, str], object] = {}  # translate.article_memory
 
     @property
     def enforce_terms(self) -> bool:
@@ -268,10 +269,9 @@ class Translator:
         (:func:`translate.article_memory.route_key`; computed once per direction)."""
         from .article_memory import route_key
 
-        keys = self.__dict__.setdefault("_memory_keys", {})
-        if (src, tgt) not in keys:
-            keys[(src, tgt)] = route_key(self, src, tgt)
-        return keys[(src, tgt)]
+        if (src, tgt) not in self._memory_keys:
+            self._memory_keys[(src, tgt)] = route_key(self, src, tgt)
+        return self._memory_keys[(src, tgt)]
 
     def _term_checker(self, src: str, tgt: str):
         """``(source, output) -> term checks`` of the glossary in force (none without)."""
