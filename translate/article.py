@@ -189,29 +189,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
-    memory, own_tm = None, False
-    if tm is not None:
-        from .article_memory import memory_path
-
-        if not isinstance(tm, TranslationMemory):
-            tm = TranslationMemory(memory_path(tm, out_dir=out, inputs=[n for n, _ in expanded],
-                                               outputs=dests.values(), report=report))
-            own_tm = True
-        memory = tm
-    try:
-        result = _translate_all(translator, inputs, src, targets, dests, memory, on_output)
-    finally:
-        if own_tm:
-            memory.close()
-    if report is not None:
-        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
-    return result
-
-
-def _translate_all(translator: Any, inputs: list[tuple[str, str, str]], src: str,
-                   targets: list[str], dests: dict[tuple[int, str], Path],
-                   memory: TranslationMemory | None,
-                   on_output: Callable[[ArticleOutput], None] | None) -> FilesResult:
+    memory = _open_memory(tm, out, [n for n, _ in expanded], dests, report)
     bodies = [text.removeprefix(BOM) for _, text, _ in inputs]
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
@@ -229,7 +207,25 @@ def _translate_all(translator: Any, inputs: list[tuple[str, str, str]], src: str
         results[n] = done
         if on_output is not None:
             on_output(done)
-    return FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
+    result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
+    if report is not None:
+        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    return result
+
+
+def _open_memory(tm: str | os.PathLike[str] | TranslationMemory | None, out: Path | None,
+                 inputs: list[str], dests: dict, report: str | os.PathLike[str] | None
+                 ) -> tuple[TranslationMemory, bool] | None:
+    """``tm=`` opened (and whether :func:`_outcomes` closes it), before any model loads: a
+    path is checked like every output (:func:`translate.article_memory.memory_path`)."""
+    if tm is None:
+        return None
+    if isinstance(tm, TranslationMemory):
+        return tm, False
+    from .article_memory import memory_path
+
+    path = memory_path(tm, out_dir=out, inputs=inputs, outputs=dests.values(), report=report)
+    return TranslationMemory(path), True
 
 
 def _shift(report: dict, offset: int) -> dict:
@@ -248,11 +244,24 @@ def _shift(report: dict, offset: int) -> dict:
 
 
 def _outcomes(translator: Any, items: list[tuple[str, str, str]],
-              tm: TranslationMemory | None = None) -> Iterator[tuple[int, ArticleOutcome]]:
+              opened: tuple[TranslationMemory, bool] | None = None
+              ) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
-    has one (``map_articles``), else here, in order. With ``tm`` the memory is read and
-    written here: an executor's workers get the hits of their article with it and send
-    back what they decoded."""
+    has one (``map_articles``), else here, in order. With a memory (``opened``: it and
+    whether to close it when done) it is read and written here: an executor's workers get
+    the hits of their article with it and send back what they decoded."""
+    if opened is None:
+        yield from _outcomes_with(translator, items, None)
+        return
+    try:
+        yield from _outcomes_with(translator, items, opened[0])
+    finally:
+        if opened[1]:
+            opened[0].close()
+
+
+def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
+                   tm: TranslationMemory | None) -> Iterator[tuple[int, ArticleOutcome]]:
     from . import article_memory
 
     memory = article_memory.StoredMemory(tm) if tm is not None else None
