@@ -47,9 +47,11 @@ def counting_decodes():
         yield calls
 
 
-def translate(capsys, src: Path, tm: Path | None, *extra: str) -> tuple[str, dict, int, str]:
-    """One CLI run: (output, report, sentences decoded, stderr)."""
-    report = src.parent / f"report-{len(list(src.parent.glob('report-*')))}.json"
+def translate(capsys, work: Path, src: Path, tm: Path | None, *extra: str
+              ) -> tuple[str, dict, int, str]:
+    """One CLI run: (output, report, sentences decoded, stderr); the report is written
+    into ``work``."""
+    report = work / f"report-{len(list(work.glob('report-*')))}.json"
     argv = ["article", str(src), "--from", "en", "--to", "it", "--models-dir", str(MODELS),
             "--report", str(report), *extra]
     if tm is not None:
@@ -74,14 +76,14 @@ def edited(tmp_path: Path) -> Path:
 
 def test_an_updated_story_decodes_only_the_two_edited_sentences(capsys, tmp_path):
     tm = tmp_path / "news.sqlite"
-    first, segments, decoded, err = translate(capsys, EN, tm)
+    first, segments, decoded, err = translate(capsys, tmp_path, EN, tm)
     assert first == article("it")  # what the article gives without a memory
     assert decoded == ALL and len(segments) == 18
     assert not any(s["from_memory"] for s in segments)
     assert "0 segment(s) from the memory" in err and "18 translated" in err
 
     story = edited(tmp_path)
-    out, segments, decoded, err = translate(capsys, story, tm)
+    out, segments, decoded, err = translate(capsys, tmp_path, story, tm)
     assert decoded == 2
     fresh = [s["source"] for s in segments if not s["from_memory"]]
     assert fresh == list(EDITS.values())
@@ -92,35 +94,36 @@ def test_an_updated_story_decodes_only_the_two_edited_sentences(capsys, tmp_path
                                                                           "Ilgar Muxtarov"}
     assert all(t["status"] == "found" for t in hit["terms"])
 
-    without, plain, decoded, _ = translate(capsys, story, None)
+    without, plain, decoded, _ = translate(capsys, tmp_path, story, None)
     assert decoded == ALL
     assert out == without  # the memory changes nothing in the output
     strip = [{k: v for k, v in s.items() if k != "from_memory"} for s in segments]
     assert strip == [{k: v for k, v in s.items() if k != "from_memory"} for s in plain]
 
-    again, segments, decoded, _ = translate(capsys, story, tm)
+    again, segments, decoded, _ = translate(capsys, tmp_path, story, tm)
     assert decoded == 0
     assert again == out and all(s["from_memory"] for s in segments)
 
 
 def test_a_changed_setting_never_returns_a_stored_translation(capsys, tmp_path):
     tm = tmp_path / "news.sqlite"
-    _, _, decoded, _ = translate(capsys, EN, tm)
+    _, _, decoded, _ = translate(capsys, tmp_path, EN, tm)
     assert decoded == ALL
-    _, segments, decoded, _ = translate(capsys, EN, tm, "--beam-size", "2")
+    _, segments, decoded, _ = translate(capsys, tmp_path, EN, tm, "--beam-size", "2")
     assert decoded == ALL and not any(s["from_memory"] for s in segments)
 
     glossary = tmp_path / "desk.tsv"
     glossary.write_text("en\tit\nRome\tRoma\n", encoding="utf-8")
-    _, _, decoded, _ = translate(capsys, EN, tm, "--glossary", str(glossary))
+    _, _, decoded, _ = translate(capsys, tmp_path, EN, tm, "--glossary", str(glossary))
     assert decoded == ALL
-    _, _, decoded, _ = translate(capsys, EN, tm, "--glossary", str(glossary))
+    _, _, decoded, _ = translate(capsys, tmp_path, EN, tm, "--glossary", str(glossary))
     assert decoded == 0
     # the same file, other content: a different glossary
     glossary.write_text("en\tit\nRome\tRoma\nVatican\tVaticano\n", encoding="utf-8")
-    _, _, decoded, _ = translate(capsys, EN, tm, "--glossary", str(glossary))
+    _, _, decoded, _ = translate(capsys, tmp_path, EN, tm, "--glossary", str(glossary))
     assert decoded == ALL
-    _, _, decoded, _ = translate(capsys, EN, tm, "--glossary", str(glossary), "--no-enforce")
+    _, _, decoded, _ = translate(capsys, tmp_path, EN, tm, "--glossary", str(glossary),
+                                 "--no-enforce")
     assert decoded == ALL
 
 
@@ -128,14 +131,14 @@ def test_with_workers_the_parent_looks_up_and_stores(capsys, tmp_path):
     """--workers 2: the hits go to the worker with the article, what it decodes comes
     back and is stored here; output and report as in one process."""
     tm = tmp_path / "news.sqlite"
-    translate(capsys, EN, tm)
+    translate(capsys, tmp_path, EN, tm)
     assert tm_count(tm) == 18
     story = edited(tmp_path)
-    out, segments, _, err = translate(capsys, story, tm, "--workers", "2")
-    assert out == translate(capsys, story, None)[0]
+    out, segments, _, err = translate(capsys, tmp_path, story, tm, "--workers", "2")
+    assert out == translate(capsys, tmp_path, story, None)[0]
     assert [s["source"] for s in segments if not s["from_memory"]] == list(EDITS.values())
     assert tm_count(tm) == 20  # the two new sentences, stored by this process
-    _, segments, decoded, _ = translate(capsys, story, tm)
+    _, segments, decoded, _ = translate(capsys, tmp_path, story, tm)
     assert decoded == 0 and all(s["from_memory"] for s in segments)
 
 
