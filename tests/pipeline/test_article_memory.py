@@ -8,6 +8,7 @@ records how many sentences reached the model.
 from __future__ import annotations
 
 import json
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -200,3 +201,25 @@ def test_the_python_api_takes_an_open_memory(translator, tmp_path):
         assert sum(calls) == 0 and all(t.from_memory for t in again)
         assert [t.text for t in again] == [t.text for t in first][::-1]
         assert again[0].models == first[0].models
+
+
+def test_a_sentence_stored_with_a_missing_term_is_never_reused(capsys, tmp_path):
+    """As in the localisation jobs: a failure is journaled (with its reason) but never
+    reused as a translation; the sentence is decoded again and the term reported again."""
+    story = tmp_path / "short.en.txt"
+    story.write_text("The event began with prayers.\n\nAll news on our Facebook page\n",
+                     encoding="utf-8")
+    glossary = tmp_path / "desk.tsv"
+    glossary.write_text("en\tit\nprayers\tpreghiere solenni\n", encoding="utf-8")
+    tm = tmp_path / "news.sqlite"
+    args = ("--glossary", str(glossary), "--no-enforce")
+    for expected in (2, 1):  # the second run reuses the clean sentence only
+        _, segments, decoded, _ = translate(capsys, tmp_path, story, tm, *args)
+        assert decoded == expected
+        missing = segments[0]
+        assert not missing["from_memory"]
+        assert [t["status"] for t in missing["terms"]] == ["missing"]
+    with sqlite3.connect(tm) as db:
+        qa = dict(db.execute("SELECT source, qa FROM units").fetchall())
+    assert "preghiere solenni" in qa["The event began with prayers."]
+    assert qa["All news on our Facebook page"] == ""
