@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import UserError
 from .languages import normalise_lang
+from .memory import TranslationMemory
 from .outputs import article_name, output_path
 from .pipeline import ArticleTranslation
 from .textio import BOM, atomic_write, read_text
@@ -57,16 +58,23 @@ class ArticleOutcome:
     text: str
     report: dict
     missing_terms: int = 0
+    learned: tuple = ()  # sentences a worker decoded, for the parent's memory
 
 
-def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutcome:
-    """Translate one article (no BOM) and summarise it for the report."""
+def translate_one(translator: Any, text: str, src: str, tgt: str, *,
+                  memory: Any = None) -> ArticleOutcome:
+    """Translate one article (no BOM) and summarise it for the report; ``memory`` as
+    :meth:`~translate.Translator.translate_article`."""
     if tgt == src:  # nothing to do: copy, byte for byte
         return ArticleOutcome(text, ArticleTranslation(text, src, tgt).report())
-    result = translator.translate_article(text, src, tgt)
+    if memory is None:
+        result = translator.translate_article(text, src, tgt)
+    else:
+        result = translator.translate_article(text, src, tgt, memory=memory)
     missing = sum(1 for s in result.segments for t in s.terms
                   if getattr(t, "status", None) == "missing")
-    return ArticleOutcome(result.text, result.report(), missing)
+    return ArticleOutcome(result.text, result.report(), missing,
+                          tuple(getattr(memory, "learned", ())))
 
 
 def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
@@ -123,6 +131,18 @@ class FilesResult:
     def missing_terms(self) -> int:
         return sum(o.missing_terms for o in self.outputs)
 
+    @property
+    def from_memory(self) -> int:
+        """Segments reused from the translation memory (``tm=``), not decoded."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("from_memory"))
+
+    @property
+    def translated(self) -> int:
+        """Segments the model translated."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("action") == "translated" and not s.get("from_memory"))
+
     def report(self) -> dict:
         """The ``--report`` JSON: per file, per target, the segments."""
         files: dict[str, dict] = {}
@@ -137,6 +157,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
     ``"auto"``) into each of ``tgts``.
@@ -148,7 +169,11 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     text is in the result (``on_output`` sees each output as it is done, e.g. to print
     it; DOCX and ODT need ``out_dir``). Every input is read and checked before any model
     loads or output is written. ``report`` also writes the JSON report
-    (:meth:`FilesResult.report`) to this file.
+    (:meth:`FilesResult.report`) to this file. ``tm`` (a path or an open
+    :class:`~translate.memory.TranslationMemory`): every sentence of a plain-text article
+    is looked up there first and only the others are decoded, then stored
+    (:mod:`translate.article_memory`); with an executor the lookups and the writes happen
+    here, in this process.
     """
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
@@ -180,6 +205,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
+    memory = _open_memory(tm, out, [n for n, _ in expanded], dests, report)
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
 
@@ -196,7 +222,7 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
 
     plain = [n for n, (i, _) in enumerate(work) if formats[i] == "text"]
     items = [(inputs[work[n][0]][1].removeprefix(BOM), src, work[n][1]) for n in plain]
-    for k, outcome in _outcomes(translator, items):
+    for k, outcome in _outcomes(translator, items, memory):
         n = plain[k]
         text = inputs[work[n][0]][1]
         bom = BOM if text.startswith(BOM) else ""
@@ -283,6 +309,21 @@ def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt
     return text, result.data, result.report(), result.missing_terms, tuple(result.notes)
 
 
+def _open_memory(tm: str | os.PathLike[str] | TranslationMemory | None, out: Path | None,
+                 inputs: list[str], dests: dict, report: str | os.PathLike[str] | None
+                 ) -> tuple[TranslationMemory, bool] | None:
+    """``tm=`` opened (and whether :func:`_outcomes` closes it), before any model loads: a
+    path is checked like every output (:func:`translate.article_memory.memory_path`)."""
+    if tm is None:
+        return None
+    if isinstance(tm, TranslationMemory):
+        return tm, False
+    from .article_memory import memory_path
+
+    path = memory_path(tm, out_dir=out, inputs=inputs, outputs=dests.values(), report=report)
+    return TranslationMemory(path), True
+
+
 def _shift(report: dict, offset: int) -> dict:
     """Report offsets moved by ``offset``: the article was translated without its BOM,
     and the report indexes the file's text as it holds it (BOM included)."""
@@ -298,19 +339,57 @@ def _shift(report: dict, offset: int) -> dict:
     return {**report, "segments": segments}
 
 
-def _outcomes(translator: Any, items: list[tuple[str, str, str]]
+def _outcomes(translator: Any, items: list[tuple[str, str, str]],
+              opened: tuple[TranslationMemory, bool] | None = None
               ) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
-    has one (``map_articles``), else here, in order."""
+    has one (``map_articles``), else here, in order. With a memory (``opened``: it and
+    whether to close it when done) it is read and written here: an executor's workers get
+    the hits of their article with it and send back what they decoded."""
+    if opened is None:
+        yield from _outcomes_with(translator, items, None)
+        return
+    try:
+        yield from _outcomes_with(translator, items, opened[0])
+    finally:
+        if opened[1]:
+            opened[0].close()
+
+
+def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
+                   tm: TranslationMemory | None) -> Iterator[tuple[int, ArticleOutcome]]:
+    from . import article_memory
+
+    memory = article_memory.StoredMemory(tm) if tm is not None else None
     map_articles = getattr(translator, "map_articles", None)
     if map_articles is not None:
-        results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        if memory is None:
+            results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        else:
+            keys = _key_maker(translator)
+            hits = [article_memory.prefetch(memory, keys, text, src, tgt)
+                    if src != tgt else () for text, src, tgt in items]
+            results = map_articles(items, memory=hits)
         try:
-            yield from results
+            for n, outcome in results:
+                if memory is not None and outcome.learned:
+                    article_memory.store_learned(memory, keys, outcome.learned)
+                yield n, outcome
         finally:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
         return
     for n, (text, src, tgt) in enumerate(items):
-        yield n, translate_one(translator, text, src, tgt)
+        yield n, translate_one(translator, text, src, tgt, memory=tm)
+
+
+def _key_maker(translator: Any) -> Any:
+    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
+    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
+    here from its config, which loads no model to compute a key."""
+    if hasattr(translator, "memory_key"):
+        return translator
+    from .translator import Translator
+
+    return Translator.from_config(translator.config)

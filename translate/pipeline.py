@@ -40,6 +40,7 @@ class Translation:
     #: word links source -> text (``translate_batch(..., align=True)``; see
     #: ``translate.models.alignment.WordLink``), empty when not asked for
     alignment: tuple[object, ...] = ()
+    from_memory: bool = False  # reused from a translation memory, not decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,14 @@ class SegmentRecord:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()
+    from_memory: bool = False
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),
-                "terms": [term_check_dict(t, self.start) for t in self.terms]}
+                "terms": [term_check_dict(t, self.start) for t in self.terms],
+                "from_memory": self.from_memory}
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,13 +275,20 @@ def assemble(original: str, segments: Sequence[Segment], outputs: Sequence[str])
 TranslateFn = Callable[[Sequence[str], str, str], list[Translation]]
 
 
-def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
-                      ) -> ArticleTranslation:
-    """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
+def plan_article(text: str, src: str) -> tuple[str, list[Segment], list[str]]:
+    """The article's language (``src``, or detected for ``"auto"``), its segments and the
+    language of each: what :func:`translate_article` translates (a translation memory
+    looks the same sentences up before an article goes to a worker)."""
     if src == "auto":
         src = detect_language(text)
     segments = segment(text, src)
-    langs = identify(segments, src)
+    return src, segments, identify(segments, src)
+
+
+def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
+                      ) -> ArticleTranslation:
+    """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
+    src, segments, langs = plan_article(text, src)
     outputs = [s.text for s in segments]
     records: list[SegmentRecord | None] = [None] * len(segments)
     for lang in dict.fromkeys(langs):
@@ -293,6 +303,7 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
             s = segments[i]
             outputs[i] = res.text
             records[i] = SegmentRecord(s.start, s.end, s.text, lang, "translated", res.text,
-                                       res.models, res.warnings, res.terms)
+                                       res.models, res.warnings, res.terms,
+                                       res.from_memory)
     return ArticleTranslation(assemble(text, segments, outputs), src, tgt,
                               tuple(r for r in records if r is not None))

@@ -9,6 +9,7 @@ Models load lazily, once per process, and are reused across calls, files and tar
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -110,6 +111,7 @@ class Translator:
         self._loaded: dict[str, object] = {}  # checkpoint reference -> loaded checkpoint
         self._backends: dict[tuple[str, str], object] = {}
         self._glossary: object = _UNSET
+        self._memory_keys: dict[tuple[str, str], object] = {}  # translate.article_memory
 
     @property
     def enforce_terms(self) -> bool:
@@ -207,13 +209,19 @@ class Translator:
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
     def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
-                        align: bool = False) -> list[Translation]:
+                        align: bool = False, memory: object = None) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
         when a glossary is in force, a check per glossary term found in the source.
 
         ``align=True`` fills ``Translation.alignment``: word links (``WordLink``, character
         spans of ``source`` and ``text``) from the models' alignment head, composed through
-        English for a pivot (see :mod:`translate.models.alignment`)."""
+        English for a pivot (see :mod:`translate.models.alignment`); a sentence reused from
+        ``memory`` is aligned by forced alignment on a direct route, and gets no links on a
+        pivot (its English is not stored).
+
+        ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is
+        looked up first under this translator's route key and only the others are decoded
+        (then stored); see :mod:`translate.article_memory`."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
@@ -227,13 +235,24 @@ class Translator:
         norms = [pipeline.normalise_with_offsets(t, src) for t in texts]
         normalised = [n.text for n in norms]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]
-        models = tuple(self.engine(step).name for step in steps)
+        recalled: dict[str, pipeline.Enforced] = {}
+        if memory is not None:  # the memory stage: look every sentence up first
+            from . import article_memory
+
+            memory = article_memory.as_sentence_memory(memory)
+            key = self.memory_key(src, tgt)
+            recalled = {s: pipeline.Enforced(t, checks, ()) for s, (t, checks) in
+                        article_memory.recall_verified(memory, key, unique,
+                                                       self._term_checker(src, tgt)).items()}
+            unique = [t for t in unique if t not in recalled]
+        models = (tuple(self.engine(step).name for step in steps) if unique or memory is None
+                  else key.models)
         # a route is its steps composed: each step's outputs are the next one's inputs
         result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
         step_links: list[list[tuple]] = []  # align=True: per step, per sentence
         for step in steps:
-            result = self._run_step(step, result, align=align)
-            step_links.append(list(result.links))
+            result = self._run_step(step, result, align=align) if unique else result
+            step_links.append(list(result.links) if unique else [])
         done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
                                                              strict=True)]
         if self.glossary is not None and unique:
@@ -245,6 +264,13 @@ class Translator:
                 [e.text for e in done], src_lang=steps[-1].src, tgt_lang=tgt)
             links = alignment.chain(step_links)
         by_text = dict(zip(unique, zip(done, links, strict=True), strict=True))
+        if memory is not None:
+            memory.remember(key, [article_memory.Learned(src, tgt, s, e.text,
+                                                         article_memory.problems(e.warnings,
+                                                                                 e.checks))
+                                  for s, (e, _) in by_text.items()])
+            recalled_links = self._align_recalled(recalled, steps, src, tgt) if align else {}
+            by_text.update({s: (e, recalled_links.get(s, ())) for s, e in recalled.items()})
         results = []
         for original, norm in zip(texts, norms, strict=True):
             found = by_text.get(norm.text)
@@ -256,8 +282,36 @@ class Translator:
             results.append(Translation(
                 original, e.text, src, tgt, models, e.warnings, checks,
                 alignment=alignment.respan_source(found_links, original, norm.text, src)
-                if found_links else ()))
+                if found_links else (), from_memory=norm.text in recalled))
         return results
+
+    def _align_recalled(self, recalled: dict, steps, src: str, tgt: str) -> dict:
+        """Forced word links for sentences reused from a memory (direct routes only)."""
+        if len(steps) != 1 or not recalled:
+            return {}
+        sources = list(recalled)
+        found = self.engine(steps[0]).align(sources, [recalled[s].text for s in sources],
+                                            src_lang=src, tgt_lang=tgt)
+        return dict(zip(sources, found, strict=True))
+
+    def memory_key(self, src: str, tgt: str):
+        """The key a translation memory stores this translator's sentences under
+        (:func:`translate.article_memory.route_key`; computed once per direction)."""
+        from .article_memory import route_key
+
+        if (src, tgt) not in self._memory_keys:
+            self._memory_keys[(src, tgt)] = route_key(self, src, tgt)
+        return self._memory_keys[(src, tgt)]
+
+    def _term_checker(self, src: str, tgt: str):
+        """``(source, output) -> term checks`` of the glossary in force (none without)."""
+        glossary = self.glossary
+        if glossary is None:
+            return lambda source, output: ()
+        from .glossary import match_terms, verify_terms
+
+        return lambda source, output: verify_terms(output, match_terms(source, glossary,
+                                                                       src, tgt), tgt)
 
     def _run_step(self, step: Step, previous: pipeline.StepResult, *, align: bool = False
                   ) -> pipeline.StepResult:
@@ -319,15 +373,20 @@ class Translator:
                 current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes)
         return current
 
-    def translate_article(self, text: str, src: str, tgt: str) -> ArticleTranslation:
+    def translate_article(self, text: str, src: str, tgt: str, *,
+                          memory: object = None) -> ArticleTranslation:
         """Translate an article, keeping its paragraphs, blank lines and headline exactly.
 
         ``src`` may be ``"auto"``. Segments already in ``tgt`` are kept; segments in another
-        supported language go through their own model.
+        supported language go through their own model. ``memory``: as
+        :meth:`translate_batch` (only the sentences it does not answer are decoded).
         """
         src = normalise_lang(src, allow_auto=True)
         tgt = normalise_lang(tgt)
-        return pipeline.translate_article(text, src, tgt, self.translate_batch)
+        batch = self.translate_batch
+        if memory is not None:
+            batch = functools.partial(self.translate_batch, memory=memory)
+        return pipeline.translate_article(text, src, tgt, batch)
 
     def _progress(self, total: int):
         if not self.progress or total < 8:

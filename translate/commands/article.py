@@ -36,6 +36,10 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
+    p.add_argument("--tm", metavar="FILE",
+                   help="translation memory (SQLite, created if missing): sentences "
+                        "translated before with the same models, options and glossary are "
+                        "reused, only the others are decoded (and stored)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -76,10 +80,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = translate_files(args.files or ["-"], src, targets, args.output_dir,
                                  translator, report=args.report, max_size_mb=args.max_size,
-                                 fmt=args.format, on_output=show)
+                                 fmt=args.format, tm=args.tm, on_output=show)
     finally:
         if executor is not None:
             executor.close()
+    if args.tm:
+        print(f"translate: {result.from_memory} segment(s) from the memory {args.tm}, "
+              f"{result.translated} translated", file=sys.stderr)
     if args.strict and result.missing_terms:
         raise TermsMissingError(f"{result.missing_terms} glossary term(s) missing from the "
                                 "output (--strict); see --report for which")
