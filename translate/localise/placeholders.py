@@ -37,8 +37,11 @@ writing a corrupted one.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
+
+from ..masking import Masked, mask_spans
+from ..masking import problems as mask_problems
+from ..masking import restore as _restore
 
 TOKEN = "__PH{}__"
 #: a mask token exactly as :func:`mask` writes it
@@ -91,23 +94,8 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Protected:
-    """A masked text and what it needs to be restored.
-
-    ``originals[i]`` is what ``__PHi__`` stands for; ``kinds[i]`` its kind; ``spaces[i]``
-    how many spaces stood immediately (before, after) it in the source.
-    """
-
-    text: str
-    originals: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    spaces: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def source(self) -> str:
-        """The text that was masked."""
-        return restore(self.text, self)
+#: a masked text and what restores it (one mechanism: :mod:`translate.masking`)
+Protected = Masked
 
 
 # --------------------------------------------------------------------------- scanning
@@ -201,119 +189,18 @@ def mask(text: str, *, icu_branch: bool = False) -> Protected:
     ``icu_branch=True`` also protects ``#`` (the number inside an ICU plural branch).
     """
     spans = find_spans(text, icu_branch=icu_branch)
-    parts: list[str] = []
-    pos = 0
-    for i, sp in enumerate(spans):
-        parts.append(text[pos:sp.start])
-        parts.append(TOKEN.format(i))
-        pos = sp.end
-    parts.append(text[pos:])
-    masked = "".join(parts)
-    spaces = [(_run_of_spaces(masked, m.start(), -1), _run_of_spaces(masked, m.end(), 1))
-              for m in TOKEN_RE.finditer(masked)]
-    return Protected(masked, tuple(sp.text for sp in spans), tuple(sp.kind for sp in spans),
-                     tuple(spaces))
-
-
-def _run_of_spaces(text: str, i: int, step: int) -> int:
-    """How many spaces run from ``i`` backwards (step -1) or forwards (step 1)."""
-    n = 0
-    j = i - 1 if step < 0 else i
-    while 0 <= j < len(text) and text[j] == " ":
-        n += 1
-        j += step
-    return n
-
-
-def _exact_indices(text: str) -> list[int]:
-    return [int(m.group(1)) for m in TOKEN_RE.finditer(text)]
+    return mask_spans(text, [(sp.start, sp.end, sp.kind) for sp in spans])
 
 
 def restore(translated: str, protected: Protected) -> str:
-    """Put the protected spans back into a (translated) masked text.
-
-    Tokens are found as written or, when the model changed them, case- and
-    space-insensitively. Spaces the model added next to a token are trimmed back to what
-    the source had, except where the source had none and the token sits after a word
-    (the model moved it). Tokens that are missing, duplicated or unknown are left for the
-    QA checks to report (see :func:`token_problems`); nothing is guessed.
-    """
-    n = len(protected.originals)
-    if n == 0:
-        return translated
-    exact = sorted(_exact_indices(translated)) == list(range(n)) \
-        and not _stray_loose(translated)
-    return _restore(translated, protected, TOKEN_RE if exact else LOOSE_TOKEN_RE)
-
-
-def _stray_loose(text: str) -> bool:
-    """A loose token match that is not an exact token (the model changed something)."""
-    exact = {m.span() for m in TOKEN_RE.finditer(text)}
-    return any(m.span() not in exact for m in LOOSE_TOKEN_RE.finditer(text))
-
-
-def _restore(translated: str, protected: Protected, token_re: re.Pattern[str]) -> str:
-    n = len(protected.originals)
-    out: list[str] = []
-    pos = 0
-    for m in token_re.finditer(translated):
-        idx = int(m.group(1))
-        if idx >= n:
-            continue  # an unknown token stays; the leak check reports it
-        if m.start() < pos:
-            continue
-        before = translated[pos:m.start()]
-        want_left, want_right = protected.spaces[idx]
-        kind = protected.kinds[idx]
-        original = protected.originals[idx]
-        have = len(before) - len(before.rstrip(" "))
-        if have > want_left:
-            if want_left > 0 or _is_tag_close(kind, original) or _punct_before(before):
-                before = before[:len(before) - have + want_left]
-        out.append(before)
-        out.append(original)
-        pos = m.end()
-        rest = translated[pos:]
-        stripped = rest.lstrip(" ")
-        have = len(rest) - len(stripped)
-        if have > want_right and (want_right > 0 or _is_tag_open(kind, original)
-                                  or not stripped or _is_punct(stripped[0])):
-            pos += have - want_right
-    out.append(translated[pos:])
-    return "".join(out)
-
-
-def _is_punct(c: str) -> bool:
-    return not c.isalnum() and not c.isspace() and c not in "_\"'«“‘("
-
-
-def _punct_before(before: str) -> bool:
-    stripped = before.rstrip(" ")
-    return stripped == "" or stripped[-1] in "([{«“‘¿¡/"
-
-
-def _is_tag_open(kind: str, original: str) -> bool:
-    return kind == "tag" and not original.startswith("</") and not original.endswith("/>")
-
-
-def _is_tag_close(kind: str, original: str) -> bool:
-    return kind == "tag" and original.startswith("</")
+    """Put the protected spans back into a (translated) masked text
+    (:func:`translate.masking.restore`: only this mask's tokens are touched)."""
+    return _restore(translated, protected)
 
 
 def token_problems(translated: str, protected: Protected) -> list[str]:
     """What the model did to the mask tokens that :func:`restore` cannot undo."""
-    n = len(protected.originals)
-    seen = Counter(int(m.group(1)) for m in LOOSE_TOKEN_RE.finditer(translated))
-    problems = []
-    for i in range(n):
-        if seen[i] == 0:
-            problems.append(f"the model dropped {protected.originals[i]!r} ({TOKEN.format(i)})")
-        elif seen[i] > 1:
-            problems.append(f"the model repeated {protected.originals[i]!r} "
-                            f"({TOKEN.format(i)}, {seen[i]} times)")
-    for i in sorted(k for k in seen if k >= n):
-        problems.append(f"the model invented a mask token {TOKEN.format(i)}")
-    return problems
+    return [str(p) for p in mask_problems(translated, protected)]
 
 
 def loose_token_count(text: str) -> int:
