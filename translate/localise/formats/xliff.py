@@ -1,4 +1,5 @@
-"""XLIFF 1.2 and 2.x through lxml, parsed safely (no entity expansion, no DTD, no network).
+"""XLIFF 1.2 and 2.x through lxml, parsed by :mod:`translate.xmlsafe` (no entity expansion,
+no DTD, no network, no internal DOCTYPE subset).
 
 A unit's source text is the inner XML of its ``<source>``, inline codes included
 (``Press <g id="1">Save</g><x id="2"/>``). Inline codes are XML tags to the placeholder
@@ -19,6 +20,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from ... import xmlsafe
 from ...errors import InputFileError
 from ..units import Document, Existing, Fill, Unit
 
@@ -35,11 +37,6 @@ _FUZZY_STATES_12 = {"needs-review-translation", "needs-adaptation", "needs-l10n"
 FUZZY_SUBSTATE = "translate:fuzzy"
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_blank_text=False, strip_cdata=False)
-
-
 @dataclass(frozen=True, slots=True)
 class _Slot:
     key: str
@@ -51,11 +48,7 @@ class _Slot:
 
 
 def _parse(data: bytes, path: str) -> tuple[etree._ElementTree, str]:
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser()))
-    except etree.XMLSyntaxError as exc:
-        msg = re.sub(r",? line \d+, column \d+$", "", exc.msg or "syntax error")
-        raise InputFileError(path, f"not well-formed XML: {msg}", exc.lineno or None) from None
+    tree = xmlsafe.parse(data, path)
     root = tree.getroot()
     if not isinstance(root.tag, str) or etree.QName(root).localname != "xliff":
         raise InputFileError(path, "not an XLIFF document (the root element is not <xliff>)",
@@ -179,10 +172,7 @@ def parse_inner(xml: str, like: etree._Element) -> etree._Element:
     decls = "".join(f' xmlns:{p}="{escape(u)}"' if p else f' xmlns="{escape(u)}"'
                     for p, u in nsmap.items())
     wrapped = f"<w{decls}>{xml}</w>"
-    try:
-        holder = etree.fromstring(wrapped.encode("utf-8"), _parser())
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"not well-formed inline XML: {exc.msg}") from None
+    holder = xmlsafe.fragment(wrapped)
     new = etree.Element(like.tag, nsmap=like.nsmap)
     new.text = holder.text
     for child in list(holder):
