@@ -37,7 +37,11 @@ writing a corrupted one.
 from __future__ import annotations
 
 import re
+import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from ..masking import Masked, mask_spans
 from ..masking import problems as mask_problems
@@ -49,39 +53,66 @@ TOKEN_RE = re.compile(r"__PH(\d+)__")
 #: a mask token as a model may give it back (case, spaces, underscores changed)
 LOOSE_TOKEN_RE = re.compile(r"(?:_{1,2} ?|(?<![^\W_]))[Pp][Hh] ?_? ?(\d{1,5})(?!\d)(?: ?_{1,2})?")
 
-# Text that looks like a token in the *source* is protected itself, so that the only
-# token-like things in a masked text are real tokens. This is a superset of what
-# LOOSE_TOKEN_RE matches in ordinary text.
-_LOOKALIKE = r"(?:_+ ?|(?<![^\W_]))[Pp][Hh] ?_* ?\d+(?: ?_+)?"
-
+# Text that looks like a token in the *source* is protected itself (family "lookalike" of
+# placeholders.toml), so that the only token-like things in a masked text are real tokens.
 _LOOKALIKE_AFTER_TOKEN_RE = re.compile(r"(?:_+ ?)?[Pp][Hh] ?_* ?\d+(?: ?_+)?")
 
 _ICU_START_RE = re.compile(r"\{\s*[A-Za-z_][\w.]*\s*,\s*(?:plural|select|selectordinal)\s*,")
 
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                         "meta", "param", "source", "track", "wbr"})
-
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("lookalike", _LOOKALIKE),
-    ("comment", r"<!--.*?-->|<\?[A-Za-z].*?\?>"),
-    ("tag", r"</?[A-Za-z][\w:.-]*(?:\s+(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)?\s*/?>|</?\d+\s*/?>"),
-    ("entity", r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"),
-    ("i18next", r"\{\{[^{}]*\}\}|\$t\([^()]*\)"),
-    ("icu-arg", r"\{\s*[A-Za-z_][\w.]*\s*,\s*(?:number|date|time|spellout|ordinal|duration)"
-                r"\s*(?:,[^{}]*)?\}"),
-    ("format", r"\{(?:[A-Za-z_]\w*|\d+)?(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?"
-               r"(?::[^{}]*(?:\{[^{}]*\}[^{}]*)*)?\}"),
-    ("brace", r"\{\{|\}\}"),
-    ("printf", r"%\{[A-Za-z_]\w*\}"
-               r"|%(?:\([^()\s]*\))?(?:[1-9]\d*\$)?[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
-               r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcsprn@%]"),
-    ("url", r"\b(?:https?|ftp)://[^\s<>\"']*[^\s<>\"'.,;:!?)]"
-            r"|\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
-    ("newline", r"\r?\n"),
-)
-_SCAN_RE = re.compile("|".join(f"(?P<{kind.replace('-', '_')}>{rx})" for kind, rx in _PATTERNS),
-                      re.DOTALL)
 _HASH_RE = re.compile(r"#")
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """One placeholder syntax of ``placeholders.toml``: when it is active, what it matches."""
+
+    name: str
+    kind: str
+    formats: frozenset[str]
+    pattern: str | None
+
+
+@cache
+def families() -> tuple[Family, ...]:
+    """The syntax families, in the order they are tried (``placeholders.toml``)."""
+    raw = tomllib.loads(resources.files(__package__).joinpath("placeholders.toml")
+                        .read_text(encoding="utf-8"))
+    return tuple(Family(f["name"], f["kind"], frozenset(f["formats"]), f.get("pattern"))
+                 for f in raw["family"])
+
+
+#: format names a unit or a file may declare (gettext flags and file kinds)
+def known_formats() -> frozenset[str]:
+    return frozenset(f for fam in families() for f in fam.formats) - {"always", "universal"}
+
+
+FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu"})
+
+
+def declared_formats(flags: Iterable[str]) -> frozenset[str]:
+    """The formats among a unit's flags (``c-format``...; ``no-c-format`` declares none)."""
+    known = known_formats()
+    return frozenset(f for f in flags if f in known)
+
+
+@cache
+def active_families(formats: frozenset[str] = frozenset()) -> tuple[Family, ...]:
+    """The families for a unit declaring ``formats``: those of its gettext formats, or,
+    when it declares none, the universal set plus those of its file kinds."""
+    gettext = formats - FILE_KINDS
+    want = set(gettext) if gettext else {"universal", *formats}
+    return tuple(f for f in families() if "always" in f.formats or f.formats & want)
+
+
+@cache
+def _scanner(formats: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str], bool]:
+    fams = [f for f in active_families(formats) if f.pattern]
+    groups = {f"g{i}": f.kind for i, f in enumerate(fams)}
+    rx = re.compile("|".join(f"(?P<g{i}>{f.pattern})" for i, f in enumerate(fams)), re.DOTALL)
+    icu = any(f.name == "icu" for f in active_families(formats))
+    return rx, groups, icu
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,20 +171,24 @@ def matching_brace(text: str, start: int) -> int | None:
     return None
 
 
-def find_spans(text: str, *, icu_branch: bool = False) -> list[Span]:
-    """Every protected span of ``text``, left to right, not overlapping."""
+def find_spans(text: str, *, icu_branch: bool = False,
+               formats: frozenset[str] = frozenset()) -> list[Span]:
+    """Every protected span of ``text``, left to right, not overlapping, for a unit that
+    declares ``formats`` (none: the universal set)."""
+    rx, groups, icu = _scanner(formats)
     spans: list[Span] = []
     pos = 0
-    for start, end in [*icu_complex_spans(text), (len(text), len(text))]:
-        spans.extend(_scan(text, pos, start, icu_branch, after_span=pos > 0))
+    complex_spans = icu_complex_spans(text) if icu else []
+    for start, end in [*complex_spans, (len(text), len(text))]:
+        spans.extend(_scan(text, pos, start, icu_branch, rx, groups, after_span=pos > 0))
         if end > start:
             spans.append(Span(start, end, "icu", text[start:end]))
         pos = end
     return spans
 
 
-def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
-          ) -> list[Span]:
+def _scan(text: str, start: int, end: int, icu_branch: bool, rx: re.Pattern[str],
+          groups: dict[str, str], *, after_span: bool) -> list[Span]:
     out: list[Span] = []
     pos = start
     while pos < end:
@@ -165,13 +200,13 @@ def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
                 out.append(Span(la.start(), la.end(), "lookalike", la.group()))
                 pos = la.end()
                 continue
-        m = _SCAN_RE.search(text, pos, end)
+        m = rx.search(text, pos, end)
         h = _HASH_RE.search(text, pos, m.start() if m else end) if icu_branch else None
         if h:
             out.append(Span(h.start(), h.end(), "icu-hash", "#"))
             pos = h.end()
         elif m:
-            kind = (m.lastgroup or "").replace("_", "-")
+            kind = groups[m.lastgroup or ""]
             out.append(Span(m.start(), m.end(), kind, m.group()))
             pos = m.end()
         else:
@@ -183,12 +218,14 @@ def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
 # --------------------------------------------------------------------------- mask/restore
 
 
-def mask(text: str, *, icu_branch: bool = False) -> Protected:
+def mask(text: str, *, icu_branch: bool = False,
+         formats: frozenset[str] = frozenset()) -> Protected:
     """Replace every protected span of ``text`` by a token ``__PH<i>__``.
 
-    ``icu_branch=True`` also protects ``#`` (the number inside an ICU plural branch).
+    ``icu_branch=True`` also protects ``#`` (the number inside an ICU plural branch);
+    ``formats`` are what the unit declares (see :func:`active_families`).
     """
-    spans = find_spans(text, icu_branch=icu_branch)
+    spans = find_spans(text, icu_branch=icu_branch, formats=formats)
     return mask_spans(text, [(sp.start, sp.end, sp.kind) for sp in spans])
 
 
@@ -221,7 +258,8 @@ def tag_name(tag: str) -> str:
     return m.group(1) if m else ""
 
 
-def has_words(text: str, *, icu_branch: bool = False) -> bool:
+def has_words(text: str, *, icu_branch: bool = False,
+              formats: frozenset[str] = frozenset()) -> bool:
     """Whether anything is left to translate once the protected spans are taken out."""
-    masked = TOKEN_RE.sub(" ", mask(text, icu_branch=icu_branch).text)
+    masked = TOKEN_RE.sub(" ", mask(text, icu_branch=icu_branch, formats=formats).text)
     return any(c.isalpha() for c in masked)
