@@ -32,7 +32,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from glob import escape as glob_escape
 from pathlib import Path, PurePath
 from types import ModuleType
@@ -44,9 +44,8 @@ from ..memory import TMEntry, TranslationMemory
 from ..textio import atomic_write, read_bytes
 from .checkers import CheckContext, Problem, TermCheck, run_checks
 from .formats import format_for, po, supported_extensions
-from .formats.xliff import escape_text as xml_escape
 from .messages import split_message
-from .placeholders import Protected, mask, restore, token_problems
+from .placeholders import Protected, declared_formats, mask, restore, token_problems
 from .units import Document, Existing, Fill
 
 #: ``translate_batch(texts, src, tgt) -> one output per text`` (e.g. Translator.translate)
@@ -196,10 +195,10 @@ class _Prepared:
     split: Any
 
 
-def _prepare(text: str) -> _Prepared:
-    split = split_message(text)
-    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch) for p in split.pieces),
-                     split)
+def _prepare(text: str, formats: frozenset[str] = frozenset()) -> _Prepared:
+    split = split_message(text, formats=formats)
+    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch, formats=p.formats)
+                                 for p in split.pieces), split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +229,7 @@ class _Target:
     lang: str
     needed: dict[Key, bool] = field(default_factory=dict)  # key -> output is XML
     results: dict[Key, _Result] = field(default_factory=dict)
+    formats: dict[Key, frozenset[str]] = field(default_factory=dict)  # declared by the units
 
 
 # ----------------------------------------------------------------------------- the job
@@ -376,6 +376,7 @@ def _run_target(lang: str, src: str,
             for text in unit.sources:
                 k = (unit.context, text)
                 state.needed[k] = state.needed.get(k, False) or xml
+                state.formats[k] = state.formats.get(k, frozenset()) | declared_formats(unit.flags)
 
     # 2. the translation memory, then the model for the rest
     ctx = CheckContext(src, lang, glossary)
@@ -384,9 +385,9 @@ def _run_target(lang: str, src: str,
     for k in state.needed:
         entry = hits.get(k)
         if entry is not None and not (entry.qa and retry_failed):
-            state.results[k] = _from_memory(k[1], entry, ctx)
+            state.results[k] = _from_memory(k[1], entry, replace(ctx, formats=state.formats[k]))
             continue
-        prepared = _prepare(k[1])
+        prepared = _prepare(k[1], state.formats[k])
         if not prepared.pieces:
             state.results[k] = _Result(k[1], "copy")
         else:
@@ -535,16 +536,14 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
 def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, src: str,
             lang: str, ctx: CheckContext) -> TMEntry:
     """Restore and check one string whose pieces are all translated."""
-    xml = state.needed[k]
     restored, tokens = [], []
     for protected in prep.pieces:
         out = outputs[protected.text]
         tokens.extend(token_problems(out, protected))
-        if xml:
-            out = xml_escape(out)
         restored.append(restore(out, protected))
     target = prep.split.join(restored)
-    res = _verify(k[1], target, "mt", ctx, machine=True, extra=tokens)
+    res = _verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
+                  extra=tokens)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))
 

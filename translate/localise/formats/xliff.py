@@ -14,6 +14,7 @@ Written targets get ``state="translated"`` (1.2: ``needs-review-translation`` wh
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -183,31 +184,54 @@ def parse_inner(xml: str, like: etree._Element) -> etree._Element:
 def check_fill(text: str) -> list[str]:
     """Problems that would stop ``text`` from being written as a target."""
     try:
-        parse_inner(text, etree.Element(_q(NS12, "target"), nsmap={None: NS12}))
+        parse_inner(escape_text(text), etree.Element(_q(NS12, "target"), nsmap={None: NS12}))
     except ValueError as exc:
         return [str(exc)]
     return []
 
 
+_STRAY_AMP_RE = re.compile(r"&(?![A-Za-z_][\w.-]*;|#\d+;|#[xX][0-9A-Fa-f]+;)")
+_STRAY_LT_RE = re.compile(r"<(?![A-Za-z_/!?])")
+
+
 def escape_text(text: str) -> str:
-    """Model output is plain text around the mask tokens: escape it for XML."""
-    return escape(text)
+    """A translation as the job has it (plain model text around the source's inline markup,
+    which came back verbatim) as XML content: a bare ``&`` or ``<`` of the model's text is
+    escaped, the markup and entities of the source are not. Only this writer escapes: QA
+    checks and the translation memory see the text as the model wrote it."""
+    return _STRAY_LT_RE.sub("&lt;", _STRAY_AMP_RE.sub("&amp;", text)).replace("]]>", "]]&gt;")
 
 
 # ----------------------------------------------------------------------- read / write
+
+
+def file_kind(root: etree._Element, data: bytes) -> frozenset[str]:
+    """The placeholder syntax a file's producer implies: ``angular`` (``ng2.template``,
+    ``INTERPOLATION`` placeholders, ICU), ``symfony`` (``original="file.ext"``: ``%name%``,
+    pipe plurals); none otherwise."""
+    ns = etree.QName(root).namespace
+    originals = {f.get("original", "") for f in root.iter(_q(ns, "file"))}
+    if any(o.startswith("ng") and o.endswith(".template") for o in originals) \
+            or b'id="INTERPOLATION' in data or b'equiv="INTERPOLATION' in data:
+        return frozenset({"angular"})
+    if "file.ext" in originals or any(t.get("tool-id") == "symfony"
+                                      for t in root.iter(_q(ns, "tool"))):
+        return frozenset({"symfony"})
+    return frozenset()
 
 
 def read(data: bytes, path: str, lang: str | None = None) -> Document:
     tree, version = _parse(data, path)
     root = tree.getroot()
     ns = etree.QName(root).namespace
+    kind = file_kind(root, data)
     units = []
     for slot in _slots(tree, version):
         source = inner_xml(slot.source, ns)
         if not source.strip():
             continue
         translations: tuple[str, ...] = ()
-        flags: set[str] = set()
+        flags: set[str] = set(kind)
         if slot.target is not None:
             target = inner_xml(slot.target, ns)
             state = _state(slot, version)
@@ -258,12 +282,19 @@ def existing(doc: Document, lang: str | None = None) -> dict[str, Existing]:
     return out
 
 
+_WARNED: set[tuple[str, str]] = set()
+
+
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
           previous: Document | None = None, *, src: str | None = None) -> bytes:
     tree, version = _parse(doc.data, doc.path)
     root = tree.getroot()
     ns = etree.QName(root).namespace
     same_lang = doc.target_lang == tgt
+    if src and doc.source_lang and doc.source_lang != src and (doc.path, src) not in _WARNED:
+        _WARNED.add((doc.path, src))
+        print(f"translate: warning: {doc.path}: source-language is {doc.source_lang!r} but "
+              f"--from is {src!r}; check --from", file=sys.stderr)
     if version == "1.2":
         for f in root.iter(_q(ns, "file")):
             f.set("target-language", tgt)
@@ -279,7 +310,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
                     slot.container.attrib.pop("subState", None)
             continue
         text = fill.forms[0] if fill.forms else fill.text
-        new = parse_inner(text, slot.source)
+        new = parse_inner(escape_text(text), slot.source)
         new.tag = _q(ns, "target")
         if slot.target is not None:
             for k, v in slot.target.attrib.items():
