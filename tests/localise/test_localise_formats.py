@@ -131,7 +131,7 @@ def test_xgettext_template_header_is_read(tmp_path):
 
 @pytest.mark.parametrize(("text", "line"), [
     ('msgid "a"\nmsgstr "b"\nmsgid "unterminated\n', 3),
-    ('msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr[0] "x"\nmsgstr "y"\nbogus\n', 7),
+    ('msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr[0] "x"\nmsgstr "y"\nbogus\n', 5),
 ])
 def test_malformed_po_is_an_input_error_with_a_line(text, line):
     with pytest.raises(InputFileError) as err:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 from collections.abc import Mapping
 
 from babel.messages.catalog import Catalog, Message
@@ -91,7 +92,72 @@ class _Parser(PoFileParser):
             msg.flags |= flags
 
 
+_KEYWORD_RE = re.compile(rb"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(.*)$")
+_STRING_RE = re.compile(rb'^"((?:[^"\\]|\\.)*)"[ \t]*$')
+_ESCAPE_RE = re.compile(rb"\\(.)")
+_VALID_ESCAPES = set(b"ntbrfva\\\"01234567x")
+
+
+def check_syntax(data: bytes, path: str) -> None:
+    """Refuse what ``msgfmt`` refuses and Babel silently repairs: an unterminated string,
+    an invalid escape, text after a string, an entry without ``msgstr``, ``msgstr[i]``
+    without ``msgid_plural``. Raises :class:`InputFileError` with FILE:LINE."""
+    entry: dict[str, int] = {}   # keyword -> line, for the entry being read
+
+    def end_entry(line: int) -> None:
+        if "msgid" in entry:
+            if not any(k.startswith("msgstr") for k in entry):
+                raise InputFileError(path, "msgid without msgstr: add msgstr \"\" after it",
+                                     entry["msgid"])
+            plural = "msgid_plural" in entry
+            if plural and "msgstr" in entry:
+                raise InputFileError(path, "a plural entry (msgid_plural) needs msgstr[0], "
+                                           "msgstr[1]..., not msgstr", entry["msgstr"])
+            indexed = [n for k, n in entry.items() if k.startswith("msgstr[")]
+            if not plural and indexed:
+                raise InputFileError(path, "msgstr[N] without msgid_plural: use msgstr",
+                                     min(indexed))
+        entry.clear()
+
+    last = None
+    for no, raw in enumerate(data.split(b"\n"), 1):
+        line = raw.rstrip(b"\r").strip()
+        if line.startswith(b"#~"):
+            line = line[2:].lstrip()
+        elif line.startswith(b"#") or not line:
+            if line.startswith(b"#") and entry.get("msgid") and any(
+                    k.startswith("msgstr") for k in entry):
+                end_entry(no)
+            continue
+        m = _KEYWORD_RE.match(line)
+        if m:
+            kw = m.group(1).decode()
+            if kw in ("msgid", "msgctxt") and any(k.startswith("msgstr") for k in entry):
+                end_entry(no)
+            if kw == "msgid" and "msgid" in entry:
+                raise InputFileError(path, "msgid without msgstr: add msgstr \"\" after it",
+                                     entry["msgid"])
+            entry.setdefault(kw, no)
+            rest = m.group(3)
+            last = kw
+        elif line.startswith(b'"') and last is not None:
+            rest = line
+        else:
+            continue  # Babel reports what else is malformed
+        sm = _STRING_RE.match(rest)
+        if not sm:
+            if rest.startswith(b'"') and not re.search(rb'(?<!\\)(?:\\\\)*"[ \t]*$', rest[1:]):
+                raise InputFileError(path, "unterminated string: add the closing \"", no)
+            raise InputFileError(path, "expected one quoted string after the keyword", no)
+        for esc in _ESCAPE_RE.finditer(sm.group(1)):
+            if esc.group(1)[0] not in _VALID_ESCAPES:
+                raise InputFileError(path, f"invalid escape \\{esc.group(1).decode('latin-1')} "
+                                           "in a string: write \\\\ for a backslash", no)
+    end_entry(no if data else 1)
+
+
 def _parse(data: bytes, path: str) -> _Catalog:
+    check_syntax(data, path)
     catalog = _Catalog(creation_date=_now())
     parser = _Parser(catalog, abort_invalid=True)
     try:
@@ -107,6 +173,12 @@ def _parse(data: bytes, path: str) -> _Catalog:
     except (ValueError, IndexError, AttributeError, LookupError) as exc:
         raise InputFileError(path, f"not a valid PO file ({exc})") from None
     return catalog
+
+
+def _has_header(data: bytes, name: bytes) -> bool:
+    head = data.split(b"\n\n", 1)[0]
+    return re.search(rb'^"' + re.escape(name) + rb":", head, re.MULTILINE | re.IGNORECASE) \
+        is not None
 
 
 def _key(msgid: str, context: str | None) -> str:
@@ -182,6 +254,10 @@ def target_catalog(doc: Document, tgt: str, previous: Document | None = None) ->
         catalog.locale = tgt
     catalog.set_plural_forms(nplurals, expr)
     catalog.fuzzy = False
+    if prev is not None and not _has_header(doc.data, b"POT-Creation-Date"):
+        # the template has no date: keep the one already written, or every rerun would
+        # rewrite an unchanged catalog with a new "now"
+        catalog.creation_date = prev.creation_date
     if prev is not None:
         if prev.last_translator and "FULL NAME" not in prev.last_translator:
             catalog.last_translator = prev.last_translator

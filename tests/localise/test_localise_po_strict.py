@@ -1,0 +1,56 @@
+"""The PO reader is as strict as msgfmt (issue 13), and an unchanged catalog is not
+rewritten on a rerun when its template has no POT-Creation-Date (issue 12, item 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import MODELS
+from translate.cli import main
+
+HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+
+
+@pytest.mark.parametrize(("body", "line", "problem"), [
+    ('msgid "Hell\nmsgstr "x"\n', 5, "unterminated string"),
+    ('msgid "Hello"\n\nmsgid "World"\nmsgstr ""\n', 5, "msgid without msgstr"),
+    ('msgid "Hello"\n', 5, "msgid without msgstr"),
+    ('msgid "Tab\\q"\nmsgstr ""\n', 5, "invalid escape \\q"),
+    ('msgid "a"\nmsgid_plural "b"\nmsgstr ""\n', 7, "needs msgstr[0]"),
+    ('msgid "a"\nmsgstr[0] ""\n', 6, "msgstr[N] without msgid_plural"),
+    ('msgid "a" "b"\nmsgstr ""\n', 5, "expected one quoted string"),
+])
+def test_a_malformed_po_is_one_error_line_and_exit_2(tmp_path, capsys, body, line, problem):
+    bad = tmp_path / "bad.po"
+    bad.write_text(HEAD + body)
+    before = bad.read_bytes()
+    out = tmp_path / "out"
+    code = main(["localise", str(bad), "--from", "en", "--to", "it", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"translate: error: {bad}:{line}: ") and problem in err
+    assert bad.read_bytes() == before and not (out / "it").exists()
+
+
+def test_valid_escapes_continuations_and_obsolete_entries_are_accepted(tmp_path, capsys):
+    good = tmp_path / "good.po"
+    good.write_text(HEAD + 'msgid "a\\t\\"q\\"\\\\"\n"more\\n"\nmsgstr ""\n\n'
+                    '#~ msgid "old"\n#~ msgstr "vecchio"\n')
+    code = main(["localise", str(good), "--from", "en", "--to", "it", "-o",
+                 str(tmp_path / "out"), "--models-dir", str(MODELS), "--no-glossary"])
+    assert code == 0, capsys.readouterr().err
+
+
+def test_a_pot_without_creation_date_is_not_rewritten_on_rerun(tmp_path, monkeypatch, capsys):
+    pot = tmp_path / "messages.pot"
+    pot.write_text(HEAD + 'msgid "Hello"\nmsgstr ""\n')
+    out = tmp_path / "out"
+    args = ["localise", str(pot), "--from", "en", "--to", "it", "-o", str(out),
+            "--models-dir", str(MODELS), "--no-glossary", "--report", str(tmp_path / "r")]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1708941600")
+    assert main(args) == 0
+    first = (out / "it" / "messages.po").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1708945200")  # an hour later
+    assert main(args) == 0
+    assert "0 file(s) written" in capsys.readouterr().err
+    assert (out / "it" / "messages.po").read_bytes() == first
