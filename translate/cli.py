@@ -255,6 +255,13 @@ def _add_localise(sub) -> None:
     p.add_argument("--no-fuzzy", action="store_true",
                    help="do not mark machine translations fuzzy / needing review")
     p.add_argument("--mo", action="store_true", help="also compile .mo files next to .po")
+    p.add_argument("--plural-rules", choices=("gettext", "cldr"), default="gettext",
+                   help="plural forms of a new catalog / JSON keys: gettext (what msginit "
+                        "writes; default) or cldr (e.g. Italian nplurals=3, _many)")
+    p.add_argument("--width", type=int, default=76, metavar="N",
+                   help="PO line width for entries the job changes (default: 76)")
+    p.add_argument("--no-wrap", action="store_true",
+                   help="do not wrap PO lines of entries the job changes")
     p.add_argument("--report", metavar="FILE.json",
                    help="write the JSON report here (default: stdout)")
     _add_model_options(p)

@@ -54,3 +54,36 @@ def test_a_pot_without_creation_date_is_not_rewritten_on_rerun(tmp_path, monkeyp
     assert main(args) == 0
     assert "0 file(s) written" in capsys.readouterr().err
     assert (out / "it" / "messages.po").read_bytes() == first
+
+
+LONG = HEAD + (
+    "# A translator comment that is much longer than seventy-six columns, kept on one line.\n"
+    "#. An extracted comment that the original tool wrapped differently from Babel, at 90.\n"
+    "#.\n"
+    "#: src/a.c:1\n"
+    "#, c-format\n"
+    'msgid "A long message that the extractor wrapped at a width of its own, not at Babel\'s "\n'
+    '"seventy-six columns: %s"\n'
+    'msgstr ""\n\n'
+    'msgid "Short"\n'
+    'msgstr ""\n')
+
+
+def test_unchanged_entries_keep_their_layout_and_width_applies_to_changed_ones(tmp_path):
+    from translate.localise.formats import po
+    from translate.localise.units import Fill, WriteOptions
+
+    doc = po.read(LONG.encode(), "x.pot")
+    out = po.write(doc, {}, "it").decode()
+    assert LONG.split("\n\n", 1)[1] in out            # every entry byte for byte
+    assert "X-Generator: translate " in out
+    key = doc.units[0].key
+    filled = po.write(doc, {key: Fill("Un messaggio " * 8 + "%s")}, "it",
+                      options=WriteOptions(width=0)).decode()
+    assert "#. An extracted comment that the original tool wrapped differently from " \
+           "Babel, at 90.\n#.\n" in filled             # comments of a changed entry kept
+    assert 'msgstr "' + "Un messaggio " * 8 + '%s"\n' in filled  # --no-wrap
+    narrow = po.write(doc, {key: Fill("Un messaggio " * 8 + "%s")}, "it",
+                      options=WriteOptions(width=40)).decode()
+    assert all(len(ln) <= 41 for ln in narrow.split("msgstr", 1)[1].split("\n\n")[0]
+               .splitlines())

@@ -46,7 +46,7 @@ from .checkers import CheckContext, Problem, TermCheck, run_checks
 from .formats import format_for, po, supported_extensions
 from .messages import split_message
 from .placeholders import Protected, declared_formats, mask, restore, token_problems
-from .units import Document, Existing, Fill
+from .units import DEFAULT_WRITE, Document, Existing, Fill, WriteOptions
 
 #: ``translate_batch(texts, src, tgt) -> one output per text`` (e.g. Translator.translate)
 TranslateBatch = Callable[[list[str], str, str], list[str]]
@@ -253,8 +253,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             *, tm: str | os.PathLike[str] | TranslationMemory | None = None,
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
-            retry_failed: bool = False, report: str | os.PathLike[str] | None = None
-            ) -> JobReport:
+            retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
+            write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``.
 
     Args:
@@ -277,6 +277,9 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             memory with their failure) to the model again; otherwise they are reported
             as failed again, without a model call, and never written.
         report: also write the JSON report to this file.
+        write_options: plural rules for new catalogs and JSON plural keys (``gettext``:
+            what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
+            catalog's Plural-Forms is always kept) and the PO line width.
     """
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
@@ -316,7 +319,7 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             _run_target(lang, src, entries, memory, translate_batch, stats,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=mo,
                         progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed)
+                        retry_failed=retry_failed, write_options=write_options)
     finally:
         if own_tm:
             memory.close()
@@ -357,8 +360,8 @@ def _run_target(lang: str, src: str,
                 entries: list[tuple[SourceFile, Document, Path, Document | None]],
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
                 stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
-                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool
-                ) -> None:
+                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool,
+                write_options: WriteOptions = DEFAULT_WRITE) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
@@ -435,7 +438,7 @@ def _run_target(lang: str, src: str,
                 stats.copied += 1
             else:
                 stats.from_tm += 1
-        data = f.fmt.write(doc, fills, lang, previous, src=src)
+        data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
         written = _write_if_changed(dest, data)
         if mo and f.fmt is po:
             written = _write_if_changed(dest.with_suffix(".mo"),
@@ -612,7 +615,11 @@ def run_localise_command(args: Any, translator_from_args: Callable[[Any], Any],
                          overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
                          batch_size=getattr(args, "batch_size", 32),
                          retry_failed=getattr(args, "retry_failed", False),
-                         report=args.report)
+                         report=args.report,
+                         write_options=WriteOptions(
+                             plural_rules=getattr(args, "plural_rules", "gettext"),
+                             width=0 if getattr(args, "no_wrap", False)
+                             else getattr(args, "width", 76)))
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "

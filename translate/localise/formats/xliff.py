@@ -23,7 +23,7 @@ from lxml import etree
 
 from ... import xmlsafe
 from ...errors import InputFileError
-from ..units import Document, Existing, Fill, Unit
+from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "xliff"
 EXTENSIONS = (".xlf", ".xliff")
@@ -286,7 +286,8 @@ _WARNED: set[tuple[str, str]] = set()
 
 
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
-          previous: Document | None = None, *, src: str | None = None) -> bytes:
+          previous: Document | None = None, *, src: str | None = None,
+          options: WriteOptions = DEFAULT_WRITE) -> bytes:
     tree, version = _parse(doc.data, doc.path)
     root = tree.getroot()
     ns = etree.QName(root).namespace
