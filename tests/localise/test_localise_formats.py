@@ -372,3 +372,17 @@ def test_malformed_xliff_is_an_input_error_with_a_line(data, line):
     with pytest.raises(InputFileError) as err:
         xliff.read(data, "bad.xlf")
     assert err.value.line == line
+
+
+def test_i18next_fallback_keys_of_the_source_are_not_emitted_for_other_languages():
+    # an English bundle carrying _few/_many (i18next writes them for some tools)
+    src = json.dumps({"files_one": "{{count}} file", "files_few": "{{count}} files",
+                      "files_many": "{{count}} files", "files_other": "{{count}} files"})
+    doc = jsonfmt.read(src.encode(), "en.json", "en")
+    assert [u.key for u in doc.units] == ["/files_<plural>"]
+    fills = {"/files_<plural>": Fill("{{count}} file", "{{count}} file")}
+    it = json.loads(jsonfmt.write(doc, fills, "it", src="en"))
+    assert list(it) == ["files_one", "files_other"]
+    cldr = json.loads(jsonfmt.write(doc, fills, "it", src="en",
+                                    options=WriteOptions(plural_rules="cldr")))
+    assert list(cldr) == ["files_one", "files_many", "files_other"]
