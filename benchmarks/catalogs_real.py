@@ -14,7 +14,6 @@ is the job (masking, QA, writing), not translation quality. Prints a Markdown ta
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
@@ -114,9 +113,9 @@ def structure(path: Path) -> object:
     """What must not change apart from targets and documented header fields."""
     data = path.read_bytes()
     if path.suffix in (".po", ".pot"):
-        from babel.messages.pofile import read_po
+        from translate.localise.formats.po import _parse
 
-        cat = read_po(io.BytesIO(data))
+        cat = _parse(data, str(path))  # tolerates xgettext's "nplurals=INTEGER" template
         return [(m.id, m.context, tuple(m.auto_comments), tuple(m.user_comments),
                  tuple(m.locations), tuple(sorted(set(m.flags) - {"fuzzy"})))
                 for m in cat if m.id]
