@@ -80,3 +80,21 @@ def test_a_source_language_other_than_from_is_warned_once(tmp_path, capsys):
     run_job([_inputs(tmp_path, lang="de")], "en", ["it", "az"], out, ampersand_translate)
     err = capsys.readouterr().err
     assert err.count("source-language is 'de' but --from is 'en'") == 1
+
+
+def test_xliff_attribute_values_keep_their_escaping(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.xlf").write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        "<xliff version='1.2' xmlns='urn:oasis:names:tc:xliff:document:1.2'>\n"
+        "<file source-language='en' datatype='plaintext' original='a'><body>\n"
+        "<trans-unit id='1' resname='it&apos;s &#10; &gt; &quot;x&quot;'>"
+        "<source>Save and exit</source></trans-unit>\n"
+        "</body></file></xliff>\n")
+    out = tmp_path / "out"
+    run_job([src], "en", ["it"], out, ampersand_translate)
+    data = (out / "it" / "a.xlf").read_text()
+    assert "<trans-unit id='1' resname='it&apos;s &#10; &gt; &quot;x&quot;'>" in data
+    assert "<xliff version='1.2' xmlns='urn:oasis:names:tc:xliff:document:1.2'>" in data
+    assert ">Save &amp; exit</target>" in data

@@ -13,6 +13,7 @@ Written targets get ``state="translated"`` (1.2: ``needs-review-translation`` wh
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -368,7 +369,47 @@ def _serialise(tree: etree._ElementTree, original: bytes) -> bytes:
     if enc and enc.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     tail = original[len(original.rstrip()):]
-    return head + body.strip() + tail
+    return head + keep_start_tags(original, body.strip()) + tail
+
+
+# lxml re-serialises every start tag: attribute order, quotes and escaping change
+# (&apos; becomes ', namespace declarations move first). A start tag whose name and
+# attribute values are the same as the input's next one is written as the input has it.
+_START_TAG_RE = re.compile(
+    r"""<([A-Za-z_][^\s/>]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
+_ATTR_RE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _tag_key(m: re.Match[str]) -> tuple:
+    attrs = tuple(sorted((a, html.unescape(re.sub(r"[\t\n\r]", " ", v1 or v2)))
+                         for a, v1, v2 in _ATTR_RE.findall(m.group(2))))
+    return m.group(1), attrs, m.group(3)
+
+
+def keep_start_tags(original: bytes, written: bytes, window: int = 64) -> bytes:
+    """``written`` with each start tag that equals (name, attribute values, emptiness)
+    the next unmatched start tag of ``original`` in document order replaced by the
+    original's text."""
+    try:
+        src = original.decode("utf-8")
+        out = written.decode("utf-8")
+    except UnicodeDecodeError:
+        return written
+    before = [(_tag_key(m), m.group()) for m in _START_TAG_RE.finditer(src)]
+    pos = 0
+    parts = []
+    last = 0
+    for m in _START_TAG_RE.finditer(out):
+        key = _tag_key(m)
+        for j in range(pos, min(pos + window, len(before))):
+            if before[j][0] == key:
+                parts.append(out[last:m.start()])
+                parts.append(before[j][1])
+                last = m.end()
+                pos = j + 1
+                break
+    parts.append(out[last:])
+    return "".join(parts).encode("utf-8")
 
 
 def output_name(name: str) -> str:
