@@ -87,3 +87,35 @@ def test_unchanged_entries_keep_their_layout_and_width_applies_to_changed_ones(t
                       options=WriteOptions(width=40)).decode()
     assert all(len(ln) <= 41 for ln in narrow.split("msgstr", 1)[1].split("\n\n")[0]
                .splitlines())
+
+
+TMX_PAIRS = """<?xml version="1.0"?>
+<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence"
+ adminlang="en" creationtool="t" creationtoolversion="1" o-tmf="x"/><body>
+{tus}
+</body></tmx>
+"""
+
+
+def test_plural_rules_and_no_wrap_through_the_cli(tmp_path, capsys):
+    long_en = "A message long enough to be wrapped by Babel at seventy-six columns, for sure"
+    long_it = "Un messaggio abbastanza lungo da essere spezzato da Babel a settantasei colonne"
+    pairs = [("%d file", "%d file"), ("%d files", "%d file"), (long_en, long_it)]
+    tus = "\n".join(f'<tu><tuv xml:lang="en"><seg>{s}</seg></tuv>'
+                    f'<tuv xml:lang="it"><seg>{t}</seg></tuv></tu>' for s, t in pairs)
+    (tmp_path / "m.tmx").write_text(TMX_PAIRS.format(tus=tus))
+    db = tmp_path / "tm.sqlite"
+    assert main(["tm", "import", str(tmp_path / "m.tmx"), "--tm", str(db)]) == 0
+    pot = tmp_path / "m.pot"
+    pot.write_text(HEAD + '#, c-format\nmsgid "%d file"\nmsgid_plural "%d files"\n'
+                   'msgstr[0] ""\nmsgstr[1] ""\n\n' f'msgid "{long_en}"\nmsgstr ""\n')
+    common = ["localise", str(pot), "--from", "en", "--to", "it", "--tm", str(db),
+              "--models-dir", str(MODELS), "--no-glossary", "--report", str(tmp_path / "r")]
+    assert main([*common, "-o", str(tmp_path / "gettext"), "--no-wrap"]) == 0
+    text = (tmp_path / "gettext" / "it" / "m.po").read_text()
+    assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text
+    assert f'msgstr "{long_it}"\n' in text
+    assert main([*common, "-o", str(tmp_path / "cldr"), "--plural-rules", "cldr"]) == 0
+    text = (tmp_path / "cldr" / "it" / "m.po").read_text()
+    assert "nplurals=3;" in text and 'msgstr[2] "%d file"' in text
+    assert f'msgstr "{long_it}"\n' not in text  # wrapped at 76
