@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,13 +49,12 @@ from ..textio import atomic_write
 from .checkers import CheckContext, TermCheck
 from .discovery import SourceFile, catalog_output, discover
 from .formats import po
-from .formats.xliff import escape_text as xml_escape
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
 from .messages import split_message
-from .placeholders import Protected, mask, restore, token_problems
+from .placeholders import Protected, declared_formats, mask, restore, token_problems
 from .qa import Verdict, glossary_term_check, verify
 from .report import FileResult, JobReport, UnitIssue
-from .units import Document, Existing, Fill
+from .units import DEFAULT_WRITE, Document, Existing, Fill, WriteOptions
 from .writing import existing, read_document, write_if_changed
 
 __all__ = ["DEFAULT_TM_NAME", "JobReport", "glossary_term_check", "run_job"]
@@ -85,10 +84,10 @@ class _Prepared:
     split: Any
 
 
-def _prepare(text: str) -> _Prepared:
-    split = split_message(text)
-    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch) for p in split.pieces),
-                     split)
+def _prepare(text: str, formats: frozenset[str] = frozenset()) -> _Prepared:
+    split = split_message(text, formats=formats)
+    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch, formats=p.formats)
+                                 for p in split.pieces), split)
 
 
 Key = tuple[str | None, str]
@@ -101,6 +100,7 @@ class _Target:
     lang: str
     needed: dict[Key, bool] = field(default_factory=dict)  # key -> output is XML
     results: dict[Key, Verdict] = field(default_factory=dict)
+    formats: dict[Key, frozenset[str]] = field(default_factory=dict)  # declared by the units
 
 
 # ----------------------------------------------------------------------------- the job
@@ -111,8 +111,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             *, tm: str | os.PathLike[str] | TranslationMemory | None = None,
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
-            retry_failed: bool = False, report: str | os.PathLike[str] | None = None
-            ) -> JobReport:
+            retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
+            write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``.
 
     Args:
@@ -136,6 +136,9 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             memory with their failure) to the model again; otherwise they are reported
             as failed again, without a model call, and never written.
         report: also write the JSON report to this file.
+        write_options: plural rules for new catalogs and JSON plural keys (``gettext``:
+            what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
+            catalog's Plural-Forms is always kept) and the PO line width.
     """
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
@@ -177,7 +180,7 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             _run_target(lang, src, entries, memory, translate_batch, stats,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=mo,
                         progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed)
+                        retry_failed=retry_failed, write_options=write_options)
     finally:
         if own_tm:
             memory.close()
@@ -210,8 +213,8 @@ def _run_target(lang: str, src: str,
                 entries: list[tuple[SourceFile, Document, Path, Document | None]],
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
                 stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
-                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool
-                ) -> None:
+                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool,
+                write_options: WriteOptions = DEFAULT_WRITE) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
@@ -229,6 +232,7 @@ def _run_target(lang: str, src: str,
             for text in unit.sources:
                 k = (unit.context, text)
                 state.needed[k] = state.needed.get(k, False) or xml
+                state.formats[k] = state.formats.get(k, frozenset()) | declared_formats(unit.flags)
 
     # 2. the translation memory, then the model for the rest
     ctx = CheckContext(src, lang, glossary)
@@ -237,9 +241,9 @@ def _run_target(lang: str, src: str,
     for k in state.needed:
         entry = hits.get(k)
         if reusable(entry, retry_failed):
-            state.results[k] = from_memory(k[1], entry, ctx)
+            state.results[k] = from_memory(k[1], entry, replace(ctx, formats=state.formats[k]))
             continue
-        prepared = _prepare(k[1])
+        prepared = _prepare(k[1], state.formats[k])
         if not prepared.pieces:
             state.results[k] = Verdict(k[1], "copy")
         else:
@@ -287,7 +291,7 @@ def _run_target(lang: str, src: str,
                 stats.copied += 1
             else:
                 stats.from_tm += 1
-        data = f.fmt.write(doc, fills, lang, previous, src=src)
+        data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
         written = write_if_changed(dest, data)
         if mo and f.fmt is po:
             written = write_if_changed(dest.with_suffix(".mo"),
@@ -375,15 +379,13 @@ def _numbered(results: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
 def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, src: str,
             lang: str, ctx: CheckContext) -> TMEntry:
     """Restore and check one string whose pieces are all translated."""
-    xml = state.needed[k]
     restored, tokens = [], []
-    for protected in prep.pieces:
+    for protected in prep.pieces:  # XML escaping happens in the XLIFF writer alone
         out = outputs[protected.text]
         tokens.extend(token_problems(out, protected))
-        if xml:
-            out = xml_escape(out)
         restored.append(restore(out, protected))
     target = prep.split.join(restored)
-    res = verify(k[1], target, "mt", ctx, machine=True, extra=tokens)
+    res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
+                 extra=tokens)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))
