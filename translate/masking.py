@@ -278,3 +278,47 @@ def problems(output: str, masked: Masked) -> list[MaskProblem]:
 def token_count(text: str, style: TokenStyle = UNDERSCORE_STYLES[0]) -> int:
     """How many things in ``text`` look like a token of ``style``."""
     return sum(1 for _ in style.loose.finditer(text))
+
+
+def reinsert(output: str, masked: Masked, links: Iterable[object]) -> tuple[str, tuple[int, ...]]:
+    """``output`` with each token the model dropped put back where the word alignment
+    says its source position went: after the target word aligned to the nearest source
+    word before the token, else before the one aligned to the nearest word after it.
+
+    ``links`` are word links between ``masked.text`` and ``output`` (objects with ``src``
+    and ``tgt`` character spans, e.g. :class:`translate.models.alignment.WordLink`).
+    Returns the new output and the indices of the tokens put back (none without links);
+    the spaces around a token follow what the source had (``masked.spaces``)."""
+    links = [lk for lk in links if lk.src[1] > lk.src[0]]
+    lost = [p.index for p in problems(output, masked) if p.kind == "lost"]
+    if not lost or not links:
+        return output, ()
+    where = {m.group(0): m.span() for m in masked.style.exact.finditer(masked.text)}
+    inserts: list[tuple[int, int, str]] = []
+    for i in lost:
+        token = masked.style.token(i)
+        if token not in where:
+            continue
+        start, end = where[token]
+        before = [lk for lk in links if lk.src[1] <= start]
+        after = [lk for lk in links if lk.src[0] >= end]
+        if before:
+            nearest = max(lk.src[1] for lk in before)
+            at = max(lk.tgt[1] for lk in before if lk.src[1] == nearest)
+        elif after:
+            nearest = min(lk.src[0] for lk in after)
+            at = min(lk.tgt[0] for lk in after if lk.src[0] == nearest)
+        else:
+            continue
+        lead, trail = masked.spaces[i] if i < len(masked.spaces) else (1, 1)
+        text = (" " if lead else "") + token + (" " if trail else "")
+        inserts.append((at, i, text))
+    out = output
+    for at, _, text in sorted(inserts, reverse=True):
+        left, right = out[:at], out[at:]
+        if text.startswith(" ") and (not left or left.endswith(" ")):
+            text = text[1:]
+        if text.endswith(" ") and (not right or right.startswith(" ")):
+            text = text[:-1]
+        out = left + text + right
+    return out, tuple(sorted(i for _, i, _ in inserts))

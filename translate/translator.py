@@ -285,6 +285,19 @@ class Translator:
                 if found_links else (), from_memory=norm.text in recalled))
         return results
 
+    def align_pairs(self, sources: Sequence[str], targets: Sequence[str], src: str, tgt: str
+                    ) -> list[tuple[object, ...]]:
+        """Word links between each source and a given translation of it (forced alignment
+        with the direction's model; a pivot route gives no links, its English being
+        unknown). Used to put back what a later stage needs placed (a dropped catalog
+        placeholder)."""
+        src, tgt = normalise_lang(src), normalise_lang(tgt)
+        steps = self.route(src, tgt)
+        if src == tgt or len(steps) != 1:
+            return [() for _ in sources]
+        return self.engine(steps[0]).align(list(sources), list(targets), src_lang=src,
+                                           tgt_lang=tgt)
+
     def _align_recalled(self, recalled: dict, steps, src: str, tgt: str) -> dict:
         """Forced word links for sentences reused from a memory (direct routes only)."""
         if len(steps) != 1 or not recalled:

@@ -46,7 +46,7 @@ from ..languages import normalise_lang
 from ..memory import TMEntry, TranslationMemory
 from ..progress import Progress
 from ..textio import atomic_write
-from .checkers import CheckContext, TermCheck
+from .checkers import CheckContext, Problem, TermCheck
 from .discovery import SourceFile, catalog_output, discover
 from .formats import po
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
@@ -101,6 +101,7 @@ class _Target:
     needed: dict[Key, bool] = field(default_factory=dict)  # key -> output is XML
     results: dict[Key, Verdict] = field(default_factory=dict)
     formats: dict[Key, frozenset[str]] = field(default_factory=dict)  # declared by the units
+    realigned: set[str] = field(default_factory=set)  # pieces whose dropped tokens went back
 
 
 # ----------------------------------------------------------------------------- the job
@@ -149,9 +150,11 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
     if batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     translate_batch: TranslateBatch | BatchTranslate = translator
+    aligner = None  # forced word alignment, to put back a mask token the model dropped
     if not callable(translator) and not hasattr(translator, "map_batches") \
             and hasattr(translator, "translate"):
         translate_batch = translator.translate  # a Translator
+        aligner = getattr(translator, "align_pairs", None)
     out = Path(out_dir)
     files = discover(sources, out)
     docs = [read_document(f.fmt, f.path, src) for f in files]
@@ -177,7 +180,7 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
     stats = _Stats()
     try:
         for lang, entries in plan:
-            _run_target(lang, src, entries, memory, translate_batch, stats,
+            _run_target(lang, src, entries, memory, translate_batch, stats, aligner=aligner,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=mo,
                         progress=progress, batch_size=batch_size,
                         retry_failed=retry_failed, write_options=write_options)
@@ -212,7 +215,8 @@ class _Stats:
 def _run_target(lang: str, src: str,
                 entries: list[tuple[SourceFile, Document, Path, Document | None]],
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
-                stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
+                stats: _Stats, *, aligner: Callable | None = None,
+                glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
                 mo: bool, progress: bool | None, batch_size: int, retry_failed: bool,
                 write_options: WriteOptions = DEFAULT_WRITE) -> None:
     state = _Target(lang)
@@ -249,7 +253,7 @@ def _run_target(lang: str, src: str,
         else:
             todo.append((k, prepared))
     _translate_all(todo, state, src, lang, memory, translate_batch, stats, ctx,
-                   progress=progress, batch_size=batch_size)
+                   progress=progress, batch_size=batch_size, aligner=aligner)
 
     # 3. fill and write every file
     for (f, doc, dest, previous), have, old in zip(entries, kept, held, strict=True):
@@ -283,7 +287,8 @@ def _run_target(lang: str, src: str,
                                                 tuple(dict.fromkeys(warns)), " | ".join(texts)))
             origins = {res.origin for res in results}
             fills[unit.key] = Fill(texts[0], texts[1] if unit.is_plural else None,
-                                   fuzzy=fuzzy and any(res.machine for res in results))
+                                   fuzzy=fuzzy and any(res.machine for res in results)
+                                   or any(res.review for res in results))
             if "mt" in origins:
                 stats.translated += 1
                 fresh += 1
@@ -303,15 +308,20 @@ def _run_target(lang: str, src: str,
 def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, lang: str,
                    memory: TranslationMemory,
                    translate_batch: TranslateBatch | BatchTranslate, stats: _Stats,
-                   ctx: CheckContext, *, progress: bool | None, batch_size: int) -> None:
+                   ctx: CheckContext, *, progress: bool | None, batch_size: int,
+                   aligner: Callable | None = None) -> None:
     """Send every unique masked piece to the model once, in batches; as soon as all the
-    pieces of a string are back, restore, check and journal it in the memory."""
+    pieces of a string are back, restore, check and journal it in the memory. A mask
+    token the model dropped is put back where the word alignment (``aligner``) places its
+    source position; the string is then marked for review and QA still decides."""
     if not todo:
         return
     users: dict[str, list[int]] = {}  # masked piece -> indexes into todo
+    masks: dict[str, Protected] = {}
     for i, (_, prep) in enumerate(todo):
         for piece in prep.pieces:
             users.setdefault(piece.text, []).append(i)
+            masks[piece.text] = piece
     remaining = [len({p.text for p in prep.pieces}) for _, prep in todo]
     texts = list(users)
     size = max(1, batch_size)
@@ -324,6 +334,8 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
             raise RuntimeError(f"translate_batch returned {len(outs)} results for "
                                f"{len(batch)} texts")
         stats.calls += 1
+        if aligner is not None:
+            outs = _reinsert(batch, outs, masks, aligner, src, lang, state)
         outputs.update(zip(batch, outs, strict=True))
         done: list[int] = []
         for text in batch:
@@ -350,6 +362,25 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
         if close is not None:
             close()  # stop outstanding work (e.g. cancel Dask futures) on an error
         bar.close()
+
+
+def _reinsert(batch: list[str], outs: list[str], masks: dict[str, Protected],
+              aligner: Callable, src: str, lang: str, state: _Target) -> list[str]:
+    """Outputs with the mask tokens the model dropped put back by word alignment."""
+    from ..masking import reinsert
+
+    lost = [i for i, (text, out) in enumerate(zip(batch, outs, strict=True))
+            if any(p.startswith("the model dropped") for p in token_problems(out, masks[text]))]
+    if not lost:
+        return outs
+    links = aligner([batch[i] for i in lost], [outs[i] for i in lost], src, lang)
+    outs = list(outs)
+    for i, found in zip(lost, links, strict=True):
+        fixed, restored = reinsert(outs[i], masks[batch[i]], found)
+        if restored:
+            outs[i] = fixed
+            state.realigned.add(batch[i])
+    return outs
 
 
 def _completed(translate_batch: TranslateBatch | BatchTranslate, batches: list[list[str]],
@@ -387,5 +418,8 @@ def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, sr
     target = prep.split.join(restored)
     res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
                  extra=tokens)
+    if any(p.text in state.realigned for p in prep.pieces):
+        res = replace(res, problems=(*res.problems, Problem(
+            "alignment", "placeholder restored by alignment", critical=False)), review=True)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))

@@ -17,6 +17,7 @@ class Verdict:
     origin: str  # "mt" (this run), "tm", "copy" (nothing to translate)
     problems: tuple[Problem, ...] = ()
     machine: bool = False  # model output (now or earlier), so marked fuzzy
+    review: bool = False  # changed after the model (a placeholder put back): fuzzy always
 
     @property
     def critical(self) -> tuple[str, ...]:
