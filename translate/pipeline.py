@@ -37,6 +37,8 @@ class Translation:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()  # glossary checks (translate.glossary.TermCheck)
+    #: n-best from the beam after ``text`` (``translate_batch(..., alternatives=n)``)
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -205,11 +205,22 @@ class Translator:
         """Translate each text (a sentence or short passage); one output per input."""
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
-    def translate_batch(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+    def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
+                        alternatives: int = 0) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
-        when a glossary is in force, a check per glossary term found in the source."""
+        when a glossary is in force, a check per glossary term found in the source.
+
+        ``alternatives=n`` also fills ``Translation.alternatives`` with up to ``n`` other
+        translations from the beam (n-best: ``n + 1`` hypotheses decoded, the beam widened
+        to ``n + 1`` when it is narrower, which may change the best; below that the best is
+        the same as without alternatives). They are normalised as the best one, distinct,
+        never equal to it; fewer come back when hypotheses coincide. A pivot (az->it) takes
+        them from its last step, over the best pivot text. With a glossary, alternatives are
+        verified too and one that misses a term the best translation has is dropped."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
+        if alternatives < 0:
+            raise UserError(f"alternatives={alternatives}: use 0 or more")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
         if src == tgt:
             note = f"source and target are both {src}: copied unchanged"
@@ -222,12 +233,18 @@ class Translator:
         models = tuple(self.engine(step).name for step in steps)
         # a route is its steps composed: each step's outputs are the next one's inputs
         result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
-        for step in steps:
-            result = self._run_step(step, result)
+        alts: list[tuple[str, ...]] = [() for _ in unique]
+        for n, step in enumerate(steps):
+            last = n == len(steps) - 1
+            result = self._run_step(step, result, alternatives=alternatives if last else 0,
+                                    alternatives_out=alts if last else None)
         done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
                                                              strict=True)]
         if self.glossary is not None and unique:
             done = self._enforce_terms(unique, result, src, tgt, steps[-1])
+        if alternatives:
+            alts = self._keep_alternatives(unique, done, alts, src, tgt)
+        by_alts = dict(zip(unique, alts, strict=True))
         by_text = dict(zip(unique, done, strict=True))
         results = []
         for original, norm in zip(texts, norms, strict=True):
@@ -237,14 +254,39 @@ class Translator:
             else:
                 checks = pipeline.checks_in_caller_text(e.checks, norm, original)
                 results.append(Translation(original, e.text, src, tgt, models, e.warnings,
-                                           checks))
+                                           checks, alternatives=by_alts[norm.text]))
         return results
 
-    def _run_step(self, step: Step, previous: pipeline.StepResult) -> pipeline.StepResult:
-        """One route step over the previous step's outputs."""
+    def _keep_alternatives(self, sources: list[str], done: list[pipeline.Enforced],
+                           alts: list[tuple[str, ...]], src: str, tgt: str
+                           ) -> list[tuple[str, ...]]:
+        """Each text's alternatives: distinct, not the best, and (with a glossary) carrying
+        every term the best one carries."""
+        from .glossary import match_terms, verify_terms
+
+        kept = []
+        for source, best, cands in zip(sources, done, alts, strict=True):
+            cands = [c for c in dict.fromkeys(cands) if c.strip() and c != best.text]
+            need = [c.ok for c in best.checks]  # the terms the best translation carries
+            if self.glossary is not None and cands and any(need):
+                hits = tuple(match_terms(source, self.glossary, src, tgt))
+                cands = [c for c in cands
+                         if all(x.ok for x, n in zip(verify_terms(c, hits, tgt), need,
+                                                     strict=True) if n)]
+            kept.append(tuple(cands))
+        return kept
+
+    def _run_step(self, step: Step, previous: pipeline.StepResult, *, alternatives: int = 0,
+                  alternatives_out: list | None = None) -> pipeline.StepResult:
+        """One route step over the previous step's outputs (with ``alternatives``, each
+        text's other hypotheses, normalised, go into ``alternatives_out``)."""
         engine = self.engine(step)
         texts = list(previous.outputs)
-        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)))
+        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)),
+                                num_hypotheses=alternatives + 1 if alternatives else 1)
+        if alternatives_out is not None:
+            alternatives_out[:] = [tuple(pipeline.normalise(a, step.tgt)
+                                         for a in out.alternatives) for out in outs]
         warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
                          for w, out in zip(previous.warnings, outs, strict=True))
         return pipeline.StepResult(tuple(texts),

@@ -115,7 +115,8 @@ class TorchBackend:
         config = copy.deepcopy(self.base_config)
         config.update(do_sample=False, num_beams=request.beam_size, max_length=None,
                       max_new_tokens=request.max_new_tokens,
-                      min_new_tokens=request.min_new_tokens or None)
+                      min_new_tokens=request.min_new_tokens or None,
+                      num_return_sequences=max(1, request.num_hypotheses))
         if request.beam_size > 1:
             kwargs.update(_beam_cache(self.model))
         with torch.inference_mode():
