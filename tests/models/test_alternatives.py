@@ -90,3 +90,15 @@ def test_glossary_drops_alternatives_that_lose_a_term_the_best_has(translator, t
 def test_negative_alternatives_is_a_user_error(translator):
     with pytest.raises(UserError, match="alternatives=-1"):
         translator.translate_batch(["Hello."], "en", "it", alternatives=-1)
+
+
+def test_a_split_sentence_gets_alternatives_of_the_whole(tr):
+    rows = aligned_rows()
+    long_sentence = " ".join(r["en"] for r in rows[:17])
+    (plain,) = tr.translate_batch([long_sentence], "en", "it")
+    (asked,) = tr.translate_batch([long_sentence], "en", "it", alternatives=2)
+    assert any("split into" in w for w in asked.warnings)
+    assert asked.text == plain.text
+    assert asked.alternatives and asked.text not in asked.alternatives
+    # each alternative covers the whole input, not one part of it
+    assert all(len(a) > 0.8 * len(asked.text) for a in asked.alternatives)

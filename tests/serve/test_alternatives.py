@@ -77,3 +77,12 @@ def test_alternatives_limit_as_libretranslate(live, make_server):
     assert 3 < len(body["alternatives"]) <= 5  # the beam widened to give them
     zero = ask(live, ROWS[4]["en"], 0)
     assert "alternatives" not in zero
+
+
+def test_alternatives_limit_option_reaches_the_settings():
+    from translate.cli import build_parser
+    from translate.commands.serve import build_settings
+
+    args = build_parser().parse_args(["serve", "--alternatives-limit", "5"])
+    assert build_settings(args).alternatives_limit == 5
+    assert build_settings(build_parser().parse_args(["serve"])).alternatives_limit == 3
