@@ -71,20 +71,24 @@ def test_pivot_alternatives_come_from_the_last_step(tr):
 
 
 def test_glossary_drops_alternatives_that_lose_a_term_the_best_has(translator, tr_glossary):
-    text = aligned_rows()[2]["en"]
-    (free,) = translator.translate_batch([text], "en", "it", alternatives=3)
-    (checked,) = tr_glossary.translate_batch([text], "en", "it", alternatives=3)
-    assert checked.text == free.text
-    hits = match_terms(text, tr_glossary.glossary, "en", "it")
-    carried = [c.ok for c in checked.terms]
-    assert any(carried)
+    dropped = 0
+    for tgt in ("it", "az"):
+        texts = [r["en"] for r in aligned_rows()]
+        free = translator.translate_batch(texts, "en", tgt, alternatives=3)
+        checked = tr_glossary.translate_batch(texts, "en", tgt, alternatives=3)
+        for text, f, c in zip(texts, free, checked, strict=True):
+            carried = [t.ok for t in c.terms]
+            if c.text != f.text or not any(carried):
+                continue  # re-decoded for the glossary, or no term to keep
+            hits = match_terms(text, tr_glossary.glossary, "en", tgt)
 
-    def keeps_terms(alt: str) -> bool:
-        return all(c.ok for c, need in zip(verify_terms(alt, hits, "it"), carried,
-                                           strict=True) if need)
+            def keeps_terms(alt: str, hits=hits, carried=carried, tgt=tgt) -> bool:
+                return all(t.ok for t, need in zip(verify_terms(alt, hits, tgt), carried,
+                                                   strict=True) if need)
 
-    assert checked.alternatives == tuple(a for a in free.alternatives if keeps_terms(a))
-    assert len(checked.alternatives) < len(free.alternatives)  # some were dropped
+            assert c.alternatives == tuple(a for a in f.alternatives if keeps_terms(a))
+            dropped += len(f.alternatives) - len(c.alternatives)
+    assert dropped > 0  # the fixture models do lose terms in some hypotheses
 
 
 def test_negative_alternatives_is_a_user_error(translator):
