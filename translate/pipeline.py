@@ -40,6 +40,8 @@ class Translation:
     #: word links source -> text (``translate_batch(..., align=True)``; see
     #: ``translate.models.alignment.WordLink``), empty when not asked for
     alignment: tuple[object, ...] = ()
+    #: n-best from the beam after ``text`` (``translate_batch(..., alternatives=n)``)
+    alternatives: tuple[str, ...] = ()
     from_memory: bool = False  # reused from a translation memory, not decoded
 
 

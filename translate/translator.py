@@ -209,7 +209,8 @@ class Translator:
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
     def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
-                        align: bool = False, memory: object = None) -> list[Translation]:
+                        align: bool = False, memory: object = None,
+                        alternatives: int = 0) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
         when a glossary is in force, a check per glossary term found in the source.
 
@@ -221,9 +222,20 @@ class Translator:
 
         ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is
         looked up first under this translator's route key and only the others are decoded
-        (then stored); see :mod:`translate.article_memory`."""
+        (then stored); see :mod:`translate.article_memory`.
+
+        ``alternatives=n`` also fills ``Translation.alternatives`` with up to ``n`` other
+        translations from the beam (n-best: ``n + 1`` hypotheses decoded, the beam widened
+        to ``n + 1`` when it is narrower, which may change the best; below that the best is
+        the same as without alternatives). They are normalised as the best one, distinct,
+        never equal to it; fewer come back when hypotheses coincide. A pivot (az->it) takes
+        them from its last step, over the best pivot text. With a glossary, alternatives are
+        verified too and one that misses a term the best translation has is dropped.
+        Alternatives carry no alignment; a sentence reused from ``memory`` has none."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
+        if alternatives < 0:
+            raise UserError(f"alternatives={alternatives}: use 0 or more")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
         if src == tgt:
             note = f"source and target are both {src}: copied unchanged"
@@ -250,8 +262,13 @@ class Translator:
         # a route is its steps composed: each step's outputs are the next one's inputs
         result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
         step_links: list[list[tuple]] = []  # align=True: per step, per sentence
-        for step in steps:
-            result = self._run_step(step, result, align=align) if unique else result
+        alts: list[tuple[str, ...]] = [() for _ in unique]
+        for n, step in enumerate(steps):
+            last = n == len(steps) - 1
+            result = (self._run_step(step, result, align=align,
+                                     alternatives=alternatives if last else 0,
+                                     alternatives_out=alts if last else None)
+                      if unique else result)
             step_links.append(list(result.links) if unique else [])
         done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
                                                              strict=True)]
@@ -264,6 +281,9 @@ class Translator:
                 [e.text for e in done], src_lang=steps[-1].src, tgt_lang=tgt)
             links = alignment.chain(step_links)
         by_text = dict(zip(unique, zip(done, links, strict=True), strict=True))
+        if alternatives:
+            alts = self._keep_alternatives(unique, done, alts, src, tgt)
+        by_alts = dict(zip(unique, alts, strict=True))
         if memory is not None:
             memory.remember(key, [article_memory.Learned(src, tgt, s, e.text,
                                                          article_memory.problems(e.warnings,
@@ -282,8 +302,28 @@ class Translator:
             results.append(Translation(
                 original, e.text, src, tgt, models, e.warnings, checks,
                 alignment=alignment.respan_source(found_links, original, norm.text, src)
-                if found_links else (), from_memory=norm.text in recalled))
+                if found_links else (), from_memory=norm.text in recalled,
+                alternatives=by_alts.get(norm.text, ())))
         return results
+
+    def _keep_alternatives(self, sources: list[str], done: list[pipeline.Enforced],
+                           alts: list[tuple[str, ...]], src: str, tgt: str
+                           ) -> list[tuple[str, ...]]:
+        """Each text's alternatives: distinct, not the best, and (with a glossary) carrying
+        every term the best one carries."""
+        from .glossary import match_terms, verify_terms
+
+        kept = []
+        for source, best, cands in zip(sources, done, alts, strict=True):
+            cands = [c for c in dict.fromkeys(cands) if c.strip() and c != best.text]
+            need = [c.ok for c in best.checks]  # the terms the best translation carries
+            if self.glossary is not None and cands and any(need):
+                hits = tuple(match_terms(source, self.glossary, src, tgt))
+                cands = [c for c in cands
+                         if all(x.ok for x, n in zip(verify_terms(c, hits, tgt), need,
+                                                     strict=True) if n)]
+            kept.append(tuple(cands))
+        return kept
 
     def align_pairs(self, sources: Sequence[str], targets: Sequence[str], src: str, tgt: str
                     ) -> list[tuple[object, ...]]:
@@ -326,15 +366,21 @@ class Translator:
         return lambda source, output: verify_terms(output, match_terms(source, glossary,
                                                                        src, tgt), tgt)
 
-    def _run_step(self, step: Step, previous: pipeline.StepResult, *, align: bool = False
+    def _run_step(self, step: Step, previous: pipeline.StepResult, *, align: bool = False,
+                  alternatives: int = 0, alternatives_out: list | None = None
                   ) -> pipeline.StepResult:
         """One route step over the previous step's outputs (with ``align``, each output's
-        word links to its input)."""
+        word links to its input; with ``alternatives``, each text's other hypotheses,
+        normalised, go into ``alternatives_out``)."""
         engine = self.engine(step)
         texts = list(previous.outputs)
         langs = {"src_lang": step.src, "tgt_lang": step.tgt}
         outs = engine.translate(texts, self.options, progress=self._progress(len(texts)),
+                                num_hypotheses=alternatives + 1 if alternatives else 1,
                                 **({"align": True, **langs} if align else {}))
+        if alternatives_out is not None:
+            alternatives_out[:] = [tuple(pipeline.normalise(a, step.tgt)
+                                         for a in out.alternatives) for out in outs]
         warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
                          for w, out in zip(previous.warnings, outs, strict=True))
         outputs = tuple(pipeline.normalise(o.text, step.tgt) for o in outs)

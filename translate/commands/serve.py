@@ -44,6 +44,9 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     g.add_argument("--port", type=int, default=DEFAULT_PORT, help="default 5000")
     g.add_argument("--char-limit", type=int, default=5000,
                    help="most characters per text (default 5000; -1: none)")
+    g.add_argument("--alternatives-limit", type=int, default=3,
+                   help="most n-best alternatives per request (default 3: a beam of 4 "
+                        "besides its best; -1: none)")
     g.add_argument("--req-limit", type=int, default=-1,
                    help="requests per minute per key or client (default -1: none)")
     g.add_argument("--max-upload-mb", type=float, default=10.0, help="default 10")
@@ -147,7 +150,8 @@ def build_settings(args):
         batch_tokens=args.batch_tokens, require_api_key=args.require_api_key,
         keys_db=keys_db, cors_origins=cors, glossaries=parse_glossaries(args.glossary),
         glossary=not args.no_glossary, suggestions_tm=args.suggestions_tm,
-        download_ttl_s=args.download_ttl, load=args.load)
+        download_ttl_s=args.download_ttl, load=args.load,
+        alternatives_limit=args.alternatives_limit)
 
 
 def run_keys(args) -> int:

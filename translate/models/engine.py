@@ -40,6 +40,9 @@ class EngineOutput:
     warnings: tuple[str, ...] = field(default=())
     #: word links source -> ``text`` (``translate(..., align=True)``; else empty)
     alignment: tuple[_alignment.WordLink, ...] = field(default=())
+    #: the other hypotheses of the beam, best first (``num_hypotheses - 1`` of them, same
+    #: post-processing as ``text``; may repeat ``text`` or each other: callers dedupe)
+    alternatives: tuple[str, ...] = field(default=())
 
 
 def _word_start(pieces: list[str], i: int) -> bool:
@@ -127,8 +130,8 @@ class TranslationEngine:
     def translate(self, sentences: Sequence[str], options: DecodeOptions = DecodeOptions(),
                   constraints: Sequence[object] | None = None,
                   progress: Callable[[int], None] | None = None, *, align: bool = False,
-                  src_lang: str | None = None, tgt_lang: str | None = None
-                  ) -> list[EngineOutput]:
+                  src_lang: str | None = None, tgt_lang: str | None = None,
+                  num_hypotheses: int = 1) -> list[EngineOutput]:
         """Translate each sentence; the output list matches the input one for one.
 
         ``align=True`` also fills each output's ``alignment``: word links from the
@@ -137,7 +140,14 @@ class TranslationEngine:
         pass with the output as ``target_prefix``), so beam search cannot skew them.
         ``src_lang``/``tgt_lang`` pick the word rules of
         :func:`~.alignment.word_spans` (English ``'s``, Italian elisions).
+
+        ``num_hypotheses=n > 1`` also returns the beam's next ``n - 1`` hypotheses per
+        sentence in :attr:`EngineOutput.alternatives` (the beam widens to ``n`` if it is
+        narrower); ``text``, ``warnings`` and ``alignment`` stay those of the best one. A
+        sentence split into parts gets alternative ``k`` as the parts' ``k``-th hypotheses
+        joined.
         """
+        n_hyp = max(1, num_hypotheses)
         # 1. tokenise; split over-long sentences into chunks (kept in order)
         chunk_ids: list[list[int]] = []
         chunk_source: list[tuple[list[str], int, int]] = []  # pieces, char span (align)
@@ -170,6 +180,7 @@ class TranslationEngine:
         outputs: list[list[int]] = [[] for _ in chunk_ids]
         weights: list[list] = [[] for _ in chunk_ids]
         capped = [False] * len(chunk_ids)
+        others: list[list[tuple[list[int], bool]]] = [[] for _ in chunk_ids]  # n-best
         order = sorted(range(len(chunk_ids)), key=lambda k: (-len(chunk_ids[k]), k))
         for batch in self._batches(order, chunk_ids, options):
             # each sentence has its own length cap, so its output never depends on what
@@ -177,43 +188,32 @@ class TranslationEngine:
             limits = [self._max_new(len(chunk_ids[k]), options) for k in batch]
             limit = max(limits)
             request = DecodeRequest(
-                ids=[chunk_ids[k] for k in batch], beam_size=options.beam_size,
+                ids=[chunk_ids[k] for k in batch], beam_size=max(options.beam_size, n_hyp),
                 max_new_tokens=limit, min_new_tokens=min(options.min_new_tokens, min(limits)),
                 constraints=[constraints[owner[k]] for k in batch] if constraints else None,
-                row_max_new_tokens=limits)
+                row_max_new_tokens=limits, num_hypotheses=n_hyp)
             self.calls += 1
             batch_weights: list = []
             generated = (self.backend.generate(request, attention=batch_weights) if align
                          else self.backend.generate(request))
             for k, weight in zip(batch, batch_weights if align else [], strict=align):
                 weights[k] = weight
-            for k, own, out in zip(batch, limits, generated, strict=True):
-                out = [t for t in out if t != self.target_pad_id][:own]
-                # at the cap the model is forced to close with </s>: that is not a real end
-                capped[k] = len(out) >= own and options.min_new_tokens < own
-                if out and out[-1] == self.target_eos_id:
-                    out = out[:-1]
-                outputs[k] = out
+            for row, (k, own) in enumerate(zip(batch, limits, strict=True)):
+                hyps = [self._clean(out, own, options)
+                        for out in generated[row * n_hyp:(row + 1) * n_hyp]]
+                outputs[k], capped[k] = hyps[0]
+                others[k] = hyps[1:]
             if progress is not None:
                 progress(len({owner[k] for k in batch}))
         # 3. detokenise, join chunks, guard against loops
         texts: list[list[str]] = [[] for _ in sentences]
         links: list[list[_alignment.WordLink]] = [[] for _ in sentences]
+        alt_texts: list[list[list[str]]] = [[[] for _ in range(n_hyp - 1)] for _ in sentences]
         out_counts = [0] * len(sentences)
         for k, ids in enumerate(outputs):
             i = owner[k]
-            if capped[k] and not (constraints and constraints[i]):
-                trimmed = trim_repetition(ids)
-                if trimmed is not None:
-                    notes[i].append("runaway repetition in the output was cut")
-                    ids = trimmed
-                else:
-                    notes[i].append("output reached the length cap and may be incomplete")
-            elif capped[k]:
-                notes[i].append("output reached the length cap and may be incomplete")
-            unk = sum(1 for t in ids if t == self.target_unk_id)
-            if unk:
-                notes[i].append(f"{unk} output token(s) are <unk>")
+            constrained = bool(constraints and constraints[i])
+            ids = self._finish(ids, capped[k], constrained, notes[i])
             out_counts[i] += len(ids)
             text = self._tok.decode(ids, skip_special_tokens=True)
             if align and text:
@@ -224,9 +224,41 @@ class TranslationEngine:
                     self._tok.convert_ids_to_tokens(ids), weights[k],
                     src_lang=src_lang, tgt_lang=tgt_lang), start, offset)
             texts[i].append(text)
+            for j, (alt, alt_capped) in enumerate(others[k]):
+                alt = self._finish(alt, alt_capped, constrained, [])
+                alt_texts[i][j].append(self._tok.decode(alt, skip_special_tokens=True))
         return [EngineOutput(" ".join(t for t in parts if t), src_counts[i], out_counts[i],
-                             tuple(dict.fromkeys(notes[i])), tuple(links[i]))
+                             tuple(dict.fromkeys(notes[i])), tuple(links[i]),
+                             tuple(" ".join(t for t in alt if t) for alt in alt_texts[i]))
                 for i, parts in enumerate(texts)]
+
+    def _clean(self, out: list[int], own: int, options: DecodeOptions
+               ) -> tuple[list[int], bool]:
+        """One hypothesis without padding and ``</s>``, cut to its own cap; whether it
+        reached the cap."""
+        out = [t for t in out if t != self.target_pad_id][:own]
+        # at the cap the model is forced to close with </s>: that is not a real end
+        capped = len(out) >= own and options.min_new_tokens < own
+        if out and out[-1] == self.target_eos_id:
+            out = out[:-1]
+        return out, capped
+
+    def _finish(self, ids: list[int], capped: bool, constrained: bool,
+                notes: list[str]) -> list[int]:
+        """Loop cutting and ``<unk>`` notes for one hypothesis (notes appended)."""
+        if capped and not constrained:
+            trimmed = trim_repetition(ids)
+            if trimmed is not None:
+                notes.append("runaway repetition in the output was cut")
+                ids = trimmed
+            else:
+                notes.append("output reached the length cap and may be incomplete")
+        elif capped:
+            notes.append("output reached the length cap and may be incomplete")
+        unk = sum(1 for t in ids if t == self.target_unk_id)
+        if unk:
+            notes.append(f"{unk} output token(s) are <unk>")
+        return ids
 
     def _columns(self, pieces: list[str]) -> list[str]:
         """What the encoder saw, one entry per attention column."""

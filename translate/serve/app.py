@@ -227,6 +227,9 @@ class Server:
         except (TypeError, ValueError):
             raise ServeError(400, "Invalid request: alternatives parameter is not a number"
                              ) from None
+        cap = self.settings.alternatives_limit
+        if cap != -1 and alternatives > cap:
+            raise ServeError(400, f"Invalid request: alternatives parameter must be <= {cap}")
         if "application/json" not in request.headers.get("content-type", ""):
             # as LibreTranslate: form text gets LF line ends, so the limit counts alike
             texts = ["\n".join(t.splitlines()) for t in texts]
@@ -241,21 +244,22 @@ class Server:
             if source == "auto":
                 det = [r[1] for r in results]
                 body["detectedLanguage"] = det if batch else det[0]
-            if alternatives:
+            if alternatives:  # as LibreTranslate: no n-best for html
                 body["alternatives"] = [[] for _ in texts] if batch else []
             if report:
                 reps = [r[2] for r in results]
                 body["report"] = reps if batch else reps[0]
             return JSONResponse(body)
         results = await self.service.translate_texts(
-            texts, source, target, glossary=glossary, timeout=self.settings.timeout_s)
+            texts, source, target, glossary=glossary, timeout=self.settings.timeout_s,
+            alternatives=alternatives)
         body = {"translatedText": [r.text for r in results] if batch else results[0].text}
         if source == "auto":
             det = [r.detected for r in results]
             body["detectedLanguage"] = det if batch else det[0]
-        if alternatives:
-            # n-best lists need the engine to return several hypotheses (not yet there)
-            body["alternatives"] = [[] for _ in texts] if batch else []
+        if alternatives:  # LibreTranslate's shape: a list, or a list per item of q
+            alts = [r.alternatives[:alternatives] for r in results]
+            body["alternatives"] = alts if batch else alts[0]
         if report:
             reps = [r.report() for r in results]
             body["report"] = reps if batch else reps[0]

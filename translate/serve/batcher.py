@@ -1,11 +1,13 @@
 """Dynamic batching: sentences from concurrent requests decoded in one model call.
 
 Each request hands its sentences to :meth:`DynamicBatcher.submit` under a key (source
-language, target language, glossary). One model thread owns the translator: it takes the
-oldest waiting key, waits up to ``gather_s`` after that key's first sentence arrived for
-more sentences of the same key (or until the token budget is full), and runs one
-``run(key, sentences)`` call for all of them. So throughput grows with load, while a lone
-request waits at most the gather window. Every model call happens on that one thread.
+language, target language, glossary, and the number of n-best alternatives when asked:
+requests that want a different n are never decoded together). One model thread owns the
+translator: it takes the oldest waiting key, waits up to ``gather_s`` after that key's
+first sentence arrived for more sentences of the same key (or until the token budget is
+full), and runs one ``run(key, sentences)`` call for all of them. So throughput grows
+with load, while a lone request waits at most the gather window. Every model call happens
+on that one thread.
 
 With ``enabled=False`` each submission is decoded on its own (the unbatched baseline the
 benchmark compares against), through the same thread and queue.

@@ -101,6 +101,8 @@ class TextResult:
     warnings: list[str] = field(default_factory=list)
     #: where each segment's output starts in ``text`` (term spans are segment-relative)
     output_starts: list[int] = field(default_factory=list)
+    #: other whole-text translations (n-best), distinct, never ``text``
+    alternatives: list[str] = field(default_factory=list)
 
     def report(self) -> dict:
         out = self.article.report()
@@ -136,8 +138,10 @@ class TranslationService:
     # ------------------------------------------------------------------ model thread
 
     def _run(self, key, texts: list[str]) -> list[Translation]:
-        src, tgt, glossary = key
-        return self.translators[glossary].translate_batch(texts, src, tgt)
+        src, tgt, glossary, *more = key
+        alternatives = more[0] if more else 0
+        return self.translators[glossary].translate_batch(texts, src, tgt,
+                                                          alternatives=alternatives)
 
     def load_all(self) -> None:
         """Load every direction's models now (``--load start``), on the model thread."""
@@ -176,8 +180,12 @@ class TranslationService:
                 for c in SUPPORTED]
 
     async def translate_texts(self, texts: Sequence[str], src: str, tgt: str, *,
-                              glossary: str, timeout: float) -> list[TextResult]:
-        """Translate each text (its layout kept, sentence by sentence)."""
+                              glossary: str, timeout: float,
+                              alternatives: int = 0) -> list[TextResult]:
+        """Translate each text (its layout kept, sentence by sentence).
+
+        ``alternatives=n``: up to ``n`` other translations per text, the ``k``-th one
+        made of each sentence's ``k``-th alternative (its best where it has fewer)."""
         loop_deadline = asyncio.get_running_loop().time() + timeout
         plans = []
         for text in texts:
@@ -197,7 +205,8 @@ class TranslationService:
                 if seg_lang != tgt:
                     groups.setdefault(seg_lang, []).append((i, j))
         results: dict[tuple[int, int], Translation] = {}
-        await self._translate_groups(groups, plans, tgt, glossary, results, loop_deadline)
+        await self._translate_groups(groups, plans, tgt, glossary, results, loop_deadline,
+                                     alternatives)
         out = []
         for i, (text, lang, detected, segs, langs) in enumerate(plans):
             records, outputs = [], []
@@ -222,17 +231,21 @@ class TranslationService:
                 pos = s.end
             parts.append(text[pos:])
             joined = "".join(parts)
+            alts = [results.get((i, j)) for j in range(len(segs))]
             out.append(TextResult(joined, detected,
                                   ArticleTranslation(joined, lang, tgt, tuple(records)),
-                                  output_starts=starts))
+                                  output_starts=starts,
+                                  alternatives=_text_alternatives(text, segs, outputs, alts,
+                                                                  joined)))
         return out
 
-    async def _translate_groups(self, groups, plans, tgt, glossary, results, deadline):
+    async def _translate_groups(self, groups, plans, tgt, glossary, results, deadline,
+                                alternatives=0):
         loop = asyncio.get_running_loop()
         futures = []
         for seg_lang, idx in groups.items():
             texts = [plans[i][3][j].text for i, j in idx]
-            fut = self.batcher.submit((seg_lang, tgt, glossary), texts)
+            fut = self.batcher.submit(batch_key(seg_lang, tgt, glossary, alternatives), texts)
             futures.append((seg_lang, idx, texts, asyncio.wrap_future(fut)))
         pattern = protected_pattern()
         retry: dict[str, list[tuple[tuple[int, int], str]]] = {}
@@ -243,6 +256,10 @@ class TranslationService:
                     spans = pattern.findall(text)
                     if spans and any(res.text.count(p) != text.count(p) for p in spans):
                         retry.setdefault(seg_lang, []).append((key, text))
+                    if spans and res.alternatives:  # alternatives keep every placeholder
+                        res = dataclasses.replace(res, alternatives=tuple(
+                            a for a in res.alternatives
+                            if all(a.count(p) == text.count(p) for p in spans)))
                     results[key] = res
         finally:
             for *_rest, fut in futures:
@@ -376,6 +393,33 @@ async def model_result(fut, timeout: float):
         return await asyncio.wait_for(fut, max(0.001, timeout))
     except UserError as exc:
         raise ServeError(500, f"Cannot translate text: {exc}") from None
+
+
+def batch_key(src: str, tgt: str, glossary: str, alternatives: int = 0) -> tuple:
+    """The batcher key of a submission: requests asking for a different number of
+    alternatives are decoded apart (the key says how many the batch decodes); without
+    alternatives the key is the one file jobs use, so they batch together."""
+    return (src, tgt, glossary, alternatives) if alternatives else (src, tgt, glossary)
+
+
+def _text_alternatives(text: str, segs, outputs: Sequence[str],
+                       translations: Sequence[Translation | None], best: str) -> list[str]:
+    """Whole-text alternatives: the text's layout with each translated sentence's
+    ``k``-th alternative in its place (its best output where it has fewer)."""
+    most = max((len(t.alternatives) for t in translations if t is not None), default=0)
+    found: list[str] = []
+    for k in range(most):
+        parts, pos = [], 0
+        for s, best_out, t in zip(segs, outputs, translations, strict=True):
+            parts.append(text[pos:s.start])
+            parts.append(t.alternatives[k] if t is not None and k < len(t.alternatives)
+                         else best_out)
+            pos = s.end
+        parts.append(text[pos:])
+        joined = "".join(parts)
+        if joined != best and joined not in found:
+            found.append(joined)
+    return found
 
 
 def check_text_size(texts: Sequence[str], limit: int) -> None:

@@ -32,6 +32,9 @@ class ServeSettings:
         load: ``"start"`` loads every direction's models before serving, ``"first-use"``
             when a request first needs them.
         frontend_timeout_ms: what ``/frontend/settings`` tells a web client.
+        alternatives_limit: most ``alternatives`` one request may ask for (more is a 400,
+            as LibreTranslate's ``--alternatives-limit``); ``-1`` for none. The default,
+            3, is what a beam of 4 holds besides the best: beyond it the beam widens.
     """
 
     char_limit: int = 5000
@@ -52,3 +55,4 @@ class ServeSettings:
     download_max_mb: float = 256.0
     load: str = "first-use"
     frontend_timeout_ms: int = 60000
+    alternatives_limit: int = 3

@@ -31,6 +31,8 @@ class DecodeRequest:
     min_new_tokens: int = 0
     constraints: Sequence[object] | None = None  # per sentence, see ..constrained
     row_max_new_tokens: Sequence[int] | None = None  # per sentence caps (<= max_new_tokens)
+    #: n-best: hypotheses per sentence from the beam (``beam_size >= num_hypotheses``)
+    num_hypotheses: int = 1
 
 
 class Backend(Protocol):
@@ -40,7 +42,11 @@ class Backend(Protocol):
                  ) -> list[list[int]]:
         """Output ids per sentence (no decoder-start token; ``</s>`` kept if produced).
         With ``attention`` (a list), also appends per sentence the alignment head's weights
-        (a row per output id, a column per source id)."""
+        (a row per output id, a column per source id; of the best hypothesis).
+
+        With ``num_hypotheses=n > 1``: ``n`` sequences per sentence, sentence-major (rows
+        ``i*n .. i*n+n-1`` are sentence ``i``'s, best first), as transformers'
+        ``num_return_sequences``."""
         ...
 
     def attention(self, source_ids: Sequence[Sequence[int]],

@@ -303,21 +303,24 @@ class CTranslate2Backend:
         source = [[self.source_tokens[int(i)] for i in ids] for ids in request.ids]
         outputs = self._decode(source, max(caps), request)
         again: dict[int, list[int]] = {}
-        for row, (out, cap) in enumerate(zip(outputs, caps, strict=True)):
-            if len(out) > cap or (len(out) == cap and cap < max(caps)):
+        for row, (hyps, cap) in enumerate(zip(outputs, caps, strict=True)):
+            if any(len(out) > cap or (len(out) == cap and cap < max(caps)) for out in hyps):
                 again.setdefault(cap, []).append(row)
         for cap, rows in again.items():
-            for row, out in zip(rows, self._decode([source[r] for r in rows], cap, request),
-                                strict=True):
-                outputs[row] = out
-        if attention is not None:
-            attention.extend(self.attention(request.ids, outputs))
-        return outputs
+            for row, hyps in zip(rows, self._decode([source[r] for r in rows], cap, request),
+                                 strict=True):
+                outputs[row] = hyps
+        if attention is not None:  # of the best hypothesis
+            attention.extend(self.attention(request.ids, [hyps[0] for hyps in outputs]))
+        if request.num_hypotheses <= 1:
+            return [hyps[0] for hyps in outputs]
+        return [out for hyps in outputs for out in hyps]
 
     def translate_options(self, request: DecodeRequest, steps: int) -> dict:
         """Keyword options of ``ctranslate2.Translator.translate_batch`` for one call
         (one place to add more, e.g. ``return_attention``)."""
         return {"beam_size": request.beam_size,
+                "num_hypotheses": max(1, request.num_hypotheses),
                 "patience": PATIENCE if request.beam_size > 1 else 1.0,
                 "max_decoding_length": steps,
                 "min_decoding_length": min(request.min_new_tokens, steps),
@@ -352,17 +355,23 @@ class CTranslate2Backend:
                 for result, tgt in zip(results, target_ids, strict=True)]
 
     def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
-                ) -> list[list[int]]:
+                ) -> list[list[list[int]]]:
+        """``num_hypotheses`` id sequences per sentence, best first (one per distinct
+        hypothesis; the best repeated where the beam gave fewer)."""
         # transformers spends the last of its new tokens on a forced </s>: decode one token
         # less and add that </s> to the outputs that did not end by themselves
+        want = max(1, request.num_hypotheses)
         steps = cap - 1
         if steps < 1:
-            return [[self.eos_id] for _ in source]
+            return [[[self.eos_id]] * want for _ in source]
         results = self.model.translate_batch(source, **self.translate_options(request, steps))
         outputs = []
         for result in results:
-            out = [self.target_ids.get(t, self.unk_id) for t in result.hypotheses[0]]
-            if len(out) == steps and out[-1] != self.eos_id:
-                out.append(self.eos_id)
-            outputs.append(out)
+            hyps = []
+            for tokens in result.hypotheses[:want]:
+                out = [self.target_ids.get(t, self.unk_id) for t in tokens]
+                if len(out) == steps and out[-1] != self.eos_id:
+                    out.append(self.eos_id)
+                hyps.append(out)
+            outputs.append(hyps + [hyps[0]] * (want - len(hyps)))
         return outputs

@@ -96,9 +96,10 @@ class TorchBackend:
         """Output ids per sentence; with ``attention`` (a list), also append to it each
         sentence's alignment-head weights over its output (see :meth:`attention`)."""
         outputs = self._generate(request)
-        if attention is not None:
+        if attention is not None:  # of the best hypothesis (n-best: every n-th row)
             attention.extend(self.attention(request.ids, [
-                [t for t in out if t != self.pad_id] for out in outputs]))
+                [t for t in out if t != self.pad_id]
+                for out in outputs[::max(1, request.num_hypotheses)]]))
         return outputs
 
     def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
@@ -153,7 +154,8 @@ class TorchBackend:
         config = copy.deepcopy(self.base_config)
         config.update(do_sample=False, num_beams=request.beam_size, max_length=None,
                       max_new_tokens=request.max_new_tokens,
-                      min_new_tokens=request.min_new_tokens or None)
+                      min_new_tokens=request.min_new_tokens or None,
+                      num_return_sequences=max(1, request.num_hypotheses))
         if request.beam_size > 1:
             kwargs.update(_beam_cache(self.model))
         with torch.inference_mode():
