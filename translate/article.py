@@ -170,8 +170,8 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     it; DOCX and ODT need ``out_dir``). Every input is read and checked before any model
     loads or output is written. ``report`` also writes the JSON report
     (:meth:`FilesResult.report`) to this file. ``tm`` (a path or an open
-    :class:`~translate.memory.TranslationMemory`): every sentence of a plain-text article
-    is looked up there first and only the others are decoded, then stored
+    :class:`~translate.memory.TranslationMemory`): every sentence of an article (of any
+    format) is looked up there first and only the others are decoded, then stored
     (:mod:`translate.article_memory`); with an executor the lookups and the writes happen
     here, in this process.
     """
@@ -222,15 +222,22 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
 
     plain = [n for n, (i, _) in enumerate(work) if formats[i] == "text"]
     items = [(inputs[work[n][0]][1].removeprefix(BOM), src, work[n][1]) for n in plain]
-    for k, outcome in _outcomes(translator, items, memory):
-        n = plain[k]
-        text = inputs[work[n][0]][1]
-        bom = BOM if text.startswith(BOM) else ""
-        out_text = bom + outcome.text
-        done(n, out_text, out_text, _shift(outcome.report, len(bom)), outcome.missing_terms)
-    for n, (i, tgt) in enumerate(work):
-        if formats[i] != "text":
-            done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt))
+    try:
+        kept_open = None if memory is None else (memory[0], False)
+        for k, outcome in _outcomes(translator, items, kept_open):
+            n = plain[k]
+            text = inputs[work[n][0]][1]
+            bom = BOM if text.startswith(BOM) else ""
+            out_text = bom + outcome.text
+            done(n, out_text, out_text, _shift(outcome.report, len(bom)),
+                 outcome.missing_terms)
+        for n, (i, tgt) in enumerate(work):
+            if formats[i] != "text":
+                done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt,
+                                             None if memory is None else memory[0]))
+    finally:
+        if memory is not None and memory[1]:
+            memory[0].close()
     result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
     if report is not None:
         atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
@@ -294,7 +301,8 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
 
 
 def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt: str,
-                        src: str, tgt: str) -> tuple:
+                        src: str, tgt: str, memory: TranslationMemory | None = None
+                        ) -> tuple:
     """One document translated here (documents need the word alignment of a local
     translator: worker processes and Dask take plain-text articles)."""
     from .documents import translate_document
@@ -304,7 +312,7 @@ def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt
         raise UserError(f"{shown}: --workers/--executor dask translate plain-text articles "
                         f"only; translate {fmt} files without them")
     data = contents.encode("utf-8") if isinstance(contents, str) else contents
-    result = translate_document(data, fmt, src, tgt, translator, name=shown)
+    result = translate_document(data, fmt, src, tgt, translator, name=shown, memory=memory)
     text = "" if fmt in _binary() else result.data.decode("utf-8")
     return text, result.data, result.report(), result.missing_terms, tuple(result.notes)
 

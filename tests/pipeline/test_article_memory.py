@@ -223,3 +223,30 @@ def test_a_sentence_stored_with_a_missing_term_is_never_reused(capsys, tmp_path)
         qa = dict(db.execute("SELECT source, qa FROM units").fetchall())
     assert "preghiere solenni" in qa["The event began with prayers."]
     assert qa["All news on our Facebook page"] == ""
+
+
+@pytest.mark.parametrize("fmt", ["html", "srt"])
+def test_documents_reuse_the_memory_too(capsys, tmp_path, fmt):
+    """``--tm`` works for every document format: a second run decodes nothing and writes
+    the same file (markup placed by forced alignment on the reused sentences)."""
+    html_en = ROOT.parent / "shared" / "corpus" / "html" / "khojaly-rome.en.html"
+    if fmt == "html":
+        src = tmp_path / "story.en.html"
+        src.write_text(html_en.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        src = tmp_path / "clip.en.srt"
+        src.write_text("1\n00:00:01,000 --> 00:00:03,000\nThe event began with prayers"
+                       "\n\n2\n00:00:03,100 --> 00:00:05,000\nfor the victims of the <i>Khojaly"
+                       "</i> genocide.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    tm = tmp_path / "m.sqlite"
+    argv = ["article", str(src), "--from", "en", "--to", "it", "--models-dir", str(MODELS),
+            "-o", str(out), "--tm", str(tm)]
+    with counting_decodes() as first:
+        assert main(argv) == 0, capsys.readouterr().err
+    written = next(out.iterdir()).read_bytes()
+    assert sum(first) > 0 and tm_count(tm) > 0
+    with counting_decodes() as second:
+        assert main(argv) == 0, capsys.readouterr().err
+    assert sum(second) == 0
+    assert next(out.iterdir()).read_bytes() == written

@@ -86,14 +86,36 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
                         f"{known}, or give --format") from None
 
 
+class _Remembering:
+    """A translator whose every ``translate_batch`` looks sentences up in ``memory``
+    first (and stores what it decodes): what ``memory=`` means for a document."""
+
+    def __init__(self, translator, memory) -> None:
+        self._translator = translator
+        self._memory = memory
+
+    def translate_batch(self, texts, src, tgt, **options):
+        return self._translator.translate_batch(texts, src, tgt, memory=self._memory,
+                                                **options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._translator, name)
+
+
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,
-                       name: str = "<input>", **options) -> DocumentResult:
+                       name: str = "<input>", memory: object = None,
+                       **options) -> DocumentResult:
     """Translate a whole document of format ``fmt`` from ``src`` (or ``"auto"``) to ``tgt``.
 
     ``data`` is the file's bytes (UTF-8; a BOM is kept; binary or mis-encoded input is a
     :class:`~translate.errors.UserError` naming ``name``). ``translator`` needs
     ``translate_batch(texts, src, tgt, align=True)`` (a :class:`translate.Translator`).
+    ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is looked
+    up there first and only the others are decoded, as for text articles (``--tm``); a
+    reused sentence's markup is placed by forced alignment.
     """
+    if memory is not None:
+        translator = _Remembering(translator, memory)
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
     src = normalise_lang(src, allow_auto=True)
