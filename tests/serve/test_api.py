@@ -122,12 +122,6 @@ def test_weblate_settings_check_without_german(live):
 def test_mastodon_html(live):
     """Mastodon posts JSON {q: [html], source: lang or auto, target, format: html,
     api_key}."""
-    pytest.importorskip("translate.documents", reason="format=html needs translate."
-                        "documents (contract 3), not in this branch yet")
-    from translate.serve.service import document_api
-
-    if document_api() is None:
-        pytest.skip("translate.documents has no translate_document yet")
     html = f"<p>{ROWS[3]['en']}</p>"
     r = live.post("/translate", {"q": [html], "source": "auto", "target": "az",
                                  "format": "html", "api_key": ""})

@@ -179,3 +179,25 @@ def test_command_plugs_into_the_cli_shape():
     assert settings.req_limit == 30 and settings.batching and settings.cors_origins == ("*",)
     keys = parser.parse_args(["serve", "keys", "list", "--keys-db", "k.sqlite"])
     assert keys.serve_command == "keys" and keys.keys_command == "list"
+
+
+def test_documents_through_translate_file(live):
+    """DOCX and SRT uploads come back translated through translate.documents: the DOCX
+    is a sound package with the reference text, the SRT keeps its timings."""
+    import io
+    import zipfile
+
+    import docx
+
+    from tagged_corpus import build_docx, paragraphs, plain
+
+    r = upload(live, "memo.docx", build_docx("en"), target="it")
+    assert r.status == 200, r.body
+    d = download(live, r.body["translatedFileUrl"])
+    assert d.status == 200 and zipfile.ZipFile(io.BytesIO(d.body)).testzip() is None
+    assert docx.Document(io.BytesIO(d.body)).paragraphs[6].text == plain(paragraphs("it")[6])
+    srt = f"1\n00:00:01,000 --> 00:00:04,000\n{ROWS[6]['en']}\n".encode()
+    r = upload(live, "clip.srt", srt, target="it")
+    body = download(live, r.body["translatedFileUrl"]).body.decode()
+    assert body.startswith("1\n00:00:01,000 --> 00:00:04,000\n")
+    assert " ".join(body.split("\n", 2)[2].split()) == ROWS[6]["it"]

@@ -2,8 +2,9 @@
 
 Everything here goes through :class:`translate.Translator` (``translate_batch``) on the
 model thread of a :class:`~.batcher.DynamicBatcher`; requests never call a model
-themselves. Calls into parts of the library that other work is still adding (documents)
-are isolated in one function each, :func:`document_api`.
+themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
+:func:`translate.documents.translate_document`, catalogs through
+:func:`translate.localise.run_job`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import langid
+from ..documents import EXTENSIONS, translate_document
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED
 from ..pipeline import ArticleTranslation, SegmentRecord, Translation
@@ -32,10 +34,8 @@ from .settings import ServeSettings
 OFF = "off"
 LOCALISE_EXTENSIONS = (".po", ".pot", ".json", ".xlf", ".xliff")
 TEXT_EXTENSIONS = (".txt",)
-#: formats translate.documents is expected to handle (contract 3), when it is installed
-DOCUMENT_EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown",
-                       ".markdown": "markdown", ".docx": "docx", ".odt": "odt",
-                       ".srt": "srt", ".vtt": "vtt"}
+#: document formats by extension (translate.documents), plain text aside
+DOCUMENT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt != "text"}
 
 
 class ServeError(Exception):
@@ -53,15 +53,6 @@ def protected_pattern() -> re.Pattern[str]:
     rules = [line.strip() for line in text.splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     return re.compile("|".join(f"(?:{r})" for r in rules))
-
-
-def document_api():
-    """``translate.documents`` (contract 3), or ``None`` while it is not installed."""
-    try:
-        from .. import documents
-    except ImportError:
-        return None
-    return documents if hasattr(documents, "translate_document") else None
 
 
 def with_glossary(base, glossary):
@@ -314,8 +305,7 @@ class TranslationService:
 
     def supported_file_formats(self) -> list[str]:
         exts = list(TEXT_EXTENSIONS) + list(LOCALISE_EXTENSIONS)
-        if document_api() is not None:
-            exts += list(DOCUMENT_EXTENSIONS)
+        exts += list(DOCUMENT_EXTENSIONS)
         return exts
 
     def translate_localise_file(self, data: bytes, ext: str, src: str, tgt: str,
@@ -349,22 +339,14 @@ class TranslationService:
 
     def translate_document(self, data: bytes, fmt: str, src: str, tgt: str,
                            glossary: str) -> tuple[bytes, dict]:
-        """HTML and other documents: ``translate.documents.translate_document`` (contract
-        3), run on the model thread."""
-        documents = document_api()
-        if documents is None:
-            raise ServeError(400, f"{fmt} format is not supported (this installation has "
-                                  "no translate.documents)")
+        """A document (:func:`translate.documents.translate_document`), run on the model
+        thread; returns its bytes and its JSON-safe report."""
         translator = self.translators[glossary]
         result = self.batcher.call(
-            lambda: documents.translate_document(data, fmt, src, tgt, translator)).result(
+            lambda: translate_document(data, fmt, src, tgt, translator)).result(
                 self.settings.timeout_s)
-        report = getattr(result, "report", None)
-        if report is not None and hasattr(report, "as_dict"):
-            report = report.as_dict()
-        if report is not None:  # JSON-safe whatever shape the documents package gives
-            report = json.loads(json.dumps(report, default=_plain, ensure_ascii=False))
-        return _document_bytes(result), report
+        report = json.loads(json.dumps(result.report(), default=_plain, ensure_ascii=False))
+        return result.data, report
 
 
 def _plain(value):
@@ -373,17 +355,6 @@ def _plain(value):
     if isinstance(value, tuple | set | frozenset):
         return list(value)
     return str(value)
-
-
-def _document_bytes(result) -> bytes:
-    """The translated bytes of a ``DocumentResult`` (contract 3 names them loosely)."""
-    if isinstance(result, bytes):
-        return result
-    for name in ("data", "translated", "content", "output"):
-        value = getattr(result, name, None)
-        if isinstance(value, bytes):
-            return value
-    raise ServeError(500, "Cannot translate file: the document translator returned no bytes")
 
 
 async def model_result(fut, timeout: float):
