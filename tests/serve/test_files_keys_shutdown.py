@@ -188,7 +188,6 @@ def test_documents_through_translate_file(live):
     import zipfile
 
     import docx
-
     from tagged_corpus import build_docx, paragraphs, plain
 
     r = upload(live, "memo.docx", build_docx("en"), target="it")
