@@ -196,7 +196,6 @@ def test_a_report_in_a_missing_folder_is_an_error_not_a_created_tree(capsys, tmp
 # ----------------------------------------------------------------------------- items 9, 12
 
 
-@WIRING
 @pytest.mark.parametrize("workers", ["0", "-1"])
 def test_article_refuses_workers_below_one(capsys, tmp_path, workers):
     story = tmp_path / "story.it.txt"
@@ -206,7 +205,6 @@ def test_article_refuses_workers_below_one(capsys, tmp_path, workers):
     assert code == 2 and "--workers" in err
 
 
-@WIRING
 def test_article_refuses_max_size_zero(capsys, tmp_path):
     story = tmp_path / "story.it.txt"
     story.write_text(IT + "\n", encoding="utf-8")
@@ -215,7 +213,6 @@ def test_article_refuses_max_size_zero(capsys, tmp_path):
     assert code == 2 and "--max-size" in err
 
 
-@WIRING
 def test_a_scheduler_that_is_not_an_address(capsys, tmp_path):
     story = tmp_path / "story.it.txt"
     story.write_text(IT + "\n", encoding="utf-8")
