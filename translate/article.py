@@ -5,7 +5,8 @@
 The translation itself is :meth:`Translator.translate_article` for plain text and
 :func:`translate.documents.translate_document` for the document formats (HTML, Markdown,
 DOCX, ODT, SRT, WebVTT; chosen by extension or ``fmt``); this module only reads inputs,
-names and writes outputs and gathers the report. A directory stands for its article
+names and writes outputs (by the confinement rule of :mod:`translate.paths`) and gathers
+the report. A directory stands for its article
 files of every known format (recursively, hidden ones skipped), written to
 ``OUT/<subdir>/`` with their own extension. The
 ``translator`` may be a :class:`~translate.Translator` (in this process) or anything with
@@ -25,7 +26,15 @@ from typing import Any
 
 from .errors import UserError
 from .languages import normalise_lang
-from .outputs import article_name, output_path
+from .paths import (
+    Destination,
+    OutputRoot,
+    Problems,
+    article_name,
+    check_writable,
+    refuse_input,
+    walk_sources,
+)
 from .pipeline import ArticleTranslation
 from .textio import BOM, atomic_write, read_text
 
@@ -69,30 +78,34 @@ def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutc
     return ArticleOutcome(result.text, result.report(), missing)
 
 
-def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
+def expand_inputs(names: Sequence[str | os.PathLike[str]], problems: Problems | None = None
+                  ) -> list[tuple[str, PurePath | None]]:
     """Files as given; a directory becomes its article files (every extension
     :mod:`translate.documents` knows) in sorted order, each with its directory relative to
-    the one given (where its outputs go under ``out_dir``)."""
+    the one given (where its outputs go under ``out_dir``), by
+    :func:`translate.paths.walk_sources`: hidden entries skipped, symlinked folders not
+    entered, a file resolving outside the directory refused. With ``problems`` a refused
+    file (or a directory without articles) is recorded there and the others kept."""
     from .documents import EXTENSIONS
 
-    out: list[tuple[str, Path | None]] = []
+    out: list[tuple[str, PurePath | None]] = []
     for item in names:
         name = str(item)
         path = Path(name)
         if name == "-" or not path.is_dir():
             out.append((name, None))
             continue
-        found = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for f in sorted(filenames):
-                if Path(f).suffix.lower() in EXTENSIONS and not f.startswith("."):
-                    found.append(Path(dirpath) / f)
-        if not found:
+        before = len(problems) if problems is not None else 0
+        found = walk_sources([path], accept=lambda f: Path(f).suffix.lower() in EXTENSIONS,
+                             problems=problems)
+        if not found and (problems is None or len(problems) == before):
             known = ", ".join(sorted(EXTENSIONS))
-            raise UserError(f"{name}: no article files in this directory (looked for "
+            exc = UserError(f"{name}: no article files in this directory (looked for "
                             f"{known})")
-        out.extend((str(f), f.parent.relative_to(path)) for f in found)
+            if problems is None:
+                raise exc
+            problems.add_error(exc, name)
+        out.extend((str(f.path), f.rel.parent) for f in found)
     return out
 
 
@@ -133,53 +146,126 @@ class FilesResult:
         return {"files": list(files.values())}
 
 
+@dataclass(frozen=True)
+class FilesPlan:
+    """What :func:`plan_files` found: the good inputs read, where each output goes (every
+    destination checked), and the problems of the bad inputs, reported by
+    :func:`run_files` once the good ones are done."""
+
+    src: str
+    targets: tuple[str, ...]
+    inputs: tuple[tuple[str, str | bytes, str], ...]  # (name, contents, display name)
+    formats: tuple[str, ...]
+    dests: dict[tuple[int, str], Path]  # (input index, target) -> output, with out_dir
+    report: Path | None
+    problems: Problems
+    total: int  # inputs found, good and bad
+
+
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
+                    fail_fast: bool = False,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
-    ``"auto"``) into each of ``tgts``.
+    ``"auto"``) into each of ``tgts``: :func:`plan_files`, then :func:`run_files`.
 
     Each file's format is ``fmt`` when given, else its extension (``.txt``, ``.html``,
     ``.md``, ``.docx``, ``.odt``, ``.srt``, ``.vtt``; anything else is plain text). With
     ``out_dir`` each output is written atomically to ``OUT/<subdir>/<stem>.<lang><ext>``
     as soon as it is done; without it only one file and one target are allowed and the
     text is in the result (``on_output`` sees each output as it is done, e.g. to print
-    it; DOCX and ODT need ``out_dir``). Every input is read and checked before any model
-    loads or output is written. ``report`` also writes the JSON report
+    it; DOCX and ODT need ``out_dir``). ``report`` also writes the JSON report
     (:meth:`FilesResult.report`) to this file.
+
+    Every input is read and checked first. A bad one (unreadable, not UTF-8, empty, too
+    large, a symlink out of its directory) does not stop the others: they are translated
+    and written, then :class:`~translate.paths.BatchError` (a ``UserError``) names every
+    bad input, one ``FILE:LINE: problem`` line each. ``fail_fast`` raises the first
+    problem instead, before anything is written.
     """
+    plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
+                      fmt=fmt, fail_fast=fail_fast)
+    return run_files(plan, translator, on_output=on_output)
+
+
+def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
+               out_dir: str | os.PathLike[str] | None, *,
+               report: str | os.PathLike[str] | None = None,
+               max_size_mb: float | None = None, fmt: str | None = None,
+               fail_fast: bool = False) -> FilesPlan:
+    """Everything :func:`translate_files` does before a model is needed: read and check
+    every input, name every output by the confinement rule of :mod:`translate.paths`
+    (inside ``out_dir``, through no symlink, never an input), and try every destination
+    for writability. Raises (a ``UserError``) when nothing good is left to translate."""
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
     if not targets:
         raise UserError("no target language given: use --to LANG[,LANG...], e.g. --to az,it")
-    expanded = expand_inputs(list(paths) or ["-"])
+    if max_size_mb is not None and max_size_mb <= 0:
+        raise UserError(f"--max-size {max_size_mb:g}: must be more than 0 (MB); leave it "
+                        f"out for the default {MAX_ARTICLE_BYTES // 1024 // 1024} MB")
+    problems = Problems(fail_fast=fail_fast)
+    expanded = expand_inputs(list(paths) or ["-"], problems)
     out = Path(out_dir) if out_dir is not None else None
     if out is None and (len(targets) > 1 or len(expanded) > 1):
         raise UserError("several targets or files need -o DIR (one file per target); "
                         "with one file and one target the translation goes to stdout")
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"-o {out}: exists and is not a directory")
-    formats = [_format_of(name, fmt) for name, _ in expanded]
     limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
-    inputs = [_read(name, f, limit) for (name, _), f in zip(expanded, formats, strict=True)]
+    kept: list[tuple[str, PurePath | None]] = []
+    inputs, formats = [], []
+    for name, rel in expanded:
+        f = _format_of(name, fmt)
+        read = problems.check(name, _read, name, f, limit)
+        if read is not None:
+            kept.append((name, rel))
+            inputs.append(read)
+            formats.append(f)
+    if not inputs:  # nothing good to translate: say so before any model loads
+        problems.finish(total=len(expanded))
     if out is None and formats[0] in _binary():
         raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
                         "not text for the terminal: give -o DIR")
+    named = [name for name, _ in expanded if name != "-"]
     dests: dict[tuple[int, str], Path] = {}
     if out is not None:
+        root = OutputRoot.of(out, inputs=named)
         seen: dict[Path, str] = {}
-        for i, (name, rel) in enumerate(expanded):
+        for i, (name, rel) in enumerate(kept):
             ext = _extension(name, formats[i])
             for tgt in targets:
-                dest = output_path(out, rel or PurePath(), article_name(name, tgt, ext),
-                                   source=name)
+                dest = root.dest((rel or PurePath()) / article_name(name, tgt, ext))
                 if dest in seen:
                     raise UserError(f"{seen[dest]} and {name} would both be written to "
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
+    report_path = Path(report) if report is not None else None
+    if report_path is not None:
+        if out is not None:
+            root.named(report_path, "--report")
+        else:
+            refuse_input(report_path, inputs=named)
+        if any(os.path.abspath(report_path) == os.path.abspath(d) for d in dests.values()):
+            raise UserError(f"--report {report_path}: is also a translation's output; "
+                            "give the report another name")
+    check_writable([Destination(d) for d in dests.values()]
+                   + ([Destination(report_path, create_parents=False, option="--report",
+                                   roots=(out,) if out is not None else ())]
+                      if report_path is not None else []))
+    return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
+                     problems, len(expanded))
+
+
+def run_files(plan: FilesPlan, translator: Any, *,
+              on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
+    """Translate and write what :func:`plan_files` planned, write the report, then report
+    the bad inputs (:meth:`Problems.finish <translate.paths.Problems.finish>`)."""
+    src, targets, inputs, formats, dests = (plan.src, plan.targets, plan.inputs,
+                                            plan.formats, plan.dests)
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
 
@@ -206,8 +292,10 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
         if formats[i] != "text":
             done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt))
     result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
-    if report is not None:
-        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    if plan.report is not None:
+        atomic_write(plan.report,
+                     json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    plan.problems.finish(total=plan.total)
     return result
 
 

@@ -1,6 +1,8 @@
 """Where the toolkit may read and write: one confinement rule for every output, one for
 every discovered input, a writability pre-flight, and a collector of per-file problems.
 
+Names (outputs). :func:`article_name` names an article's output ``<stem>.<lang><ext>``.
+
 Confinement (outputs). Every file a command writes under an output root ``OUT``
 (articles, catalogs, ``.mo`` files, the default memory ``OUT/.translate-memory.sqlite``,
 reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest`:
@@ -37,12 +39,25 @@ from pathlib import Path, PurePath
 from typing import IO, TypeVar
 
 from .errors import InputFileError, UserError
+from .languages import SUPPORTED
 
 PathLike = str | os.PathLike[str]
 T = TypeVar("T")
 
 
 # ----------------------------------------------------------------------------- outputs
+
+
+def article_name(name: str, lang: str, ext: str = ".txt") -> str:
+    """``<stem>.<lang><ext>`` for an article file (``ext``: its format's extension, the
+    input's own for documents); a language suffix already in the stem is replaced
+    (``story.en.txt`` -> ``story.it.txt``, ``story.en.docx`` -> ``story.it.docx``),
+    stdin is ``stdin``."""
+    stem = Path(name).stem if name != "-" else "stdin"
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in SUPPORTED:
+        stem = base
+    return f"{stem}.{lang}{ext}"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -113,6 +128,19 @@ class OutputRoot:
                                 "goes; move it away or choose another -o")
         path = self.root / rel
         self.check_not_input(path)
+        return path
+
+    def named(self, path: PathLike, option: str) -> Path:
+        """An output the user named outright (``--report FILE``): never an input, and
+        when it lies inside the root it follows the confinement rule as well."""
+        path = Path(path)
+        root, absolute = Path(os.path.abspath(self.root)), Path(os.path.abspath(path))
+        if root in absolute.parents:
+            self.dest(absolute.relative_to(root))
+        try:
+            self.check_not_input(path)
+        except UserError as exc:
+            raise UserError(f"{option} {exc}") from None
         return path
 
     def check_not_input(self, path: PathLike) -> None:

@@ -35,7 +35,6 @@ def catalog(path, text: str = EN) -> None:
 # ----------------------------------------------------------------------------- item 1
 
 
-@WIRING
 def test_an_output_that_is_the_input_is_refused_before_any_work(capsys, tmp_path):
     src = tmp_path / "srcdir"
     src.mkdir()
@@ -72,7 +71,6 @@ def test_a_source_symlink_pointing_outside_src_is_refused_and_never_sent(capsys,
 # ----------------------------------------------------------------------------- item 3
 
 
-@WIRING
 def test_article_output_through_a_symlinked_subfolder_is_refused(capsys, tmp_path):
     src, out, elsewhere = tmp_path / "src", tmp_path / "out", tmp_path / "elsewhere"
     (src / "sub").mkdir(parents=True)
@@ -131,7 +129,6 @@ def batch(tmp_path):
     return src
 
 
-@WIRING
 def test_one_bad_article_does_not_stop_the_good_ones(capsys, tmp_path, batch):
     out = tmp_path / "out"
     code, _, err = run(capsys, "article", str(batch), "--from", "it", "--to", "en", "-o",
@@ -144,7 +141,6 @@ def test_one_bad_article_does_not_stop_the_good_ones(capsys, tmp_path, batch):
     assert not (out / "b.en.txt").exists() and not (out / "c.en.txt").exists()
 
 
-@WIRING
 def test_fail_fast_keeps_todays_behaviour(capsys, tmp_path, batch):
     out = tmp_path / "out"
     code, _, err = run(capsys, "article", str(batch), "--from", "it", "--to", "en", "-o",
@@ -170,7 +166,6 @@ def test_one_bad_catalog_does_not_stop_the_good_ones(capsys, tmp_path):
 # ----------------------------------------------------------------------------- item 7
 
 
-@WIRING
 def test_a_read_only_output_is_found_before_a_model_loads(capsys, tmp_path, tmpfs):
     story = tmp_path / "story.it.txt"
     story.write_text(IT + "\n", encoding="utf-8")
@@ -182,7 +177,6 @@ def test_a_read_only_output_is_found_before_a_model_loads(capsys, tmp_path, tmpf
     assert "Read-only file system" in err  # not the (later) model error
 
 
-@WIRING
 def test_a_report_in_a_missing_folder_is_an_error_not_a_created_tree(capsys, tmp_path):
     story = tmp_path / "story.it.txt"
     story.write_text(IT + "\n", encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import TermsMissingError
+from ..errors import TermsMissingError, UserError
 from .common import (
     add_executor_options,
     add_glossary_options,
@@ -36,6 +36,9 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad input, before anything is written (default: "
+                        "report every bad input, translate the good ones, exit 2 at the end)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -43,11 +46,19 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..article import translate_files
+    from ..article import plan_files, run_files
     from ..languages import normalise_lang, parse_lang_list
 
+    parallel = wants_executor(args)  # --workers/--scheduler: refused before anything
     src = normalise_lang(args.src, allow_auto=True)
     targets = parse_lang_list(args.tgt)
+    # every input read and checked, every destination tried, before a model loads
+    plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
+                      max_size_mb=args.max_size, fmt=args.format, fail_fast=args.fail_fast)
+    if parallel and any(f != "text" for f in plan.formats):
+        doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
+        raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "
+                        "only; translate the document formats without them")
     for tgt in targets:
         if tgt == src:
             print(f"translate: note: source and target are both {src}: the text is copied "
@@ -56,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     # built here in any case: a bad option fails now, in this process, not on a worker
     translator = make_translator(config, progress=sys.stderr.isatty())
     executor = None
-    if wants_executor(args):
+    if parallel:
         from ..scale.executors import ExecutorTranslate
 
         executor = make_executor(args)
@@ -74,9 +85,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
 
     try:
-        result = translate_files(args.files or ["-"], src, targets, args.output_dir,
-                                 translator, report=args.report, max_size_mb=args.max_size,
-                                 fmt=args.format, on_output=show)
+        result = run_files(plan, translator, on_output=show)
     finally:
         if executor is not None:
             executor.close()

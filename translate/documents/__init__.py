@@ -73,15 +73,11 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
 
 def output_path(out_dir: str | os.PathLike[str], name: str, lang: str) -> Path:
     """``DIR/<stem>.<lang><ext>``, the input's extension kept (``story.en.html`` ->
-    ``story.it.html``; stdin -> ``stdin.<lang>.txt``)."""
-    from ..languages import SUPPORTED
+    ``story.it.html``; stdin -> ``stdin.<lang>.txt``): :func:`translate.paths.article_name`."""
+    from ..paths import article_name
 
-    p = Path(name) if name != "-" else Path("stdin.txt")
-    stem, ext = p.stem, p.suffix or ".txt"
-    base, dot, suffix = stem.rpartition(".")
-    if dot and suffix.lower() in SUPPORTED:
-        stem = base
-    return Path(out_dir) / f"{stem}.{lang}{ext}"
+    ext = (Path(name).suffix if name != "-" else "") or ".txt"
+    return Path(out_dir) / article_name(Path(name).name, lang, ext)
 
 
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,
