@@ -1,10 +1,8 @@
 """Issue #12, command level: confinement, batches, pre-flight and argument checks through
 the CLI, on the real fixture models.
 
-The mechanisms are in translate/paths.py (tested in test_paths.py); the commands call them
-once the #11 restructuring has landed. Until then each test here is a strict xfail: it
-fails today for the reason the issue gives, and turns into an error (XPASS) as soon as the
-wiring makes it pass, so the marker must then be removed.
+The mechanisms are in translate/paths.py (tested in test_paths.py); each test here failed
+before the commands called them (they were strict xfails until the wiring).
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ import pytest
 from support import MODELS, tm_count
 from translate.cli import main
 
-WIRING = pytest.mark.xfail(strict=True, reason="#12: wired into the commands after #11")
 EN = "All news on our Facebook page"
 IT = "Tutte le notizie sulla nostra pagina Facebook"
 
@@ -52,7 +49,6 @@ def test_an_output_that_is_the_input_is_refused_before_any_work(capsys, tmp_path
 # ----------------------------------------------------------------------------- item 2
 
 
-@WIRING
 def test_a_source_symlink_pointing_outside_src_is_refused_and_never_sent(capsys, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     catalog(src / "good.json")
@@ -85,7 +81,6 @@ def test_article_output_through_a_symlinked_subfolder_is_refused(capsys, tmp_pat
     assert list(elsewhere.iterdir()) == []
 
 
-@WIRING
 def test_a_symlinked_default_memory_is_not_followed(capsys, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     catalog(src / "a.json")
@@ -103,7 +98,6 @@ def test_a_symlinked_default_memory_is_not_followed(capsys, tmp_path):
 # ----------------------------------------------------------------------------- item 4
 
 
-@WIRING
 def test_out_equal_to_src_localises_the_subfolders_too(capsys, tmp_path):
     src = tmp_path / "src"
     catalog(src / "a.json")
@@ -150,7 +144,6 @@ def test_fail_fast_keeps_todays_behaviour(capsys, tmp_path, batch):
     assert not out.exists() or list(out.iterdir()) == []
 
 
-@WIRING
 def test_one_bad_catalog_does_not_stop_the_good_ones(capsys, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     catalog(src / "a.json")

@@ -46,6 +46,10 @@ def add_parser(sub) -> None:
     p.add_argument("--mo", action="store_true", help="also compile .mo files next to .po")
     p.add_argument("--report", metavar="FILE.json",
                    help="write the JSON report here (default: stdout)")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad catalog, before anything is written "
+                        "(default: report every bad catalog, localise the good ones, exit 2 "
+                        "at the end)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -60,8 +64,7 @@ def run(args: argparse.Namespace) -> int:
     translator from the same :class:`~translate.config.TranslatorConfig` once.
     """
     from ..languages import normalise_lang, parse_lang_list
-    from ..localise.discovery import discover
-    from ..localise.jobs import run_job
+    from ..localise.jobs import execute_job, plan_job
     from ..localise.qa import glossary_term_check
 
     src = normalise_lang(args.src)
@@ -70,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     out = Path(args.output_dir)
-    discover(args.sources, out)  # read and check every input before loading a model
+    # every input read and checked, every destination tried, before a model loads
+    plan = plan_job(args.sources, src, targets, out, tm=args.tm, mo=args.mo,
+                    batch_size=args.batch_size, report=args.report, fail_fast=args.fail_fast)
     config = translator_config(args)
     translator = make_translator(config)
     glossary = None if args.no_glossary else translator.glossary
@@ -82,11 +87,10 @@ def run(args: argparse.Namespace) -> int:
         executor = make_executor(args)
         translate = ExecutorTranslate(config, executor)
     with executor if executor is not None else contextlib.nullcontext():
-        report = run_job(args.sources, src, targets, out, translate, tm=args.tm,
-                         glossary=glossary_term_check(glossary) if glossary else None,
-                         overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
-                         batch_size=args.batch_size, retry_failed=args.retry_failed,
-                         report=args.report)
+        report = execute_job(plan, translate,
+                             glossary=glossary_term_check(glossary) if glossary else None,
+                             overwrite=args.overwrite, fuzzy=not args.no_fuzzy,
+                             batch_size=args.batch_size, retry_failed=args.retry_failed)
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "
