@@ -208,6 +208,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                         f"out for the default {MAX_ARTICLE_BYTES // 1024 // 1024} MB")
     problems = Problems(fail_fast=fail_fast)
     expanded = expand_inputs(list(paths) or ["-"], problems)
+    total = len(expanded) + len(problems)  # and the files refused while walking
     out = Path(out_dir) if out_dir is not None else None
     if out is None and (len(targets) > 1 or len(expanded) > 1):
         raise UserError("several targets or files need -o DIR (one file per target); "
@@ -219,13 +220,13 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
     inputs, formats = [], []
     for name, rel in expanded:
         f = _format_of(name, fmt)
-        read = problems.check(name, _read, name, f, limit)
+        read = problems.check("<stdin>" if name == "-" else name, _read, name, f, limit)
         if read is not None:
             kept.append((name, rel))
             inputs.append(read)
             formats.append(f)
     if not inputs:  # nothing good to translate: say so before any model loads
-        problems.finish(total=len(expanded))
+        problems.finish(total=total)
     if out is None and formats[0] in _binary():
         raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
                         "not text for the terminal: give -o DIR")
@@ -257,7 +258,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
-                     problems, len(expanded))
+                     problems, total)
 
 
 def run_files(plan: FilesPlan, translator: Any, *,
@@ -289,8 +290,13 @@ def run_files(plan: FilesPlan, translator: Any, *,
         out_text = bom + outcome.text
         done(n, out_text, out_text, _shift(outcome.report, len(bom)), outcome.missing_terms)
     for n, (i, tgt) in enumerate(work):
-        if formats[i] != "text":
-            done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt))
+        if formats[i] != "text" and not plan.problems.bad(inputs[i][2]):
+            # what only translating finds (a damaged part of a package) is this file's
+            # problem: reported at the end, the other files still done
+            translated = plan.problems.check(inputs[i][2], _translate_document, translator,
+                                             inputs[i], formats[i], src, tgt)
+            if translated is not None:
+                done(n, *translated)
     result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
     if plan.report is not None:
         atomic_write(plan.report,
@@ -338,6 +344,10 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     if fmt not in _binary():
         text, shown = read_input(name)
         _check_size(shown, text, limit_mb)
+        if fmt in ("srt", "vtt"):  # a bad cue timing is found now, not after the model
+            from .documents.subtitles import parse
+
+            parse(text, fmt, shown)
         return name, text, shown
     from .textio import read_bytes
 
@@ -348,6 +358,9 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
                         "MB limit for one article; raise --max-size")
     if not data:
         raise UserError(f"{shown}: is empty; nothing to translate")
+    from .documents.office import open_package
+
+    open_package(data, fmt, shown)  # not a zip, not this format: found now
     return name, data, shown
 
 

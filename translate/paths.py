@@ -139,8 +139,9 @@ class OutputRoot:
             self.dest(absolute.relative_to(root))
         try:
             self.check_not_input(path)
-        except UserError as exc:
-            raise UserError(f"{option} {exc}") from None
+        except UserError:
+            raise UserError(f"{option} {path}: is an input of this run; give another "
+                            "file") from None
         return path
 
     def check_not_input(self, path: PathLike) -> None:
@@ -149,7 +150,8 @@ class OutputRoot:
         resolved = path.resolve()
         ident = _identity(path)
         if resolved in self.inputs or (ident is not None and ident in self.input_ids):
-            name = dict(self.names).get(resolved, str(resolved))
+            name = dict(self.names).get(resolved) or next(  # a hard link: the input's name
+                (n for _, n in self.names if _identity(Path(n)) == ident), str(resolved))
             raise UserError(f"{path}: the output would overwrite the input {name}; "
                             "choose another -o (or target language)")
 

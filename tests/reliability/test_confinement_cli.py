@@ -207,3 +207,101 @@ def test_a_scheduler_that_is_not_an_address(capsys, tmp_path):
                        "--executor", "dask", "--scheduler", "notanaddress")
     assert code == 2, err
     assert "internal error" not in err and "notanaddress" in err
+
+
+# ----------------------------------------------------------------------------- wiring cases
+# found while wiring: documents follow the batch rule, every named output is confined
+
+
+def test_bad_documents_in_a_batch_are_reported_and_the_good_ones_done(capsys, tmp_path):
+    import docx
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.it.txt").write_text(IT + "\n", encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph(IT)
+    d.save(str(src / "good.it.docx"))
+    (src / "bad.it.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (src / "cues.it.srt").write_text("1\n00:00:01,000 --> soon\nCiao\n", encoding="utf-8")
+    secret = tmp_path / "secret.it.txt"
+    secret.write_text("Segreto\n", encoding="utf-8")
+    (src / "leak.it.txt").symlink_to(secret)
+    code, _, err = run(capsys, "article", str(src), "--from", "it", "--to", "en", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"{src / 'bad.it.docx'}: is not a valid Word (.docx) file" in err
+    assert f"{src / 'cues.it.srt'}:2: bad timing" in err
+    assert f"{src / 'leak.it.txt'}: is a symlink to {secret}" in err
+    assert "3 of 5 input(s) had problems" in err
+    assert sorted(p.name for p in out.iterdir()) == ["a.en.txt", "good.en.docx"]
+    assert "All news" in docx.Document(str(out / "good.en.docx")).paragraphs[0].text
+
+
+def test_a_report_that_is_an_input_or_a_link_in_out_is_refused(capsys, tmp_path):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en", "-o",
+                       str(tmp_path / "out"), "--report", str(story))
+    assert code == 2 and "is an input of this run" in err, err
+    assert story.read_text(encoding="utf-8") == IT + "\n"
+    out = tmp_path / "out2"
+    out.mkdir()
+    (out / "r.json").symlink_to(tmp_path / "victim.json")
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en", "-o",
+                       str(out), "--report", str(out / "r.json"))
+    assert code == 2 and "r.json: is a symlink" in err, err
+    assert not (tmp_path / "victim.json").exists() and not (out / "story.en.txt").exists()
+
+
+def test_an_output_hard_linked_to_the_input_names_the_input(capsys, tmp_path):
+    story = tmp_path / "story.it.txt"
+    story.write_text(IT + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "story.en.txt").hardlink_to(story)
+    code, _, err = run(capsys, "article", str(story), "--from", "it", "--to", "en", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"would overwrite the input {story}" in err
+    assert story.read_text(encoding="utf-8") == IT + "\n"
+
+
+def test_documents_with_workers_are_refused_before_any_work(capsys, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.it.txt").write_text(IT + "\n", encoding="utf-8")  # before: written, then error
+    (src / "page.it.html").write_text(f"<p>{IT}</p>\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", str(src), "--from", "it", "--to", "en", "-o",
+                       str(tmp_path / "out"), "--workers", "2")
+    assert code == 2 and "plain-text articles only" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_symlinked_mo_and_a_memory_that_is_an_input_are_refused(capsys, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "m.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; '
+                              'charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr ""\n',
+                              encoding="utf-8")
+    (out / "it").mkdir(parents=True)
+    (out / "it" / "m.mo").symlink_to(tmp_path / "victim.mo")
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(out), "--mo")
+    assert code == 2 and "m.mo: is a symlink" in err, err
+    assert not (tmp_path / "victim.mo").exists() and not (out / "it" / "m.po").exists()
+    before = (src / "m.po").read_bytes()
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(tmp_path / "o2"), "--tm", str(src / "m.po"))
+    assert code == 2 and "--tm" in err and "is an input of this run" in err, err
+    assert (src / "m.po").read_bytes() == before
+
+
+def test_empty_stdin_is_named_once(capsys, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    code, out, err = run(capsys, "article", "--from", "it", "--to", "en")
+    assert code == 2 and err.strip() == "translate: error: <stdin>: is empty; nothing to " \
+        "translate", err

@@ -190,6 +190,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
     out = Path(out_dir)
     problems = Problems(fail_fast=fail_fast)
     found = discover(sources, out, langs, problems)
+    total = len(found) + len(problems)  # and the files refused while walking
     files, docs = [], []
     for f in found:
         doc = problems.check(f.path, read_document, f.fmt, f.path, src)
@@ -197,7 +198,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
             files.append(f)
             docs.append(doc)
     if not files:  # nothing good to do: fail before anything (the memory) is created
-        problems.finish(total=len(found))
+        problems.finish(total=total)
     root = OutputRoot.of(out, inputs=[f.path for f in found])
 
     plan: list[tuple[str, tuple[Entry, ...]]] = []
@@ -238,7 +239,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
                                    roots=(out,))]
                       if report_path is not None else []))
     return JobPlan(src, tuple(langs), tuple(plan), mo_dests, tm_path, report_path, problems,
-                   len(found))
+                   total)
 
 
 def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
