@@ -152,6 +152,7 @@ def test_one_bad_catalog_does_not_stop_the_good_ones(capsys, tmp_path):
                        str(out))
     assert code == 2, err
     assert f"{src / 'b.json'}:1: not valid JSON" in err
+    assert "translate: 1 file(s) written" in err  # the summary of what was done, first
     assert (out / "it" / "a.json").is_file()
     assert tm_count(out / ".translate-memory.sqlite") == 1
 

@@ -90,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         report = execute_job(plan, translate,
                              glossary=glossary_term_check(glossary) if glossary else None,
                              overwrite=args.overwrite, fuzzy=not args.no_fuzzy,
-                             batch_size=args.batch_size, retry_failed=args.retry_failed)
+                             batch_size=args.batch_size, retry_failed=args.retry_failed,
+                             finish=False)
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "
@@ -98,4 +99,5 @@ def run(args: argparse.Namespace) -> int:
           f"translation memory, {report.kept_existing} kept, {len(report.failed)} failed QA"
           + (f" (see {args.report})" if args.report and report.failed else ""),
           file=sys.stderr)
+    plan.problems.finish(total=plan.total)  # the bad inputs, after what was done
     return 0

@@ -245,10 +245,11 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
 def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
                 glossary: TermCheck | None = None, overwrite: bool = False,
                 fuzzy: bool = True, progress: bool | None = None, batch_size: int = 32,
-                retry_failed: bool = False) -> JobReport:
+                retry_failed: bool = False, finish: bool = True) -> JobReport:
     """Localise what :func:`plan_job` planned (``tm``: an open memory, when the plan was
     made for one), write the report, then report the bad sources
-    (:meth:`Problems.finish <translate.paths.Problems.finish>`)."""
+    (:meth:`Problems.finish <translate.paths.Problems.finish>`; ``finish=False`` leaves
+    that to the caller, e.g. to print its summary first)."""
     translate_batch: TranslateBatch | BatchTranslate = translator
     if not callable(translator) and not hasattr(translator, "map_batches") \
             and hasattr(translator, "translate"):
@@ -272,7 +273,8 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
         files=tuple(stats.files), tm=str(memory.path))
     if plan.report is not None:
         atomic_write(plan.report, result.to_json())
-    plan.problems.finish(total=plan.total)
+    if finish:
+        plan.problems.finish(total=plan.total)
     return result
 
 
