@@ -182,7 +182,8 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     Every input is read and checked first. A bad one (unreadable, not UTF-8, empty, too
     large, a symlink out of its directory) does not stop the others: they are translated
     and written, then :class:`~translate.paths.BatchError` (a ``UserError``) names every
-    bad input, one ``FILE:LINE: problem`` line each. ``fail_fast`` raises the first
+    bad input, one ``FILE:LINE: problem`` line each; its ``result`` is this
+    :class:`FilesResult` of the good ones. ``fail_fast`` raises the first
     problem instead, before anything is written.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
@@ -301,7 +302,7 @@ def run_files(plan: FilesPlan, translator: Any, *,
     if plan.report is not None:
         atomic_write(plan.report,
                      json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
-    plan.problems.finish(total=plan.total)
+    plan.problems.finish(total=plan.total, result=result)
     return result
 
 

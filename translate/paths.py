@@ -341,6 +341,9 @@ class BatchError(InputFileError):
         self.path, self.line, self.problem = problems[0].path, problems[0].line, \
             problems[0].problem
         self.problems = tuple(problems)
+        #: what the batch did with its good inputs (set by the job that raised it, e.g.
+        #: :func:`translate.article.run_files`), for a caller of the library API
+        self.result: object = None
 
 
 @dataclass
@@ -404,11 +407,13 @@ class Problems:
     def bad(self, path: PathLike) -> bool:
         return any(p.path == str(path) for p in self.items)
 
-    def finish(self, *, total: int | None = None, stream: IO[str] | None = None) -> None:
+    def finish(self, *, total: int | None = None, stream: IO[str] | None = None,
+               result: object = None) -> None:
         """Report every problem, one line each, and raise :class:`BatchError` if any.
 
         A single problem is not listed: it is the error's own (one) line, e.g.
-        ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``.
+        ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``. ``result``
+        becomes the error's ``result`` (what was done with the good inputs).
         """
         if not self.items:
             return
@@ -416,4 +421,6 @@ class Problems:
             out = sys.stderr if stream is None else stream
             for line in self.lines():
                 print(line, file=out)
-        raise BatchError(self.items, total)
+        error = BatchError(self.items, total)
+        error.result = result
+        raise error

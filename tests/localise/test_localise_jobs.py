@@ -327,6 +327,8 @@ def test_malformed_input_is_reported_at_the_end_and_the_good_files_are_done(tmp_
     with pytest.raises(InputFileError) as err:
         run_job([src], "en", ["az", "it"], out, clean_translate)
     assert err.value.line == 3 and err.value.path.endswith("errors.json")
+    done = {Path(f.output).relative_to(out).as_posix() for f in err.value.result.files}
+    assert "it/news.po" in done and "it/web/errors.json" not in done  # the API gets it too
     for lang in ("az", "it"):
         assert not (out / lang / "web" / "errors.json").exists()
         good = {p.relative_to(out / lang) for p in (out / lang).rglob("*") if p.is_file()}

@@ -109,6 +109,19 @@ def test_out_equal_to_src_localises_the_subfolders_too(capsys, tmp_path):
     assert (src / "it" / "sub" / "b.json").is_file()
 
 
+def test_out_inside_src_is_never_read_as_a_source(capsys, tmp_path):
+    # pruning only OUT/<lang>/ would read an earlier run's OUT/az/ as sources for --to it
+    src = tmp_path / "src"
+    catalog(src / "web" / "a.json")
+    out = src / "out"
+    assert run(capsys, "localise", str(src), "--from", "en", "--to", "az", "-o", str(out))[0] == 0
+    code, _, err = run(capsys, "localise", str(src), "--from", "en", "--to", "it", "-o",
+                       str(out))
+    assert code == 0, err
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json")) == [
+        "az/web/a.json", "it/web/a.json"]
+
+
 # ----------------------------------------------------------------------------- item 6
 
 

@@ -28,7 +28,8 @@ def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path,
              langs: Sequence[str] = (), problems: Problems | None = None) -> list[SourceFile]:
     """Every supported file of ``sources`` (files, or directory trees walked in sorted
     order by :func:`translate.paths.walk_sources`: symlinked folders not entered, hidden
-    ones and the output folders ``OUT/<lang>/`` of ``langs`` skipped, a file resolving
+    ones skipped, and OUT when it is a folder inside a source tree; when OUT is the source
+    tree itself only its output folders ``OUT/<lang>/`` of ``langs``; a file resolving
     outside its tree refused). With ``problems`` a missing or refused source is recorded
     there and the others kept; without, it is raised."""
     exts = ", ".join(supported_extensions())
@@ -39,7 +40,7 @@ def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path,
     before = len(problems) if problems is not None else 0
     found = [SourceFile(e.path, e.root, e.rel, format_for(e.path.name))
              for e in walk_sources(sources, accept=lambda n: format_for(n) is not None,
-                                   exclude=[Path(out_dir) / lang for lang in langs],
+                                   exclude=[out_dir, *(Path(out_dir) / lg for lg in langs)],
                                    problems=problems)]
     if not found and (problems is None or len(problems) == before):
         raise UserError(f"no files to localise in {', '.join(map(str, sources))} "

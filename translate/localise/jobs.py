@@ -141,7 +141,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         report: also write the JSON report to this file.
         fail_fast: stop at the first bad source, before anything is written; otherwise
             every good source is localised and :class:`~translate.paths.BatchError`
-            (a ``UserError``) then names each bad one, ``FILE:LINE: problem``.
+            (a ``UserError``) then names each bad one, ``FILE:LINE: problem``; its
+            ``result`` is the :class:`JobReport` of the good ones.
     """
     plan = plan_job(sources, src, targets, out_dir, tm=tm, mo=mo, batch_size=batch_size,
                     report=report, fail_fast=fail_fast)
@@ -232,6 +233,8 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
         if path is not None and os.path.abspath(path) in taken:
             raise UserError(f"{option} {path}: is also an output of this job; give it "
                             "another name")
+        if path is not None:
+            taken.add(os.path.abspath(path))  # --report may not be the memory either
     check_writable([Destination(dest) for _, entries in plan for _, _, dest, _ in entries]
                    + [Destination(p) for p in mo_dests.values()]
                    + ([Destination(tm_path)] if tm_path is not None else [])
@@ -274,7 +277,7 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
     if plan.report is not None:
         atomic_write(plan.report, result.to_json())
     if finish:
-        plan.problems.finish(total=plan.total)
+        plan.problems.finish(total=plan.total, result=result)
     return result
 
 
