@@ -160,6 +160,7 @@ class FilesPlan:
     report: Path | None
     problems: Problems
     total: int  # inputs found, good and bad
+    root: OutputRoot | None = None  # out_dir's rule, applied again as each file is written
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
@@ -259,7 +260,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
-                     problems, total)
+                     problems, total, root if out is not None else None)
 
 
 def run_files(plan: FilesPlan, translator: Any, *,
@@ -276,6 +277,8 @@ def run_files(plan: FilesPlan, translator: Any, *,
         i, tgt = work[n]
         dest = dests.get((i, tgt))
         if dest is not None:
+            if plan.root is not None:  # a link made while the model ran is not followed
+                plan.root.dest(dest.relative_to(plan.root.root))
             atomic_write(dest, data)
         output = ArticleOutput(inputs[i][2], tgt, out_text, dest, report_, missing, notes)
         results[n] = output

@@ -17,7 +17,8 @@ reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest
 
 Discovery (inputs). :func:`walk_sources` walks files and directory trees in sorted order,
 skips hidden entries, does not descend into symlinked folders, and resolves every file
-it returns: a file (or symlink) that resolves outside the tree it was found in is refused.
+it returns: a file (or symlink) that resolves outside the tree it was found in, or is not
+a regular file (a FIFO, a device), is refused.
 
 Pre-flight. :func:`check_writable` tries every destination folder before any model is
 loaded: a read-only or missing place is an error then, not after the translation.
@@ -126,6 +127,9 @@ class OutputRoot:
             if last and stat.S_ISDIR(st.st_mode):
                 raise UserError(f"{here}: is a directory where the output file {rel.name} "
                                 "goes; move it away or choose another -o")
+            if last and not stat.S_ISREG(st.st_mode):
+                raise UserError(f"{here}: is not a regular file (a FIFO, socket or device) "
+                                "where an output goes; move it away or choose another -o")
         path = self.root / rel
         self.check_not_input(path)
         return path
@@ -204,7 +208,8 @@ def walk_sources(sources: Sequence[PathLike], *, accept: Callable[[str], bool],
     """Every accepted file of ``sources``: a file is taken as given (its root is its
     folder); a directory is walked in sorted order, hidden entries and ``exclude``
     (e.g. the output root) skipped, symlinked folders not entered, and each file
-    resolved and refused when it lies outside the directory.
+    resolved and refused when it lies outside the directory or is not a regular file
+    (a FIFO found in a tree would block the read for ever).
 
     A problem (missing source, file outside its tree) is raised, or added to
     ``problems`` and the file skipped when a collector is given.
@@ -232,6 +237,11 @@ def walk_sources(sources: Sequence[PathLike], *, accept: Callable[[str], bool],
                         resolved = resolve_source(f, path)
                     except InputFileError as exc:
                         refuse(exc)
+                        continue
+                    if not resolved.is_file():  # a FIFO would block the read for ever
+                        refuse(InputFileError(str(f), "is not a regular file (a FIFO, "
+                                                      "socket or device); name it on the "
+                                                      "command line to read it anyway"))
                         continue
                     found.append(SourceEntry(f, path, f.relative_to(path), resolved))
         elif path.exists():

@@ -488,3 +488,19 @@ def test_cli_localise_wiring(tmp_path, capsys, monkeypatch):
     captured = capsys.readouterr()
     assert code == 0 and captured.out == ""
     assert json.loads((tmp_path / "r.json").read_text())["model_calls"] == 0
+
+
+def test_a_symlink_made_in_out_while_the_model_runs_is_not_followed(tmp_path):
+    # #12 item 3: the confinement rule is applied again as each file is written
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def translate_and_plant_a_link(texts, src, tgt):
+        if not (out / "it").exists():
+            out.mkdir(exist_ok=True)
+            (out / "it").symlink_to(elsewhere)
+        return clean_translate(texts, src, tgt)
+
+    with pytest.raises(UserError, match="is a symlink"):
+        run_job([CATALOGS / "news.pot"], "en", ["it"], out, translate_and_plant_a_link)
+    assert list(elsewhere.iterdir()) == []

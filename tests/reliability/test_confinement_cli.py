@@ -319,3 +319,17 @@ def test_empty_stdin_is_named_once(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "article", "--from", "it", "--to", "en")
     assert code == 2 and err.strip() == "translate: error: <stdin>: is empty; nothing to " \
         "translate", err
+
+
+def test_a_fifo_in_a_source_tree_is_refused_not_read(capsys, tmp_path):
+    import os
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.it.txt").write_text(IT + "\n", encoding="utf-8")
+    os.mkfifo(src / "pipe.it.txt")  # reading it would block for ever
+    code, _, err = run(capsys, "article", str(src), "--from", "it", "--to", "en", "-o",
+                       str(out))
+    assert code == 2, err
+    assert f"{src / 'pipe.it.txt'}: is not a regular file" in err
+    assert (out / "a.en.txt").read_text(encoding="utf-8") == EN + "\n"

@@ -168,6 +168,7 @@ class JobPlan:
     report: Path | None
     problems: Problems
     total: int
+    root: OutputRoot | None = None  # OUT's rule, applied again as each file is written
 
 
 def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
@@ -242,7 +243,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
                                    roots=(out,))]
                       if report_path is not None else []))
     return JobPlan(src, tuple(langs), tuple(plan), mo_dests, tm_path, report_path, problems,
-                   total)
+                   total, root)
 
 
 def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
@@ -264,7 +265,7 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
             _run_target(lang, plan.src, list(entries), memory, translate_batch, stats,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
                         progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed)
+                        retry_failed=retry_failed, root=plan.root)
     finally:
         if own_tm:
             memory.close()
@@ -300,7 +301,7 @@ def _run_target(lang: str, src: str,
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
                 stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
                 mo: dict[Path, Path], progress: bool | None, batch_size: int,
-                retry_failed: bool) -> None:
+                retry_failed: bool, root: OutputRoot | None = None) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
@@ -377,6 +378,9 @@ def _run_target(lang: str, src: str,
             else:
                 stats.from_tm += 1
         data = f.fmt.write(doc, fills, lang, previous, src=src)
+        for path in (dest, mo[dest]) if dest in mo else (dest,):
+            if root is not None:  # a link made while the model ran is not followed
+                root.dest(path.relative_to(root.root))
         written = write_if_changed(dest, data)
         if dest in mo:
             written = write_if_changed(mo[dest],
