@@ -26,6 +26,7 @@ from typing import Any
 
 from .errors import UserError
 from .languages import normalise_lang
+from .memory import TranslationMemory
 from .paths import (
     Destination,
     OutputRoot,
@@ -66,16 +67,23 @@ class ArticleOutcome:
     text: str
     report: dict
     missing_terms: int = 0
+    learned: tuple = ()  # sentences a worker decoded, for the parent's memory
 
 
-def translate_one(translator: Any, text: str, src: str, tgt: str) -> ArticleOutcome:
-    """Translate one article (no BOM) and summarise it for the report."""
+def translate_one(translator: Any, text: str, src: str, tgt: str, *,
+                  memory: Any = None) -> ArticleOutcome:
+    """Translate one article (no BOM) and summarise it for the report; ``memory`` as
+    :meth:`~translate.Translator.translate_article`."""
     if tgt == src:  # nothing to do: copy, byte for byte
         return ArticleOutcome(text, ArticleTranslation(text, src, tgt).report())
-    result = translator.translate_article(text, src, tgt)
+    if memory is None:
+        result = translator.translate_article(text, src, tgt)
+    else:
+        result = translator.translate_article(text, src, tgt, memory=memory)
     missing = sum(1 for s in result.segments for t in s.terms
                   if getattr(t, "status", None) == "missing")
-    return ArticleOutcome(result.text, result.report(), missing)
+    return ArticleOutcome(result.text, result.report(), missing,
+                          tuple(getattr(memory, "learned", ())))
 
 
 def expand_inputs(names: Sequence[str | os.PathLike[str]], problems: Problems | None = None
@@ -136,6 +144,18 @@ class FilesResult:
     def missing_terms(self) -> int:
         return sum(o.missing_terms for o in self.outputs)
 
+    @property
+    def from_memory(self) -> int:
+        """Segments reused from the translation memory (``tm=``), not decoded."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("from_memory"))
+
+    @property
+    def translated(self) -> int:
+        """Segments the model translated."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("action") == "translated" and not s.get("from_memory"))
+
     def report(self) -> dict:
         """The ``--report`` JSON: per file, per target, the segments."""
         files: dict[str, dict] = {}
@@ -161,12 +181,14 @@ class FilesPlan:
     problems: Problems
     total: int  # inputs found, good and bad
     root: OutputRoot | None = None  # out_dir's rule, applied again as each file is written
+    tm: Path | TranslationMemory | None = None  # opened by run_files
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
                     fail_fast: bool = False,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
@@ -186,9 +208,14 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     bad input, one ``FILE:LINE: problem`` line each; its ``result`` is this
     :class:`FilesResult` of the good ones. ``fail_fast`` raises the first
     problem instead, before anything is written.
+
+    ``tm`` (a path or an open :class:`~translate.memory.TranslationMemory`): every sentence
+    of a plain-text article is looked up there first and only the others are decoded, then
+    stored (:mod:`translate.article_memory`); with an executor the lookups and the writes
+    happen here, in this process.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
-                      fmt=fmt, fail_fast=fail_fast)
+                      fmt=fmt, tm=tm, fail_fast=fail_fast)
     return run_files(plan, translator, on_output=on_output)
 
 
@@ -196,6 +223,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                out_dir: str | os.PathLike[str] | None, *,
                report: str | os.PathLike[str] | None = None,
                max_size_mb: float | None = None, fmt: str | None = None,
+               tm: str | os.PathLike[str] | TranslationMemory | None = None,
                fail_fast: bool = False) -> FilesPlan:
     """Everything :func:`translate_files` does before a model is needed: read and check
     every input, name every output by the confinement rule of :mod:`translate.paths`
@@ -255,12 +283,19 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
         if any(os.path.abspath(report_path) == os.path.abspath(d) for d in dests.values()):
             raise UserError(f"--report {report_path}: is also a translation's output; "
                             "give the report another name")
+    tm_path: Path | TranslationMemory | None = tm if isinstance(tm, TranslationMemory) else None
+    if tm is not None and tm_path is None:
+        from .article_memory import memory_path
+
+        tm_path = memory_path(tm, out_dir=out, inputs=named, outputs=dests.values(),
+                              report=report)
     check_writable([Destination(d) for d in dests.values()]
+                   + ([Destination(tm_path)] if isinstance(tm_path, Path) else [])
                    + ([Destination(report_path, create_parents=False, option="--report",
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
-                     problems, total, root if out is not None else None)
+                     problems, total, root if out is not None else None, tm_path)
 
 
 def run_files(plan: FilesPlan, translator: Any, *,
@@ -287,7 +322,9 @@ def run_files(plan: FilesPlan, translator: Any, *,
 
     plain = [n for n, (i, _) in enumerate(work) if formats[i] == "text"]
     items = [(inputs[work[n][0]][1].removeprefix(BOM), src, work[n][1]) for n in plain]
-    for k, outcome in _outcomes(translator, items):
+    opened = None if plan.tm is None else (plan.tm, False) \
+        if isinstance(plan.tm, TranslationMemory) else (TranslationMemory(plan.tm), True)
+    for k, outcome in _outcomes(translator, items, opened):
         n = plain[k]
         text = inputs[work[n][0]][1]
         bom = BOM if text.startswith(BOM) else ""
@@ -345,13 +382,12 @@ def _extension(name: str, fmt: str) -> str:
 def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     """(name, contents, display name): text for text formats (exact, BOM kept), bytes for
     the zip formats; too large or empty is a one-line error."""
+    from .documents import check_document
+
     if fmt not in _binary():
         text, shown = read_input(name)
         _check_size(shown, text, limit_mb)
-        if fmt in ("srt", "vtt"):  # a bad cue timing is found now, not after the model
-            from .documents.subtitles import parse
-
-            parse(text, fmt, shown)
+        check_document(text, fmt, shown)
         return name, text, shown
     from .textio import read_bytes
 
@@ -362,9 +398,7 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
                         "MB limit for one article; raise --max-size")
     if not data:
         raise UserError(f"{shown}: is empty; nothing to translate")
-    from .documents.office import open_package
-
-    open_package(data, fmt, shown)  # not a zip, not this format: found now
+    check_document(data, fmt, shown)
     return name, data, shown
 
 
@@ -399,19 +433,57 @@ def _shift(report: dict, offset: int) -> dict:
     return {**report, "segments": segments}
 
 
-def _outcomes(translator: Any, items: list[tuple[str, str, str]]
+def _outcomes(translator: Any, items: list[tuple[str, str, str]],
+              opened: tuple[TranslationMemory, bool] | None = None
               ) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
-    has one (``map_articles``), else here, in order."""
+    has one (``map_articles``), else here, in order. With a memory (``opened``: it and
+    whether to close it when done) it is read and written here: an executor's workers get
+    the hits of their article with it and send back what they decoded."""
+    if opened is None:
+        yield from _outcomes_with(translator, items, None)
+        return
+    try:
+        yield from _outcomes_with(translator, items, opened[0])
+    finally:
+        if opened[1]:
+            opened[0].close()
+
+
+def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
+                   tm: TranslationMemory | None) -> Iterator[tuple[int, ArticleOutcome]]:
+    from . import article_memory
+
+    memory = article_memory.StoredMemory(tm) if tm is not None else None
     map_articles = getattr(translator, "map_articles", None)
     if map_articles is not None:
-        results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        if memory is None:
+            results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+        else:
+            keys = _key_maker(translator)
+            hits = [article_memory.prefetch(memory, keys, text, src, tgt)
+                    if src != tgt else () for text, src, tgt in items]
+            results = map_articles(items, memory=hits)
         try:
-            yield from results
+            for n, outcome in results:
+                if memory is not None and outcome.learned:
+                    article_memory.store_learned(memory, keys, outcome.learned)
+                yield n, outcome
         finally:
             close = getattr(results, "close", None)
             if close is not None:
                 close()
         return
     for n, (text, src, tgt) in enumerate(items):
-        yield n, translate_one(translator, text, src, tgt)
+        yield n, translate_one(translator, text, src, tgt, memory=tm)
+
+
+def _key_maker(translator: Any) -> Any:
+    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
+    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
+    here from its config, which loads no model to compute a key."""
+    if hasattr(translator, "memory_key"):
+        return translator
+    from .translator import Translator
+
+    return Translator.from_config(translator.config)

@@ -325,10 +325,15 @@ def export_tmx(tm: TranslationMemory, path: str | Path, *, src: str | None = Non
 
 def _seg_text(seg) -> str:  # noqa: ANN001
     """The text of a TMX ``<seg>``: inline codes (bpt, ept, ph, it, ut) give their native
-    code, ``<hi>`` and ``<sub>`` their text."""
+    code, ``<hi>`` and ``<sub>`` their text; an entity reference the parser did not expand
+    (one an external DTD would define) is kept as written, ``&name;``."""
+    from lxml import etree
+
     parts = [seg.text or ""]
     for child in seg:
-        if isinstance(child.tag, str):
+        if isinstance(child, etree._Entity):
+            parts.append(f"&{child.name};")
+        elif isinstance(child.tag, str):
             parts.append(_seg_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -348,16 +353,10 @@ def _lang(code: str | None) -> str | None:
 def import_tmx(path: str | Path, tm: TranslationMemory) -> TmxResult:
     """Add every translation pair of a TMX file (1.4b; 1.1 ``lang`` accepted) for the
     languages this toolkit knows; returns how many pairs were stored and skipped."""
-    from lxml import etree
+    from . import xmlsafe
 
     data = read_bytes(path)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise InputFileError(str(path), f"not well-formed XML: {exc.msg}",
-                             exc.lineno or None) from None
+    root = xmlsafe.parse(data, str(path)).getroot()
     if root.tag != "tmx":
         raise InputFileError(str(path), "not a TMX file (the root element is not <tmx>)",
                              root.sourceline)

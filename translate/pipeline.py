@@ -37,6 +37,10 @@ class Translation:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()  # glossary checks (translate.glossary.TermCheck)
+    #: word links source -> text (``translate_batch(..., align=True)``; see
+    #: ``translate.models.alignment.WordLink``), empty when not asked for
+    alignment: tuple[object, ...] = ()
+    from_memory: bool = False  # reused from a translation memory, not decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +56,14 @@ class SegmentRecord:
     models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()
+    from_memory: bool = False
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),
-                "terms": [term_check_dict(t, self.start) for t in self.terms]}
+                "terms": [term_check_dict(t, self.start) for t in self.terms],
+                "from_memory": self.from_memory}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,7 @@ class Protected:
 
     text: str
     placeholders: tuple[tuple[str, str], ...] = ()  # (placeholder, term)
+    masked: object = None  # the translate.masking.Masked that restores the placeholders
 
 
 # ----------------------------------------------------------------------------- stages
@@ -144,37 +151,54 @@ def identify(segments: Sequence[Segment], declared: str) -> list[str]:
     return [langid.identify(s.text, declared) for s in segments]
 
 
-def placeholder(n: int) -> str:
-    """A placeholder any Latin vocabulary can spell and no text contains."""
-    return f"ZQ{n}QZ"
-
-
 def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Protected:
     """Write each hit's required target form into the source, so the model copies it
-    instead of translating (and mangling) the name; unspellable terms get a placeholder."""
+    instead of translating (and mangling) the name; an unspellable term is masked
+    (:mod:`translate.masking`: a token that no form of occurs in the text, restored only
+    where this mask made it)."""
+    from .masking import LETTER_STYLES, mask_spans
+
     parts: list[str] = []
-    pos = 0
-    placeholders: list[tuple[str, str]] = []
+    spans: list[tuple[int, int, str]] = []
+    pos = size = 0
     for hit in sorted(hits, key=lambda h: h.start):
         if hit.start < pos:
             continue
         parts.append(text[pos:hit.start])
-        if spellable(hit.target):
-            parts.append(hit.target)
-        else:
-            ph = placeholder(len(placeholders))
-            placeholders.append((ph, hit.target))
-            parts.append(ph)
+        size += hit.start - pos
+        if not spellable(hit.target):
+            spans.append((size, size + len(hit.target), "term"))
+        parts.append(hit.target)
+        size += len(hit.target)
         pos = hit.end
     parts.append(text[pos:])
-    return Protected("".join(parts), tuple(placeholders))
+    masked = mask_spans("".join(parts), spans, styles=LETTER_STYLES)
+    return Protected(masked.text, tuple(zip(masked.tokens, masked.originals, strict=True)),
+                     masked)
+
+
+def with_placeholder(protected: Protected, term: str) -> tuple[Protected, str]:
+    """``protected`` with one more token for ``term`` (a required term that is not in the
+    text but must be forced in decoding through a token), and that token."""
+    from dataclasses import replace as _replace
+
+    from .masking import LETTER_STYLES, mask_spans
+
+    masked = protected.masked or mask_spans(protected.text, (), styles=LETTER_STYLES)
+    token = masked.style.token(len(masked.originals))
+    masked = _replace(masked, originals=(*masked.originals, term),
+                      kinds=(*masked.kinds, "term"), spaces=(*masked.spaces, (0, 0)))
+    return Protected(protected.text, (*protected.placeholders, (token, term)), masked), token
 
 
 def restore(output: str, protected: Protected) -> str:
-    """Put the terms back where the model copied their placeholders."""
-    for ph, term in protected.placeholders:
-        output = output.replace(ph, term)
-    return output
+    """Put the terms back where the model copied their placeholders (only the tokens
+    this protection made; text that merely looks like one is left alone)."""
+    from .masking import restore as unmask
+
+    if protected.masked is None or not protected.placeholders:
+        return output
+    return unmask(output, protected.masked)
 
 
 # ----------------------------------------------------------------------------- terms
@@ -194,6 +218,7 @@ class StepResult:
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
     warnings: tuple[tuple[str, ...], ...]
+    links: tuple[tuple[object, ...], ...] = ()  # align=True: each output's word links
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +261,11 @@ def plan_redo(index: int, step_input: str, hits: Sequence, step_hits: Sequence,
         counts[h.target] = counts.get(h.target, 0) + 1
     for term, count in counts.items():
         c = constraint_for(ph_for.get(term, term))
-        if c is None:
-            c = constraint_for(ph_for.setdefault(term, placeholder(len(ph_for))))
+        if c is None and term not in ph_for:  # not in the text: forced through a token
+            prot, ph_for[term] = with_placeholder(prot, term)
+            c = constraint_for(ph_for[term])
         if c is not None:
             constraints.append(dataclasses.replace(c, count=count))
-    if any(ph not in prot.text for ph in ph_for.values()):
-        prot = Protected(prot.text, tuple((ph, t) for t, ph in ph_for.items()))
     return Redo(index, prot, tuple(constraints))
 
 
@@ -268,13 +292,20 @@ def assemble(original: str, segments: Sequence[Segment], outputs: Sequence[str])
 TranslateFn = Callable[[Sequence[str], str, str], list[Translation]]
 
 
-def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
-                      ) -> ArticleTranslation:
-    """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
+def plan_article(text: str, src: str) -> tuple[str, list[Segment], list[str]]:
+    """The article's language (``src``, or detected for ``"auto"``), its segments and the
+    language of each: what :func:`translate_article` translates (a translation memory
+    looks the same sentences up before an article goes to a worker)."""
     if src == "auto":
         src = detect_language(text)
     segments = segment(text, src)
-    langs = identify(segments, src)
+    return src, segments, identify(segments, src)
+
+
+def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
+                      ) -> ArticleTranslation:
+    """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
+    src, segments, langs = plan_article(text, src)
     outputs = [s.text for s in segments]
     records: list[SegmentRecord | None] = [None] * len(segments)
     for lang in dict.fromkeys(langs):
@@ -289,6 +320,7 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
             s = segments[i]
             outputs[i] = res.text
             records[i] = SegmentRecord(s.start, s.end, s.text, lang, "translated", res.text,
-                                       res.models, res.warnings, res.terms)
+                                       res.models, res.warnings, res.terms,
+                                       res.from_memory)
     return ArticleTranslation(assemble(text, segments, outputs), src, tgt,
                               tuple(r for r in records if r is not None))

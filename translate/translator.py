@@ -9,6 +9,7 @@ Models load lazily, once per process, and are reused across calls, files and tar
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -16,6 +17,7 @@ from . import pipeline
 from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
 from .errors import UserError
 from .languages import normalise_lang
+from .models import alignment
 from .models.backends import DEFAULT_BACKEND, configure_openmp, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
 from .models.registry import ModelRegistry, ModelSpec, Step
@@ -109,6 +111,7 @@ class Translator:
         self._loaded: dict[str, object] = {}  # checkpoint reference -> loaded checkpoint
         self._backends: dict[tuple[str, str], object] = {}
         self._glossary: object = _UNSET
+        self._memory_keys: dict[tuple[str, str], object] = {}  # translate.article_memory
 
     @property
     def enforce_terms(self) -> bool:
@@ -205,51 +208,126 @@ class Translator:
         """Translate each text (a sentence or short passage); one output per input."""
         return [t.text for t in self.translate_batch(texts, src, tgt)]
 
-    def translate_batch(self, texts: Sequence[str], src: str, tgt: str) -> list[Translation]:
+    def translate_batch(self, texts: Sequence[str], src: str, tgt: str, *,
+                        align: bool = False, memory: object = None) -> list[Translation]:
         """Like :meth:`translate`, returning :class:`Translation` objects with warnings and,
-        when a glossary is in force, a check per glossary term found in the source."""
+        when a glossary is in force, a check per glossary term found in the source.
+
+        ``align=True`` fills ``Translation.alignment``: word links (``WordLink``, character
+        spans of ``source`` and ``text``) from the models' alignment head, composed through
+        English for a pivot (see :mod:`translate.models.alignment`); a sentence reused from
+        ``memory`` is aligned by forced alignment on a direct route, and gets no links on a
+        pivot (its English is not stored).
+
+        ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is
+        looked up first under this translator's route key and only the others are decoded
+        (then stored); see :mod:`translate.article_memory`."""
         if isinstance(texts, str):
             raise TypeError("translate() takes a list of texts, not one string")
         src, tgt = normalise_lang(src), normalise_lang(tgt)
         if src == tgt:
             note = f"source and target are both {src}: copied unchanged"
-            return [Translation(t, t, src, tgt, (), (note,)) for t in texts]
+            return [Translation(t, t, src, tgt, (), (note,),
+                                alignment=alignment.identity(t, src) if align else ())
+                    for t in texts]
         steps = self.registry.route(src, tgt)
         # normalised once, at the front; reports map back to the caller's text
         norms = [pipeline.normalise_with_offsets(t, src) for t in texts]
         normalised = [n.text for n in norms]
         unique = [t for t in dict.fromkeys(normalised) if t.strip()]
-        models = tuple(self.engine(step).name for step in steps)
+        recalled: dict[str, pipeline.Enforced] = {}
+        if memory is not None:  # the memory stage: look every sentence up first
+            from . import article_memory
+
+            memory = article_memory.as_sentence_memory(memory)
+            key = self.memory_key(src, tgt)
+            recalled = {s: pipeline.Enforced(t, checks, ()) for s, (t, checks) in
+                        article_memory.recall_verified(memory, key, unique,
+                                                       self._term_checker(src, tgt)).items()}
+            unique = [t for t in unique if t not in recalled]
+        models = (tuple(self.engine(step).name for step in steps) if unique or memory is None
+                  else key.models)
         # a route is its steps composed: each step's outputs are the next one's inputs
         result = pipeline.StepResult(tuple(unique), tuple(unique), tuple(() for _ in unique))
+        step_links: list[list[tuple]] = []  # align=True: per step, per sentence
         for step in steps:
-            result = self._run_step(step, result)
+            result = self._run_step(step, result, align=align) if unique else result
+            step_links.append(list(result.links) if unique else [])
         done = [pipeline.Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
                                                              strict=True)]
         if self.glossary is not None and unique:
             done = self._enforce_terms(unique, result, src, tgt, steps[-1])
-        by_text = dict(zip(unique, done, strict=True))
+        links: list[tuple] = [() for _ in unique]
+        if align and unique:  # outputs re-decoded for the glossary are aligned as they are
+            step_links[-1] = alignment.realign(
+                self.engine(steps[-1]), step_links[-1], result.inputs, result.outputs,
+                [e.text for e in done], src_lang=steps[-1].src, tgt_lang=tgt)
+            links = alignment.chain(step_links)
+        by_text = dict(zip(unique, zip(done, links, strict=True), strict=True))
+        if memory is not None:
+            memory.remember(key, [article_memory.Learned(src, tgt, s, e.text,
+                                                         article_memory.problems(e.warnings,
+                                                                                 e.checks))
+                                  for s, (e, _) in by_text.items()])
+            recalled_links = self._align_recalled(recalled, steps, src, tgt) if align else {}
+            by_text.update({s: (e, recalled_links.get(s, ())) for s, e in recalled.items()})
         results = []
         for original, norm in zip(texts, norms, strict=True):
-            e = by_text.get(norm.text)
-            if e is None:  # blank: kept as it is
+            found = by_text.get(norm.text)
+            if found is None:  # blank: kept as it is
                 results.append(Translation(original, original, src, tgt, models, (), ()))
-            else:
-                checks = pipeline.checks_in_caller_text(e.checks, norm, original)
-                results.append(Translation(original, e.text, src, tgt, models, e.warnings,
-                                           checks))
+                continue
+            e, found_links = found
+            checks = pipeline.checks_in_caller_text(e.checks, norm, original)
+            results.append(Translation(
+                original, e.text, src, tgt, models, e.warnings, checks,
+                alignment=alignment.respan_source(found_links, original, norm.text, src)
+                if found_links else (), from_memory=norm.text in recalled))
         return results
 
-    def _run_step(self, step: Step, previous: pipeline.StepResult) -> pipeline.StepResult:
-        """One route step over the previous step's outputs."""
+    def _align_recalled(self, recalled: dict, steps, src: str, tgt: str) -> dict:
+        """Forced word links for sentences reused from a memory (direct routes only)."""
+        if len(steps) != 1 or not recalled:
+            return {}
+        sources = list(recalled)
+        found = self.engine(steps[0]).align(sources, [recalled[s].text for s in sources],
+                                            src_lang=src, tgt_lang=tgt)
+        return dict(zip(sources, found, strict=True))
+
+    def memory_key(self, src: str, tgt: str):
+        """The key a translation memory stores this translator's sentences under
+        (:func:`translate.article_memory.route_key`; computed once per direction)."""
+        from .article_memory import route_key
+
+        if (src, tgt) not in self._memory_keys:
+            self._memory_keys[(src, tgt)] = route_key(self, src, tgt)
+        return self._memory_keys[(src, tgt)]
+
+    def _term_checker(self, src: str, tgt: str):
+        """``(source, output) -> term checks`` of the glossary in force (none without)."""
+        glossary = self.glossary
+        if glossary is None:
+            return lambda source, output: ()
+        from .glossary import match_terms, verify_terms
+
+        return lambda source, output: verify_terms(output, match_terms(source, glossary,
+                                                                       src, tgt), tgt)
+
+    def _run_step(self, step: Step, previous: pipeline.StepResult, *, align: bool = False
+                  ) -> pipeline.StepResult:
+        """One route step over the previous step's outputs (with ``align``, each output's
+        word links to its input)."""
         engine = self.engine(step)
         texts = list(previous.outputs)
-        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)))
+        langs = {"src_lang": step.src, "tgt_lang": step.tgt}
+        outs = engine.translate(texts, self.options, progress=self._progress(len(texts)),
+                                **({"align": True, **langs} if align else {}))
         warnings = tuple((*w, *(f"{step.src}->{step.tgt}: {n}" for n in out.warnings))
                          for w, out in zip(previous.warnings, outs, strict=True))
-        return pipeline.StepResult(tuple(texts),
-                                   tuple(pipeline.normalise(o.text, step.tgt) for o in outs),
-                                   warnings)
+        outputs = tuple(pipeline.normalise(o.text, step.tgt) for o in outs)
+        links = (tuple(alignment.step_alignment(engine, texts, outs, outputs, **langs))
+                 if align else ())
+        return pipeline.StepResult(tuple(texts), outputs, warnings, links)
 
     def _enforce_terms(self, sources: list[str], last_step: pipeline.StepResult, src: str,
                        tgt: str, last: Step) -> list[pipeline.Enforced]:
@@ -295,15 +373,20 @@ class Translator:
                 current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes)
         return current
 
-    def translate_article(self, text: str, src: str, tgt: str) -> ArticleTranslation:
+    def translate_article(self, text: str, src: str, tgt: str, *,
+                          memory: object = None) -> ArticleTranslation:
         """Translate an article, keeping its paragraphs, blank lines and headline exactly.
 
         ``src`` may be ``"auto"``. Segments already in ``tgt`` are kept; segments in another
-        supported language go through their own model.
+        supported language go through their own model. ``memory``: as
+        :meth:`translate_batch` (only the sentences it does not answer are decoded).
         """
         src = normalise_lang(src, allow_auto=True)
         tgt = normalise_lang(tgt)
-        return pipeline.translate_article(text, src, tgt, self.translate_batch)
+        batch = self.translate_batch
+        if memory is not None:
+            batch = functools.partial(self.translate_batch, memory=memory)
+        return pipeline.translate_article(text, src, tgt, batch)
 
     def _progress(self, total: int):
         if not self.progress or total < 8:

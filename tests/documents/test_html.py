@@ -147,14 +147,6 @@ def test_auto_detects_the_language_of_the_page_not_of_its_markup(translator):
     assert result.segments and all(s.lang == "az" for s in result.segments)
 
 
-def test_output_names_keep_the_extension():
-    from translate.documents import output_path
-
-    assert output_path("out", "a/story.en.html", "it").as_posix() == "out/story.it.html"
-    assert output_path("out", "notes.md", "az").as_posix() == "out/notes.az.md"
-    assert output_path("out", "-", "it").as_posix() == "out/stdin.it.txt"
-
-
 def test_other_translated_attributes_and_an_unquoted_value(translator):
     src = (f'<input placeholder="{C_EN}" aria-label=\'{B_EN}\' data-x="{B_EN}">'
            f'<abbr title=Khojaly>2010</abbr>')

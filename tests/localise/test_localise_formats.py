@@ -17,7 +17,7 @@ from support import FIXTURES
 from translate.errors import InputFileError
 from translate.localise.formats import format_for, jsonfmt, po, xliff
 from translate.localise.plurals import cldr_categories, gettext_plural_forms
-from translate.localise.units import Fill
+from translate.localise.units import Fill, WriteOptions
 
 CATALOGS = FIXTURES / "catalogs"
 POT = CATALOGS / "news.pot"
@@ -30,11 +30,14 @@ def read(fmt, path, lang="en"):
 # ----------------------------------------------------------------------------- plurals
 
 
-def test_plural_forms_of_the_targets_come_from_babel():
+def test_plural_forms_default_to_msginit_and_cldr_on_request():
     assert gettext_plural_forms("az") == (2, "(n != 1)")
-    n, expr = gettext_plural_forms("it")
+    # what GNU msginit writes for Italian (issue 13), and Babel's CLDR on request
+    assert gettext_plural_forms("it") == (2, "(n != 1)")
+    n, expr = gettext_plural_forms("it", "cldr")
     assert n == len(cldr_categories("it"))  # Babel's CLDR: one, many, other
     assert cldr_categories("it") == ("one", "many", "other")
+    assert cldr_categories("it", rules="gettext") == ("one", "other")
     assert cldr_categories("az") == ("one", "other")
     assert cldr_categories("en") == ("one", "other")
     assert n == 3 and "1000000" in expr
@@ -66,10 +69,12 @@ def test_pot_units_keep_context_comments_flags_and_plurals():
     assert "Breaking news" not in by_key  # obsolete entries are not units
 
 
-@pytest.mark.parametrize(("lang", "nplurals"), [("az", 2), ("it", 3)])
-def test_po_plural_entries_get_every_form_of_the_target(lang, nplurals):
+@pytest.mark.parametrize(("lang", "rules", "nplurals"),
+                         [("az", "gettext", 2), ("it", "gettext", 2), ("it", "cldr", 3)])
+def test_po_plural_entries_get_every_form_of_the_target(lang, rules, nplurals):
     doc = read(po, POT)
-    data = po.write(doc, {"%d comment": Fill("%d commento", "%d commenti")}, lang)
+    data = po.write(doc, {"%d comment": Fill("%d commento", "%d commenti")}, lang,
+                    options=WriteOptions(plural_rules=rules))
     catalog = read_po(io.BytesIO(data))
     assert catalog.num_plurals == nplurals
     assert str(catalog.locale) == lang
@@ -79,11 +84,11 @@ def test_po_plural_entries_get_every_form_of_the_target(lang, nplurals):
 
 def test_po_plural_forms_of_an_existing_catalog_win(tmp_path):
     doc = read(po, POT)
-    # an Italian catalog someone keeps with the older two-form rule
-    prev = po.read(po.write(doc, {}, "az").replace(b"Language: az", b"Language: it"),
-                   "prev.po")
+    # an Italian catalog someone keeps with the CLDR three-form rule
+    cldr = WriteOptions(plural_rules="cldr")
+    prev = po.read(po.write(doc, {}, "it", options=cldr), "prev.po")
     data = po.write(doc, {"%d comment": Fill("%d commento", "%d commenti")}, "it", prev)
-    assert read_po(io.BytesIO(data)).num_plurals == 2
+    assert read_po(io.BytesIO(data)).num_plurals == 3
 
 
 def test_po_fuzzy_flag_and_header():
@@ -106,13 +111,16 @@ def test_po_round_trip_unchanged_when_nothing_is_translated():
 
 def test_po_existing_translations_and_unknown_headers_survive():
     src = (CATALOGS / "news.pot").read_text().replace(
-        '"Language: \\n"', '"Language: it\\n"\n"X-Generator: Poedit 3.4\\n"').replace(
+        '"Language: \\n"', '"Language: it\\n"\n"X-Generator: Poedit 3.4\\n"\n'
+                              '"X-Poedit-Basepath: ..\\n"').replace(
         'msgid "Latest news"\nmsgstr ""', 'msgid "Latest news"\nmsgstr "Ultime notizie"')
     doc = po.read(src.encode(), "it.po")
     assert doc.target_lang == "it"
     assert po.existing(doc)["Latest news"].forms == ("Ultime notizie",)
     out = po.write(doc, {}, "it").decode()
-    assert 'msgstr "Ultime notizie"' in out and "X-Generator: Poedit 3.4" in out
+    assert 'msgstr "Ultime notizie"' in out and "X-Poedit-Basepath: ..\\n" in out
+    # the tool that wrote the file says so (issue 13)
+    assert "X-Generator: translate " in out and "Poedit 3.4" not in out
 
 
 def test_po_source_in_another_language_does_not_leak_its_translations():
@@ -131,7 +139,7 @@ def test_xgettext_template_header_is_read(tmp_path):
 
 @pytest.mark.parametrize(("text", "line"), [
     ('msgid "a"\nmsgstr "b"\nmsgid "unterminated\n', 3),
-    ('msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr[0] "x"\nmsgstr "y"\nbogus\n', 7),
+    ('msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr[0] "x"\nmsgstr "y"\nbogus\n', 5),
 ])
 def test_malformed_po_is_an_input_error_with_a_line(text, line):
     with pytest.raises(InputFileError) as err:
@@ -185,7 +193,7 @@ def test_po_round_trip_property(entries):
         assert (u.context, u.source, u.source_plural) == (e[0], e[1], e[2])
         assert u.flags == before.flags and "c-format" in u.flags
         assert u.notes == ("a comment",)
-        assert u.translations == ((e[3],) if not e[2] else (e[3], e[4], e[4]))
+        assert u.translations == ((e[3],) if not e[2] else (e[3], e[4]))  # msginit: 2
 
 
 # ----------------------------------------------------------------------------- JSON
@@ -203,14 +211,16 @@ def test_nested_json_units_and_plural_groups():
     assert "/footer/year" not in by_key
 
 
-@pytest.mark.parametrize(("lang", "keys"), [
-    ("it", ["comments_one", "comments_many", "comments_other"]),
-    ("az", ["comments_one", "comments_other"]),
+@pytest.mark.parametrize(("lang", "rules", "keys"), [
+    ("it", "cldr", ["comments_one", "comments_many", "comments_other"]),
+    ("it", "gettext", ["comments_one", "comments_other"]),
+    ("az", "cldr", ["comments_one", "comments_other"]),
 ])
-def test_json_plural_keys_follow_the_target_categories(lang, keys):
+def test_json_plural_keys_follow_the_target_categories(lang, rules, keys):
     doc = read(jsonfmt, CATALOGS / "web/common.json")
     fills = {u.key: Fill("T1 {{count}}", "T2 {{count}}") for u in doc.units}
-    obj = json.loads(jsonfmt.write(doc, fills, lang, src="en"))
+    obj = json.loads(jsonfmt.write(doc, fills, lang, src="en",
+                                   options=WriteOptions(plural_rules=rules)))
     assert [k for k in obj["article"] if k.startswith("comments")] == keys
     assert obj["article"]["comments_one"] == "T1 {{count}}"
     assert obj["article"][keys[-1]] == "T2 {{count}}"
@@ -328,8 +338,11 @@ def test_xliff_round_trip_unchanged(tmp_path):
 
 def test_xliff_bad_markup_in_a_translation_is_reported():
     assert xliff.check_fill('Premi <g id="1">Salva</g>') == []
-    assert xliff.check_fill("Tom & Jerry")
-    assert xliff.escape_text("Tom & Jerry <3") == "Tom &amp; Jerry &lt;3"
+    # a bare & or < of the model's text is escaped by the writer, not a failure (issue 11)
+    assert xliff.check_fill("Tom & Jerry") == []
+    assert xliff.check_fill('Premi <g id="1">Salva') != []
+    assert xliff.escape_text("Tom & Jerry <3 &amp; <b>x</b>") == \
+        "Tom &amp; Jerry &lt;3 &amp; <b>x</b>"
 
 
 def test_xliff_parsing_is_safe(tmp_path):
@@ -344,8 +357,10 @@ def test_xliff_parsing_is_safe(tmp_path):
  <file original="x" source-language="en"><body>
   <trans-unit id="1"><source>&lol3; &xxe;</source></trans-unit>
  </body></file></xliff>"""
-    doc = xliff.read(evil, "evil.xlf", "en")
-    assert doc.units[0].source == "&lol3; &xxe;"
+    # refused outright (issue 13): lxml would still expand internal entities in attributes
+    with pytest.raises(InputFileError, match="internal subset") as err:
+        xliff.read(evil, "evil.xlf", "en")
+    assert err.value.line == 2
 
 
 @pytest.mark.parametrize(("data", "line"), [
@@ -357,3 +372,17 @@ def test_malformed_xliff_is_an_input_error_with_a_line(data, line):
     with pytest.raises(InputFileError) as err:
         xliff.read(data, "bad.xlf")
     assert err.value.line == line
+
+
+def test_i18next_fallback_keys_of_the_source_are_not_emitted_for_other_languages():
+    # an English bundle carrying _few/_many (i18next writes them for some tools)
+    src = json.dumps({"files_one": "{{count}} file", "files_few": "{{count}} files",
+                      "files_many": "{{count}} files", "files_other": "{{count}} files"})
+    doc = jsonfmt.read(src.encode(), "en.json", "en")
+    assert [u.key for u in doc.units] == ["/files_<plural>"]
+    fills = {"/files_<plural>": Fill("{{count}} file", "{{count}} file")}
+    it = json.loads(jsonfmt.write(doc, fills, "it", src="en"))
+    assert list(it) == ["files_one", "files_other"]
+    cldr = json.loads(jsonfmt.write(doc, fills, "it", src="en",
+                                    options=WriteOptions(plural_rules="cldr")))
+    assert list(cldr) == ["files_one", "files_many", "files_other"]

@@ -24,6 +24,7 @@ from translate.errors import InputFileError, UserError
 from translate.localise import checkers as C
 from translate.localise.formats import format_for, jsonfmt, po, xliff
 from translate.localise.jobs import DEFAULT_TM_NAME, _prepare, run_job
+from translate.localise.units import WriteOptions
 from translate.memory import TMEntry, TranslationMemory
 
 CATALOGS = FIXTURES / "catalogs"
@@ -129,13 +130,21 @@ def test_plural_forms_in_the_outputs(tmp_path):
     run_job([CATALOGS], "en", ["az", "it"], tmp_path / "out", clean_translate)
     from babel.messages.pofile import read_po
 
-    for lang, n in (("az", 2), ("it", 3)):
+    for lang, n in (("az", 2), ("it", 2)):  # msginit's Italian rule by default
         with open(tmp_path / f"out/{lang}/news.po", "rb") as fh:
             catalog = read_po(fh)
         assert catalog.num_plurals == n
         msg = catalog.get(("%d comment", "%d comments"))
         assert msg.string == (f"[{lang}] %d COMMENT",) + (f"[{lang}] %d COMMENTS",) * (n - 1)
     common = json.loads((tmp_path / "out/it/web/common.json").read_text())
+    assert [k for k in common["article"] if k.startswith("comments_")] == \
+        ["comments_one", "comments_other"]
+    cldr = tmp_path / "cldr"
+    run_job([CATALOGS], "en", ["it"], cldr, clean_translate,
+            write_options=WriteOptions(plural_rules="cldr"))
+    with open(cldr / "it/news.po", "rb") as fh:
+        assert read_po(fh).num_plurals == 3
+    common = json.loads((cldr / "it/web/common.json").read_text())
     assert [k for k in common["article"] if k.startswith("comments_")] == \
         ["comments_one", "comments_many", "comments_other"]
     errors = json.loads((tmp_path / "out/it/web/errors.json").read_text())

@@ -131,3 +131,20 @@ def test_strict_exits_3_when_a_term_is_missing(capsys, tmp_path, unseen_glossary
     # enforced, nothing is missing
     assert main(argv) == 0
     assert "Chogiali" in capsys.readouterr().out
+
+
+def test_glossary_placeholders_never_collide_with_the_source_and_restore_only_their_own():
+    """Regression (#11): protection used ``ZQ0QZ`` whatever the text held, and restore
+    replaced every ``ZQ0QZ`` in the output, so a source that contains that string lost it."""
+    from translate import pipeline
+    from translate.glossary import load_glossary, match_terms
+
+    g = load_glossary([ROOT / "glossaries" / "news.tsv"])
+    text = "Serial ZQ0QZ was found in Khojaly."
+    hits = [h for h in match_terms(text, g, "en", "it") if h.surface == "Khojaly"]
+    prot = pipeline.protect(text, hits, spellable=lambda term: False)
+    (token, term), = prot.placeholders
+    assert token not in text and "ZQ0QZ" in prot.text
+    output = prot.text.replace(token, token.lower())  # the model may change its case
+    restored = pipeline.restore(output, prot)
+    assert restored == f"Serial ZQ0QZ was found in {term}."

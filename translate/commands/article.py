@@ -36,6 +36,10 @@ def add_parser(sub) -> None:
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
+    p.add_argument("--tm", metavar="FILE",
+                   help="translation memory (SQLite, created if missing): sentences "
+                        "translated before with the same models, options and glossary are "
+                        "reused, only the others are decoded (and stored)")
     p.add_argument("--fail-fast", action="store_true",
                    help="stop at the first bad input, before anything is written (default: "
                         "report every bad input, translate the good ones, exit 2 at the end)")
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     targets = parse_lang_list(args.tgt)
     # every input read and checked, every destination tried, before a model loads
     plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
-                      max_size_mb=args.max_size, fmt=args.format, fail_fast=args.fail_fast)
+                      max_size_mb=args.max_size, fmt=args.format, tm=args.tm,
+                      fail_fast=args.fail_fast)
     if parallel and any(f != "text" for f in plan.formats):
         doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
         raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "
@@ -89,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.close()
+    if args.tm:
+        print(f"translate: {result.from_memory} segment(s) from the memory {args.tm}, "
+              f"{result.translated} translated", file=sys.stderr)
     if args.strict and result.missing_terms:
         raise TermsMissingError(f"{result.missing_terms} glossary term(s) missing from the "
                                 "output (--strict); see --report for which")

@@ -44,6 +44,13 @@ def add_parser(sub) -> None:
     p.add_argument("--no-fuzzy", action="store_true",
                    help="do not mark machine translations fuzzy / needing review")
     p.add_argument("--mo", action="store_true", help="also compile .mo files next to .po")
+    p.add_argument("--plural-rules", choices=("gettext", "cldr"), default="gettext",
+                   help="plural forms of a new catalog / JSON keys: gettext (what msginit "
+                        "writes; default) or cldr (e.g. Italian nplurals=3, _many)")
+    p.add_argument("--width", type=int, default=76, metavar="N",
+                   help="PO line width for entries the job changes (default: 76)")
+    p.add_argument("--no-wrap", action="store_true",
+                   help="do not wrap PO lines of entries the job changes")
     p.add_argument("--report", metavar="FILE.json",
                    help="write the JSON report here (default: stdout)")
     p.add_argument("--fail-fast", action="store_true",
@@ -66,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from ..languages import normalise_lang, parse_lang_list
     from ..localise.jobs import execute_job, plan_job
     from ..localise.qa import glossary_term_check
+    from ..localise.units import WriteOptions
 
     src = normalise_lang(args.src)
     targets = parse_lang_list(args.tgt)
@@ -87,11 +95,15 @@ def run(args: argparse.Namespace) -> int:
         executor = make_executor(args)
         translate = ExecutorTranslate(config, executor)
     with executor if executor is not None else contextlib.nullcontext():
+        if args.width < 1:
+            raise UserError("--width must be at least 1 (use --no-wrap for no wrapping)")
         report = execute_job(plan, translate,
                              glossary=glossary_term_check(glossary) if glossary else None,
                              overwrite=args.overwrite, fuzzy=not args.no_fuzzy,
                              batch_size=args.batch_size, retry_failed=args.retry_failed,
-                             finish=False)
+                             finish=False,
+                             write_options=WriteOptions(plural_rules=args.plural_rules,
+                                                        width=0 if args.no_wrap else args.width))
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "

@@ -29,9 +29,9 @@ from ..textio import BOM, read_text
 from .core import Block, DocumentResult, DocumentSegment, translate_blocks
 from .inline import Inline, Markup, project, render
 
-__all__ = ["EXTENSIONS", "FORMATS", "Block", "DocumentResult", "DocumentSegment", "Inline",
-           "Markup", "detect_format", "output_path", "project", "register_format", "render",
-           "translate_document"]
+__all__ = ["BINARY", "EXTENSIONS", "FORMATS", "Block", "DocumentResult", "DocumentSegment",
+           "Inline", "Markup", "check_document", "detect_format", "project",
+           "register_format", "render", "translate_document"]
 
 FormatFn = Callable[..., tuple[str, list[DocumentSegment], list[str]]]
 
@@ -55,6 +55,21 @@ def register_format(name: str, extensions: tuple[str, ...], fn: FormatFn, *,
         EXTENSIONS[ext.lower()] = name
 
 
+def check_document(data: bytes | str, fmt: str, name: str = "<input>") -> None:
+    """Cheap checks of a file before any model loads: a DOCX/ODT must be a sound package
+    of its kind, subtitles must parse (a bad timing names its line). Raises the one-line
+    :class:`~translate.errors.UserError` the translation itself would raise later."""
+    if fmt in ("docx", "odt"):
+        from .office import open_package
+
+        open_package(data if isinstance(data, bytes) else data.encode("utf-8"), fmt, name)
+    elif fmt in ("srt", "vtt"):
+        from .subtitles import parse
+
+        text = read_text(data, name) if isinstance(data, bytes) else data
+        parse(text.removeprefix(BOM), fmt, name)
+
+
 def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
     """The format of ``path`` by its extension (``default`` for none; ``-`` is stdin)."""
     name = str(path)
@@ -69,15 +84,6 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
         known = ", ".join(sorted(EXTENSIONS))
         raise UserError(f"{name}: unknown document format {suffix!r}; name a file ending in "
                         f"{known}, or give --format") from None
-
-
-def output_path(out_dir: str | os.PathLike[str], name: str, lang: str) -> Path:
-    """``DIR/<stem>.<lang><ext>``, the input's extension kept (``story.en.html`` ->
-    ``story.it.html``; stdin -> ``stdin.<lang>.txt``): :func:`translate.paths.article_name`."""
-    from ..paths import article_name
-
-    ext = (Path(name).suffix if name != "-" else "") or ".txt"
-    return Path(out_dir) / article_name(Path(name).name, lang, ext)
 
 
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,

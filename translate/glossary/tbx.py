@@ -1,11 +1,12 @@
 """Glossaries in TBX (TBX-Basic 2008 ``martif``/``termEntry``/``langSet``/``tig`` and TBX v3
 ``tbx``/``conceptEntry``/``langSec``/``termSec``).
 
-Parsing is safe against hostile files: a document declaring entities is refused before
-parsing (no billion laughs, no XXE), and the parser never resolves entities, loads DTDs
-or touches the network. Per language, preferred terms come first (canonical), admitted
-next, deprecated/superseded last (still matched in source text, never written). Languages
-other than en, az and it are skipped.
+Parsing is safe against hostile files (:mod:`translate.xmlsafe`): a document declaring
+entities or an internal DOCTYPE subset is refused before parsing (no billion laughs, no
+XXE), and the parser never resolves entities, loads DTDs or touches the network.
+Per language, preferred terms come first (canonical), admitted next,
+deprecated/superseded last (still matched in source text, never written). Languages other
+than en, az and it are skipped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..errors import UserError
+from ..errors import InputFileError, UserError
 from ..languages import normalise_lang
 from .model import Concept, Parsed, Problem, Term
 from .text import collapse_spaces
@@ -43,17 +44,13 @@ def parse_tbx(data: bytes, origin: str) -> Parsed:
         return Parsed((), (), (Problem(line, "declares XML entities, which are refused for "
                                              "safety; remove the <!ENTITY ...> declarations"),))
     try:
-        from lxml import etree
+        from .. import xmlsafe
     except ImportError:
         return Parsed((), (), (Problem(None, "reading TBX needs lxml: pip install lxml"),))
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=True,
-                             remove_pis=True)
     try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 1
-        return Parsed((), (), (Problem(line, f"not well-formed XML: {exc.msg}"),))
+        root = xmlsafe.parse(data, origin, remove_comments=True, remove_pis=True).getroot()
+    except InputFileError as exc:
+        return Parsed((), (), (Problem(exc.line or 1, exc.problem),))
     if _local(root) not in ("martif", "tbx"):
         return Parsed((), (), (Problem(root.sourceline or 1, f"root element is "
                                        f"<{_local(root)}>, not a TBX <martif> or <tbx>"),))

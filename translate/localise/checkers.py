@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .messages import parse_icu_argument
+from .messages import parse_icu_argument, symfony_branches
 from .placeholders import TOKEN_RE, find_spans, is_void_tag, loose_token_count, mask, tag_name
 
 #: ``term_check(source, target, src, tgt)`` -> messages about glossary terms missing from
@@ -31,9 +31,13 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
+    """What the checks know besides the two strings: the languages, the glossary hook, and
+    the formats the unit declares (``c-format``, ``symfony``...; none: universal set)."""
+
     src: str
     tgt: str
     term_check: TermCheck | None = None
+    formats: frozenset[str] = frozenset()
 
 
 Checker = Callable[[str, str, CheckContext], list[Problem]]
@@ -42,11 +46,21 @@ Checker = Callable[[str, str, CheckContext], list[Problem]]
 # ----------------------------------------------------------------------------- helpers
 
 
-def placeholder_signature(text: str, *, icu_branch: bool = False) -> list[str]:
+def placeholder_signature(text: str, *, icu_branch: bool = False,
+                          formats: frozenset[str] = frozenset()) -> list[str]:
     """Everything protected in ``text``; an ICU argument counts as its name, type and
-    selectors plus the placeholders of each branch (branch text is translated)."""
+    selectors plus the placeholders of each branch (branch text is translated); a Symfony
+    pipe plural its pipes and intervals plus the placeholders of each branch."""
+    if "symfony" in formats and not icu_branch:
+        branches = symfony_branches(text)
+        if branches is not None:
+            rest = formats - {"symfony"}
+            out = [f"|{prefix.strip()}" for prefix, _ in branches]
+            for _, body in branches:
+                out.extend(placeholder_signature(body, formats=rest))
+            return out
     out: list[str] = []
-    for sp in find_spans(text, icu_branch=icu_branch):
+    for sp in find_spans(text, icu_branch=icu_branch, formats=formats):
         if sp.kind != "icu":
             out.append(sp.text)
             continue
@@ -64,9 +78,9 @@ def placeholder_signature(text: str, *, icu_branch: bool = False) -> list[str]:
 _POSITIONAL_PRINTF = re.compile(r"%(?![(%{])(?!\d+\$)")
 
 
-def _positional(text: str) -> list[str]:
+def _positional(text: str, formats: frozenset[str] = frozenset()) -> list[str]:
     """Placeholders whose order matters: printf without ``%1$`` / ``%(name)``, and ``{}``."""
-    return [sp.text for sp in find_spans(text)
+    return [sp.text for sp in find_spans(text, formats=formats)
             if (sp.kind == "printf" and _POSITIONAL_PRINTF.match(sp.text) and sp.text != "%%")
             or (sp.kind == "format" and sp.text.startswith(("{}", "{!", "{:")))]
 
@@ -142,8 +156,8 @@ def check_empty(source: str, target: str, ctx: CheckContext) -> list[Problem]:
 
 def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Problem]:
     """Placeholders, markup and ICU structure identical as a multiset."""
-    want = Counter(placeholder_signature(source))
-    got = Counter(placeholder_signature(target))
+    want = Counter(placeholder_signature(source, formats=ctx.formats))
+    got = Counter(placeholder_signature(target, formats=ctx.formats))
     if want == got:
         return []
     parts = []
@@ -156,7 +170,7 @@ def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Prob
 
 def check_placeholder_order(source: str, target: str, ctx: CheckContext) -> list[Problem]:
     """Positional placeholders (``%s``, ``%d``, ``{}``) must keep their order."""
-    want, got = _positional(source), _positional(target)
+    want, got = _positional(source, ctx.formats), _positional(target, ctx.formats)
     if Counter(want) == Counter(got) and want != got:
         return [Problem("placeholder-order",
                         f"positional placeholders reordered: {' '.join(got)} instead of "
@@ -188,6 +202,63 @@ def check_edges(source: str, target: str, ctx: CheckContext) -> list[Problem]:
     if source.endswith("\n") != target.endswith("\n"):
         problems.append(Problem("newlines", "a trailing newline was added or lost"))
     return problems
+
+
+#: anything that looks like a placeholder in any syntax (the net behind the specific
+#: checks): %-codes, {...}, %...%, $...$, <...>, &...;
+GENERIC_RE = re.compile(r"""
+    %[A-Za-z_][\w.-]*%                                   # %name%
+  | %(?:\([^()\s]*\)|\{[^{}\s]*\})[-+#0]*\d*(?:\.\d+)?[A-Za-z]?  # %(n)d %{name}
+  | %(?:\d+\$)?[-+#0']*\d*(?:\.\d+)?[A-Za-z]+               # %s %1$s %.2f %lu %m %L1
+  | %\d+                                                # %1
+  | \{\{[^{}]*\}\} | \{[^{}\s]*\}                           # {{x}} {0} {name} {0:N2}
+  | \$[A-Za-z_][\w.]*\$ | \$\{[^{}]*\} | \$t\([^()]*\)          # $name$ ${x} $t(key)
+  | <[^<>\s][^<>]*> | &[#\w]+;                            # <b> </b> <x/> &amp;
+""", re.VERBOSE)
+
+
+def generic_tokens(text: str) -> Counter[str]:
+    return Counter(m.group() for m in GENERIC_RE.finditer(text))
+
+
+def check_generic(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """The net behind the specific checks: every token that looks like a placeholder in
+    any syntax and is in the source must be in the target as many times."""
+    want, got = generic_tokens(source), generic_tokens(target)
+    if ctx.formats and "symfony" in ctx.formats:
+        want, got = _without_intervals(want), _without_intervals(got)
+    wrong = Counter({k: n for k, n in want.items() if got[k] != n})
+    if wrong:
+        return [Problem("variables", "placeholder-like text not kept as many times as in the "
+                                     f"source: {_describe(wrong)}")]
+    return []
+
+
+def _without_intervals(tokens: Counter[str]) -> Counter[str]:
+    return Counter({k: n for k, n in tokens.items() if not re.fullmatch(r"\{[\d,\s-]*\}", k)})
+
+
+def check_newlines(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """As many line breaks as the source (pofilter ``newlines``)."""
+    problems = []
+    for name, ch in (("\\n", "\n"), ("\\r", "\r")):
+        if source.count(ch) != target.count(ch):
+            problems.append(Problem("newlines", f"{source.count(ch)} {name} in the source, "
+                                                f"{target.count(ch)} in the translation"))
+    return problems
+
+
+_ESCAPE_RE = re.compile(r"\\.")
+
+
+def check_escapes(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+    """Backslash escapes (``\\n``, ``\\t``, ``\\\\``, ``\\"``) kept (pofilter ``escapes``)."""
+    want = Counter(m.group() for m in _ESCAPE_RE.finditer(source))
+    got = Counter(m.group() for m in _ESCAPE_RE.finditer(target))
+    if want != got:
+        return [Problem("escapes", f"escapes differ: {_describe(want) or 'none'} in the "
+                                   f"source, {_describe(got) or 'none'} in the translation")]
+    return []
 
 
 def check_untranslated(source: str, target: str, ctx: CheckContext) -> list[Problem]:
@@ -223,7 +294,10 @@ CHECKERS: tuple[Checker, ...] = (
     check_placeholder_order,
     check_tags,
     check_mask_tokens,
+    check_generic,
     check_edges,
+    check_newlines,
+    check_escapes,
     check_untranslated,
     check_numbers,
     check_glossary,

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,13 +50,12 @@ from ..textio import atomic_write
 from .checkers import CheckContext, TermCheck
 from .discovery import SourceFile, catalog_output, discover
 from .formats import po
-from .formats.xliff import escape_text as xml_escape
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
 from .messages import split_message
-from .placeholders import Protected, mask, restore, token_problems
+from .placeholders import Protected, declared_formats, mask, restore, token_problems
 from .qa import Verdict, glossary_term_check, verify
 from .report import FileResult, JobReport, UnitIssue
-from .units import Document, Existing, Fill
+from .units import DEFAULT_WRITE, Document, Existing, Fill, WriteOptions
 from .writing import existing, read_document, write_if_changed
 
 __all__ = ["DEFAULT_TM_NAME", "JobPlan", "JobReport", "execute_job", "glossary_term_check",
@@ -87,10 +86,10 @@ class _Prepared:
     split: Any
 
 
-def _prepare(text: str) -> _Prepared:
-    split = split_message(text)
-    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch) for p in split.pieces),
-                     split)
+def _prepare(text: str, formats: frozenset[str] = frozenset()) -> _Prepared:
+    split = split_message(text, formats=formats)
+    return _Prepared(text, tuple(mask(p.text, icu_branch=p.icu_branch, formats=p.formats)
+                                 for p in split.pieces), split)
 
 
 Key = tuple[str | None, str]
@@ -103,6 +102,7 @@ class _Target:
     lang: str
     needed: dict[Key, bool] = field(default_factory=dict)  # key -> output is XML
     results: dict[Key, Verdict] = field(default_factory=dict)
+    formats: dict[Key, frozenset[str]] = field(default_factory=dict)  # declared by the units
 
 
 # ----------------------------------------------------------------------------- the job
@@ -114,7 +114,7 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
             retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
-            fail_fast: bool = False) -> JobReport:
+            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``:
     :func:`plan_job`, then :func:`execute_job`.
 
@@ -143,12 +143,16 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             every good source is localised and :class:`~translate.paths.BatchError`
             (a ``UserError``) then names each bad one, ``FILE:LINE: problem``; its
             ``result`` is the :class:`JobReport` of the good ones.
+        write_options: plural rules for new catalogs and JSON plural keys (``gettext``:
+            what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
+            catalog's Plural-Forms is always kept) and the PO line width.
     """
     plan = plan_job(sources, src, targets, out_dir, tm=tm, mo=mo, batch_size=batch_size,
                     report=report, fail_fast=fail_fast)
     return execute_job(plan, translator, tm=tm if isinstance(tm, TranslationMemory) else None,
                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy,
-                       progress=progress, batch_size=batch_size, retry_failed=retry_failed)
+                       progress=progress, batch_size=batch_size, retry_failed=retry_failed,
+                       write_options=write_options)
 
 
 Entry = tuple[SourceFile, Document, Path, "Document | None"]
@@ -249,7 +253,8 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
 def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
                 glossary: TermCheck | None = None, overwrite: bool = False,
                 fuzzy: bool = True, progress: bool | None = None, batch_size: int = 32,
-                retry_failed: bool = False, finish: bool = True) -> JobReport:
+                retry_failed: bool = False, finish: bool = True,
+                write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
     """Localise what :func:`plan_job` planned (``tm``: an open memory, when the plan was
     made for one), write the report, then report the bad sources
     (:meth:`Problems.finish <translate.paths.Problems.finish>`; ``finish=False`` leaves
@@ -265,7 +270,8 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
             _run_target(lang, plan.src, list(entries), memory, translate_batch, stats,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
                         progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed, root=plan.root)
+                        retry_failed=retry_failed, root=plan.root,
+                        write_options=write_options)
     finally:
         if own_tm:
             memory.close()
@@ -301,7 +307,8 @@ def _run_target(lang: str, src: str,
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
                 stats: _Stats, *, glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
                 mo: dict[Path, Path], progress: bool | None, batch_size: int,
-                retry_failed: bool, root: OutputRoot | None = None) -> None:
+                retry_failed: bool, root: OutputRoot | None = None,
+                write_options: WriteOptions = DEFAULT_WRITE) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
@@ -319,6 +326,7 @@ def _run_target(lang: str, src: str,
             for text in unit.sources:
                 k = (unit.context, text)
                 state.needed[k] = state.needed.get(k, False) or xml
+                state.formats[k] = state.formats.get(k, frozenset()) | declared_formats(unit.flags)
 
     # 2. the translation memory, then the model for the rest
     ctx = CheckContext(src, lang, glossary)
@@ -327,9 +335,9 @@ def _run_target(lang: str, src: str,
     for k in state.needed:
         entry = hits.get(k)
         if reusable(entry, retry_failed):
-            state.results[k] = from_memory(k[1], entry, ctx)
+            state.results[k] = from_memory(k[1], entry, replace(ctx, formats=state.formats[k]))
             continue
-        prepared = _prepare(k[1])
+        prepared = _prepare(k[1], state.formats[k])
         if not prepared.pieces:
             state.results[k] = Verdict(k[1], "copy")
         else:
@@ -377,7 +385,7 @@ def _run_target(lang: str, src: str,
                 stats.copied += 1
             else:
                 stats.from_tm += 1
-        data = f.fmt.write(doc, fills, lang, previous, src=src)
+        data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
         for path in (dest, mo[dest]) if dest in mo else (dest,):
             if root is not None:  # a link made while the model ran is not followed
                 root.dest(path.relative_to(root.root))
@@ -468,15 +476,13 @@ def _numbered(results: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
 def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, src: str,
             lang: str, ctx: CheckContext) -> TMEntry:
     """Restore and check one string whose pieces are all translated."""
-    xml = state.needed[k]
     restored, tokens = [], []
-    for protected in prep.pieces:
+    for protected in prep.pieces:  # XML escaping happens in the XLIFF writer alone
         out = outputs[protected.text]
         tokens.extend(token_problems(out, protected))
-        if xml:
-            out = xml_escape(out)
         restored.append(restore(out, protected))
     target = prep.split.join(restored)
-    res = verify(k[1], target, "mt", ctx, machine=True, extra=tokens)
+    res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
+                 extra=tokens)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))

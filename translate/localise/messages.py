@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .placeholders import has_words, icu_complex_spans
+from .placeholders import active_families, has_words, icu_complex_spans
 from .placeholders import matching_brace as _close
 
 _LINE_RE = re.compile(r"[ \t\u00a0]*\r?\n[ \t\u00a0]*")
@@ -42,6 +42,7 @@ class Piece:
 
     text: str
     icu_branch: bool = False
+    formats: frozenset[str] = frozenset()  # what the unit declares (placeholders.toml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +91,55 @@ class Split:
         return out
 
 
-def split_message(text: str) -> Split:
-    """Split ``text`` (any string) into pieces; ``split.join(piece texts) == text``."""
-    return Split(text, _frame(text, icu_branch=False))
+def split_message(text: str, *, formats: frozenset[str] = frozenset()) -> Split:
+    """Split ``text`` (any string) into pieces; ``split.join(piece texts) == text``.
+
+    ``formats`` are what the unit declares: with ``symfony`` a pipe plural
+    (``{0} none|{1} one|]1,Inf[ many``) is split into its branches, the pipes and the
+    interval prefixes staying as they are.
+    """
+    return Split(text, _frame(text, icu_branch=False, formats=formats))
 
 
-def _frame(text: str, *, icu_branch: bool) -> Frame:
+# Symfony pluralisation: branches separated by "|" ("||" is a literal pipe), each with an
+# optional explicit interval "{0}", "{1,2,3}", "]1,Inf[", "[-Inf,0]".
+_PIPE_RE = re.compile(r"(?<!\|)\|(?!\|)")
+_INTERVAL_RE = re.compile(r"^\s*(?:\{\s*-?\d+(?:\s*,\s*-?\d+)*\s*\}|[\[\]]\s*(?:-?\d+|[+-]?Inf)\s*,"
+                          r"\s*(?:-?\d+|[+-]?Inf)\s*[\[\]])\s*")
+
+
+def symfony_branches(text: str) -> list[tuple[str, str]] | None:
+    """``[(interval prefix, branch text), ...]`` of a Symfony pipe plural; None if
+    ``text`` is not one (no top-level pipe)."""
     spans = icu_complex_spans(text)
+    cuts = [m.start() for m in _PIPE_RE.finditer(text)
+            if not any(s <= m.start() < e for s, e in spans)]
+    if not cuts:
+        return None
+    out = []
+    pos = 0
+    for cut in [*cuts, len(text)]:
+        branch = text[pos:cut]
+        m = _INTERVAL_RE.match(branch)
+        prefix = m.group() if m else ""
+        out.append((prefix, branch[len(prefix):]))
+        pos = cut + 1
+    return out
+
+
+def _frame(text: str, *, icu_branch: bool, formats: frozenset[str] = frozenset()) -> Frame:
+    if "symfony" in formats and not icu_branch:
+        branches = symfony_branches(text)
+        if branches is not None:
+            flat: list[str | Piece] = []
+            found: list[IcuArg] = []
+            for i, (prefix, body) in enumerate(branches):
+                sub = _frame(body, icu_branch=False, formats=formats - {"symfony"})
+                flat.extend([("|" if i else "") + prefix, *sub.parts])
+                found.extend(sub.args)
+            return Frame(_merge(flat), tuple(found))
+    icu = any(f.name == "icu" for f in active_families(formats))
+    spans = icu_complex_spans(text) if icu else []
     args = []
     for start, end in spans:
         arg = parse_icu_argument(text[start:end])
@@ -109,26 +152,31 @@ def _frame(text: str, *, icu_branch: bool) -> Frame:
               if not any(s <= m.start() < e for s, e in spans)]
     for m in [*breaks, None]:
         line_end = m.start() if m else len(text)
-        _line(text[pos:line_end], parts, icu_branch)
+        _line(text[pos:line_end], parts, icu_branch, formats)
         if m:
             parts.append(m.group())
             pos = m.end()
+    return Frame(_merge(parts), tuple(args))
+
+
+def _merge(parts: Sequence[str | Piece]) -> tuple[str | Piece, ...]:
     merged: list[str | Piece] = []
     for p in parts:
         if isinstance(p, str) and merged and isinstance(merged[-1], str):
             merged[-1] += p
         elif p != "":
             merged.append(p)
-    return Frame(tuple(merged), tuple(args))
+    return tuple(merged)
 
 
-def _line(line: str, parts: list[str | Piece], icu_branch: bool) -> None:
+def _line(line: str, parts: list[str | Piece], icu_branch: bool,
+          formats: frozenset[str] = frozenset()) -> None:
     m = _EDGE_RE.match(line)
     assert m is not None
     lead, core, trail = m.groups()
     parts.append(lead)
-    if core and has_words(core, icu_branch=icu_branch):
-        parts.append(Piece(core, icu_branch))
+    if core and has_words(core, icu_branch=icu_branch, formats=formats):
+        parts.append(Piece(core, icu_branch, formats))
     else:
         parts.append(core)
     parts.append(trail)

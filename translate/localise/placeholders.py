@@ -37,8 +37,15 @@ writing a corrupted one.
 from __future__ import annotations
 
 import re
-from collections import Counter
+import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ..masking import Masked, mask_spans
+from ..masking import problems as mask_problems
+from ..masking import restore as _restore
 
 TOKEN = "__PH{}__"
 #: a mask token exactly as :func:`mask` writes it
@@ -46,39 +53,66 @@ TOKEN_RE = re.compile(r"__PH(\d+)__")
 #: a mask token as a model may give it back (case, spaces, underscores changed)
 LOOSE_TOKEN_RE = re.compile(r"(?:_{1,2} ?|(?<![^\W_]))[Pp][Hh] ?_? ?(\d{1,5})(?!\d)(?: ?_{1,2})?")
 
-# Text that looks like a token in the *source* is protected itself, so that the only
-# token-like things in a masked text are real tokens. This is a superset of what
-# LOOSE_TOKEN_RE matches in ordinary text.
-_LOOKALIKE = r"(?:_+ ?|(?<![^\W_]))[Pp][Hh] ?_* ?\d+(?: ?_+)?"
-
+# Text that looks like a token in the *source* is protected itself (family "lookalike" of
+# placeholders.toml), so that the only token-like things in a masked text are real tokens.
 _LOOKALIKE_AFTER_TOKEN_RE = re.compile(r"(?:_+ ?)?[Pp][Hh] ?_* ?\d+(?: ?_+)?")
 
 _ICU_START_RE = re.compile(r"\{\s*[A-Za-z_][\w.]*\s*,\s*(?:plural|select|selectordinal)\s*,")
 
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                         "meta", "param", "source", "track", "wbr"})
-
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("lookalike", _LOOKALIKE),
-    ("comment", r"<!--.*?-->|<\?[A-Za-z].*?\?>"),
-    ("tag", r"</?[A-Za-z][\w:.-]*(?:\s+(?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)?\s*/?>|</?\d+\s*/?>"),
-    ("entity", r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"),
-    ("i18next", r"\{\{[^{}]*\}\}|\$t\([^()]*\)"),
-    ("icu-arg", r"\{\s*[A-Za-z_][\w.]*\s*,\s*(?:number|date|time|spellout|ordinal|duration)"
-                r"\s*(?:,[^{}]*)?\}"),
-    ("format", r"\{(?:[A-Za-z_]\w*|\d+)?(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?"
-               r"(?::[^{}]*(?:\{[^{}]*\}[^{}]*)*)?\}"),
-    ("brace", r"\{\{|\}\}"),
-    ("printf", r"%\{[A-Za-z_]\w*\}"
-               r"|%(?:\([^()\s]*\))?(?:[1-9]\d*\$)?[-+#0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
-               r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcsprn@%]"),
-    ("url", r"\b(?:https?|ftp)://[^\s<>\"']*[^\s<>\"'.,;:!?)]"
-            r"|\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b"),
-    ("newline", r"\r?\n"),
-)
-_SCAN_RE = re.compile("|".join(f"(?P<{kind.replace('-', '_')}>{rx})" for kind, rx in _PATTERNS),
-                      re.DOTALL)
 _HASH_RE = re.compile(r"#")
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """One placeholder syntax of ``placeholders.toml``: when it is active, what it matches."""
+
+    name: str
+    kind: str
+    formats: frozenset[str]
+    pattern: str | None
+
+
+@cache
+def families() -> tuple[Family, ...]:
+    """The syntax families, in the order they are tried (``placeholders.toml``)."""
+    raw = tomllib.loads(resources.files(__package__).joinpath("placeholders.toml")
+                        .read_text(encoding="utf-8"))
+    return tuple(Family(f["name"], f["kind"], frozenset(f["formats"]), f.get("pattern"))
+                 for f in raw["family"])
+
+
+#: format names a unit or a file may declare (gettext flags and file kinds)
+def known_formats() -> frozenset[str]:
+    return frozenset(f for fam in families() for f in fam.formats) - {"always", "universal"}
+
+
+FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu"})
+
+
+def declared_formats(flags: Iterable[str]) -> frozenset[str]:
+    """The formats among a unit's flags (``c-format``...; ``no-c-format`` declares none)."""
+    known = known_formats()
+    return frozenset(f for f in flags if f in known)
+
+
+@cache
+def active_families(formats: frozenset[str] = frozenset()) -> tuple[Family, ...]:
+    """The families for a unit declaring ``formats``: those of its gettext formats, or,
+    when it declares none, the universal set plus those of its file kinds."""
+    gettext = formats - FILE_KINDS
+    want = set(gettext) if gettext else {"universal", *formats}
+    return tuple(f for f in families() if "always" in f.formats or f.formats & want)
+
+
+@cache
+def _scanner(formats: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str], bool]:
+    fams = [f for f in active_families(formats) if f.pattern]
+    groups = {f"g{i}": f.kind for i, f in enumerate(fams)}
+    rx = re.compile("|".join(f"(?P<g{i}>{f.pattern})" for i, f in enumerate(fams)), re.DOTALL)
+    icu = any(f.name == "icu" for f in active_families(formats))
+    return rx, groups, icu
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +125,8 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Protected:
-    """A masked text and what it needs to be restored.
-
-    ``originals[i]`` is what ``__PHi__`` stands for; ``kinds[i]`` its kind; ``spaces[i]``
-    how many spaces stood immediately (before, after) it in the source.
-    """
-
-    text: str
-    originals: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    spaces: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def source(self) -> str:
-        """The text that was masked."""
-        return restore(self.text, self)
+#: a masked text and what restores it (one mechanism: :mod:`translate.masking`)
+Protected = Masked
 
 
 # --------------------------------------------------------------------------- scanning
@@ -152,20 +171,24 @@ def matching_brace(text: str, start: int) -> int | None:
     return None
 
 
-def find_spans(text: str, *, icu_branch: bool = False) -> list[Span]:
-    """Every protected span of ``text``, left to right, not overlapping."""
+def find_spans(text: str, *, icu_branch: bool = False,
+               formats: frozenset[str] = frozenset()) -> list[Span]:
+    """Every protected span of ``text``, left to right, not overlapping, for a unit that
+    declares ``formats`` (none: the universal set)."""
+    rx, groups, icu = _scanner(formats)
     spans: list[Span] = []
     pos = 0
-    for start, end in [*icu_complex_spans(text), (len(text), len(text))]:
-        spans.extend(_scan(text, pos, start, icu_branch, after_span=pos > 0))
+    complex_spans = icu_complex_spans(text) if icu else []
+    for start, end in [*complex_spans, (len(text), len(text))]:
+        spans.extend(_scan(text, pos, start, icu_branch, rx, groups, after_span=pos > 0))
         if end > start:
             spans.append(Span(start, end, "icu", text[start:end]))
         pos = end
     return spans
 
 
-def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
-          ) -> list[Span]:
+def _scan(text: str, start: int, end: int, icu_branch: bool, rx: re.Pattern[str],
+          groups: dict[str, str], *, after_span: bool) -> list[Span]:
     out: list[Span] = []
     pos = start
     while pos < end:
@@ -177,13 +200,13 @@ def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
                 out.append(Span(la.start(), la.end(), "lookalike", la.group()))
                 pos = la.end()
                 continue
-        m = _SCAN_RE.search(text, pos, end)
+        m = rx.search(text, pos, end)
         h = _HASH_RE.search(text, pos, m.start() if m else end) if icu_branch else None
         if h:
             out.append(Span(h.start(), h.end(), "icu-hash", "#"))
             pos = h.end()
         elif m:
-            kind = (m.lastgroup or "").replace("_", "-")
+            kind = groups[m.lastgroup or ""]
             out.append(Span(m.start(), m.end(), kind, m.group()))
             pos = m.end()
         else:
@@ -195,125 +218,26 @@ def _scan(text: str, start: int, end: int, icu_branch: bool, *, after_span: bool
 # --------------------------------------------------------------------------- mask/restore
 
 
-def mask(text: str, *, icu_branch: bool = False) -> Protected:
+def mask(text: str, *, icu_branch: bool = False,
+         formats: frozenset[str] = frozenset()) -> Protected:
     """Replace every protected span of ``text`` by a token ``__PH<i>__``.
 
-    ``icu_branch=True`` also protects ``#`` (the number inside an ICU plural branch).
+    ``icu_branch=True`` also protects ``#`` (the number inside an ICU plural branch);
+    ``formats`` are what the unit declares (see :func:`active_families`).
     """
-    spans = find_spans(text, icu_branch=icu_branch)
-    parts: list[str] = []
-    pos = 0
-    for i, sp in enumerate(spans):
-        parts.append(text[pos:sp.start])
-        parts.append(TOKEN.format(i))
-        pos = sp.end
-    parts.append(text[pos:])
-    masked = "".join(parts)
-    spaces = [(_run_of_spaces(masked, m.start(), -1), _run_of_spaces(masked, m.end(), 1))
-              for m in TOKEN_RE.finditer(masked)]
-    return Protected(masked, tuple(sp.text for sp in spans), tuple(sp.kind for sp in spans),
-                     tuple(spaces))
-
-
-def _run_of_spaces(text: str, i: int, step: int) -> int:
-    """How many spaces run from ``i`` backwards (step -1) or forwards (step 1)."""
-    n = 0
-    j = i - 1 if step < 0 else i
-    while 0 <= j < len(text) and text[j] == " ":
-        n += 1
-        j += step
-    return n
-
-
-def _exact_indices(text: str) -> list[int]:
-    return [int(m.group(1)) for m in TOKEN_RE.finditer(text)]
+    spans = find_spans(text, icu_branch=icu_branch, formats=formats)
+    return mask_spans(text, [(sp.start, sp.end, sp.kind) for sp in spans])
 
 
 def restore(translated: str, protected: Protected) -> str:
-    """Put the protected spans back into a (translated) masked text.
-
-    Tokens are found as written or, when the model changed them, case- and
-    space-insensitively. Spaces the model added next to a token are trimmed back to what
-    the source had, except where the source had none and the token sits after a word
-    (the model moved it). Tokens that are missing, duplicated or unknown are left for the
-    QA checks to report (see :func:`token_problems`); nothing is guessed.
-    """
-    n = len(protected.originals)
-    if n == 0:
-        return translated
-    exact = sorted(_exact_indices(translated)) == list(range(n)) \
-        and not _stray_loose(translated)
-    return _restore(translated, protected, TOKEN_RE if exact else LOOSE_TOKEN_RE)
-
-
-def _stray_loose(text: str) -> bool:
-    """A loose token match that is not an exact token (the model changed something)."""
-    exact = {m.span() for m in TOKEN_RE.finditer(text)}
-    return any(m.span() not in exact for m in LOOSE_TOKEN_RE.finditer(text))
-
-
-def _restore(translated: str, protected: Protected, token_re: re.Pattern[str]) -> str:
-    n = len(protected.originals)
-    out: list[str] = []
-    pos = 0
-    for m in token_re.finditer(translated):
-        idx = int(m.group(1))
-        if idx >= n:
-            continue  # an unknown token stays; the leak check reports it
-        if m.start() < pos:
-            continue
-        before = translated[pos:m.start()]
-        want_left, want_right = protected.spaces[idx]
-        kind = protected.kinds[idx]
-        original = protected.originals[idx]
-        have = len(before) - len(before.rstrip(" "))
-        if have > want_left:
-            if want_left > 0 or _is_tag_close(kind, original) or _punct_before(before):
-                before = before[:len(before) - have + want_left]
-        out.append(before)
-        out.append(original)
-        pos = m.end()
-        rest = translated[pos:]
-        stripped = rest.lstrip(" ")
-        have = len(rest) - len(stripped)
-        if have > want_right and (want_right > 0 or _is_tag_open(kind, original)
-                                  or not stripped or _is_punct(stripped[0])):
-            pos += have - want_right
-    out.append(translated[pos:])
-    return "".join(out)
-
-
-def _is_punct(c: str) -> bool:
-    return not c.isalnum() and not c.isspace() and c not in "_\"'«“‘("
-
-
-def _punct_before(before: str) -> bool:
-    stripped = before.rstrip(" ")
-    return stripped == "" or stripped[-1] in "([{«“‘¿¡/"
-
-
-def _is_tag_open(kind: str, original: str) -> bool:
-    return kind == "tag" and not original.startswith("</") and not original.endswith("/>")
-
-
-def _is_tag_close(kind: str, original: str) -> bool:
-    return kind == "tag" and original.startswith("</")
+    """Put the protected spans back into a (translated) masked text
+    (:func:`translate.masking.restore`: only this mask's tokens are touched)."""
+    return _restore(translated, protected)
 
 
 def token_problems(translated: str, protected: Protected) -> list[str]:
     """What the model did to the mask tokens that :func:`restore` cannot undo."""
-    n = len(protected.originals)
-    seen = Counter(int(m.group(1)) for m in LOOSE_TOKEN_RE.finditer(translated))
-    problems = []
-    for i in range(n):
-        if seen[i] == 0:
-            problems.append(f"the model dropped {protected.originals[i]!r} ({TOKEN.format(i)})")
-        elif seen[i] > 1:
-            problems.append(f"the model repeated {protected.originals[i]!r} "
-                            f"({TOKEN.format(i)}, {seen[i]} times)")
-    for i in sorted(k for k in seen if k >= n):
-        problems.append(f"the model invented a mask token {TOKEN.format(i)}")
-    return problems
+    return [str(p) for p in mask_problems(translated, protected)]
 
 
 def loose_token_count(text: str) -> int:
@@ -334,7 +258,8 @@ def tag_name(tag: str) -> str:
     return m.group(1) if m else ""
 
 
-def has_words(text: str, *, icu_branch: bool = False) -> bool:
+def has_words(text: str, *, icu_branch: bool = False,
+              formats: frozenset[str] = frozenset()) -> bool:
     """Whether anything is left to translate once the protected spans are taken out."""
-    masked = TOKEN_RE.sub(" ", mask(text, icu_branch=icu_branch).text)
+    masked = TOKEN_RE.sub(" ", mask(text, icu_branch=icu_branch, formats=formats).text)
     return any(c.isalpha() for c in masked)

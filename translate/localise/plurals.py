@@ -1,25 +1,50 @@
-"""Plural forms of the target languages, from Babel's CLDR data.
+"""Plural forms of the target languages: what ``msginit`` writes, or CLDR's (Babel).
 
 gettext catalogs number their forms (``nplurals``, ``plural=EXPRESSION``); i18next JSON
-names them by CLDR category (``_one``, ``_many``, ``_other``). Both come from Babel, so a
-newer CLDR (Italian gained ``many`` for 1000000 in CLDR 42+) is picked up automatically.
+names them by CLDR category (``_one``, ``_many``, ``_other``). Two rule sets
+(``--plural-rules``): ``gettext`` (the default) is what GNU ``msginit`` writes for a new
+catalog (``plurals.toml``; Italian ``nplurals=2; plural=(n != 1);``), and for JSON the CLDR
+categories without those gettext does not distinguish (Italian ``_one``, ``_other``);
+``cldr`` is Babel's CLDR data (Italian gained ``many`` for 1000000 in CLDR 42+).
 """
 
 from __future__ import annotations
 
 import gettext
+import tomllib
 from functools import cache
+from importlib import resources
 
 from babel import Locale
 from babel.messages.plurals import get_plural
 
 #: CLDR plural categories in their canonical order
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+#: the rule sets of ``--plural-rules``
+RULES = ("gettext", "cldr")
 
 
 @cache
-def gettext_plural_forms(lang: str) -> tuple[int, str]:
-    """``(nplurals, plural expression)`` Babel uses for a new catalog in ``lang``."""
+def _msginit_table() -> dict[str, tuple[int, str]]:
+    raw = tomllib.loads(resources.files(__package__).joinpath("plurals.toml")
+                        .read_text(encoding="utf-8"))
+    return {lang: (int(n), str(expr)) for lang, (n, expr) in raw["gettext"].items()}
+
+
+def check_rules(rules: str) -> str:
+    if rules not in RULES:
+        from ..errors import UserError
+
+        raise UserError(f"unknown plural rules {rules!r}: use {' or '.join(RULES)}")
+    return rules
+
+
+@cache
+def gettext_plural_forms(lang: str, rules: str = "gettext") -> tuple[int, str]:
+    """``(nplurals, plural expression)`` for a new catalog in ``lang``: what msginit
+    writes (``rules="gettext"``) or CLDR's (``"cldr"``)."""
+    if check_rules(rules) == "gettext" and lang in _msginit_table():
+        return _msginit_table()[lang]
     rule = get_plural(lang)
     return rule.num_plurals, rule.plural_expr
 
@@ -41,9 +66,15 @@ def spread(text: str, plural: str, nplurals: int, expr: str) -> tuple[str, ...]:
 
 
 @cache
-def cldr_categories(lang: str, ordinal: bool = False) -> tuple[str, ...]:
-    """The CLDR categories ``lang`` needs, in canonical order (always with ``other``)."""
+def cldr_categories(lang: str, ordinal: bool = False, rules: str = "cldr") -> tuple[str, ...]:
+    """The CLDR categories ``lang`` needs, in canonical order (always with ``other``);
+    with ``rules="gettext"`` (cardinal only) ``many`` is left out where gettext's rule has
+    fewer forms than CLDR (Italian: ``one``, ``other``)."""
     loc = Locale.parse(lang)
     rule = loc.ordinal_form if ordinal else loc.plural_form
     tags = set(rule.tags) | {"other"}
-    return tuple(c for c in CATEGORIES if c in tags)
+    cats = tuple(c for c in CATEGORIES if c in tags)
+    if check_rules(rules) == "gettext" and not ordinal \
+            and gettext_plural_forms(lang, "gettext")[0] < len(cats) and "many" in cats:
+        cats = tuple(c for c in cats if c != "many")
+    return cats

@@ -71,6 +71,19 @@ class Fill:
 
 
 @dataclass(frozen=True, slots=True)
+class WriteOptions:
+    """How formats write: ``plural_rules`` for new catalogs and JSON plural keys
+    (``gettext``: what msginit writes; ``cldr``), ``width`` the PO line width for entries
+    the job changed (``0``: no wrapping, like ``msgcat --no-wrap``)."""
+
+    plural_rules: str = "gettext"
+    width: int = 76
+
+
+DEFAULT_WRITE = WriteOptions()
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed file: its units in file order, the language it declares a translation
     into (``None`` for monolingual files and templates), and its original bytes."""

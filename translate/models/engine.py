@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from . import alignment as _alignment
 from .backends import Backend, DecodeRequest
 from .loading import LoadedCheckpoint
 
@@ -37,6 +38,8 @@ class EngineOutput:
     source_tokens: int
     output_tokens: int
     warnings: tuple[str, ...] = field(default=())
+    #: word links source -> ``text`` (``translate(..., align=True)``; else empty)
+    alignment: tuple[_alignment.WordLink, ...] = field(default=())
 
 
 def _word_start(pieces: list[str], i: int) -> bool:
@@ -123,10 +126,21 @@ class TranslationEngine:
 
     def translate(self, sentences: Sequence[str], options: DecodeOptions = DecodeOptions(),
                   constraints: Sequence[object] | None = None,
-                  progress: Callable[[int], None] | None = None) -> list[EngineOutput]:
-        """Translate each sentence; the output list matches the input one for one."""
+                  progress: Callable[[int], None] | None = None, *, align: bool = False,
+                  src_lang: str | None = None, tgt_lang: str | None = None
+                  ) -> list[EngineOutput]:
+        """Translate each sentence; the output list matches the input one for one.
+
+        ``align=True`` also fills each output's ``alignment``: word links from the
+        sentence to its translation, read from the alignment head over the chosen output
+        (torch: one teacher-forced pass; CTranslate2: ``return_attention`` on a greedy
+        pass with the output as ``target_prefix``), so beam search cannot skew them.
+        ``src_lang``/``tgt_lang`` pick the word rules of
+        :func:`~.alignment.word_spans` (English ``'s``, Italian elisions).
+        """
         # 1. tokenise; split over-long sentences into chunks (kept in order)
         chunk_ids: list[list[int]] = []
+        chunk_source: list[tuple[list[str], int, int]] = []  # pieces, char span (align)
         owner: list[int] = []
         notes: list[list[str]] = [[] for _ in sentences]
         src_counts = [0] * len(sentences)
@@ -141,12 +155,20 @@ class TranslationEngine:
             if len(parts) > 1:
                 notes[i].append(f"sentence of {len(pieces)} tokens split into {len(parts)} "
                                 f"parts (the model has {self.checkpoint.positions} positions)")
+            spans = _alignment.piece_spans(sentence, pieces) if align else []
+            at = 0
             for part in parts:
                 chunk_ids.append(self.prefix + self._tok.convert_tokens_to_ids(part)
                                  + [self.eos_id])
                 owner.append(i)
+                if align:
+                    found = [sp for sp in spans[at:at + len(part)] if sp is not None]
+                    chunk_source.append((part, found[0][0] if found else 0,
+                                         found[-1][1] if found else 0))
+                    at += len(part)
         # 2. decode in length-sorted batches under a token budget
         outputs: list[list[int]] = [[] for _ in chunk_ids]
+        weights: list[list] = [[] for _ in chunk_ids]
         capped = [False] * len(chunk_ids)
         order = sorted(range(len(chunk_ids)), key=lambda k: (-len(chunk_ids[k]), k))
         for batch in self._batches(order, chunk_ids, options):
@@ -160,7 +182,12 @@ class TranslationEngine:
                 constraints=[constraints[owner[k]] for k in batch] if constraints else None,
                 row_max_new_tokens=limits)
             self.calls += 1
-            for k, own, out in zip(batch, limits, self.backend.generate(request), strict=True):
+            batch_weights: list = []
+            generated = (self.backend.generate(request, attention=batch_weights) if align
+                         else self.backend.generate(request))
+            for k, weight in zip(batch, batch_weights if align else [], strict=align):
+                weights[k] = weight
+            for k, own, out in zip(batch, limits, generated, strict=True):
                 out = [t for t in out if t != self.target_pad_id][:own]
                 # at the cap the model is forced to close with </s>: that is not a real end
                 capped[k] = len(out) >= own and options.min_new_tokens < own
@@ -171,6 +198,7 @@ class TranslationEngine:
                 progress(len({owner[k] for k in batch}))
         # 3. detokenise, join chunks, guard against loops
         texts: list[list[str]] = [[] for _ in sentences]
+        links: list[list[_alignment.WordLink]] = [[] for _ in sentences]
         out_counts = [0] * len(sentences)
         for k, ids in enumerate(outputs):
             i = owner[k]
@@ -187,10 +215,54 @@ class TranslationEngine:
             if unk:
                 notes[i].append(f"{unk} output token(s) are <unk>")
             out_counts[i] += len(ids)
-            texts[i].append(self._tok.decode(ids, skip_special_tokens=True))
+            text = self._tok.decode(ids, skip_special_tokens=True)
+            if align and text:
+                part, start, end = chunk_source[k]
+                offset = sum(len(t) + 1 for t in texts[i] if t)
+                links[i] += _alignment.shift(_alignment.align(
+                    sentences[i][start:end], text, self._columns(part),
+                    self._tok.convert_ids_to_tokens(ids), weights[k],
+                    src_lang=src_lang, tgt_lang=tgt_lang), start, offset)
+            texts[i].append(text)
         return [EngineOutput(" ".join(t for t in parts if t), src_counts[i], out_counts[i],
-                             tuple(dict.fromkeys(notes[i])))
+                             tuple(dict.fromkeys(notes[i])), tuple(links[i]))
                 for i, parts in enumerate(texts)]
+
+    def _columns(self, pieces: list[str]) -> list[str]:
+        """What the encoder saw, one entry per attention column."""
+        token = [self.checkpoint.target_token] if self.prefix else []
+        return [*token, *pieces, "</s>"]
+
+    def align(self, sources: Sequence[str], targets: Sequence[str], *,
+              src_lang: str | None = None, tgt_lang: str | None = None,
+              batch_size: int = 32) -> list[tuple[_alignment.WordLink, ...]]:
+        """Word links between each source and a given translation of it (forced
+        alignment: the model reads ``target`` as its own output, teacher-forced, and its
+        alignment head is read). For outputs changed after decoding (glossary
+        re-decoding, restored placeholders) or produced elsewhere. A pair longer than
+        the model's positions gets no links."""
+        tok = self._tok
+        result: list[tuple[_alignment.WordLink, ...]] = [() for _ in sources]
+        jobs = []
+        for i, (source, target) in enumerate(zip(sources, targets, strict=True)):
+            pieces = self.pieces(source)
+            tgt_pieces = tok.spm_target.encode(target, out_type=str)
+            if (not pieces or not tgt_pieces or len(pieces) > self.max_source_pieces
+                    or len(tgt_pieces) >= self.checkpoint.positions):
+                continue
+            jobs.append((i, pieces, tgt_pieces))
+        for at in range(0, len(jobs), batch_size):
+            batch = jobs[at:at + batch_size]
+            src_ids = [self.prefix + tok.convert_tokens_to_ids(p) + [self.eos_id]
+                       for _, p, _ in batch]
+            tgt_ids = [tok.convert_target_tokens_to_ids(t) + [self.target_eos_id]
+                       for _, _, t in batch]
+            for (i, pieces, tgt_pieces), weight in zip(
+                    batch, self.backend.attention(src_ids, tgt_ids), strict=True):
+                result[i] = _alignment.align(sources[i], targets[i], self._columns(pieces),
+                                             tgt_pieces, weight, src_lang=src_lang,
+                                             tgt_lang=tgt_lang)
+        return result
 
     def _max_new(self, source_len: int, options: DecodeOptions) -> int:
         cap = self.checkpoint.positions - 1

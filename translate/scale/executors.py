@@ -230,9 +230,12 @@ class ExecutorTranslate:
         tasks = [BatchTask(self.config, src, tgt, tuple(b)) for b in batches]
         return self.executor.map_unordered(translate_texts, tasks)
 
-    def map_articles(self, items: Sequence[tuple[str, str, str]]
-                     ) -> Iterator[tuple[int, Any]]:
+    def map_articles(self, items: Sequence[tuple[str, str, str]], *,
+                     memory: Sequence[tuple] | None = None) -> Iterator[tuple[int, Any]]:
         """``(index, ArticleOutcome)`` per ``(text, src, tgt)`` as each completes
-        (:func:`translate.article.translate_files`)."""
-        tasks = [ArticleTask(self.config, src, tgt, text) for text, src, tgt in items]
+        (:func:`translate.article.translate_files`); ``memory``: per item, the translation
+        memory's hits the caller looked up (the outcomes carry what was decoded)."""
+        hits = list(memory) if memory is not None else [None] * len(items)
+        tasks = [ArticleTask(self.config, src, tgt, text, None if h is None else tuple(h))
+                 for (text, src, tgt), h in zip(items, hits, strict=True)]
         return self.executor.map_unordered(translate_article, tasks)

@@ -38,6 +38,9 @@ class ArticleTask:
     src: str
     tgt: str
     text: str
+    #: with a translation memory: the hits the parent looked up, ``(src, tgt, source,
+    #: target)``; ``None`` without one (the worker never opens the memory itself)
+    memory: tuple[tuple[str, str, str, str], ...] | None = None
 
 
 _CACHE: dict[str, tuple[Any, threading.Lock]] = {}
@@ -72,10 +75,16 @@ def translate_article(task: ArticleTask) -> Any:
     """One article through the worker's cached translator (an ``ArticleOutcome``)."""
     from ..article import translate_one
 
+    memory = None
+    if task.memory is not None:
+        from ..article_memory import RecalledMemory
+
+        memory = RecalledMemory({(s, t, source): target
+                                 for s, t, source, target in task.memory})
     translator, lock = translator_for(task.config)
     with lock:
         _STATS["tasks"] += 1
-        return translate_one(translator, task.text, task.src, task.tgt)
+        return translate_one(translator, task.text, task.src, task.tgt, memory=memory)
 
 
 def worker_info() -> dict[str, int]:

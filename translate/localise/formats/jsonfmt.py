@@ -22,7 +22,7 @@ from typing import Any
 from ...errors import InputFileError
 from ...textio import BOM, decode_text
 from ..plurals import CATEGORIES, cldr_categories
-from ..units import Document, Existing, Fill, Unit
+from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "json"
 EXTENSIONS = (".json",)
@@ -93,7 +93,11 @@ def _groups(obj: dict, lang: str | None) -> tuple[dict[str, tuple[str, bool]], s
     members: dict[str, tuple[str, bool]] = {}
     bases = set()
     for (base, ordinal), cats in candidates.items():
-        allowed = set(cldr_categories(lang, ordinal)) if lang else set(CATEGORIES)
+        # "two", "few", "many" of a language that does not use them (an English source
+        # with i18next's fallback keys) still belong to the group, and are not written
+        # for a target that does not use them either
+        allowed = (set(cldr_categories(lang, ordinal)) | {"two", "few", "many"}) if lang \
+            else set(CATEGORIES)
         cats = {c: k for c, k in cats.items() if c in allowed}
         if "other" in cats and len(cats) > 1:
             for k in cats.values():
@@ -151,9 +155,13 @@ def existing(doc: Document, lang: str) -> dict[str, Existing]:
         if isinstance(item, _Text):
             out[item.pointer] = Existing((item.value,))
         else:
-            cats = cldr_categories(lang, item.ordinal)
-            if all(item.members.get(c) for c in cats):
-                out[item.pointer] = Existing(tuple(item.members[c] for c in cats))
+            # complete in either rule set (a bundle written with --plural-rules cldr has
+            # Italian _many, one written with gettext rules has not)
+            for rules in ("cldr", "gettext"):
+                cats = cldr_categories(lang, item.ordinal, rules)
+                if all(item.members.get(c) for c in cats):
+                    out[item.pointer] = Existing(tuple(item.members[c] for c in cats))
+                    break
     return out
 
 
@@ -162,10 +170,11 @@ def plural_forms(lang: str, ordinal: bool = False) -> tuple[str, ...]:
 
 
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
-          previous: Document | None = None, *, src: str | None = None) -> bytes:
+          previous: Document | None = None, *, src: str | None = None,
+          options: WriteOptions = DEFAULT_WRITE) -> bytes:
     """The bundle for ``tgt``: filled units, non-string values, nothing untranslated."""
     obj, style = _parse(doc.data, doc.path)
-    out = _rebuild(obj, "", fills, tgt, src)
+    out = _rebuild(obj, "", fills, tgt, src, options.plural_rules)
     text = json.dumps(out, ensure_ascii=False, indent=style["indent"])
     if style["bom"]:
         text = BOM + text
@@ -177,8 +186,8 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
 _DROP = object()
 
 
-def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: str | None
-             ) -> Any:
+def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: str | None,
+             rules: str = "gettext") -> Any:
     if isinstance(obj, dict):
         members, _ = _groups(obj, src)
         out: dict[str, Any] = {}
@@ -193,7 +202,7 @@ def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: s
                 fill = fills.get(f"{pointer}/{_escape(base + suffix)}{PLURAL_SUFFIX}")
                 if fill is None:
                     continue
-                cats = cldr_categories(tgt, ordinal)
+                cats = cldr_categories(tgt, ordinal, rules)
                 if fill.forms is not None and len(fill.forms) == len(cats):
                     values = list(fill.forms)
                 else:
@@ -203,12 +212,13 @@ def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: s
                 for cat, v in zip(cats, values, strict=True):
                     out[f"{base}{suffix}_{cat}"] = v
                 continue
-            new = _rebuild(value, f"{pointer}/{_escape(key)}", fills, tgt, src)
+            new = _rebuild(value, f"{pointer}/{_escape(key)}", fills, tgt, src, rules)
             if new is not _DROP:
                 out[key] = new
         return out if out or not obj else _DROP
     if isinstance(obj, list):
-        items = [_rebuild(v, f"{pointer}/{i}", fills, tgt, src) for i, v in enumerate(obj)]
+        items = [_rebuild(v, f"{pointer}/{i}", fills, tgt, src, rules)
+                 for i, v in enumerate(obj)]
         if items and all(v is _DROP for v in items):
             return _DROP
         # keep positions: an untranslated array item becomes null rather than shifting

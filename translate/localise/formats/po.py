@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 from collections.abc import Mapping
 
 from babel.messages.catalog import Catalog, Message
@@ -27,7 +28,7 @@ from babel.messages.pofile import PoFileError, PoFileParser, write_po
 
 from ...errors import InputFileError
 from ..plurals import gettext_plural_forms, spread
-from ..units import Document, Existing, Fill, Unit
+from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "po"
 EXTENSIONS = (".po", ".pot")
@@ -91,7 +92,72 @@ class _Parser(PoFileParser):
             msg.flags |= flags
 
 
+_KEYWORD_RE = re.compile(rb"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(.*)$")
+_STRING_RE = re.compile(rb'^"((?:[^"\\]|\\.)*)"[ \t]*$')
+_ESCAPE_RE = re.compile(rb"\\(.)")
+_VALID_ESCAPES = set(b"ntbrfva\\\"01234567x")
+
+
+def check_syntax(data: bytes, path: str) -> None:
+    """Refuse what ``msgfmt`` refuses and Babel silently repairs: an unterminated string,
+    an invalid escape, text after a string, an entry without ``msgstr``, ``msgstr[i]``
+    without ``msgid_plural``. Raises :class:`InputFileError` with FILE:LINE."""
+    entry: dict[str, int] = {}   # keyword -> line, for the entry being read
+
+    def end_entry(line: int) -> None:
+        if "msgid" in entry:
+            if not any(k.startswith("msgstr") for k in entry):
+                raise InputFileError(path, "msgid without msgstr: add msgstr \"\" after it",
+                                     entry["msgid"])
+            plural = "msgid_plural" in entry
+            if plural and "msgstr" in entry:
+                raise InputFileError(path, "a plural entry (msgid_plural) needs msgstr[0], "
+                                           "msgstr[1]..., not msgstr", entry["msgstr"])
+            indexed = [n for k, n in entry.items() if k.startswith("msgstr[")]
+            if not plural and indexed:
+                raise InputFileError(path, "msgstr[N] without msgid_plural: use msgstr",
+                                     min(indexed))
+        entry.clear()
+
+    last = None
+    for no, raw in enumerate(data.split(b"\n"), 1):
+        line = raw.rstrip(b"\r").strip()
+        if line.startswith(b"#~"):
+            line = line[2:].lstrip()
+        elif line.startswith(b"#") or not line:
+            if line.startswith(b"#") and entry.get("msgid") and any(
+                    k.startswith("msgstr") for k in entry):
+                end_entry(no)
+            continue
+        m = _KEYWORD_RE.match(line)
+        if m:
+            kw = m.group(1).decode()
+            if kw in ("msgid", "msgctxt") and any(k.startswith("msgstr") for k in entry):
+                end_entry(no)
+            if kw == "msgid" and "msgid" in entry:
+                raise InputFileError(path, "msgid without msgstr: add msgstr \"\" after it",
+                                     entry["msgid"])
+            entry.setdefault(kw, no)
+            rest = m.group(3)
+            last = kw
+        elif line.startswith(b'"') and last is not None:
+            rest = line
+        else:
+            continue  # Babel reports what else is malformed
+        sm = _STRING_RE.match(rest)
+        if not sm:
+            if rest.startswith(b'"') and not re.search(rb'(?<!\\)(?:\\\\)*"[ \t]*$', rest[1:]):
+                raise InputFileError(path, "unterminated string: add the closing \"", no)
+            raise InputFileError(path, "expected one quoted string after the keyword", no)
+        for esc in _ESCAPE_RE.finditer(sm.group(1)):
+            if esc.group(1)[0] not in _VALID_ESCAPES:
+                raise InputFileError(path, f"invalid escape \\{esc.group(1).decode('latin-1')} "
+                                           "in a string: write \\\\ for a backslash", no)
+    end_entry(no if data else 1)
+
+
 def _parse(data: bytes, path: str) -> _Catalog:
+    check_syntax(data, path)
     catalog = _Catalog(creation_date=_now())
     parser = _Parser(catalog, abort_invalid=True)
     try:
@@ -107,6 +173,12 @@ def _parse(data: bytes, path: str) -> _Catalog:
     except (ValueError, IndexError, AttributeError, LookupError) as exc:
         raise InputFileError(path, f"not a valid PO file ({exc})") from None
     return catalog
+
+
+def _has_header(data: bytes, name: bytes) -> bool:
+    head = data.split(b"\n\n", 1)[0]
+    return re.search(rb'^"' + re.escape(name) + rb":", head, re.MULTILINE | re.IGNORECASE) \
+        is not None
 
 
 def _key(msgid: str, context: str | None) -> str:
@@ -166,7 +238,8 @@ def _messages_signature(catalog: Catalog) -> list[tuple]:
     return [(m.id, m.context, m.string, sorted(m.flags)) for m in catalog if m.id]
 
 
-def target_catalog(doc: Document, tgt: str, previous: Document | None = None) -> _Catalog:
+def target_catalog(doc: Document, tgt: str, previous: Document | None = None, *,
+                   plural_rules: str = "gettext") -> _Catalog:
     """The source catalog re-targeted at ``tgt``: locale and plural forms set."""
     catalog = _parse(doc.data, doc.path)
     same_lang = doc.target_lang == tgt
@@ -177,11 +250,25 @@ def target_catalog(doc: Document, tgt: str, previous: Document | None = None) ->
     elif same_lang and catalog._num_plurals is not None:
         nplurals, expr = catalog.num_plurals, catalog.plural_expr
     else:
-        nplurals, expr = gettext_plural_forms(tgt)
+        nplurals, expr = gettext_plural_forms(tgt, plural_rules)
     if not same_lang:
         catalog.locale = tgt
     catalog.set_plural_forms(nplurals, expr)
     catalog.fuzzy = False
+    if prev is not None and not _has_header(doc.data, b"POT-Creation-Date"):
+        # the template has no date: keep the one already written, or every rerun would
+        # rewrite an unchanged catalog with a new "now"
+        catalog.creation_date = prev.creation_date
+    extra = [(k, v) for k, v in getattr(catalog, "extra_headers", [])]
+    if prev is not None:
+        # the target file's own extra fields (X-Poedit-..., Language-Team mail...) win
+        names = {k.lower() for k, _ in getattr(prev, "extra_headers", [])}
+        extra = [(k, v) for k, v in extra if k.lower() not in names] \
+            + list(getattr(prev, "extra_headers", []))
+    from ... import __version__
+
+    extra = [(k, v) for k, v in extra if k.lower() != "x-generator"]
+    catalog.extra_headers = [*extra, ("X-Generator", f"translate {__version__}")]
     if prev is not None:
         if prev.last_translator and "FULL NAME" not in prev.last_translator:
             catalog.last_translator = prev.last_translator
@@ -191,10 +278,11 @@ def target_catalog(doc: Document, tgt: str, previous: Document | None = None) ->
 
 
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
-          previous: Document | None = None, *, src: str | None = None) -> bytes:
+          previous: Document | None = None, *, src: str | None = None,
+          options: WriteOptions = DEFAULT_WRITE) -> bytes:
     """The catalog of ``doc`` for ``tgt`` with ``fills`` written in; untouched messages
     keep their translation only when ``doc`` already is a ``tgt`` catalog."""
-    catalog = target_catalog(doc, tgt, previous)
+    catalog = target_catalog(doc, tgt, previous, plural_rules=options.plural_rules)
     nplurals, expr = catalog.num_plurals, catalog.plural_expr
     same_lang = doc.target_lang == tgt
     for msg in catalog:
@@ -229,13 +317,123 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
         catalog.revision_date = prev.revision_date
     else:
         catalog.revision_date = _now()
-    return _dump(catalog)
+    return keep_layout(doc.data, _dump(catalog, options.width))
 
 
-def _dump(catalog: Catalog) -> bytes:
+def _dump(catalog: Catalog, width: int = 76) -> bytes:
     buf = io.BytesIO()
-    write_po(buf, catalog, width=76, include_previous=True)
+    write_po(buf, catalog, width=max(width, 0), include_previous=True)
     return buf.getvalue()
+
+
+# ----------------------------------------------------------------------- layout
+#
+# Babel re-wraps every entry at its width and re-wraps "#." comments (dropping empty
+# ones). A translator's diff should show only what the job changed, so each entry of the
+# written catalog whose content equals the input's entry is written as the input had it,
+# byte for byte; for an entry the job changed, its comments are kept as the input had
+# them when their content is the same (only the msgstr lines take Babel's layout).
+
+_STR_LINE_RE = re.compile(r'^(?:#~\s*)?(?:#\|\s*)?'
+                          r'(?:(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+)?"(.*)"\s*$')
+
+
+def _blocks(text: str) -> list[str]:
+    """Entries and the blank lines between them: ``"".join(_blocks(t)) == t``."""
+    return re.split(r"(\n\n+)", text)
+
+
+def _kind(line: str) -> str:
+    return line[:2] if len(line) > 1 and line[1] in ".:,|~" else "# "
+
+
+def _split(block: str) -> tuple[dict[str, list[str]], list[str]]:
+    """A block's comment lines by kind (``# ``, ``#.``, ``#:``, ``#,``) and its
+    keyword/string lines (``#|`` previous and ``#~`` obsolete lines included)."""
+    comments: dict[str, list[str]] = {}
+    strings = []
+    for ln in block.split("\n"):
+        if ln.startswith("#") and _kind(ln) not in ("#~", "#|"):
+            comments.setdefault(_kind(ln), []).append(ln)
+        elif ln:
+            strings.append(ln)
+    return comments, strings
+
+
+def _norm_comment(kind: str, lines: list[str]) -> object:
+    vals = [ln[2:].strip() if len(ln) > 1 else "" for ln in lines]
+    if kind in ("#:", "#,"):
+        return tuple(sorted(t.strip(",") for v in vals for t in v.split() if t.strip(",")))
+    return " ".join(" ".join(vals).split())
+
+
+def _norm_strings(strings: list[str]) -> tuple | None:
+    out: list[list[str]] = []
+    for ln in strings:
+        m = _STR_LINE_RE.match(ln)
+        if m is None:
+            return None
+        prefix = ln[:2] if ln.startswith(("#~", "#|")) else ""
+        if m.group(1) or not out:
+            out.append([prefix + (m.group(1) or ""), m.group(2)])
+        else:
+            out[-1][1] += m.group(2)
+    return tuple(tuple(x) for x in out)
+
+
+def _entry_key(strings: tuple | None) -> tuple | None:
+    if strings is None:
+        return None
+    ids = tuple((k, v) for k, v in strings if k in ("msgctxt", "msgid", "#~msgctxt", "#~msgid"))
+    if sum(1 for k, _ in ids if k.endswith("msgid")) != 1:
+        return None
+    return ids
+
+
+def keep_layout(original: bytes, written: bytes) -> bytes:
+    """``written`` with every entry whose content is the same as in ``original`` laid out
+    as ``original`` has it, and, in a changed entry, each kind of comment whose content
+    is the same."""
+    src = original.decode("latin-1")
+    if "\r\n" in src:
+        return written
+    before: dict[tuple, tuple[str, dict[str, list[str]], tuple]] = {}
+    for block in _blocks(src)[::2]:
+        body = block.strip("\n")
+        comments, strings = _split(body)
+        norm = _norm_strings(strings)
+        key = _entry_key(norm)
+        if key is not None and key not in before:
+            before[key] = (body, comments, norm)
+    if not before:
+        return written
+    parts = _blocks(written.decode("latin-1"))
+    for i in range(0, len(parts), 2):
+        body = parts[i].strip("\n")
+        if not body:
+            continue
+        comments, strings = _split(body)
+        norm = _norm_strings(strings)
+        key = _entry_key(norm)
+        old = before.get(key) if key is not None else None
+        if old is None:
+            continue
+        old_body, old_comments, old_strings = old
+        same = {k for k in set(comments) | set(old_comments)
+                if _norm_comment(k, comments.get(k, [])) ==
+                _norm_comment(k, old_comments.get(k, []))}
+        if old_strings == norm and same == set(comments) | set(old_comments):
+            new = old_body
+        else:
+            lines = []
+            for k in ("# ", "#.", "#:", "#,"):
+                lines.extend(old_comments.get(k, []) if k in same else comments.get(k, []))
+            new = "\n".join([*lines, *strings])
+        parts[i] = parts[i].replace(body, new, 1)
+    out = "".join(parts)
+    if out.endswith("\n\n") and not src.endswith("\n\n"):
+        out = out.rstrip("\n") + ("\n" if src.endswith("\n") else "")
+    return out.encode("latin-1")
 
 
 def compile_mo(po_data: bytes, path: str) -> bytes:

@@ -1,4 +1,5 @@
-"""XLIFF 1.2 and 2.x through lxml, parsed safely (no entity expansion, no DTD, no network).
+"""XLIFF 1.2 and 2.x through lxml, parsed by :mod:`translate.xmlsafe` (no entity expansion,
+no DTD, no network, no internal DOCTYPE subset).
 
 A unit's source text is the inner XML of its ``<source>``, inline codes included
 (``Press <g id="1">Save</g><x id="2"/>``). Inline codes are XML tags to the placeholder
@@ -12,15 +13,18 @@ Written targets get ``state="translated"`` (1.2: ``needs-review-translation`` wh
 
 from __future__ import annotations
 
+import html
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from ... import xmlsafe
 from ...errors import InputFileError
-from ..units import Document, Existing, Fill, Unit
+from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "xliff"
 EXTENSIONS = (".xlf", ".xliff")
@@ -35,11 +39,6 @@ _FUZZY_STATES_12 = {"needs-review-translation", "needs-adaptation", "needs-l10n"
 FUZZY_SUBSTATE = "translate:fuzzy"
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_blank_text=False, strip_cdata=False)
-
-
 @dataclass(frozen=True, slots=True)
 class _Slot:
     key: str
@@ -51,11 +50,7 @@ class _Slot:
 
 
 def _parse(data: bytes, path: str) -> tuple[etree._ElementTree, str]:
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser()))
-    except etree.XMLSyntaxError as exc:
-        msg = re.sub(r",? line \d+, column \d+$", "", exc.msg or "syntax error")
-        raise InputFileError(path, f"not well-formed XML: {msg}", exc.lineno or None) from None
+    tree = xmlsafe.parse(data, path)
     root = tree.getroot()
     if not isinstance(root.tag, str) or etree.QName(root).localname != "xliff":
         raise InputFileError(path, "not an XLIFF document (the root element is not <xliff>)",
@@ -179,10 +174,7 @@ def parse_inner(xml: str, like: etree._Element) -> etree._Element:
     decls = "".join(f' xmlns:{p}="{escape(u)}"' if p else f' xmlns="{escape(u)}"'
                     for p, u in nsmap.items())
     wrapped = f"<w{decls}>{xml}</w>"
-    try:
-        holder = etree.fromstring(wrapped.encode("utf-8"), _parser())
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"not well-formed inline XML: {exc.msg}") from None
+    holder = xmlsafe.fragment(wrapped)
     new = etree.Element(like.tag, nsmap=like.nsmap)
     new.text = holder.text
     for child in list(holder):
@@ -193,31 +185,54 @@ def parse_inner(xml: str, like: etree._Element) -> etree._Element:
 def check_fill(text: str) -> list[str]:
     """Problems that would stop ``text`` from being written as a target."""
     try:
-        parse_inner(text, etree.Element(_q(NS12, "target"), nsmap={None: NS12}))
+        parse_inner(escape_text(text), etree.Element(_q(NS12, "target"), nsmap={None: NS12}))
     except ValueError as exc:
         return [str(exc)]
     return []
 
 
+_STRAY_AMP_RE = re.compile(r"&(?![A-Za-z_][\w.-]*;|#\d+;|#[xX][0-9A-Fa-f]+;)")
+_STRAY_LT_RE = re.compile(r"<(?![A-Za-z_/!?])")
+
+
 def escape_text(text: str) -> str:
-    """Model output is plain text around the mask tokens: escape it for XML."""
-    return escape(text)
+    """A translation as the job has it (plain model text around the source's inline markup,
+    which came back verbatim) as XML content: a bare ``&`` or ``<`` of the model's text is
+    escaped, the markup and entities of the source are not. Only this writer escapes: QA
+    checks and the translation memory see the text as the model wrote it."""
+    return _STRAY_LT_RE.sub("&lt;", _STRAY_AMP_RE.sub("&amp;", text)).replace("]]>", "]]&gt;")
 
 
 # ----------------------------------------------------------------------- read / write
+
+
+def file_kind(root: etree._Element, data: bytes) -> frozenset[str]:
+    """The placeholder syntax a file's producer implies: ``angular`` (``ng2.template``,
+    ``INTERPOLATION`` placeholders, ICU), ``symfony`` (``original="file.ext"``: ``%name%``,
+    pipe plurals); none otherwise."""
+    ns = etree.QName(root).namespace
+    originals = {f.get("original", "") for f in root.iter(_q(ns, "file"))}
+    if any(o.startswith("ng") and o.endswith(".template") for o in originals) \
+            or b'id="INTERPOLATION' in data or b'equiv="INTERPOLATION' in data:
+        return frozenset({"angular"})
+    if "file.ext" in originals or any(t.get("tool-id") == "symfony"
+                                      for t in root.iter(_q(ns, "tool"))):
+        return frozenset({"symfony"})
+    return frozenset()
 
 
 def read(data: bytes, path: str, lang: str | None = None) -> Document:
     tree, version = _parse(data, path)
     root = tree.getroot()
     ns = etree.QName(root).namespace
+    kind = file_kind(root, data)
     units = []
     for slot in _slots(tree, version):
         source = inner_xml(slot.source, ns)
         if not source.strip():
             continue
         translations: tuple[str, ...] = ()
-        flags: set[str] = set()
+        flags: set[str] = set(kind)
         if slot.target is not None:
             target = inner_xml(slot.target, ns)
             state = _state(slot, version)
@@ -268,12 +283,20 @@ def existing(doc: Document, lang: str | None = None) -> dict[str, Existing]:
     return out
 
 
+_WARNED: set[tuple[str, str]] = set()
+
+
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
-          previous: Document | None = None, *, src: str | None = None) -> bytes:
+          previous: Document | None = None, *, src: str | None = None,
+          options: WriteOptions = DEFAULT_WRITE) -> bytes:
     tree, version = _parse(doc.data, doc.path)
     root = tree.getroot()
     ns = etree.QName(root).namespace
     same_lang = doc.target_lang == tgt
+    if src and doc.source_lang and doc.source_lang != src and (doc.path, src) not in _WARNED:
+        _WARNED.add((doc.path, src))
+        print(f"translate: warning: {doc.path}: source-language is {doc.source_lang!r} but "
+              f"--from is {src!r}; check --from", file=sys.stderr)
     if version == "1.2":
         for f in root.iter(_q(ns, "file")):
             f.set("target-language", tgt)
@@ -289,7 +312,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
                     slot.container.attrib.pop("subState", None)
             continue
         text = fill.forms[0] if fill.forms else fill.text
-        new = parse_inner(text, slot.source)
+        new = parse_inner(escape_text(text), slot.source)
         new.tag = _q(ns, "target")
         if slot.target is not None:
             for k, v in slot.target.attrib.items():
@@ -346,7 +369,47 @@ def _serialise(tree: etree._ElementTree, original: bytes) -> bytes:
     if enc and enc.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
     tail = original[len(original.rstrip()):]
-    return head + body.strip() + tail
+    return head + keep_start_tags(original, body.strip()) + tail
+
+
+# lxml re-serialises every start tag: attribute order, quotes and escaping change
+# (&apos; becomes ', namespace declarations move first). A start tag whose name and
+# attribute values are the same as the input's next one is written as the input has it.
+_START_TAG_RE = re.compile(
+    r"""<([A-Za-z_][^\s/>]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(/?)>""")
+_ATTR_RE = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _tag_key(m: re.Match[str]) -> tuple:
+    attrs = tuple(sorted((a, html.unescape(re.sub(r"[\t\n\r]", " ", v1 or v2)))
+                         for a, v1, v2 in _ATTR_RE.findall(m.group(2))))
+    return m.group(1), attrs, m.group(3)
+
+
+def keep_start_tags(original: bytes, written: bytes, window: int = 64) -> bytes:
+    """``written`` with each start tag that equals (name, attribute values, emptiness)
+    the next unmatched start tag of ``original`` in document order replaced by the
+    original's text."""
+    try:
+        src = original.decode("utf-8")
+        out = written.decode("utf-8")
+    except UnicodeDecodeError:
+        return written
+    before = [(_tag_key(m), m.group()) for m in _START_TAG_RE.finditer(src)]
+    pos = 0
+    parts = []
+    last = 0
+    for m in _START_TAG_RE.finditer(out):
+        key = _tag_key(m)
+        for j in range(pos, min(pos + window, len(before))):
+            if before[j][0] == key:
+                parts.append(out[last:m.start()])
+                parts.append(before[j][1])
+                last = m.end()
+                pos = j + 1
+                break
+    parts.append(out[last:])
+    return "".join(parts).encode("utf-8")
 
 
 def output_name(name: str) -> str:

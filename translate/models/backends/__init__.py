@@ -36,8 +36,16 @@ class DecodeRequest:
 class Backend(Protocol):
     name: str
 
-    def generate(self, request: DecodeRequest) -> list[list[int]]:
-        """Output ids per sentence (no decoder-start token; ``</s>`` kept if produced)."""
+    def generate(self, request: DecodeRequest, attention: list | None = None
+                 ) -> list[list[int]]:
+        """Output ids per sentence (no decoder-start token; ``</s>`` kept if produced).
+        With ``attention`` (a list), also appends per sentence the alignment head's weights
+        (a row per output id, a column per source id)."""
+        ...
+
+    def attention(self, source_ids: Sequence[Sequence[int]],
+                  target_ids: Sequence[Sequence[int]]) -> list[list[list[float]]]:
+        """The alignment head's weights for given outputs (forced alignment)."""
         ...
 
 

@@ -287,12 +287,16 @@ class CTranslate2Backend:
         self.unk_id = int(tok.target_unk_id)
         self.eos_id = int(tok.target_eos_id)
 
-    def generate(self, request: DecodeRequest) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None
+                 ) -> list[list[int]]:
         """Output ids per sentence; ``request.constraints`` is ignored (see the module).
 
         Each sentence keeps its own length cap (``row_max_new_tokens``). CTranslate2 caps a
         whole call, so the batch is decoded to the largest cap, and the few sentences that
         ran past their own are decoded again, grouped by cap.
+
+        With ``attention`` (a list), the alignment head's weights over each output are
+        appended to it (:meth:`attention`).
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
@@ -306,6 +310,8 @@ class CTranslate2Backend:
             for row, out in zip(rows, self._decode([source[r] for r in rows], cap, request),
                                 strict=True):
                 outputs[row] = out
+        if attention is not None:
+            attention.extend(self.attention(request.ids, outputs))
         return outputs
 
     def translate_options(self, request: DecodeRequest, steps: int) -> dict:
@@ -316,6 +322,34 @@ class CTranslate2Backend:
                 "max_decoding_length": steps,
                 "min_decoding_length": min(request.min_new_tokens, steps),
                 "return_end_token": True, "max_input_length": 0, "max_batch_size": 0}
+
+    def _target_tokens(self) -> dict[int, str]:
+        if getattr(self, "_target_tokens_map", None) is None:
+            self._target_tokens_map = {v: k for k, v in self.target_ids.items()}
+        return self._target_tokens_map
+
+    def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
+        """The alignment head's weights for given outputs, from CTranslate2's
+        ``return_attention``: the output is decoded again as ``target_prefix`` (greedy,
+        batched), one row per target id, one column per source id.
+
+        Not read from the beam search itself: in a batch of several sentences decoded with
+        ``beam_size > 1``, CTranslate2 4.8.5 returns a wrong first row (the first output
+        token's attention; later rows, single sentences and ``beam_size=1`` are right),
+        and the first word's link is often what markup needs.
+        """
+        if not source_ids:
+            return []
+        target_tokens = self._target_tokens()
+        source = [[self.source_tokens[int(i)] for i in ids] for ids in source_ids]
+        prefixes = [[target_tokens[int(i)] for i in ids if int(i) != self.eos_id]
+                    for ids in target_ids]
+        results = self.model.translate_batch(
+            source, target_prefix=prefixes, beam_size=1, return_attention=True,
+            return_end_token=True, max_decoding_length=max(len(p) for p in prefixes) + 1,
+            max_input_length=0, max_batch_size=0)
+        return [[list(row) for row in result.attention[0][:len(tgt)]]
+                for result, tgt in zip(results, target_ids, strict=True)]
 
     def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
                 ) -> list[list[int]]:

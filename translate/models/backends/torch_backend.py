@@ -91,7 +91,45 @@ class TorchBackend:
             model.generation_config.bad_words_ids = None
         self.base_config = model.generation_config
 
-    def generate(self, request: DecodeRequest) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None
+                 ) -> list[list[int]]:
+        """Output ids per sentence; with ``attention`` (a list), also append to it each
+        sentence's alignment-head weights over its output (see :meth:`attention`)."""
+        outputs = self._generate(request)
+        if attention is not None:
+            attention.extend(self.attention(request.ids, [
+                [t for t in out if t != self.pad_id] for out in outputs]))
+        return outputs
+
+    def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
+        """The alignment head's weights for given outputs, by one teacher-forced pass:
+        per sentence, one row per target id (``</s>`` included when given), one column
+        per source id. Exact whatever search produced the output (beam, constraints)."""
+        from ..alignment import cross_attention
+
+        torch = self.torch
+        rows = len(source_ids)
+        if not rows:
+            return []
+        width = max(len(s) for s in source_ids)
+        length = max(1, max(len(t) for t in target_ids))
+        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((rows, width), dtype=torch.long)
+        start = int(self.model.config.decoder_start_token_id)
+        decoder_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
+        for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True)):
+            input_ids[row, :len(src)] = torch.tensor(list(src), dtype=torch.long)
+            mask[row, :len(src)] = 1
+            prefix = [start, *tgt[:-1]] if tgt else [start]
+            decoder_ids[row, :len(prefix)] = torch.tensor(prefix, dtype=torch.long)
+        with torch.inference_mode():
+            weights = cross_attention(self.model, input_ids.to(self.device),
+                                      mask.to(self.device), decoder_ids.to(self.device))
+        weights = weights.float().cpu()
+        return [weights[row, :len(tgt), :len(src)].tolist()
+                for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True))]
+
+    def _generate(self, request: DecodeRequest) -> list[list[int]]:
         torch = self.torch
         width = max(len(s) for s in request.ids)
         input_ids = torch.full((len(request.ids), width), self.pad_id, dtype=torch.long)
