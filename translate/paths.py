@@ -5,7 +5,9 @@ Names (outputs). :func:`article_name` names an article's output ``<stem>.<lang><
 
 Confinement (outputs). Every file a command writes under an output root ``OUT``
 (articles, catalogs, ``.mo`` files, the default memory ``OUT/.translate-memory.sqlite``,
-reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest`:
+reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest` (a file
+named outright, ``--report FILE``/``--tm FILE``, through :meth:`OutputRoot.named`: the rule
+applies when it lies inside OUT, and it is never an input):
 
 - the destination is ``OUT`` joined with a *relative* path without ``..`` or empty parts;
 - no component below ``OUT`` may be a symlink (a folder ``OUT/sub`` linked elsewhere, or a
