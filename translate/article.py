@@ -5,7 +5,8 @@
 The translation itself is :meth:`Translator.translate_article` for plain text and
 :func:`translate.documents.translate_document` for the document formats (HTML, Markdown,
 DOCX, ODT, SRT, WebVTT; chosen by extension or ``fmt``); this module only reads inputs,
-names and writes outputs and gathers the report. A directory stands for its article
+names and writes outputs (by the confinement rule of :mod:`translate.paths`) and gathers
+the report. A directory stands for its article
 files of every known format (recursively, hidden ones skipped), written to
 ``OUT/<subdir>/`` with their own extension. The
 ``translator`` may be a :class:`~translate.Translator` (in this process) or anything with
@@ -26,7 +27,15 @@ from typing import Any
 from .errors import UserError
 from .languages import normalise_lang
 from .memory import TranslationMemory
-from .outputs import article_name, output_path
+from .paths import (
+    Destination,
+    OutputRoot,
+    Problems,
+    article_name,
+    check_writable,
+    refuse_input,
+    walk_sources,
+)
 from .pipeline import ArticleTranslation
 from .textio import BOM, atomic_write, read_text
 
@@ -77,30 +86,34 @@ def translate_one(translator: Any, text: str, src: str, tgt: str, *,
                           tuple(getattr(memory, "learned", ())))
 
 
-def expand_inputs(names: Sequence[str | os.PathLike[str]]) -> list[tuple[str, Path | None]]:
+def expand_inputs(names: Sequence[str | os.PathLike[str]], problems: Problems | None = None
+                  ) -> list[tuple[str, PurePath | None]]:
     """Files as given; a directory becomes its article files (every extension
     :mod:`translate.documents` knows) in sorted order, each with its directory relative to
-    the one given (where its outputs go under ``out_dir``)."""
+    the one given (where its outputs go under ``out_dir``), by
+    :func:`translate.paths.walk_sources`: hidden entries skipped, symlinked folders not
+    entered, a file resolving outside the directory refused. With ``problems`` a refused
+    file (or a directory without articles) is recorded there and the others kept."""
     from .documents import EXTENSIONS
 
-    out: list[tuple[str, Path | None]] = []
+    out: list[tuple[str, PurePath | None]] = []
     for item in names:
         name = str(item)
         path = Path(name)
         if name == "-" or not path.is_dir():
             out.append((name, None))
             continue
-        found = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for f in sorted(filenames):
-                if Path(f).suffix.lower() in EXTENSIONS and not f.startswith("."):
-                    found.append(Path(dirpath) / f)
-        if not found:
+        before = len(problems) if problems is not None else 0
+        found = walk_sources([path], accept=lambda f: Path(f).suffix.lower() in EXTENSIONS,
+                             problems=problems)
+        if not found and (problems is None or len(problems) == before):
             known = ", ".join(sorted(EXTENSIONS))
-            raise UserError(f"{name}: no article files in this directory (looked for "
+            exc = UserError(f"{name}: no article files in this directory (looked for "
                             f"{known})")
-        out.extend((str(f), f.parent.relative_to(path)) for f in found)
+            if problems is None:
+                raise exc
+            problems.add_error(exc, name)
+        out.extend((str(f.path), f.rel.parent) for f in found)
     return out
 
 
@@ -153,59 +166,144 @@ class FilesResult:
         return {"files": list(files.values())}
 
 
+@dataclass(frozen=True)
+class FilesPlan:
+    """What :func:`plan_files` found: the good inputs read, where each output goes (every
+    destination checked), and the problems of the bad inputs, reported by
+    :func:`run_files` once the good ones are done."""
+
+    src: str
+    targets: tuple[str, ...]
+    inputs: tuple[tuple[str, str | bytes, str], ...]  # (name, contents, display name)
+    formats: tuple[str, ...]
+    dests: dict[tuple[int, str], Path]  # (input index, target) -> output, with out_dir
+    report: Path | None
+    problems: Problems
+    total: int  # inputs found, good and bad
+    root: OutputRoot | None = None  # out_dir's rule, applied again as each file is written
+    tm: Path | TranslationMemory | None = None  # opened by run_files
+
+
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
                     out_dir: str | os.PathLike[str] | None, translator: Any, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
                     tm: str | os.PathLike[str] | TranslationMemory | None = None,
+                    fail_fast: bool = False,
                     on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
-    ``"auto"``) into each of ``tgts``.
+    ``"auto"``) into each of ``tgts``: :func:`plan_files`, then :func:`run_files`.
 
     Each file's format is ``fmt`` when given, else its extension (``.txt``, ``.html``,
     ``.md``, ``.docx``, ``.odt``, ``.srt``, ``.vtt``; anything else is plain text). With
     ``out_dir`` each output is written atomically to ``OUT/<subdir>/<stem>.<lang><ext>``
     as soon as it is done; without it only one file and one target are allowed and the
     text is in the result (``on_output`` sees each output as it is done, e.g. to print
-    it; DOCX and ODT need ``out_dir``). Every input is read and checked before any model
-    loads or output is written. ``report`` also writes the JSON report
-    (:meth:`FilesResult.report`) to this file. ``tm`` (a path or an open
-    :class:`~translate.memory.TranslationMemory`): every sentence of an article (of any
-    format) is looked up there first and only the others are decoded, then stored
-    (:mod:`translate.article_memory`); with an executor the lookups and the writes happen
-    here, in this process.
+    it; DOCX and ODT need ``out_dir``). ``report`` also writes the JSON report
+    (:meth:`FilesResult.report`) to this file.
+
+    Every input is read and checked first. A bad one (unreadable, not UTF-8, empty, too
+    large, a symlink out of its directory) does not stop the others: they are translated
+    and written, then :class:`~translate.paths.BatchError` (a ``UserError``) names every
+    bad input, one ``FILE:LINE: problem`` line each; its ``result`` is this
+    :class:`FilesResult` of the good ones. ``fail_fast`` raises the first
+    problem instead, before anything is written.
+
+    ``tm`` (a path or an open :class:`~translate.memory.TranslationMemory`): every sentence
+    of an article (of any format) is looked up there first and only the others are
+    decoded, then stored (:mod:`translate.article_memory`); with an executor the lookups
+    and the writes happen here, in this process.
     """
+    plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
+                      fmt=fmt, tm=tm, fail_fast=fail_fast)
+    return run_files(plan, translator, on_output=on_output)
+
+
+def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
+               out_dir: str | os.PathLike[str] | None, *,
+               report: str | os.PathLike[str] | None = None,
+               max_size_mb: float | None = None, fmt: str | None = None,
+               tm: str | os.PathLike[str] | TranslationMemory | None = None,
+               fail_fast: bool = False) -> FilesPlan:
+    """Everything :func:`translate_files` does before a model is needed: read and check
+    every input, name every output by the confinement rule of :mod:`translate.paths`
+    (inside ``out_dir``, through no symlink, never an input), and try every destination
+    for writability. Raises (a ``UserError``) when nothing good is left to translate."""
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
     if not targets:
         raise UserError("no target language given: use --to LANG[,LANG...], e.g. --to az,it")
-    expanded = expand_inputs(list(paths) or ["-"])
+    if max_size_mb is not None and max_size_mb <= 0:
+        raise UserError(f"--max-size {max_size_mb:g}: must be more than 0 (MB); leave it "
+                        f"out for the default {MAX_ARTICLE_BYTES // 1024 // 1024} MB")
+    problems = Problems(fail_fast=fail_fast)
+    expanded = expand_inputs(list(paths) or ["-"], problems)
+    total = len(expanded) + len(problems)  # and the files refused while walking
     out = Path(out_dir) if out_dir is not None else None
     if out is None and (len(targets) > 1 or len(expanded) > 1):
         raise UserError("several targets or files need -o DIR (one file per target); "
                         "with one file and one target the translation goes to stdout")
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"-o {out}: exists and is not a directory")
-    formats = [_format_of(name, fmt) for name, _ in expanded]
     limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
-    inputs = [_read(name, f, limit) for (name, _), f in zip(expanded, formats, strict=True)]
+    kept: list[tuple[str, PurePath | None]] = []
+    inputs, formats = [], []
+    for name, rel in expanded:
+        f = _format_of(name, fmt)
+        read = problems.check("<stdin>" if name == "-" else name, _read, name, f, limit)
+        if read is not None:
+            kept.append((name, rel))
+            inputs.append(read)
+            formats.append(f)
+    if not inputs:  # nothing good to translate: say so before any model loads
+        problems.finish(total=total)
     if out is None and formats[0] in _binary():
         raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
                         "not text for the terminal: give -o DIR")
+    named = [name for name, _ in expanded if name != "-"]
     dests: dict[tuple[int, str], Path] = {}
     if out is not None:
+        root = OutputRoot.of(out, inputs=named)
         seen: dict[Path, str] = {}
-        for i, (name, rel) in enumerate(expanded):
+        for i, (name, rel) in enumerate(kept):
             ext = _extension(name, formats[i])
             for tgt in targets:
-                dest = output_path(out, rel or PurePath(), article_name(name, tgt, ext),
-                                   source=name)
+                dest = root.dest((rel or PurePath()) / article_name(name, tgt, ext))
                 if dest in seen:
                     raise UserError(f"{seen[dest]} and {name} would both be written to "
                                     f"{dest}; rename one or translate them separately")
                 seen[dest] = name
                 dests[(i, tgt)] = dest
-    memory = _open_memory(tm, out, [n for n, _ in expanded], dests, report)
+    report_path = Path(report) if report is not None else None
+    if report_path is not None:
+        if out is not None:
+            root.named(report_path, "--report")
+        else:
+            refuse_input(report_path, inputs=named)
+        if any(os.path.abspath(report_path) == os.path.abspath(d) for d in dests.values()):
+            raise UserError(f"--report {report_path}: is also a translation's output; "
+                            "give the report another name")
+    tm_path: Path | TranslationMemory | None = tm if isinstance(tm, TranslationMemory) else None
+    if tm is not None and tm_path is None:
+        from .article_memory import memory_path
+
+        tm_path = memory_path(tm, out_dir=out, inputs=named, outputs=dests.values(),
+                              report=report)
+    check_writable([Destination(d) for d in dests.values()]
+                   + ([Destination(tm_path)] if isinstance(tm_path, Path) else [])
+                   + ([Destination(report_path, create_parents=False, option="--report",
+                                   roots=(out,) if out is not None else ())]
+                      if report_path is not None else []))
+    return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
+                     problems, total, root if out is not None else None, tm_path)
+
+
+def run_files(plan: FilesPlan, translator: Any, *,
+              on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
+    """Translate and write what :func:`plan_files` planned, write the report, then report
+    the bad inputs (:meth:`Problems.finish <translate.paths.Problems.finish>`)."""
+    src, targets, inputs, formats, dests = (plan.src, plan.targets, plan.inputs,
+                                            plan.formats, plan.dests)
     work = [(i, tgt) for i in range(len(inputs)) for tgt in targets]
     results: list[ArticleOutput | None] = [None] * len(work)
 
@@ -214,6 +312,8 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
         i, tgt = work[n]
         dest = dests.get((i, tgt))
         if dest is not None:
+            if plan.root is not None:  # a link made while the model ran is not followed
+                plan.root.dest(dest.relative_to(plan.root.root))
             atomic_write(dest, data)
         output = ArticleOutput(inputs[i][2], tgt, out_text, dest, report_, missing, notes)
         results[n] = output
@@ -222,8 +322,10 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
 
     plain = [n for n, (i, _) in enumerate(work) if formats[i] == "text"]
     items = [(inputs[work[n][0]][1].removeprefix(BOM), src, work[n][1]) for n in plain]
+    opened = None if plan.tm is None else (plan.tm, False) \
+        if isinstance(plan.tm, TranslationMemory) else (TranslationMemory(plan.tm), True)
     try:
-        kept_open = None if memory is None else (memory[0], False)
+        kept_open = None if opened is None else (opened[0], False)
         for k, outcome in _outcomes(translator, items, kept_open):
             n = plain[k]
             text = inputs[work[n][0]][1]
@@ -232,15 +334,22 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
             done(n, out_text, out_text, _shift(outcome.report, len(bom)),
                  outcome.missing_terms)
         for n, (i, tgt) in enumerate(work):
-            if formats[i] != "text":
-                done(n, *_translate_document(translator, inputs[i], formats[i], src, tgt,
-                                             None if memory is None else memory[0]))
+            if formats[i] != "text" and not plan.problems.bad(inputs[i][2]):
+                # what only translating finds (a damaged part of a package) is this file's
+                # problem: reported at the end, the other files still done
+                translated = plan.problems.check(
+                    inputs[i][2], _translate_document, translator, inputs[i], formats[i],
+                    src, tgt, None if opened is None else opened[0])
+                if translated is not None:
+                    done(n, *translated)
     finally:
-        if memory is not None and memory[1]:
-            memory[0].close()
+        if opened is not None and opened[1]:
+            opened[0].close()
     result = FilesResult(src, tuple(targets), tuple(r for r in results if r is not None))
-    if report is not None:
-        atomic_write(report, json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    if plan.report is not None:
+        atomic_write(plan.report,
+                     json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n")
+    plan.problems.finish(total=plan.total, result=result)
     return result
 
 
@@ -315,21 +424,6 @@ def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt
     result = translate_document(data, fmt, src, tgt, translator, name=shown, memory=memory)
     text = "" if fmt in _binary() else result.data.decode("utf-8")
     return text, result.data, result.report(), result.missing_terms, tuple(result.notes)
-
-
-def _open_memory(tm: str | os.PathLike[str] | TranslationMemory | None, out: Path | None,
-                 inputs: list[str], dests: dict, report: str | os.PathLike[str] | None
-                 ) -> tuple[TranslationMemory, bool] | None:
-    """``tm=`` opened (and whether :func:`_outcomes` closes it), before any model loads: a
-    path is checked like every output (:func:`translate.article_memory.memory_path`)."""
-    if tm is None:
-        return None
-    if isinstance(tm, TranslationMemory):
-        return tm, False
-    from .article_memory import memory_path
-
-    path = memory_path(tm, out_dir=out, inputs=inputs, outputs=dests.values(), report=report)
-    return TranslationMemory(path), True
 
 
 def _shift(report: dict, offset: int) -> dict:

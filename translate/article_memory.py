@@ -266,7 +266,7 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
     """Where ``--tm`` is, checked like every output: not an input, an output or the
     report of this run, and inside ``-o DIR`` only when it resolves inside it (no
     symlink out of the output directory)."""
-    from .outputs import output_path
+    from .paths import OutputRoot
 
     path = Path(tm).expanduser()
     resolved = path.resolve()
@@ -280,12 +280,8 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
     taken = [*outputs, *([Path(report)] if report is not None else [])]
     if any(p.resolve() == resolved for p in taken):
         raise UserError(f"--tm {path}: is also an output of this run; give another file")
-    if out_dir is not None:
-        root = Path(out_dir).absolute()
-        absolute = path.absolute()
-        if root in absolute.parents:
-            output_path(Path(out_dir), absolute.parent.relative_to(root), path.name,
-                        source="--tm")
+    if out_dir is not None:  # inside -o DIR: the confinement rule (no symlink below it)
+        OutputRoot.of(out_dir).named(path, "--tm")
     return path
 
 

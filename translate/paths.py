@@ -1,9 +1,13 @@
 """Where the toolkit may read and write: one confinement rule for every output, one for
 every discovered input, a writability pre-flight, and a collector of per-file problems.
 
+Names (outputs). :func:`article_name` names an article's output ``<stem>.<lang><ext>``.
+
 Confinement (outputs). Every file a command writes under an output root ``OUT``
 (articles, catalogs, ``.mo`` files, the default memory ``OUT/.translate-memory.sqlite``,
-reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest`:
+reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest` (a file
+named outright, ``--report FILE``/``--tm FILE``, through :meth:`OutputRoot.named`: the rule
+applies when it lies inside OUT, and it is never an input):
 
 - the destination is ``OUT`` joined with a *relative* path without ``..`` or empty parts;
 - no component below ``OUT`` may be a symlink (a folder ``OUT/sub`` linked elsewhere, or a
@@ -15,7 +19,8 @@ reports inside OUT) goes through :func:`confine_output` / :meth:`OutputRoot.dest
 
 Discovery (inputs). :func:`walk_sources` walks files and directory trees in sorted order,
 skips hidden entries, does not descend into symlinked folders, and resolves every file
-it returns: a file (or symlink) that resolves outside the tree it was found in is refused.
+it returns: a file (or symlink) that resolves outside the tree it was found in, or is not
+a regular file (a FIFO, a device), is refused.
 
 Pre-flight. :func:`check_writable` tries every destination folder before any model is
 loaded: a read-only or missing place is an error then, not after the translation.
@@ -37,12 +42,25 @@ from pathlib import Path, PurePath
 from typing import IO, TypeVar
 
 from .errors import InputFileError, UserError
+from .languages import SUPPORTED
 
 PathLike = str | os.PathLike[str]
 T = TypeVar("T")
 
 
 # ----------------------------------------------------------------------------- outputs
+
+
+def article_name(name: str, lang: str, ext: str = ".txt") -> str:
+    """``<stem>.<lang><ext>`` for an article file (``ext``: its format's extension, the
+    input's own for documents); a language suffix already in the stem is replaced
+    (``story.en.txt`` -> ``story.it.txt``, ``story.en.docx`` -> ``story.it.docx``),
+    stdin is ``stdin``."""
+    stem = Path(name).stem if name != "-" else "stdin"
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix.lower() in SUPPORTED:
+        stem = base
+    return f"{stem}.{lang}{ext}"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -111,8 +129,25 @@ class OutputRoot:
             if last and stat.S_ISDIR(st.st_mode):
                 raise UserError(f"{here}: is a directory where the output file {rel.name} "
                                 "goes; move it away or choose another -o")
+            if last and not stat.S_ISREG(st.st_mode):
+                raise UserError(f"{here}: is not a regular file (a FIFO, socket or device) "
+                                "where an output goes; move it away or choose another -o")
         path = self.root / rel
         self.check_not_input(path)
+        return path
+
+    def named(self, path: PathLike, option: str) -> Path:
+        """An output the user named outright (``--report FILE``): never an input, and
+        when it lies inside the root it follows the confinement rule as well."""
+        path = Path(path)
+        root, absolute = Path(os.path.abspath(self.root)), Path(os.path.abspath(path))
+        if root in absolute.parents:
+            self.dest(absolute.relative_to(root))
+        try:
+            self.check_not_input(path)
+        except UserError:
+            raise UserError(f"{option} {path}: is an input of this run; give another "
+                            "file") from None
         return path
 
     def check_not_input(self, path: PathLike) -> None:
@@ -121,7 +156,8 @@ class OutputRoot:
         resolved = path.resolve()
         ident = _identity(path)
         if resolved in self.inputs or (ident is not None and ident in self.input_ids):
-            name = dict(self.names).get(resolved, str(resolved))
+            name = dict(self.names).get(resolved) or next(  # a hard link: the input's name
+                (n for _, n in self.names if _identity(Path(n)) == ident), str(resolved))
             raise UserError(f"{path}: the output would overwrite the input {name}; "
                             "choose another -o (or target language)")
 
@@ -174,7 +210,8 @@ def walk_sources(sources: Sequence[PathLike], *, accept: Callable[[str], bool],
     """Every accepted file of ``sources``: a file is taken as given (its root is its
     folder); a directory is walked in sorted order, hidden entries and ``exclude``
     (e.g. the output root) skipped, symlinked folders not entered, and each file
-    resolved and refused when it lies outside the directory.
+    resolved and refused when it lies outside the directory or is not a regular file
+    (a FIFO found in a tree would block the read for ever).
 
     A problem (missing source, file outside its tree) is raised, or added to
     ``problems`` and the file skipped when a collector is given.
@@ -202,6 +239,11 @@ def walk_sources(sources: Sequence[PathLike], *, accept: Callable[[str], bool],
                         resolved = resolve_source(f, path)
                     except InputFileError as exc:
                         refuse(exc)
+                        continue
+                    if not resolved.is_file():  # a FIFO would block the read for ever
+                        refuse(InputFileError(str(f), "is not a regular file (a FIFO, "
+                                                      "socket or device); name it on the "
+                                                      "command line to read it anyway"))
                         continue
                     found.append(SourceEntry(f, path, f.relative_to(path), resolved))
         elif path.exists():
@@ -311,6 +353,9 @@ class BatchError(InputFileError):
         self.path, self.line, self.problem = problems[0].path, problems[0].line, \
             problems[0].problem
         self.problems = tuple(problems)
+        #: what the batch did with its good inputs (set by the job that raised it, e.g.
+        #: :func:`translate.article.run_files`), for a caller of the library API
+        self.result: object = None
 
 
 @dataclass
@@ -374,11 +419,13 @@ class Problems:
     def bad(self, path: PathLike) -> bool:
         return any(p.path == str(path) for p in self.items)
 
-    def finish(self, *, total: int | None = None, stream: IO[str] | None = None) -> None:
+    def finish(self, *, total: int | None = None, stream: IO[str] | None = None,
+               result: object = None) -> None:
         """Report every problem, one line each, and raise :class:`BatchError` if any.
 
         A single problem is not listed: it is the error's own (one) line, e.g.
-        ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``.
+        ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``. ``result``
+        becomes the error's ``result`` (what was done with the good inputs).
         """
         if not self.items:
             return
@@ -386,4 +433,6 @@ class Problems:
             out = sys.stderr if stream is None else stream
             for line in self.lines():
                 print(line, file=out)
-        raise BatchError(self.items, total)
+        error = BatchError(self.items, total)
+        error.result = result
+        raise error

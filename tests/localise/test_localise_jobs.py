@@ -13,7 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 from localise_doubles import CountingTranslate, clean_translate, mangling_translate
@@ -316,15 +316,32 @@ def test_output_path_refuses_dotdot():
         catalog_output(Path("out"), "it", bad)
 
 
-def test_malformed_input_writes_nothing(tmp_path):
+def test_malformed_input_with_fail_fast_writes_nothing(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(CATALOGS, src)
+    (src / "web" / "errors.json").write_text('{\n  "a": "b",\n  "c": oops\n}\n')
+    out = tmp_path / "out"
+    with pytest.raises(InputFileError) as err:
+        run_job([src], "en", ["az", "it"], out, clean_translate, fail_fast=True)
+    assert err.value.line == 3
+    assert not out.exists()
+
+
+def test_malformed_input_is_reported_at_the_end_and_the_good_files_are_done(tmp_path):
+    # #12 item 6: the default no longer stops the batch at the first bad file
     src = tmp_path / "src"
     shutil.copytree(CATALOGS, src)
     (src / "web" / "errors.json").write_text('{\n  "a": "b",\n  "c": oops\n}\n')
     out = tmp_path / "out"
     with pytest.raises(InputFileError) as err:
         run_job([src], "en", ["az", "it"], out, clean_translate)
-    assert err.value.line == 3
-    assert not out.exists()
+    assert err.value.line == 3 and err.value.path.endswith("errors.json")
+    done = {Path(f.output).relative_to(out).as_posix() for f in err.value.result.files}
+    assert "it/news.po" in done and "it/web/errors.json" not in done  # the API gets it too
+    for lang in ("az", "it"):
+        assert not (out / lang / "web" / "errors.json").exists()
+        good = {p.relative_to(out / lang) for p in (out / lang).rglob("*") if p.is_file()}
+        assert PurePath("news.po") in good and len(good) > 1
 
 
 def test_cli_reports_a_malformed_file_in_one_line(tmp_path, capsys):
@@ -480,3 +497,19 @@ def test_cli_localise_wiring(tmp_path, capsys, monkeypatch):
     captured = capsys.readouterr()
     assert code == 0 and captured.out == ""
     assert json.loads((tmp_path / "r.json").read_text())["model_calls"] == 0
+
+
+def test_a_symlink_made_in_out_while_the_model_runs_is_not_followed(tmp_path):
+    # #12 item 3: the confinement rule is applied again as each file is written
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def translate_and_plant_a_link(texts, src, tgt):
+        if not (out / "it").exists():
+            out.mkdir(exist_ok=True)
+            (out / "it").symlink_to(elsewhere)
+        return clean_translate(texts, src, tgt)
+
+    with pytest.raises(UserError, match="is a symlink"):
+        run_job([CATALOGS / "news.pot"], "en", ["it"], out, translate_and_plant_a_link)
+    assert list(elsewhere.iterdir()) == []

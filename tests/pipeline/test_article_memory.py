@@ -167,7 +167,8 @@ def test_an_unwritable_memory_is_a_one_line_error(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     err = one_line_error(capsys, "--tm", str(blocker / "tm.sqlite"))
-    assert "tm.sqlite" in err and "cannot open the translation memory" in err
+    # found by the pre-flight (#12 item 7), before a model loads
+    assert "tm.sqlite" in err and "is a file, not a directory" in err
     err = one_line_error(capsys, "--tm", str(tmp_path))
     assert "is a directory" in err
 

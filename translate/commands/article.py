@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import TermsMissingError
+from ..errors import TermsMissingError, UserError
 from .common import (
     add_executor_options,
     add_glossary_options,
@@ -40,6 +40,9 @@ def add_parser(sub) -> None:
                    help="translation memory (SQLite, created if missing): sentences "
                         "translated before with the same models, options and glossary are "
                         "reused, only the others are decoded (and stored)")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad input, before anything is written (default: "
+                        "report every bad input, translate the good ones, exit 2 at the end)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -47,11 +50,20 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..article import translate_files
+    from ..article import plan_files, run_files
     from ..languages import normalise_lang, parse_lang_list
 
+    parallel = wants_executor(args)  # --workers/--scheduler: refused before anything
     src = normalise_lang(args.src, allow_auto=True)
     targets = parse_lang_list(args.tgt)
+    # every input read and checked, every destination tried, before a model loads
+    plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
+                      max_size_mb=args.max_size, fmt=args.format, tm=args.tm,
+                      fail_fast=args.fail_fast)
+    if parallel and any(f != "text" for f in plan.formats):
+        doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
+        raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "
+                        "only; translate the document formats without them")
     for tgt in targets:
         if tgt == src:
             print(f"translate: note: source and target are both {src}: the text is copied "
@@ -60,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     # built here in any case: a bad option fails now, in this process, not on a worker
     translator = make_translator(config, progress=sys.stderr.isatty())
     executor = None
-    if wants_executor(args):
+    if parallel:
         from ..scale.executors import ExecutorTranslate
 
         executor = make_executor(args)
@@ -78,9 +90,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
 
     try:
-        result = translate_files(args.files or ["-"], src, targets, args.output_dir,
-                                 translator, report=args.report, max_size_mb=args.max_size,
-                                 fmt=args.format, tm=args.tm, on_output=show)
+        result = run_files(plan, translator, on_output=show)
     finally:
         if executor is not None:
             executor.close()

@@ -53,6 +53,10 @@ def add_parser(sub) -> None:
                    help="do not wrap PO lines of entries the job changes")
     p.add_argument("--report", metavar="FILE.json",
                    help="write the JSON report here (default: stdout)")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad catalog, before anything is written "
+                        "(default: report every bad catalog, localise the good ones, exit 2 "
+                        "at the end)")
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -67,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     translator from the same :class:`~translate.config.TranslatorConfig` once.
     """
     from ..languages import normalise_lang, parse_lang_list
-    from ..localise.discovery import discover
-    from ..localise.jobs import run_job
+    from ..localise.jobs import execute_job, plan_job
     from ..localise.qa import glossary_term_check
     from ..localise.units import WriteOptions
 
@@ -78,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     out = Path(args.output_dir)
-    discover(args.sources, out)  # read and check every input before loading a model
+    # every input read and checked, every destination tried, before a model loads
+    plan = plan_job(args.sources, src, targets, out, tm=args.tm, mo=args.mo,
+                    batch_size=args.batch_size, report=args.report, fail_fast=args.fail_fast)
     config = translator_config(args)
     translator = make_translator(config)
     glossary = None if args.no_glossary else translator.glossary
@@ -92,13 +97,13 @@ def run(args: argparse.Namespace) -> int:
     with executor if executor is not None else contextlib.nullcontext():
         if args.width < 1:
             raise UserError("--width must be at least 1 (use --no-wrap for no wrapping)")
-        report = run_job(args.sources, src, targets, out, translate, tm=args.tm,
-                         glossary=glossary_term_check(glossary) if glossary else None,
-                         overwrite=args.overwrite, fuzzy=not args.no_fuzzy, mo=args.mo,
-                         batch_size=args.batch_size, retry_failed=args.retry_failed,
-                         report=args.report,
-                         write_options=WriteOptions(plural_rules=args.plural_rules,
-                                                    width=0 if args.no_wrap else args.width))
+        report = execute_job(plan, translate,
+                             glossary=glossary_term_check(glossary) if glossary else None,
+                             overwrite=args.overwrite, fuzzy=not args.no_fuzzy,
+                             batch_size=args.batch_size, retry_failed=args.retry_failed,
+                             finish=False,
+                             write_options=WriteOptions(plural_rules=args.plural_rules,
+                                                        width=0 if args.no_wrap else args.width))
     if args.report is None:
         sys.stdout.write(report.to_json())
     print(f"translate: {len(report.files_written)} file(s) written, "
@@ -106,4 +111,5 @@ def run(args: argparse.Namespace) -> int:
           f"translation memory, {report.kept_existing} kept, {len(report.failed)} failed QA"
           + (f" (see {args.report})" if args.report and report.failed else ""),
           file=sys.stderr)
+    plan.problems.finish(total=plan.total)  # the bad inputs, after what was done
     return 0

@@ -1,4 +1,5 @@
-"""Which files a localisation job reads, and where each one's output goes."""
+"""Which files a localisation job reads, and where each one's output goes (both by the
+rules of :mod:`translate.paths`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path, PurePath
 from types import ModuleType
 
 from ..errors import InputFileError, UserError
-from ..outputs import inside, output_path
+from ..paths import OutputRoot, Problems, walk_sources
 from .formats import format_for, supported_extensions
 
 
@@ -23,42 +24,34 @@ class SourceFile:
     fmt: ModuleType
 
 
-def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path) -> list[SourceFile]:
+def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path,
+             langs: Sequence[str] = (), problems: Problems | None = None) -> list[SourceFile]:
     """Every supported file of ``sources`` (files, or directory trees walked in sorted
-    order, without following symlinked directories and skipping hidden ones and OUT)."""
-    found: list[SourceFile] = []
-    out_resolved = Path(out_dir).resolve()
+    order by :func:`translate.paths.walk_sources`: symlinked folders not entered, hidden
+    ones skipped, and OUT when it is a folder inside a source tree; when OUT is the source
+    tree itself only its output folders ``OUT/<lang>/`` of ``langs``; a file resolving
+    outside its tree refused). With ``problems`` a missing or refused source is recorded
+    there and the others kept; without, it is raised."""
     exts = ", ".join(supported_extensions())
     for item in sources:
         path = Path(item)
-        if path.is_dir():
-            root = path
-            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-                here = Path(dirpath)
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                                     and not inside((here / d).resolve(), out_resolved))
-                for name in sorted(filenames):
-                    fmt = format_for(name)
-                    if fmt is None or name.startswith("."):
-                        continue
-                    f = here / name
-                    found.append(SourceFile(f, root, f.relative_to(root), fmt))
-        elif path.exists():
-            fmt = format_for(path.name)
-            if fmt is None:
-                raise InputFileError(str(path), f"unsupported file type; use {exts}")
-            found.append(SourceFile(path, path.parent, PurePath(path.name), fmt))
-        else:
-            raise InputFileError(str(path), "no such file or directory; check the path")
-    if not found:
+        if path.exists() and not path.is_dir() and format_for(path.name) is None:
+            raise InputFileError(str(path), f"unsupported file type; use {exts}")
+    before = len(problems) if problems is not None else 0
+    found = [SourceFile(e.path, e.root, e.rel, format_for(e.path.name))
+             for e in walk_sources(sources, accept=lambda n: format_for(n) is not None,
+                                   exclude=[out_dir, *(Path(out_dir) / lg for lg in langs)],
+                                   problems=problems)]
+    if not found and (problems is None or len(problems) == before):
         raise UserError(f"no files to localise in {', '.join(map(str, sources))} "
                         f"(looked for {exts})")
     return found
 
 
-def catalog_output(out_dir: Path, lang: str, source: SourceFile) -> Path:
-    """``OUT/<lang>/<rel>`` with the format's output name (``.pot`` -> ``.po``), through
-    the one output-path function (:func:`translate.outputs.output_path`)."""
+def catalog_output(out_dir: Path | OutputRoot, lang: str, source: SourceFile) -> Path:
+    """``OUT/<lang>/<rel>`` with the format's output name (``.pot`` -> ``.po``), by the
+    confinement rule (:meth:`translate.paths.OutputRoot.dest`: no ``..``, no symlinked
+    component, never an input)."""
+    root = out_dir if isinstance(out_dir, OutputRoot) else OutputRoot.of(out_dir)
     rel = source.rel
-    return output_path(out_dir, PurePath(lang) / rel.parent,
-                       source.fmt.output_name(rel.name), source=source.path)
+    return root.dest(PurePath(lang) / rel.with_name(source.fmt.output_name(rel.name)))

@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from ..errors import UserError
 from ..languages import normalise_lang
 from ..memory import TMEntry, TranslationMemory
+from ..paths import Destination, OutputRoot, Problems, check_writable
 from ..progress import Progress
 from ..textio import atomic_write
 from .checkers import CheckContext, Problem, TermCheck
@@ -57,7 +58,8 @@ from .report import FileResult, JobReport, UnitIssue
 from .units import DEFAULT_WRITE, Document, Existing, Fill, WriteOptions
 from .writing import existing, read_document, write_if_changed
 
-__all__ = ["DEFAULT_TM_NAME", "JobReport", "glossary_term_check", "run_job"]
+__all__ = ["DEFAULT_TM_NAME", "JobPlan", "JobReport", "execute_job", "glossary_term_check",
+           "plan_job", "run_job"]
 
 #: ``translate_batch(texts, src, tgt) -> one output per text`` (e.g. Translator.translate)
 TranslateBatch = Callable[[list[str], str, str], list[str]]
@@ -113,8 +115,9 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
             retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
-            write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
-    """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``.
+            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
+    """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``:
+    :func:`plan_job`, then :func:`execute_job`.
 
     Args:
         translator: a :class:`~translate.Translator` or a function ``(texts, src, tgt) ->
@@ -137,10 +140,52 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             memory with their failure) to the model again; otherwise they are reported
             as failed again, without a model call, and never written.
         report: also write the JSON report to this file.
+        fail_fast: stop at the first bad source, before anything is written; otherwise
+            every good source is localised and :class:`~translate.paths.BatchError`
+            (a ``UserError``) then names each bad one, ``FILE:LINE: problem``; its
+            ``result`` is the :class:`JobReport` of the good ones.
         write_options: plural rules for new catalogs and JSON plural keys (``gettext``:
             what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
             catalog's Plural-Forms is always kept) and the PO line width.
     """
+    plan = plan_job(sources, src, targets, out_dir, tm=tm, mo=mo, batch_size=batch_size,
+                    report=report, fail_fast=fail_fast)
+    return execute_job(plan, translator, tm=tm if isinstance(tm, TranslationMemory) else None,
+                       glossary=glossary, overwrite=overwrite, fuzzy=fuzzy,
+                       progress=progress, batch_size=batch_size, retry_failed=retry_failed,
+                       write_options=write_options)
+
+
+Entry = tuple[SourceFile, Document, Path, "Document | None"]
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """What :func:`plan_job` found: per target the good sources read with their
+    (confined, writable) outputs, where the memory and the report go, and the problems of
+    the bad sources, reported by :func:`execute_job` once the good ones are done."""
+
+    src: str
+    langs: tuple[str, ...]
+    targets: tuple[tuple[str, tuple[Entry, ...]], ...]
+    mo: dict[Path, Path]  # .po output -> its .mo (with ``mo``)
+    tm: Path | None  # None: an open memory is passed to execute_job
+    report: Path | None
+    problems: Problems
+    total: int
+    root: OutputRoot | None = None  # OUT's rule, applied again as each file is written
+
+
+def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
+             out_dir: str | os.PathLike[str], *,
+             tm: str | os.PathLike[str] | TranslationMemory | None = None, mo: bool = False,
+             batch_size: int = 32, report: str | os.PathLike[str] | None = None,
+             fail_fast: bool = False) -> JobPlan:
+    """Everything :func:`run_job` does before a model or the memory is needed: find and
+    read every source (a bad one is recorded, or raised with ``fail_fast``), name every
+    output by the confinement rule of :mod:`translate.paths` (``OUT/<lang>/...``, the
+    ``.mo`` files, the default memory, ``--report``/``--tm`` inside OUT), and try every
+    destination for writability. Raises when no good source is left."""
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
     if not langs:
@@ -149,52 +194,101 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         raise UserError(f"the target languages include the source language {src}")
     if batch_size < 1:
         raise UserError("--batch-size must be at least 1")
+    out = Path(out_dir)
+    problems = Problems(fail_fast=fail_fast)
+    found = discover(sources, out, langs, problems)
+    total = len(found) + len(problems)  # and the files refused while walking
+    files, docs = [], []
+    for f in found:
+        doc = problems.check(f.path, read_document, f.fmt, f.path, src)
+        if doc is not None:
+            files.append(f)
+            docs.append(doc)
+    if not files:  # nothing good to do: fail before anything (the memory) is created
+        problems.finish(total=total)
+    root = OutputRoot.of(out, inputs=[f.path for f in found])
+
+    plan: list[tuple[str, tuple[Entry, ...]]] = []
+    outputs: dict[Path, Path] = {}
+    mo_dests: dict[Path, Path] = {}
+    for lang in langs:
+        entries = []
+        for f, doc in zip(files, docs, strict=True):
+            dest = catalog_output(root, lang, f)
+            key = dest.resolve()
+            if key in outputs:
+                raise UserError(f"{f.path} and {outputs[key]} would both be written to "
+                                f"{dest}; localise them in separate jobs")
+            outputs[key] = f.path
+            if mo and f.fmt is po:
+                mo_dests[dest] = root.dest(dest.relative_to(root.root).with_suffix(".mo"))
+            previous = None
+            if dest.is_file():  # a damaged earlier output: this file is reported, not done
+                previous = problems.check(dest, read_document, f.fmt, dest, lang)
+                if previous is None:
+                    continue
+            entries.append((f, doc, dest, previous))
+        plan.append((lang, tuple(entries)))
+
+    tm_path = None
+    if not isinstance(tm, TranslationMemory):
+        tm_path = root.named(tm, "--tm") if tm is not None else root.dest(DEFAULT_TM_NAME)
+    report_path = root.named(report, "--report") if report is not None else None
+    taken = {os.path.abspath(p) for p in [*outputs, *mo_dests.values()]}
+    for option, path in (("--tm", tm_path), ("--report", report_path)):
+        if path is not None and os.path.abspath(path) in taken:
+            raise UserError(f"{option} {path}: is also an output of this job; give it "
+                            "another name")
+        if path is not None:
+            taken.add(os.path.abspath(path))  # --report may not be the memory either
+    check_writable([Destination(dest) for _, entries in plan for _, _, dest, _ in entries]
+                   + [Destination(p) for p in mo_dests.values()]
+                   + ([Destination(tm_path)] if tm_path is not None else [])
+                   + ([Destination(report_path, create_parents=False, option="--report",
+                                   roots=(out,))]
+                      if report_path is not None else []))
+    return JobPlan(src, tuple(langs), tuple(plan), mo_dests, tm_path, report_path, problems,
+                   total, root)
+
+
+def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
+                glossary: TermCheck | None = None, overwrite: bool = False,
+                fuzzy: bool = True, progress: bool | None = None, batch_size: int = 32,
+                retry_failed: bool = False, finish: bool = True,
+                write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
+    """Localise what :func:`plan_job` planned (``tm``: an open memory, when the plan was
+    made for one), write the report, then report the bad sources
+    (:meth:`Problems.finish <translate.paths.Problems.finish>`; ``finish=False`` leaves
+    that to the caller, e.g. to print its summary first)."""
     translate_batch: TranslateBatch | BatchTranslate = translator
     aligner = None  # forced word alignment, to put back a mask token the model dropped
     if not callable(translator) and not hasattr(translator, "map_batches") \
             and hasattr(translator, "translate"):
         translate_batch = translator.translate  # a Translator
         aligner = getattr(translator, "align_pairs", None)
-    out = Path(out_dir)
-    files = discover(sources, out)
-    docs = [read_document(f.fmt, f.path, src) for f in files]
-
-    plan: list[tuple[str, list[tuple[SourceFile, Document, Path, Document | None]]]] = []
-    outputs: dict[Path, Path] = {}
-    for lang in langs:
-        entries = []
-        for f, doc in zip(files, docs, strict=True):
-            dest = catalog_output(out, lang, f)
-            key = dest.resolve()
-            if key in outputs:
-                raise UserError(f"{f.path} and {outputs[key]} would both be written to "
-                                f"{dest}; localise them in separate jobs")
-            if key == f.path.resolve():
-                raise UserError(f"{dest}: the output would overwrite its own source")
-            outputs[key] = f.path
-            previous = read_document(f.fmt, dest, lang) if dest.is_file() else None
-            entries.append((f, doc, dest, previous))
-        plan.append((lang, entries))
-
-    memory, own_tm = open_memory(tm, out)
+    memory, own_tm = open_memory(tm if tm is not None else plan.tm)
     stats = _Stats()
     try:
-        for lang, entries in plan:
-            _run_target(lang, src, entries, memory, translate_batch, stats, aligner=aligner,
-                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=mo,
+        for lang, entries in plan.targets:
+            _run_target(lang, plan.src, list(entries), memory, translate_batch, stats,
+                        aligner=aligner,
+                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
                         progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed, write_options=write_options)
+                        retry_failed=retry_failed, root=plan.root,
+                        write_options=write_options)
     finally:
         if own_tm:
             memory.close()
     result = JobReport(
-        src=src, targets=tuple(langs), units=stats.units, kept_existing=stats.kept,
+        src=plan.src, targets=plan.langs, units=stats.units, kept_existing=stats.kept,
         reused_from_tm=stats.from_tm, translated=stats.translated,
         untranslatable=stats.copied, strings_translated=stats.strings,
         model_calls=stats.calls, failed=tuple(stats.failed), warnings=tuple(stats.warnings),
         files=tuple(stats.files), tm=str(memory.path))
-    if report is not None:
-        atomic_write(report, result.to_json())
+    if plan.report is not None:
+        atomic_write(plan.report, result.to_json())
+    if finish:
+        plan.problems.finish(total=plan.total, result=result)
     return result
 
 
@@ -217,7 +311,8 @@ def _run_target(lang: str, src: str,
                 memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
                 stats: _Stats, *, aligner: Callable | None = None,
                 glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
-                mo: bool, progress: bool | None, batch_size: int, retry_failed: bool,
+                mo: dict[Path, Path], progress: bool | None, batch_size: int,
+                retry_failed: bool, root: OutputRoot | None = None,
                 write_options: WriteOptions = DEFAULT_WRITE) -> None:
     state = _Target(lang)
     kept: list[dict[str, Existing]] = []
@@ -297,9 +392,12 @@ def _run_target(lang: str, src: str,
             else:
                 stats.from_tm += 1
         data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
+        for path in (dest, mo[dest]) if dest in mo else (dest,):
+            if root is not None:  # a link made while the model ran is not followed
+                root.dest(path.relative_to(root.root))
         written = write_if_changed(dest, data)
-        if mo and f.fmt is po:
-            written = write_if_changed(dest.with_suffix(".mo"),
+        if dest in mo:
+            written = write_if_changed(mo[dest],
                                         po.compile_mo(data, str(dest))) or written
         stats.files.append(FileResult(str(f.path), str(dest), lang, len(doc.units), fresh,
                                       written))

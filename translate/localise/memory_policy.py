@@ -13,13 +13,14 @@ from .qa import Verdict, verify
 DEFAULT_TM_NAME = ".translate-memory.sqlite"
 
 
-def open_memory(tm: str | os.PathLike[str] | TranslationMemory | None, out_dir: Path
-                ) -> tuple[TranslationMemory, bool]:
-    """The memory to use and whether the job owns (closes) it; default
-    ``OUT/.translate-memory.sqlite``, which is also what makes a job resumable."""
+def open_memory(tm: str | os.PathLike[str] | TranslationMemory) -> tuple[TranslationMemory,
+                                                                           bool]:
+    """The memory to use and whether the job owns (closes) it. Its path (by default
+    ``OUT/.translate-memory.sqlite``, which is also what makes a job resumable) is chosen
+    and confined by :func:`translate.localise.jobs.plan_job`."""
     if isinstance(tm, TranslationMemory):
         return tm, False
-    return TranslationMemory(Path(tm) if tm is not None else out_dir / DEFAULT_TM_NAME), True
+    return TranslationMemory(Path(tm)), True
 
 
 def reusable(entry: TMEntry | None, retry_failed: bool) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from glob import escape as glob_escape
 from pathlib import Path
 from types import ModuleType
 
@@ -21,12 +19,8 @@ def existing(fmt: ModuleType, doc: Document | None, lang: str) -> dict[str, Exis
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write atomically unless the file already holds ``data``; clears temporary files a
-    killed earlier run left behind for this output."""
-    if path.parent.is_dir():
-        for stale in path.parent.glob(f".{glob_escape(path.name)}.*.part"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    """Write atomically unless the file already holds ``data`` (:func:`atomic_write`
+    clears what a killed earlier write of this output left behind)."""
     try:
         if path.is_file() and path.read_bytes() == data:
             return False

@@ -141,6 +141,11 @@ class DaskExecutor(_Closing):
             address = self.cluster.scheduler_address
         try:
             self.client = distributed.Client(address, timeout=timeout)
+        except ValueError as exc:  # distributed's address parser: "missing port number"
+            if self.cluster is not None:
+                self.cluster.close()
+            raise UserError(f"--scheduler {address!r}: not a Dask scheduler address ({exc}); "
+                            "use tcp://HOST:PORT") from None
         except (OSError, TimeoutError) as exc:
             if self.cluster is not None:
                 self.cluster.close()
