@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from translate.documents import translate_document
@@ -87,6 +87,7 @@ MD_PIECES = ["# ", "## ", "> ", "- ", "1. ", "word", "more words", " ", "\n", "\
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(MD_PIECES), max_size=25))
+@example(["> ", "word", "\n[ref]: /url\n", "> ", "<http://a.b>"])  # lost its second "> "
 def test_any_markdown_keeps_its_letters_through_an_echo(pieces):
     text = "".join(pieces)
     result = translate_document(text.encode(), "markdown", "en", "it", EchoTranslator())

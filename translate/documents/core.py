@@ -286,13 +286,13 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
             l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
         elif isinstance(r, _Chained):
             mid, out = r.first.text, r.text
-            origin.extend([-1] * len(out))
+            origin.extend(_translated_origin(b, w, out))
             l1 = _shift(r.first.alignment, w.start, mpos)
             l2 = _shift(r.second.alignment, mpos, tpos)
             pivot_spans.append((mpos, mpos + len(mid)))
         else:
             mid = out = r.text
-            origin.extend([-1] * len(out))
+            origin.extend(_translated_origin(b, w, out))
             l1 = _shift(getattr(r, "alignment", ()) or (), w.start, mpos)
             l2 = [_Pair(s, t) for s, t in word_links(mid, 0, len(mid), tpos)]
             l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
@@ -324,6 +324,22 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
         placed = project(b.inlines, b.text, target, links1, segments=segs1,
                          absorb=_absorbed(langs, tgt))
     return target, placed, origin
+
+
+def _translated_origin(b: Block, w: _Work, out: str) -> list[int]:
+    """Origins of a translated segment's characters: ``-1`` (written escaped), except
+    that the k-th line break of the output is written as the k-th line break of the
+    source segment was (Markdown: ``"\n> "`` continuing a block quote), so a translation
+    that keeps a line break keeps the container around it."""
+    breaks = [k for k in range(w.start, w.end) if b.text[k] == "\n"]
+    origin, n = [], 0
+    for ch in out:
+        if ch == "\n" and breaks:
+            origin.append(breaks[min(n, len(breaks) - 1)])
+            n += 1
+        else:
+            origin.append(-1)
+    return origin
 
 
 def _shift(links, src_off: int, tgt_off: int) -> list[_Pair]:
