@@ -172,7 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     # both commands, even where the environment says PYTHONDONTWRITEBYTECODE
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-    config = _model_files(Path(env["TRANSLATE_CACHE_DIR"]))  # converts once, beforehand
+    # converts once, beforehand, in a child: converting imports torch, and a parent that
+    # big would inflate every measured child's peak RSS (a forked child starts as a copy)
+    config = json.loads(subprocess.run(
+        [sys.executable, "-c", "import json, startup; "
+         "print(json.dumps(startup._model_files(None)))"],
+        env={**env, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")])},
+        cwd=ROOT, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
     (work / "config.json").write_text(json.dumps(config))
     (work / "script.py").write_text(SCRIPT)
     articles = {
