@@ -68,3 +68,26 @@ def test_glossary_terms_the_model_never_saw_are_enforced(cache, tmp_path, backen
         assert result.terms and all(t.status == "found" for t in result.terms), result
     assert all("Chogiali" in r.text for r, row in zip(results, rows, strict=True)
                if "Khojaly" in row["en"])
+
+
+def test_the_separate_vocabulary_fixture_rebuilds_to_the_committed_bytes(tmp_path):
+    """Regression: after the guided-alignment training landed, `python fixtures/build.py
+    --sepvocab` crashed (it still passed plain pairs to the trainer). The build is seeded
+    and single-threaded, so a rebuild must give the committed checkpoint byte for byte."""
+    import filecmp
+
+    import torch
+
+    from fixtures.build import SEPVOCAB_MODELS, build_sepvocab_fixture
+
+    threads = torch.get_num_threads()
+    try:
+        out = build_sepvocab_fixture(out_root=tmp_path, log=lambda *a: None)
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(False)
+    committed = SEPVOCAB_MODELS / "en-it"
+    names = sorted(p.name for p in committed.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == names
+    match, mismatch, errors = filecmp.cmpfiles(committed, out, names, shallow=False)
+    assert mismatch == [] and errors == []
