@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from dataclasses import dataclass
 
 import pytest
 from babel.messages.pofile import read_po
@@ -15,6 +14,7 @@ from babel.messages.pofile import read_po
 from support import MODELS
 from translate.cli import main
 from translate.masking import mask_spans, reinsert
+from translate.models.alignment import WordLink as Link
 
 POT = '''msgid ""
 msgstr ""
@@ -56,12 +56,6 @@ def test_dropped_placeholders_are_put_back_by_alignment_and_marked_fuzzy(tmp_pat
         done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null",
                                str(out / "it" / "app.po")], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-
-
-@dataclass(frozen=True)
-class Link:
-    src: tuple[int, int]
-    tgt: tuple[int, int]
 
 
 def test_a_token_goes_after_the_word_aligned_to_the_word_before_it():

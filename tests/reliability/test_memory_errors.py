@@ -43,6 +43,19 @@ def one_line(code: int, err: str, *fragments: str) -> None:
         assert fragment in err, err
 
 
+def _limit_pages(monkeypatch, pages: int) -> None:
+    """Every memory opened from now on is a real SQLite database that cannot grow past
+    ``pages`` pages: SQLite itself answers "database or disk is full"."""
+    real = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(memory_module.sqlite3, "connect", connect)
+
+
 def test_a_full_disk_during_tm_import_names_the_cause_and_keeps_the_memory(
         capsys, tmp_path, monkeypatch):
     db = tmp_path / "tm.sqlite"
@@ -51,14 +64,7 @@ def test_a_full_disk_during_tm_import_names_the_cause_and_keeps_the_memory(
     assert run(capsys, "tm", "import", str(small), "--tm", str(db))[0] == 0
     big = tmp_path / "big.tmx"
     tmx(big, 3000)
-    real = sqlite3.connect
-
-    def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        conn.execute("PRAGMA max_page_count = 8")
-        return conn
-
-    monkeypatch.setattr(memory_module.sqlite3, "connect", connect)
+    _limit_pages(monkeypatch, 8)
     code, _, err = run(capsys, "tm", "import", str(big), "--tm", str(db))
     one_line(code, err, str(db), "the disk is full", "database or disk is full",
              "everything stored before is kept")
@@ -69,14 +75,7 @@ def test_a_full_disk_during_tm_import_names_the_cause_and_keeps_the_memory(
 def test_a_full_disk_when_creating_the_memory(capsys, tmp_path, monkeypatch):
     small = tmp_path / "small.tmx"
     tmx(small, 1)
-    real = sqlite3.connect
-
-    def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        conn.execute("PRAGMA max_page_count = 1")
-        return conn
-
-    monkeypatch.setattr(memory_module.sqlite3, "connect", connect)
+    _limit_pages(monkeypatch, 1)
     code, _, err = run(capsys, "tm", "import", str(small), "--tm", str(tmp_path / "n.sqlite"))
     one_line(code, err, "the disk is full")
 
@@ -102,14 +101,7 @@ def test_the_memory_writes_after_a_failed_store_are_not_misreported(tmp_path, mo
     from translate.errors import UserError
     from translate.memory import TMEntry
 
-    real = sqlite3.connect
-
-    def connect(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        conn.execute("PRAGMA max_page_count = 8")
-        return conn
-
-    monkeypatch.setattr(memory_module.sqlite3, "connect", connect)
+    _limit_pages(monkeypatch, 8)
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
         entries = [TMEntry("en", "it", None, f"Sentence {i} " * 20, "x") for i in range(2000)]
         with pytest.raises(UserError, match="disk is full"):

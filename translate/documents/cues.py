@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
@@ -22,14 +21,6 @@ _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 def visible_len(text: str) -> int:
     """Characters a viewer sees: styling tags (``<i>``, ``{\\an8}``) do not count."""
     return len(_TAG.sub("", text))
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One aligned word pair: character spans in the source and in the target."""
-
-    src: tuple[int, int]
-    tgt: tuple[int, int]
 
 
 def word_cuts(text: str) -> list[int]:

@@ -123,6 +123,15 @@ _ATTR = re.compile(
     r"('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*")
 
 
+def _depth(tok: Token, tag: str, depth: int) -> int:
+    """The nesting depth inside a skipped ``tag`` element after ``tok``."""
+    if tok.tag == tag and tok.kind == "start":
+        return depth + 1
+    if tok.tag == tag and tok.kind == "end":
+        return depth - 1
+    return depth
+
+
 def attribute_spans(raw_tag: str) -> list[tuple[str, int, int]]:
     """``(name, start, end)`` of each attribute value in a raw start tag (quotes included),
     as html.parser scans them."""
@@ -404,20 +413,12 @@ def read_html(text: str, tgt: str, *, repair: bool = True) -> HtmlDocument:
 
     for i, tok in enumerate(tokens):
         if raw_tag is not None:
-            if tok.tag == raw_tag and tok.kind == "start":
-                raw_depth += 1
-            elif tok.tag == raw_tag and tok.kind == "end":
-                raw_depth -= 1
-                if raw_depth == 0:
-                    raw_tag = None
+            raw_depth = _depth(tok, raw_tag, raw_depth)
+            raw_tag = raw_tag if raw_depth else None
             continue
         if frozen_tag is not None:
-            if tok.tag == frozen_tag and tok.kind == "start":
-                frozen_depth += 1
-            elif tok.tag == frozen_tag and tok.kind == "end":
-                frozen_depth -= 1
-                if frozen_depth == 0:
-                    frozen_tag = None
+            frozen_depth = _depth(tok, frozen_tag, frozen_depth)
+            frozen_tag = frozen_tag if frozen_depth else None
             continue
         if tok.kind in ("start", "startend"):
             doc._collect_attributes(i, tgt)

@@ -21,6 +21,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Protocol
 
 from lxml import etree
 
@@ -115,12 +116,13 @@ class _Piece:
     void: bool = False
 
 
-class _Paragraphs:
-    """Reads paragraphs into blocks and writes translated blocks back (one format)."""
+class _Paragraphs(Protocol):
+    """What a format's paragraph handler does: read one paragraph into pieces (``None``:
+    leave it as it is), and write a translated one back."""
 
     def pieces(self, p: etree._Element) -> list[_Piece] | None: ...
 
-    def write(self, p: etree._Element, text: str, spans, tgt: str) -> None: ...
+    def write(self, p: etree._Element, text: str, spans, tgt: str, base=None) -> None: ...
 
 
 def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, object]]]:
@@ -218,7 +220,7 @@ _RUN_TEXT = {_w("t"), _w("tab"), _w("br"), _w("cr"), _w("rPr"), _w("lastRendered
 _TRACKED = {_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")}
 
 
-class _Docx(_Paragraphs):
+class _Docx:
     def pieces(self, p):
         if any(el.tag in _TRACKED for el in p.iter()):
             return None
@@ -336,7 +338,7 @@ def _set_lang(rpr: etree._Element, tgt: str) -> None:
 _ODT_TRACKED = {_t("change"), _t("change-start"), _t("change-end")}
 
 
-class _Odt(_Paragraphs):
+class _Odt:
     def pieces(self, p):
         if any(el.tag in _ODT_TRACKED for el in p.iter()):
             return None
