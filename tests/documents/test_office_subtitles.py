@@ -262,3 +262,25 @@ def test_cut_points_follow_the_links_and_keep_every_piece_non_empty():
     assert cut_points(src, tgt, [14], []) == [16]  # proportional: 14/20 of 23 chars
     cuts = cut_points("a b c d", "x y", [2, 4, 6], [])
     assert len(cuts) == 3
+
+
+def test_a_vtt_cue_that_starts_without_a_blank_line_is_its_own_cue():
+    """YouTube's WebVTT files start a cue right after the previous one's text; the WebVTT
+    parser ends cue text at a line holding ``-->`` (regression: the timing line was read
+    as text, its ``-->`` written as ``--&gt;``)."""
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start\nyeah\n"
+            "00:00:02.000 --> 00:00:03.000 align:start\nwhat\n")
+    track = parse(text, "vtt")
+    assert [c.head.splitlines()[0] for c in track.cues] == [
+        "00:00:01.000 --> 00:00:02.000 align:start", "00:00:02.000 --> 00:00:03.000 align:start"]
+    assert [c.text for c in track.cues] == ["yeah", "what"]
+    assert track.render() == text
+
+
+def test_the_last_cue_keeps_the_files_final_line_break(aligning):
+    """Regression: the final newline was part of the last cue's text and went away with
+    it when the cue was translated."""
+    src = "1\n00:00:01,000 --> 00:00:03,000\nThe event began with prayers.\n"
+    out = translate_document(src.encode(), "srt", "en", "it", aligning).data.decode()
+    assert out.endswith("\n") and not out.endswith("\n\n")
+    assert out.startswith("1\n00:00:01,000 --> 00:00:03,000\n")

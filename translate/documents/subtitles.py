@@ -102,12 +102,31 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
         elif kind == "vtt" and re.match(r"(NOTE|STYLE|REGION)(\s|$)", chunk):
             parts.append(chunk)
         else:
-            parts.append(_cue(chunk, kind, name, line, newline))
+            cue_text = chunk.rstrip("\r\n")  # the file's last line break is not cue text
+            for k, (piece, at) in enumerate(_cue_blocks(cue_text, kind, newline)):
+                if k:
+                    parts.append(newline)
+                parts.append(_cue(piece, kind, name, line + at, newline))
+            if len(cue_text) < len(chunk):
+                parts.append(chunk[len(cue_text):])
         first = False
         line += chunk.count("\n")
     if kind == "srt" and not any(isinstance(p, Cue) for p in parts) and body.strip():
         raise _bad(name, 1, "has no subtitle cues; is it really an SRT file?")
     return Track(kind, tuple(parts), newline)
+
+
+def _cue_blocks(chunk: str, kind: str, newline: str) -> list[tuple[str, int]]:
+    """A block split where a new WebVTT cue starts without a blank line before it (its
+    timing line, as YouTube's files have them): the WebVTT parser ends cue text at a line
+    holding ``-->``. Each piece with its first line's offset in the block."""
+    lines = chunk.split(newline)
+    if kind != "vtt":
+        return [(chunk, 0)]
+    timing = 0 if "-->" in lines[0] else 1
+    starts = [0] + [i for i in range(timing + 1, len(lines)) if "-->" in lines[i]]
+    ends = starts[1:] + [len(lines)]
+    return [(newline.join(lines[a:b]), a) for a, b in zip(starts, ends, strict=True)]
 
 
 def _cue(chunk: str, kind: str, name: str, line: int, newline: str) -> Cue:
