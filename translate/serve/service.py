@@ -400,7 +400,3 @@ def check_text_size(texts: Sequence[str], limit: int) -> None:
         if len(text) > limit:
             raise ServeError(400, f"Invalid request: request ({len(text)}) exceeds text "
                                   f"limit ({limit})")
-
-
-def user_error(exc: UserError) -> ServeError:
-    return ServeError(400, str(exc))

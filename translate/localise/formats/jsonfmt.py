@@ -165,10 +165,6 @@ def existing(doc: Document, lang: str) -> dict[str, Existing]:
     return out
 
 
-def plural_forms(lang: str, ordinal: bool = False) -> tuple[str, ...]:
-    return cldr_categories(lang, ordinal)
-
-
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
           previous: Document | None = None, *, src: str | None = None,
           options: WriteOptions = DEFAULT_WRITE) -> bytes:
