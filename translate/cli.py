@@ -40,13 +40,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     end = argv.index("--") if "--" in argv else len(argv)
     debug = "--debug" in argv[:end]
     argv = [a for a in argv[:end] if a != "--debug"] + argv[end:]
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except UserError as exc:
+        from .commands.common import error_lines
+
         if debug:  # the traceback, then the same line and exit code as without --debug
             traceback.print_exc()
-        print(f"translate: error: {exc}", file=sys.stderr)
+        for line in error_lines(exc, args):
+            print(line, file=sys.stderr)
         return exc.exit_code
     except TermsMissingError as exc:
         if debug:

@@ -47,6 +47,17 @@ class ServeError(Exception):
         self.message = message
 
 
+#: How the server says a parameter that a library message names
+#: (:func:`translate.errors.param`): by the request field that carries it; the others
+#: (the server's own settings) keep the library's name.
+REQUEST_FIELDS = {"src": "source", "tgts": "target", "targets": "target", "fmt": "format"}
+
+
+def client_message(exc: UserError) -> str:
+    """A library error in the terms of the request (its fields, not the CLI's flags)."""
+    return exc.render(REQUEST_FIELDS)
+
+
 @cache
 def protected_pattern() -> re.Pattern[str]:
     text = resources.files(__package__).joinpath("data", "protected.txt").read_text("utf-8")
@@ -363,7 +374,7 @@ async def model_result(fut, timeout: float):
     try:
         return await asyncio.wait_for(fut, max(0.001, timeout))
     except UserError as exc:
-        raise ServeError(500, f"Cannot translate text: {exc}") from None
+        raise ServeError(500, f"Cannot translate text: {client_message(exc)}") from None
 
 
 def batch_key(src: str, tgt: str, glossary: str, alternatives: int = 0) -> tuple:
