@@ -214,7 +214,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
     for lang in langs:
         entries = []
         for f, doc in zip(files, docs, strict=True):
-            dest = catalog_output(root, lang, f)
+            dest = catalog_output(root, lang, f, src)
             key = dest.resolve()
             if key in outputs:
                 raise UserError(f"{f.path} and {outputs[key]} would both be written to "

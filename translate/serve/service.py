@@ -26,13 +26,15 @@ from .. import langid
 from ..documents import EXTENSIONS, translate_document
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED
+from ..localise.formats import supported_extensions
 from ..pipeline import ArticleTranslation, SegmentRecord, Translation
 from ..segment import segment
 from .batcher import DynamicBatcher
 from .settings import ServeSettings
 
 OFF = "off"
-LOCALISE_EXTENSIONS = (".po", ".pot", ".json", ".xlf", ".xliff")
+#: catalogs by extension: every format translate.localise reads
+LOCALISE_EXTENSIONS = supported_extensions()
 TEXT_EXTENSIONS = (".txt",)
 #: document formats by extension (translate.documents), plain text aside
 DOCUMENT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt != "text"}

@@ -27,6 +27,11 @@ from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 NAME = "json"
 EXTENSIONS = (".json",)
 
+
+def sniff(head: bytes) -> bool:
+    """A bundle of this kind: one JSON object (keys to strings, plurals, nested objects)."""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")
+
 _PLURAL_KEY_RE = re.compile(r"^(.+?)(_ordinal)?_(zero|one|two|few|many|other)$")
 PLURAL_SUFFIX = "_<plural>"
 _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB]\w{2}(?!\\u[dD][c-fC-F])|"
