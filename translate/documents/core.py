@@ -372,9 +372,11 @@ _WORD = re.compile(r"\S+")
 
 def _refine_pivot(inlines, mid: str, links, spans, src_lang: str):
     """Elements on the pivot (English) text, made to wrap what an English editor would
-    have tagged: an edge function word that the source wrote only as a suffix of a word
-    already linked inside the element (Azerbaijani ``yetirilib``: *were* ... *killed*;
-    ``dəstəyinin``: *of* ... *support*) goes out, as it would for an English source; from
+    have tagged: an edge function word linked to a word inside the element goes out when
+    the element keeps other linked words (Azerbaijani ``qətlə yetirilib``: *were* ...
+    *killed*, whether the model links *were* to ``yetirilib`` alone or to the word that
+    also gives *killed*; ``dəstəyinin``: *of* ... *support*), as it would for an English
+    source; from
     a language without articles, an unlinked article right before the element comes in
     (*the* most heinous crime)."""
     words = _pivot_words()
@@ -397,9 +399,8 @@ def _refine_pivot(inlines, mid: str, links, spans, src_lang: str):
                 if edge is None or mid[edge.tgt[0]:edge.tgt[1]].lower() not in fn:
                     continue
                 word = edge.tgt
-                own = [lk for lk in inside if lk.tgt == word]
                 others = [lk for lk in inside if lk.tgt != word]
-                if others and all(any(o.src == lk.src for o in others) for lk in own):
+                if others:
                     if word[0] == s:
                         s = _skip_space(mid, word[1], e)
                     elif word[1] == e:
