@@ -13,7 +13,8 @@ import pytest
 from support import FIXTURES, MODELS, aligned_rows
 from translate.models.tokenizer import MarianVocab
 
-CHECKPOINTS = sorted(MODELS.iterdir()) + sorted((FIXTURES / "models-sepvocab").iterdir())
+CHECKPOINTS = [p for p in [*sorted(MODELS.iterdir()),
+                           *sorted((FIXTURES / "models-sepvocab").iterdir())] if p.is_dir()]
 
 ODD_TEXTS = [
     "", " ", "  spaced   out\t\n", "Hello</s>world <unk> x<pad>", "</s>>>ita<< x",
