@@ -22,7 +22,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
 
 from .errors import UserError
 from .languages import normalise_lang
@@ -37,6 +36,7 @@ from .paths import (
     walk_sources,
 )
 from .pipeline import ArticleTranslation
+from .protocol import MapsArticles, Translates
 from .textio import BOM, atomic_write, read_text
 
 #: The largest article read by default (``max_size_mb``): a bigger file is almost always a
@@ -70,8 +70,8 @@ class ArticleOutcome:
     learned: tuple = ()  # sentences a worker decoded, for the parent's memory
 
 
-def translate_one(translator: Any, text: str, src: str, tgt: str, *,
-                  memory: Any = None) -> ArticleOutcome:
+def translate_one(translator: Translates, text: str, src: str, tgt: str, *,
+                  memory: object = None) -> ArticleOutcome:
     """Translate one article (no BOM) and summarise it for the report; ``memory`` as
     :meth:`~translate.Translator.translate_article`."""
     if tgt == src:  # nothing to do: copy, byte for byte
@@ -185,7 +185,7 @@ class FilesPlan:
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
-                    out_dir: str | os.PathLike[str] | None, translator: Any, *,
+                    out_dir: str | os.PathLike[str] | None, translator: Translates | MapsArticles, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
                     tm: str | os.PathLike[str] | TranslationMemory | None = None,
@@ -298,7 +298,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                      problems, total, root if out is not None else None, tm_path)
 
 
-def run_files(plan: FilesPlan, translator: Any, *,
+def run_files(plan: FilesPlan, translator: Translates | MapsArticles, *,
               on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate and write what :func:`plan_files` planned, write the report, then report
     the bad inputs (:meth:`Problems.finish <translate.paths.Problems.finish>`)."""
@@ -409,7 +409,7 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     return name, data, shown
 
 
-def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt: str,
+def _translate_document(translator: Translates | MapsArticles, item: tuple[str, str | bytes, str], fmt: str,
                         src: str, tgt: str, memory: TranslationMemory | None = None
                         ) -> tuple:
     """One document translated here (documents need the word alignment of a local
@@ -417,7 +417,7 @@ def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt
     from .documents import translate_document
 
     _, contents, shown = item
-    if not hasattr(translator, "translate_batch"):
+    if isinstance(translator, MapsArticles):
         raise UserError(f"{shown}: --workers/--executor dask translate plain-text articles "
                         f"only; translate {fmt} files without them")
     data = contents.encode("utf-8") if isinstance(contents, str) else contents
@@ -441,7 +441,7 @@ def _shift(report: dict, offset: int) -> dict:
     return {**report, "segments": segments}
 
 
-def _outcomes(translator: Any, items: list[tuple[str, str, str]],
+def _outcomes(translator: Translates | MapsArticles, items: list[tuple[str, str, str]],
               opened: tuple[TranslationMemory, bool] | None = None
               ) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
@@ -458,24 +458,22 @@ def _outcomes(translator: Any, items: list[tuple[str, str, str]],
             opened[0].close()
 
 
-def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
+def _outcomes_with(translator: Translates | MapsArticles, items: list[tuple[str, str, str]],
                    tm: TranslationMemory | None) -> Iterator[tuple[int, ArticleOutcome]]:
     from . import article_memory
 
     memory = article_memory.StoredMemory(tm) if tm is not None else None
-    map_articles = getattr(translator, "map_articles", None)
-    if map_articles is not None:
+    if isinstance(translator, MapsArticles):
         if memory is None:
-            results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+            results: Iterable[tuple[int, ArticleOutcome]] = translator.map_articles(items)
         else:
-            keys = _key_maker(translator)
-            hits = [article_memory.prefetch(memory, keys, text, src, tgt)
+            hits = [article_memory.prefetch(memory, translator, text, src, tgt)
                     if src != tgt else () for text, src, tgt in items]
-            results = map_articles(items, memory=hits)
+            results = translator.map_articles(items, memory=hits)
         try:
             for n, outcome in results:
                 if memory is not None and outcome.learned:
-                    article_memory.store_learned(memory, keys, outcome.learned)
+                    article_memory.store_learned(memory, translator, outcome.learned)
                 yield n, outcome
         finally:
             close = getattr(results, "close", None)
@@ -485,13 +483,3 @@ def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
     for n, (text, src, tgt) in enumerate(items):
         yield n, translate_one(translator, text, src, tgt, memory=tm)
 
-
-def _key_maker(translator: Any) -> Any:
-    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
-    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
-    here from its config, which loads no model to compute a key."""
-    if hasattr(translator, "memory_key"):
-        return translator
-    from .translator import Translator
-
-    return Translator.from_config(translator.config)

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import langid
+from . import detect
 from .glossary.text import Normalised, nfc_with_offsets
 from .segment import Segment, segment
 
@@ -143,14 +143,8 @@ def checks_in_caller_text(checks: Sequence, norm: Normalised, original: str) -> 
     return tuple(out)
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """``--from auto``: the article's language."""
-    return langid.detect(text, default) or default
-
-
-def identify(segments: Sequence[Segment], declared: str) -> list[str]:
-    """The language of each segment (the declared one unless another clearly wins)."""
-    return [langid.identify(s.text, declared) for s in segments]
+#: the language of each segment (:func:`translate.detect.segment_languages`)
+identify = detect.segment_languages
 
 
 def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Protected:
@@ -235,10 +229,11 @@ class Redo:
 
 @dataclass(frozen=True, slots=True)
 class Enforced:
-    """A sentence after enforcement: its output, its term checks, its warnings."""
+    """A sentence after enforcement: its output, its term checks (as
+    :attr:`Translation.terms`), its warnings."""
 
     text: str
-    checks: tuple[object, ...]
+    terms: tuple[object, ...]
     warnings: tuple[str, ...]
 
 
@@ -274,7 +269,7 @@ def plan_redo(index: int, step_input: str, hits: Sequence, step_hits: Sequence,
 def keep_better(current: Enforced, text: str, checks: Sequence, notes: Sequence[str]
                 ) -> Enforced:
     """The re-decoded output where it carries more required terms, else ``current``."""
-    if sum(c.ok for c in checks) > sum(c.ok for c in current.checks):
+    if sum(c.ok for c in checks) > sum(c.ok for c in current.terms):
         return Enforced(text, tuple(checks), (*current.warnings, *notes))
     return current
 
@@ -298,10 +293,9 @@ def plan_article(text: str, src: str) -> tuple[str, list[Segment], list[str]]:
     """The article's language (``src``, or detected for ``"auto"``), its segments and the
     language of each: what :func:`translate_article` translates (a translation memory
     looks the same sentences up before an article goes to a worker)."""
-    if src == "auto":
-        src = detect_language(text)
+    src = detect.source_language(src, text)
     segments = segment(text, src)
-    return src, segments, identify(segments, src)
+    return src, segments, detect.segment_languages(segments, src)
 
 
 def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
@@ -309,14 +303,9 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
     """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
     src, segments, langs = plan_article(text, src)
     outputs = [s.text for s in segments]
-    records: list[SegmentRecord | None] = [None] * len(segments)
-    for lang in dict.fromkeys(langs):
-        idx = [i for i, seg_lang in enumerate(langs) if seg_lang == lang]
-        if lang == tgt:
-            for i in idx:
-                s = segments[i]
-                records[i] = SegmentRecord(s.start, s.end, s.text, lang, "kept", s.text)
-            continue
+    records = [SegmentRecord(s.start, s.end, s.text, lang, "kept", s.text)
+               for s, lang in zip(segments, langs, strict=True)]
+    for lang, idx in detect.by_language(langs, skip=tgt).items():
         results = translate_batch([segments[i].text for i in idx], lang, tgt)
         for i, res in zip(idx, results, strict=True):
             s = segments[i]
@@ -324,5 +313,4 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
             records[i] = SegmentRecord(s.start, s.end, s.text, lang, "translated", res.text,
                                        res.models, res.warnings, res.terms,
                                        res.from_memory)
-    return ArticleTranslation(assemble(text, segments, outputs), src, tgt,
-                              tuple(r for r in records if r is not None))
+    return ArticleTranslation(assemble(text, segments, outputs), src, tgt, tuple(records))

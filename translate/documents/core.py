@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from .. import langid
-from ..pipeline import identify, term_check_dict
+from .. import detect
+from ..pipeline import term_check_dict
+from ..protocol import Translates
 from ..segment import segment
 from .inline import Inline, project, render, word_links
 
@@ -170,22 +171,23 @@ class Placed:
     inlines: tuple[Inline, ...]
 
 
-def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator, *,
+def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
+                     translator: Translates, *,
                      placed: bool = False
                      ) -> tuple[list, list[DocumentSegment], list[str]]:
     """Translate ``blocks``: for each, its written output (``None``: keep the source as it
     is), the segment records, and notes about the whole run. With ``placed`` each output
     is a :class:`Placed` (text and projected inlines) instead of written text."""
     notes: list[str] = []
-    if src == "auto":
-        src = langid.detect(" ".join(b.text for b in blocks if b.translatable), "en") or "en"
+    src = detect.source_language(src, lambda: " ".join(b.text for b in blocks
+                                                       if b.translatable))
     work: list[_Work] = []
     per_block: list[list[_Work]] = []
     for i, b in enumerate(blocks):
         items: list[_Work] = []
         if b.translatable:
             segs = [s for s in segment(b.text, src) if any(c.isalpha() for c in s.text)]
-            for s, lang in zip(segs, identify(segs, src), strict=True):
+            for s, lang in zip(segs, detect.segment_languages(segs, src), strict=True):
                 items.append(_Work(i, s.start, s.end, s.text, lang))
         per_block.append(items)
         work.extend(items)

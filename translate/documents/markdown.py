@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import detect
 from ..errors import UserError
+from ..protocol import Translates
 from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
 from .inline import Inline, Markup
@@ -487,7 +489,7 @@ def _alt_text(token) -> str:
     return "".join(parts)
 
 
-def translate_markdown(text: str, src: str, tgt: str, translator, **options
+def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **options
                        ) -> tuple[str, list[DocumentSegment], list[str]]:
     """Translate a Markdown document; see the module docstring for what is translated."""
     notes: list[str] = []
@@ -497,10 +499,8 @@ def translate_markdown(text: str, src: str, tgt: str, translator, **options
     tokens = _parser().parse(body)
     lines = _lines(text)
     inline_tokens = [t for t in tokens if t.type == "inline" and t.map]
-    if src == "auto":  # one language for the whole document, from its body text
-        from .. import langid
-
-        src = langid.detect(" ".join(t.content for t in inline_tokens), "en") or "en"
+    # one language for the whole document, from its body text
+    src = detect.source_language(src, lambda: " ".join(t.content for t in inline_tokens))
     html_blocks = [t for t in tokens if t.type == "html_block" and t.map]
 
     # pass 1: image alt texts (they are written into the markup of their block)

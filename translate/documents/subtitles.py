@@ -16,7 +16,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from .. import detect
 from ..errors import InputFileError, UserError
+from ..protocol import Translates
 from .core import DocumentSegment
 from .inline import Inline, Markup, project
 
@@ -259,12 +261,12 @@ def _inlines(spans) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
+def translate_subtitles(text: str, kind: str, src: str, tgt: str,
+                        translator: Translates, *,
                         name: str = "<input>", width: int = 42, lines: int = 2
                         ) -> tuple[str, list[DocumentSegment], list[str]]:
     """Translate an SRT or WebVTT file (``kind`` ``"srt"`` or ``"vtt"``); returns the
     translated file, one record per sentence and notes."""
-    from ..pipeline import identify
     from ..segment import segment
     from .cues import cut_points, wrap
 
@@ -281,21 +283,16 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
         pieces.append(st.plain)
         pos += len(st.plain) + 1
     stream = " ".join(pieces)
-    if src == "auto":
-        from .. import langid
-
-        src = langid.detect(stream, "en") or "en"
+    src = detect.source_language(src, stream)
     spans = [(starts[k] + a, starts[k] + b, o, c)
              for k, st in enumerate(styled) for a, b, o, c in st.spans]
     sentences = [s for s in segment(stream, src) if any(ch.isalpha() for ch in s.text)]
-    langs = identify(sentences, src)
+    langs = detect.segment_languages(sentences, src)
     results: dict[int, object] = {}
-    for lang in dict.fromkeys(langs):
-        idx = [i for i, lg in enumerate(langs) if lg == lang and lg != tgt]
-        if idx:
-            outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,
-                                              align=True)
-            results.update(zip(idx, outs, strict=True))
+    for lang, idx in detect.by_language(langs, skip=tgt).items():
+        outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,
+                                          align=True)
+        results.update(zip(idx, outs, strict=True))
     # each cue collects (target text, styling spans relative to it) from its sentences
     cue_parts: list[list[tuple[str, list]]] = [[] for _ in cues]
     records: list[DocumentSegment] = []
