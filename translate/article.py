@@ -185,7 +185,8 @@ class FilesPlan:
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
-                    out_dir: str | os.PathLike[str] | None, translator: Translates | MapsArticles, *,
+                    out_dir: str | os.PathLike[str] | None,
+                    translator: Translates | MapsArticles, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
                     tm: str | os.PathLike[str] | TranslationMemory | None = None,
@@ -409,9 +410,9 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     return name, data, shown
 
 
-def _translate_document(translator: Translates | MapsArticles, item: tuple[str, str | bytes, str], fmt: str,
-                        src: str, tgt: str, memory: TranslationMemory | None = None
-                        ) -> tuple:
+def _translate_document(translator: Translates | MapsArticles,
+                        item: tuple[str, str | bytes, str], fmt: str, src: str, tgt: str,
+                        memory: TranslationMemory | None = None) -> tuple:
     """One document translated here (documents need the word alignment of a local
     translator: worker processes and Dask take plain-text articles)."""
     from .documents import translate_document

@@ -47,7 +47,10 @@ class Translation:
 
 @dataclass(frozen=True, slots=True)
 class SegmentRecord:
-    """What happened to one segment of an article (a row of the ``--report``)."""
+    """What happened to one segment of an article or a document (a row of the
+    ``--report``). A document's row also names its block (``block``, ``where``: "line
+    12", "cue 3") and carries the word links (``alignment``); its offsets and term spans
+    are relative to the block, an article's to the article."""
 
     start: int
     end: int
@@ -59,8 +62,18 @@ class SegmentRecord:
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()
     from_memory: bool = False
+    block: int | None = None  # a document's block (None: an article's segment)
+    where: str = ""
+    alignment: tuple[object, ...] = ()
 
     def as_dict(self) -> dict:
+        if self.block is not None:
+            return {"block": self.block, "where": self.where, "start": self.start,
+                    "end": self.end, "source": self.source, "lang": self.lang,
+                    "action": self.action, "text": self.text, "models": list(self.models),
+                    "warnings": list(self.warnings),
+                    "terms": [term_check_dict(t) for t in self.terms],
+                    "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),
@@ -97,9 +110,10 @@ def term_check_dict(check, offset: int = 0) -> dict:
 
 
 @dataclass(frozen=True, slots=True)
-class Protected:
+class ProtectedTerms:
     """A source text with glossary terms written in their target form (or a placeholder
-    where the target vocabulary cannot spell the term), and how to undo placeholders."""
+    where the target vocabulary cannot spell the term), and how to undo placeholders.
+    (A catalog string's masked placeholders are :class:`translate.localise.Protected`.)"""
 
     text: str
     placeholders: tuple[tuple[str, str], ...] = ()  # (placeholder, term)
@@ -147,7 +161,7 @@ def checks_in_caller_text(checks: Sequence, norm: Normalised, original: str) -> 
 identify = detect.segment_languages
 
 
-def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Protected:
+def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> ProtectedTerms:
     """Write each hit's required target form into the source, so the model copies it
     instead of translating (and mangling) the name; an unspellable term is masked
     (:mod:`translate.masking`: a token that no form of occurs in the text, restored only
@@ -169,11 +183,11 @@ def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Prot
         pos = hit.end
     parts.append(text[pos:])
     masked = mask_spans("".join(parts), spans, styles=LETTER_STYLES)
-    return Protected(masked.text, tuple(zip(masked.tokens, masked.originals, strict=True)),
-                     masked)
+    return ProtectedTerms(masked.text,
+                          tuple(zip(masked.tokens, masked.originals, strict=True)), masked)
 
 
-def with_placeholder(protected: Protected, term: str) -> tuple[Protected, str]:
+def with_placeholder(protected: ProtectedTerms, term: str) -> tuple[ProtectedTerms, str]:
     """``protected`` with one more token for ``term`` (a required term that is not in the
     text but must be forced in decoding through a token), and that token."""
     from dataclasses import replace as _replace
@@ -184,10 +198,11 @@ def with_placeholder(protected: Protected, term: str) -> tuple[Protected, str]:
     token = masked.style.token(len(masked.originals))
     masked = _replace(masked, originals=(*masked.originals, term),
                       kinds=(*masked.kinds, "term"), spaces=(*masked.spaces, (0, 0)))
-    return Protected(protected.text, (*protected.placeholders, (token, term)), masked), token
+    return (ProtectedTerms(protected.text, (*protected.placeholders, (token, term)), masked),
+            token)
 
 
-def restore(output: str, protected: Protected) -> str:
+def restore(output: str, protected: ProtectedTerms) -> str:
     """Put the terms back where the model copied their placeholders (only the tokens
     this protection made; text that merely looks like one is left alone)."""
     from .masking import restore as unmask
@@ -223,7 +238,7 @@ class Redo:
     and the lexical constraints (one per required term, with its count)."""
 
     index: int
-    protected: Protected
+    protected: ProtectedTerms
     constraints: tuple[object, ...]
 
 

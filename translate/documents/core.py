@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 
 from .. import detect
-from ..pipeline import term_check_dict
+from ..pipeline import SegmentRecord
 from ..protocol import Translates
 from ..segment import segment
 from .inline import Inline, project, render, word_links
@@ -57,30 +57,9 @@ class Block:
         return any(c.isalpha() for c in self.text)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentSegment:
-    """What happened to one segment of a document (a row of the ``--report``)."""
-
-    block: int
-    where: str
-    start: int
-    end: int
-    source: str
-    lang: str
-    action: str  # "translated" | "kept"
-    text: str
-    models: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    terms: tuple[object, ...] = ()
-    alignment: tuple[object, ...] = ()
-
-    def as_dict(self) -> dict:
-        return {"block": self.block, "where": self.where, "start": self.start,
-                "end": self.end, "source": self.source, "lang": self.lang,
-                "action": self.action, "text": self.text, "models": list(self.models),
-                "warnings": list(self.warnings),
-                "terms": [term_check_dict(t) for t in self.terms],
-                "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
+#: a document's report row: a :class:`~translate.pipeline.SegmentRecord` that names its
+#: block (the name the document formats have always used)
+DocumentSegment = SegmentRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,13 +204,13 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
         for w in items:
             r = w.result
             if r is None:
-                records.append(DocumentSegment(i, b.where, w.start, w.end, w.text, w.lang,
-                                               "kept", w.text))
+                records.append(SegmentRecord(w.start, w.end, w.text, w.lang, "kept", w.text,
+                                             block=i, where=b.where))
             else:
-                records.append(DocumentSegment(
-                    i, b.where, w.start, w.end, w.text, w.lang, "translated", r.text,
-                    tuple(r.models), tuple(r.warnings), tuple(r.terms),
-                    tuple(getattr(r, "alignment", ()) or ())))
+                records.append(SegmentRecord(
+                    w.start, w.end, w.text, w.lang, "translated", r.text, tuple(r.models),
+                    tuple(r.warnings), tuple(r.terms), block=i, where=b.where,
+                    alignment=tuple(getattr(r, "alignment", ()) or ())))
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
