@@ -25,7 +25,7 @@ from pathlib import Path, PurePath
 
 from .errors import UserError
 from .languages import normalise_lang
-from .memory import TranslationMemory
+from .memory import TranslationMemory, memory_argument
 from .paths import (
     Destination,
     OutputRoot,
@@ -146,7 +146,7 @@ class FilesResult:
 
     @property
     def from_memory(self) -> int:
-        """Segments reused from the translation memory (``tm=``), not decoded."""
+        """Segments reused from the translation memory (``memory=``), not decoded."""
         return sum(1 for o in self.outputs for s in o.report.get("segments", ())
                    if s.get("from_memory"))
 
@@ -189,9 +189,11 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                     translator: Translates | MapsArticles, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
-                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
+                    memory: str | os.PathLike[str] | TranslationMemory | None = None,
                     fail_fast: bool = False,
-                    on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
+                    on_output: Callable[[ArticleOutput], None] | None = None,
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None
+                    ) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
     ``"auto"``) into each of ``tgts``: :func:`plan_files`, then :func:`run_files`.
 
@@ -210,13 +212,14 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     :class:`FilesResult` of the good ones. ``fail_fast`` raises the first
     problem instead, before anything is written.
 
-    ``tm`` (a path or an open :class:`~translate.memory.TranslationMemory`): every sentence
+    ``memory`` (``tm=``, its older name, works too; a path or an open
+    :class:`~translate.memory.TranslationMemory`): every sentence
     of an article (of any format) is looked up there first and only the others are
     decoded, then stored (:mod:`translate.article_memory`); with an executor the lookups
     and the writes happen here, in this process.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
-                      fmt=fmt, tm=tm, fail_fast=fail_fast)
+                      fmt=fmt, memory=memory_argument(memory, tm), fail_fast=fail_fast)
     return run_files(plan, translator, on_output=on_output)
 
 
@@ -224,12 +227,15 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                out_dir: str | os.PathLike[str] | None, *,
                report: str | os.PathLike[str] | None = None,
                max_size_mb: float | None = None, fmt: str | None = None,
-               tm: str | os.PathLike[str] | TranslationMemory | None = None,
-               fail_fast: bool = False) -> FilesPlan:
+               memory: str | os.PathLike[str] | TranslationMemory | None = None,
+               fail_fast: bool = False,
+               tm: str | os.PathLike[str] | TranslationMemory | None = None) -> FilesPlan:
     """Everything :func:`translate_files` does before a model is needed: read and check
     every input, name every output by the confinement rule of :mod:`translate.paths`
     (inside ``out_dir``, through no symlink, never an input), and try every destination
-    for writability. Raises (a ``UserError``) when nothing good is left to translate."""
+    for writability. Raises (a ``UserError``) when nothing good is left to translate.
+    ``memory``: as :func:`translate_files` (``tm=`` works too)."""
+    tm = memory_argument(memory, tm)
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
     if not targets:

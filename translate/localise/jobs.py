@@ -1,7 +1,7 @@
 """Localisation jobs: translate catalogs (PO, JSON, XLIFF) into several languages.
 
     report = run_job([Path("locale/messages.pot"), Path("web/en")], "en", ["az", "it"],
-                     Path("out"), translator, tm=Path("tm.sqlite"))
+                     Path("out"), translator, memory=Path("tm.sqlite"))
 
 This module is the job's orchestration; its parts live beside it: :mod:`.report` (result
 types), :mod:`.discovery` (which files, where outputs go), :mod:`.memory_policy` (the
@@ -43,12 +43,12 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..errors import UserError
 from ..languages import normalise_lang
-from ..memory import TMEntry, TranslationMemory
+from ..memory import TMEntry, TranslationMemory, memory_argument
 from ..paths import Destination, OutputRoot, Problems, check_writable
 from ..progress import Progress
 from ..protocol import Translates
 from ..textio import atomic_write
-from .checkers import CheckContext, Problem, TermCheck
+from .checkers import CheckContext, Finding, TermCheck
 from .discovery import SourceFile, catalog_output, discover
 from .formats import po
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
@@ -114,11 +114,12 @@ class _Target:
 def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
             out_dir: str | os.PathLike[str],
             translator: Translates | TranslateBatch | BatchTranslate,
-            *, tm: str | os.PathLike[str] | TranslationMemory | None = None,
+            *, memory: str | os.PathLike[str] | TranslationMemory | None = None,
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
             retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
-            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
+            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE,
+            tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``:
     :func:`plan_job`, then :func:`execute_job`.
 
@@ -128,8 +129,9 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             strings, from this thread; or a
             :class:`BatchTranslate` (``map_batches``) that runs the batches elsewhere, in
             parallel (:class:`translate.scale.ExecutorTranslate`).
-        tm: the translation memory (path or open memory); default
-            ``OUT/.translate-memory.sqlite``, which is also what makes a job resumable.
+        memory: the translation memory (path or open memory; ``tm=`` is its older
+            name); default ``OUT/.translate-memory.sqlite``, which is also what makes a
+            job resumable.
         glossary: a QA hook ``(source, target, src, tgt) -> [problem]``, e.g.
             :func:`glossary_term_check`; its findings are warnings.
         overwrite: replace translations the output (or a source already in the target
@@ -151,9 +153,11 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
             catalog's Plural-Forms is always kept) and the PO line width.
     """
-    plan = plan_job(sources, src, targets, out_dir, tm=tm, mo=mo, batch_size=batch_size,
+    tm = memory_argument(memory, tm)
+    plan = plan_job(sources, src, targets, out_dir, memory=tm, mo=mo, batch_size=batch_size,
                     report=report, fail_fast=fail_fast)
-    return execute_job(plan, translator, tm=tm if isinstance(tm, TranslationMemory) else None,
+    return execute_job(plan, translator,
+                       memory=tm if isinstance(tm, TranslationMemory) else None,
                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy,
                        progress=progress, batch_size=batch_size, retry_failed=retry_failed,
                        write_options=write_options)
@@ -181,14 +185,17 @@ class JobPlan:
 
 def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
              out_dir: str | os.PathLike[str], *,
-             tm: str | os.PathLike[str] | TranslationMemory | None = None, mo: bool = False,
-             batch_size: int = 32, report: str | os.PathLike[str] | None = None,
-             fail_fast: bool = False) -> JobPlan:
+             memory: str | os.PathLike[str] | TranslationMemory | None = None,
+             mo: bool = False, batch_size: int = 32,
+             report: str | os.PathLike[str] | None = None, fail_fast: bool = False,
+             tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobPlan:
     """Everything :func:`run_job` does before a model or the memory is needed: find and
     read every source (a bad one is recorded, or raised with ``fail_fast``), name every
     output by the confinement rule of :mod:`translate.paths` (``OUT/<lang>/...``, the
     ``.mo`` files, the default memory, ``--report``/``--tm`` inside OUT), and try every
-    destination for writability. Raises when no good source is left."""
+    destination for writability. Raises when no good source is left. ``memory``: as
+    :func:`run_job` (``tm=``, its older name, works too)."""
+    tm = memory_argument(memory, tm)
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
     if not langs:
@@ -255,16 +262,19 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
 
 
 def execute_job(plan: JobPlan, translator: Translates | TranslateBatch | BatchTranslate, *,
-                tm: TranslationMemory | None = None,
+                memory: TranslationMemory | None = None,
                 glossary: TermCheck | None = None, overwrite: bool = False,
                 fuzzy: bool = True, progress: bool | None = None, batch_size: int = 32,
                 retry_failed: bool = False, finish: bool = True,
-                write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
-    """Localise what :func:`plan_job` planned (``tm``: an open memory, when the plan was
-    made for one), write the report, then report the bad sources
+                write_options: WriteOptions = DEFAULT_WRITE,
+                tm: TranslationMemory | None = None) -> JobReport:
+    """Localise what :func:`plan_job` planned (``memory``, or ``tm`` as it was called:
+    an open memory, when the plan was made for one), write the report, then report the
+    bad sources
     (:meth:`Problems.finish <translate.paths.Problems.finish>`; ``finish=False`` leaves
     that to the caller, e.g. to print its summary first)."""
     translate_batch, aligner = _batch_function(translator)
+    tm = memory_argument(memory, tm)
     memory, own_tm = open_memory(tm if tm is not None else plan.tm)
     counts = _Counts()
     try:
@@ -565,7 +575,7 @@ def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, sr
     res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
                  extra=tokens)
     if any(p.text in state.realigned for p in prep.pieces):
-        res = replace(res, problems=(*res.problems, Problem(
+        res = replace(res, problems=(*res.problems, Finding(
             "alignment", "placeholder restored by alignment", critical=False)), review=True)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))

@@ -299,7 +299,7 @@ class TranslationService:
             source.write_bytes(data)
             check = glossary_term_check(terms) if terms is not None else None
             report = run_job([source], src, [tgt], workdir / "out", batch,
-                             tm=workdir / "tm.sqlite", glossary=check, progress=False)
+                             memory=workdir / "tm.sqlite", glossary=check, progress=False)
             written = [Path(p) for p in report.files_written]
             if not written:
                 raise ServeError(500, "Cannot translate file: nothing was written")
