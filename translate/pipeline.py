@@ -4,8 +4,9 @@
          -> assemble
 
 Glossary enforcement is the stages of the "terms" section (match, verify, plan_redo =
-protect + constraints, restore, verify, keep_better); :class:`~translate.Translator`
-runs them, and the models (decoding) between them.
+protect + constraints, restore, verify, keep_better); :mod:`translate.steps` runs them
+for :meth:`ModelPool.translate <translate.pool.ModelPool.translate>`, and the models
+(decoding) between them.
 
 Each stage is a function over small frozen dataclasses; none reaches back into an earlier
 one. The article CLI, the Python API and the localisation jobs all run these stages; they

@@ -147,10 +147,6 @@ class Translator:
         return self.config.allow_pickle
 
     @property
-    def glossary_setting(self) -> object:
-        return self.config.glossary if self._glossary is POOL_GLOSSARY else self._glossary
-
-    @property
     def glossary(self):
         """The glossary in force (``None`` when glossaries are off)."""
         return self.pool.glossary if self._glossary is POOL_GLOSSARY else self._glossary

@@ -1,8 +1,9 @@
 """What the HTTP layer asks of the library: translate texts, detect, translate files.
 
-Everything here goes through :class:`translate.Translator` (``translate_batch``) on the
-model thread of a :class:`~.batcher.DynamicBatcher`; requests never call a model
-themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
+Everything here goes through one :class:`translate.Translator`'s model pool, a
+:class:`~translate.request.TranslationRequest` per submission (its glossary is the
+request's), on the model thread of a :class:`~.batcher.DynamicBatcher`; requests never
+call a model themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
 :func:`translate.documents.translate_document`, catalogs through
 :func:`translate.localise.run_job`.
 """
