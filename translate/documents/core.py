@@ -174,30 +174,8 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
     if not aligned and any(b.inlines for b in blocks):
         notes.append("word alignment is not available from this translator: inline "
                      "markup was placed by relative position")
-    for lang in dict.fromkeys(w.lang for w in work):
-        if lang == tgt:
-            continue
-        todo = [w for w in work if w.lang == lang]
-        texts = [w.text for w in todo]
-        pivot = _pivot(translator, lang, tgt) if aligned else None
-        chain = [w for w in todo if blocks[w.block].inlines] if pivot else []
-        if chain:  # markup goes through the pivot's text (see _refine_pivot)
-            first = translator.translate_batch([w.text for w in chain], lang, pivot,
-                                               align=True)
-            second = translator.translate_batch([r.text for r in first], pivot, tgt,
-                                                align=True)
-            for w, a, b in zip(chain, first, second, strict=True):
-                w.result = _Chained.of(a, b)
-            todo = [w for w in todo if w.result is None]
-            texts = [w.text for w in todo]
-            if not todo:
-                continue
-        if aligned:
-            results = translator.translate_batch(texts, lang, tgt, align=True)
-        else:
-            results = translator.translate_batch(texts, lang, tgt)
-        for w, r in zip(todo, results, strict=True):
-            w.result = r
+    for lang, idx in detect.by_language([w.lang for w in work], skip=tgt).items():
+        _translate_group([work[k] for k in idx], blocks, lang, tgt, translator, aligned)
     outputs: list[str | None] = []
     records: list[DocumentSegment] = []
     for i, (b, items) in enumerate(zip(blocks, per_block, strict=True)):
@@ -225,6 +203,30 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
 
         outputs.append(render(target, inlines, write))
     return outputs, records, notes
+
+
+def _translate_group(todo: list[_Work], blocks: Sequence[Block], lang: str, tgt: str,
+                     translator: Translates, aligned: bool) -> None:
+    """Translate the segments of one language (results into each ``_Work``); on a pivot
+    route, segments with inline markup go step by step, so their markup follows the
+    pivot's text (see :func:`_refine_pivot`)."""
+    pivot = _pivot(translator, lang, tgt) if aligned else None
+    chain = [w for w in todo if blocks[w.block].inlines] if pivot else []
+    if chain:  # markup goes through the pivot's text (see _refine_pivot)
+        first = translator.translate_batch([w.text for w in chain], lang, pivot, align=True)
+        second = translator.translate_batch([r.text for r in first], pivot, tgt, align=True)
+        for w, a, b in zip(chain, first, second, strict=True):
+            w.result = _Chained.of(a, b)
+        todo = [w for w in todo if w.result is None]
+        if not todo:
+            return
+    texts = [w.text for w in todo]
+    if aligned:
+        results = translator.translate_batch(texts, lang, tgt, align=True)
+    else:
+        results = translator.translate_batch(texts, lang, tgt)
+    for w, r in zip(todo, results, strict=True):
+        w.result = r
 
 
 def _absorbed(langs, tgt: str) -> frozenset[str]:
