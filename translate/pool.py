@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from . import pipeline, steps
 from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
-from .errors import UserError
+from .errors import UserError, param
 from .languages import normalise_lang
 from .models.backends import configure_openmp, cuda_available
 from .models.engine import DecodeOptions, TranslationEngine
@@ -89,8 +89,8 @@ class ModelPool:
             self._device = _default_device(self.backend)
         elif self._device == "cuda":
             if not cuda_available(self.backend):
-                raise UserError("--device cuda: no CUDA device is available here; "
-                                "use --device cpu")
+                raise UserError(f"{param('device', 'cuda')}: no CUDA device is available here; "
+                                f"use {param('device', 'cpu')}")
         return self._device
 
     @property

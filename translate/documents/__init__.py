@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import detect
-from ..errors import UserError
+from ..errors import UserError, param
 from ..languages import normalise_lang
 from ..protocol import Translates
 from ..textio import BOM, read_text
@@ -84,7 +84,7 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
     except KeyError:
         known = ", ".join(sorted(EXTENSIONS))
         raise UserError(f"{name}: unknown document format {suffix!r}; name a file ending in "
-                        f"{known}, or give --format") from None
+                        f"{known}, or give {param('fmt')}") from None
 
 
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,

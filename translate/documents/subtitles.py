@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .. import detect
-from ..errors import InputFileError, UserError
+from ..errors import InputFileError, UserError, param
 from ..protocol import Translates
 from .core import DocumentSegment
 from .inline import Inline, Markup, project
@@ -271,8 +271,8 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
     from .cues import cut_points, wrap
 
     if width < 10 or lines < 1:
-        raise UserError("subtitle lines need --subtitle-width of at least 10 and "
-                        "--subtitle-lines of at least 1")
+        raise UserError(f"subtitle lines need {param('width')} of at least 10 and "
+                        f"{param('lines')} of at least 1")
     track = parse(text, kind, name)
     cues = track.cues
     styled = [split_styles(c.text, kind) for c in cues]

@@ -12,12 +12,12 @@ import csv
 import io
 
 from ..errors import UserError
-from ..languages import normalise_lang
+from ..languages import SUPPORTED, normalise_lang
 from .model import Concept, GlossaryProblem, Parsed, Term
 from .text import collapse_spaces
 
 NOTE_COLUMNS = ("note", "notes", "comment")
-_HEADER_EXAMPLE = "en<TAB>az<TAB>it (optionally <TAB>note)"
+_HEADER_EXAMPLE = f"{'<TAB>'.join(SUPPORTED)} (optionally <TAB>note)"
 
 
 def _rows(text: str, delimiter: str) -> list[tuple[int, list[str] | None]]:
@@ -104,8 +104,9 @@ def _read_header(line: int, header: list[str]) -> tuple[list[str], list[Glossary
             known += 1
         except UserError:
             columns.append(cell)
-            problems.append(GlossaryProblem(line, f"unknown language column {cell!r}: columns are "
-                                                  f"en, az, it and optionally note"))
+            problems.append(GlossaryProblem(line, f"unknown language column {cell!r}: "
+                                                  f"columns are {', '.join(SUPPORTED)} and "
+                                                  "optionally note"))
     if known == 0:
         return columns, [GlossaryProblem(
             line, f"no header row: the first row must name the columns, "
