@@ -22,11 +22,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
 
 from .errors import UserError, param
 from .languages import normalise_lang
-from .memory import TranslationMemory
+from .memory import TranslationMemory, memory_argument
 from .paths import (
     Destination,
     OutputRoot,
@@ -37,6 +36,7 @@ from .paths import (
     walk_sources,
 )
 from .pipeline import ArticleTranslation
+from .protocol import MapsArticles, Translates
 from .textio import BOM, atomic_write, read_text
 
 #: The largest article read by default (``max_size_mb``): a bigger file is almost always a
@@ -70,8 +70,8 @@ class ArticleOutcome:
     learned: tuple = ()  # sentences a worker decoded, for the parent's memory
 
 
-def translate_one(translator: Any, text: str, src: str, tgt: str, *,
-                  memory: Any = None) -> ArticleOutcome:
+def translate_one(translator: Translates, text: str, src: str, tgt: str, *,
+                  memory: object = None) -> ArticleOutcome:
     """Translate one article (no BOM) and summarise it for the report; ``memory`` as
     :meth:`~translate.Translator.translate_article`."""
     if tgt == src:  # nothing to do: copy, byte for byte
@@ -146,7 +146,7 @@ class FilesResult:
 
     @property
     def from_memory(self) -> int:
-        """Segments reused from the translation memory (``tm=``), not decoded."""
+        """Segments reused from the translation memory (``memory=``), not decoded."""
         return sum(1 for o in self.outputs for s in o.report.get("segments", ())
                    if s.get("from_memory"))
 
@@ -185,12 +185,15 @@ class FilesPlan:
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
-                    out_dir: str | os.PathLike[str] | None, translator: Any, *,
+                    out_dir: str | os.PathLike[str] | None,
+                    translator: Translates | MapsArticles, *,
                     report: str | os.PathLike[str] | None = None,
                     max_size_mb: float | None = None, fmt: str | None = None,
-                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
+                    memory: str | os.PathLike[str] | TranslationMemory | None = None,
                     fail_fast: bool = False,
-                    on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
+                    on_output: Callable[[ArticleOutput], None] | None = None,
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None
+                    ) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
     ``"auto"``) into each of ``tgts``: :func:`plan_files`, then :func:`run_files`.
 
@@ -209,13 +212,14 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     :class:`FilesResult` of the good ones. ``fail_fast`` raises the first
     problem instead, before anything is written.
 
-    ``tm`` (a path or an open :class:`~translate.memory.TranslationMemory`): every sentence
+    ``memory`` (``tm=``, its older name, works too; a path or an open
+    :class:`~translate.memory.TranslationMemory`): every sentence
     of an article (of any format) is looked up there first and only the others are
     decoded, then stored (:mod:`translate.article_memory`); with an executor the lookups
     and the writes happen here, in this process.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
-                      fmt=fmt, tm=tm, fail_fast=fail_fast)
+                      fmt=fmt, memory=memory_argument(memory, tm), fail_fast=fail_fast)
     return run_files(plan, translator, on_output=on_output)
 
 
@@ -223,12 +227,15 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                out_dir: str | os.PathLike[str] | None, *,
                report: str | os.PathLike[str] | None = None,
                max_size_mb: float | None = None, fmt: str | None = None,
-               tm: str | os.PathLike[str] | TranslationMemory | None = None,
-               fail_fast: bool = False) -> FilesPlan:
+               memory: str | os.PathLike[str] | TranslationMemory | None = None,
+               fail_fast: bool = False,
+               tm: str | os.PathLike[str] | TranslationMemory | None = None) -> FilesPlan:
     """Everything :func:`translate_files` does before a model is needed: read and check
     every input, name every output by the confinement rule of :mod:`translate.paths`
     (inside ``out_dir``, through no symlink, never an input), and try every destination
-    for writability. Raises (a ``UserError``) when nothing good is left to translate."""
+    for writability. Raises (a ``UserError``) when nothing good is left to translate.
+    ``memory``: as :func:`translate_files` (``tm=`` works too)."""
+    tm = memory_argument(memory, tm)
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
     if not targets:
@@ -264,22 +271,11 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
         raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
                         f"not text for the terminal: give {param('out_dir', 'DIR')}")
     named = [name for name, _ in expanded if name != "-"]
-    dests: dict[tuple[int, str], Path] = {}
-    if out is not None:
-        root = OutputRoot.of(out, inputs=named)
-        seen: dict[Path, str] = {}
-        for i, (name, rel) in enumerate(kept):
-            ext = _extension(name, formats[i])
-            for tgt in targets:
-                dest = root.dest((rel or PurePath()) / article_name(name, tgt, ext))
-                if dest in seen:
-                    raise UserError(f"{seen[dest]} and {name} would both be written to "
-                                    f"{dest}; rename one or translate them separately")
-                seen[dest] = name
-                dests[(i, tgt)] = dest
+    root = OutputRoot.of(out, inputs=named) if out is not None else None
+    dests = _destinations(root, kept, formats, targets) if root is not None else {}
     report_path = Path(report) if report is not None else None
     if report_path is not None:
-        if out is not None:
+        if root is not None:
             root.named(report_path, "report")
         else:
             refuse_input(report_path, inputs=named)
@@ -298,10 +294,28 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
-                     problems, total, root if out is not None else None, tm_path)
+                     problems, total, root, tm_path)
 
 
-def run_files(plan: FilesPlan, translator: Any, *,
+def _destinations(root: OutputRoot, kept: list[tuple[str, PurePath | None]],
+                  formats: list[str], targets: list[str]) -> dict[tuple[int, str], Path]:
+    """Where each (input, target) is written under ``root`` (``OUT/<subdir>/<stem>.<lang>
+    <ext>``); two inputs that would write one file are refused."""
+    dests: dict[tuple[int, str], Path] = {}
+    seen: dict[Path, str] = {}
+    for i, (name, rel) in enumerate(kept):
+        ext = _extension(name, formats[i])
+        for tgt in targets:
+            dest = root.dest((rel or PurePath()) / article_name(name, tgt, ext))
+            if dest in seen:
+                raise UserError(f"{seen[dest]} and {name} would both be written to "
+                                f"{dest}; rename one or translate them separately")
+            seen[dest] = name
+            dests[(i, tgt)] = dest
+    return dests
+
+
+def run_files(plan: FilesPlan, translator: Translates | MapsArticles, *,
               on_output: Callable[[ArticleOutput], None] | None = None) -> FilesResult:
     """Translate and write what :func:`plan_files` planned, write the report, then report
     the bad inputs (:meth:`Problems.finish <translate.paths.Problems.finish>`)."""
@@ -412,15 +426,15 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     return name, data, shown
 
 
-def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt: str,
-                        src: str, tgt: str, memory: TranslationMemory | None = None
-                        ) -> tuple:
+def _translate_document(translator: Translates | MapsArticles,
+                        item: tuple[str, str | bytes, str], fmt: str, src: str, tgt: str,
+                        memory: TranslationMemory | None = None) -> tuple:
     """One document translated here (documents need the word alignment of a local
     translator: worker processes and Dask take plain-text articles)."""
     from .documents import translate_document
 
     _, contents, shown = item
-    if not hasattr(translator, "translate_batch"):
+    if isinstance(translator, MapsArticles):
         raise UserError(f"{shown}: an executor ({param('workers')}/{param('executor')}) "
                         f"translates plain-text articles only; translate {fmt} files "
                         "without one")
@@ -445,7 +459,7 @@ def _shift(report: dict, offset: int) -> dict:
     return {**report, "segments": segments}
 
 
-def _outcomes(translator: Any, items: list[tuple[str, str, str]],
+def _outcomes(translator: Translates | MapsArticles, items: list[tuple[str, str, str]],
               opened: tuple[TranslationMemory, bool] | None = None
               ) -> Iterator[tuple[int, ArticleOutcome]]:
     """(index, outcome) per item, as each is done: on the translator's executor when it
@@ -462,24 +476,22 @@ def _outcomes(translator: Any, items: list[tuple[str, str, str]],
             opened[0].close()
 
 
-def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
+def _outcomes_with(translator: Translates | MapsArticles, items: list[tuple[str, str, str]],
                    tm: TranslationMemory | None) -> Iterator[tuple[int, ArticleOutcome]]:
     from . import article_memory
 
     memory = article_memory.StoredMemory(tm) if tm is not None else None
-    map_articles = getattr(translator, "map_articles", None)
-    if map_articles is not None:
+    if isinstance(translator, MapsArticles):
         if memory is None:
-            results: Iterable[tuple[int, ArticleOutcome]] = map_articles(items)
+            results: Iterable[tuple[int, ArticleOutcome]] = translator.map_articles(items)
         else:
-            keys = _key_maker(translator)
-            hits = [article_memory.prefetch(memory, keys, text, src, tgt)
+            hits = [article_memory.prefetch(memory, translator, text, src, tgt)
                     if src != tgt else () for text, src, tgt in items]
-            results = map_articles(items, memory=hits)
+            results = translator.map_articles(items, memory=hits)
         try:
             for n, outcome in results:
                 if memory is not None and outcome.learned:
-                    article_memory.store_learned(memory, keys, outcome.learned)
+                    article_memory.store_learned(memory, translator, outcome.learned)
                 yield n, outcome
         finally:
             close = getattr(results, "close", None)
@@ -489,13 +501,3 @@ def _outcomes_with(translator: Any, items: list[tuple[str, str, str]],
     for n, (text, src, tgt) in enumerate(items):
         yield n, translate_one(translator, text, src, tgt, memory=tm)
 
-
-def _key_maker(translator: Any) -> Any:
-    """Something with ``memory_key(src, tgt)`` for ``translator``: itself, or (for an
-    executor front such as :class:`~translate.scale.ExecutorTranslate`) a translator built
-    here from its config, which loads no model to compute a key."""
-    if hasattr(translator, "memory_key"):
-        return translator
-    from .translator import Translator
-
-    return Translator.from_config(translator.config)

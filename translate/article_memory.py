@@ -36,6 +36,7 @@ from typing import Any, Protocol
 
 from .errors import UserError, param
 from .memory import TMEntry, TranslationMemory
+from .protocol import Models
 
 #: bumped when the key or what is stored under it changes meaning
 KEY_VERSION = "1"
@@ -130,16 +131,16 @@ def glossary_hash(glossary: Any) -> str:
     return digest.hexdigest()[:32]
 
 
-def route_key(translator: Any, src: str, tgt: str) -> RouteKey:
-    """The route key of a :class:`~translate.Translator` for ``src`` -> ``tgt``, computed
-    without loading a model."""
+def route_key(pool: Models, src: str, tgt: str, glossary: object) -> RouteKey:
+    """The route key of ``src`` -> ``tgt`` on a :class:`~translate.pool.ModelPool` with
+    ``glossary`` in force (``None``: none), computed without loading a model."""
     from . import __version__
     from .models.loading import resolve_checkpoint
 
-    config = translator.config
+    config = pool.config
     steps = []
     names = []
-    for step in translator.route(src, tgt):
+    for step in pool.route(src, tgt):
         try:
             path: Path | None = resolve_checkpoint(step.spec.ref,
                                                    allow_pickle=config.allow_pickle).resolve()
@@ -151,14 +152,14 @@ def route_key(translator: Any, src: str, tgt: str) -> RouteKey:
                       "checkpoint": str(path) if path else step.spec.ref,
                       "fingerprint": _fingerprint(path) if path else "", "token": token})
     options = {k: v for k, v in config.as_dict().items() if k not in _NEUTRAL}
-    backend = translator.backend
-    device = translator.device
+    backend = pool.backend
+    device = pool.device
     if backend == "ctranslate2" and not options.get("compute_type"):
         from .models.backends.ctranslate2_backend import default_compute_type
 
         options["compute_type"] = default_compute_type(device)
-    options.update(backend=backend, device=device, beam_size=translator.options.beam_size,
-                   glossary=glossary_hash(translator.glossary))
+    options.update(backend=backend, device=device, beam_size=pool.options.beam_size,
+                   glossary=glossary_hash(glossary))
     payload = json.dumps({"version": KEY_VERSION, "toolkit": __version__, "src": src,
                           "tgt": tgt, "route": steps, "options": options},
                          sort_keys=True, default=repr, ensure_ascii=False)
@@ -294,16 +295,13 @@ def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
     """The hits of one article, looked up in this process before it goes to a worker:
     ``(src, tgt, source, target)`` per sentence the memory answers (the worker wraps them
     in a :class:`RecalledMemory`)."""
-    from . import pipeline
+    from . import detect, pipeline
 
     src, segments, langs = pipeline.plan_article(text, src)
     hits: list[tuple[str, str, str, str]] = []
-    for lang in dict.fromkeys(langs):
-        if lang == tgt:
-            continue
+    for lang, idx in detect.by_language(langs, skip=tgt).items():
         sources = list(dict.fromkeys(
-            pipeline.normalise_with_offsets(s.text, lang).text
-            for s, seg_lang in zip(segments, langs, strict=True) if seg_lang == lang))
+            pipeline.normalise_with_offsets(segments[i].text, lang).text for i in idx))
         key = keys.memory_key(lang, tgt)
         hits.extend((lang, tgt, s, t) for s, t in memory.recall(key, sources).items())
     return tuple(hits)

@@ -95,6 +95,14 @@ def sqlite_error(path: Path, exc: sqlite3.Error) -> UserError:
                      "rerun, and check the disk if it happens again")
 
 
+def memory_argument(memory: object, tm: object) -> object:
+    """The translation memory a library call names: ``memory=`` (the library's keyword,
+    as :meth:`translate.Translator.translate_batch`) or ``tm=``, its older name."""
+    if memory is not None and tm is not None:
+        raise TypeError("memory= and tm= name the same translation memory: give one")
+    return memory if memory is not None else tm
+
+
 def _folder_problem(folder: Path) -> str | None:
     """Why a new file cannot be made in ``folder`` (``None``: it can)."""
     from .paths import probe_write

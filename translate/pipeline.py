@@ -4,8 +4,9 @@
          -> assemble
 
 Glossary enforcement is the stages of the "terms" section (match, verify, plan_redo =
-protect + constraints, restore, verify, keep_better); :class:`~translate.Translator`
-runs them, and the models (decoding) between them.
+protect + constraints, restore, verify, keep_better); :mod:`translate.steps` runs them
+for :meth:`ModelPool.translate <translate.pool.ModelPool.translate>`, and the models
+(decoding) between them.
 
 Each stage is a function over small frozen dataclasses; none reaches back into an earlier
 one. The article CLI, the Python API and the localisation jobs all run these stages; they
@@ -19,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from . import langid
+from . import detect
 from .glossary.text import Normalised, nfc_with_offsets
 from .segment import Segment, segment
 
@@ -47,7 +48,10 @@ class Translation:
 
 @dataclass(frozen=True, slots=True)
 class SegmentRecord:
-    """What happened to one segment of an article (a row of the ``--report``)."""
+    """What happened to one segment of an article or a document (a row of the
+    ``--report``). A document's row also names its block (``block``, ``where``: "line
+    12", "cue 3") and carries the word links (``alignment``); its offsets and term spans
+    are relative to the block, an article's to the article."""
 
     start: int
     end: int
@@ -59,8 +63,18 @@ class SegmentRecord:
     warnings: tuple[str, ...] = ()
     terms: tuple[object, ...] = ()
     from_memory: bool = False
+    block: int | None = None  # a document's block (None: an article's segment)
+    where: str = ""
+    alignment: tuple[object, ...] = ()
 
     def as_dict(self) -> dict:
+        if self.block is not None:
+            return {"block": self.block, "where": self.where, "start": self.start,
+                    "end": self.end, "source": self.source, "lang": self.lang,
+                    "action": self.action, "text": self.text, "models": list(self.models),
+                    "warnings": list(self.warnings),
+                    "terms": [term_check_dict(t) for t in self.terms],
+                    "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),
@@ -97,9 +111,10 @@ def term_check_dict(check, offset: int = 0) -> dict:
 
 
 @dataclass(frozen=True, slots=True)
-class Protected:
+class ProtectedTerms:
     """A source text with glossary terms written in their target form (or a placeholder
-    where the target vocabulary cannot spell the term), and how to undo placeholders."""
+    where the target vocabulary cannot spell the term), and how to undo placeholders.
+    (A catalog string's masked placeholders are :class:`translate.localise.Protected`.)"""
 
     text: str
     placeholders: tuple[tuple[str, str], ...] = ()  # (placeholder, term)
@@ -143,17 +158,11 @@ def checks_in_caller_text(checks: Sequence, norm: Normalised, original: str) -> 
     return tuple(out)
 
 
-def detect_language(text: str, default: str = "en") -> str:
-    """``--from auto``: the article's language."""
-    return langid.detect(text, default) or default
+#: the language of each segment (:func:`translate.detect.segment_languages`)
+identify = detect.segment_languages
 
 
-def identify(segments: Sequence[Segment], declared: str) -> list[str]:
-    """The language of each segment (the declared one unless another clearly wins)."""
-    return [langid.identify(s.text, declared) for s in segments]
-
-
-def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Protected:
+def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> ProtectedTerms:
     """Write each hit's required target form into the source, so the model copies it
     instead of translating (and mangling) the name; an unspellable term is masked
     (:mod:`translate.masking`: a token that no form of occurs in the text, restored only
@@ -175,11 +184,11 @@ def protect(text: str, hits: Sequence, spellable: Callable[[str], bool]) -> Prot
         pos = hit.end
     parts.append(text[pos:])
     masked = mask_spans("".join(parts), spans, styles=LETTER_STYLES)
-    return Protected(masked.text, tuple(zip(masked.tokens, masked.originals, strict=True)),
-                     masked)
+    return ProtectedTerms(masked.text,
+                          tuple(zip(masked.tokens, masked.originals, strict=True)), masked)
 
 
-def with_placeholder(protected: Protected, term: str) -> tuple[Protected, str]:
+def with_placeholder(protected: ProtectedTerms, term: str) -> tuple[ProtectedTerms, str]:
     """``protected`` with one more token for ``term`` (a required term that is not in the
     text but must be forced in decoding through a token), and that token."""
     from dataclasses import replace as _replace
@@ -190,10 +199,11 @@ def with_placeholder(protected: Protected, term: str) -> tuple[Protected, str]:
     token = masked.style.token(len(masked.originals))
     masked = _replace(masked, originals=(*masked.originals, term),
                       kinds=(*masked.kinds, "term"), spaces=(*masked.spaces, (0, 0)))
-    return Protected(protected.text, (*protected.placeholders, (token, term)), masked), token
+    return (ProtectedTerms(protected.text, (*protected.placeholders, (token, term)), masked),
+            token)
 
 
-def restore(output: str, protected: Protected) -> str:
+def restore(output: str, protected: ProtectedTerms) -> str:
     """Put the terms back where the model copied their placeholders (only the tokens
     this protection made; text that merely looks like one is left alone)."""
     from .masking import restore as unmask
@@ -229,16 +239,17 @@ class Redo:
     and the lexical constraints (one per required term, with its count)."""
 
     index: int
-    protected: Protected
+    protected: ProtectedTerms
     constraints: tuple[object, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Enforced:
-    """A sentence after enforcement: its output, its term checks, its warnings."""
+    """A sentence after enforcement: its output, its term checks (as
+    :attr:`Translation.terms`), its warnings."""
 
     text: str
-    checks: tuple[object, ...]
+    terms: tuple[object, ...]
     warnings: tuple[str, ...]
 
 
@@ -274,7 +285,7 @@ def plan_redo(index: int, step_input: str, hits: Sequence, step_hits: Sequence,
 def keep_better(current: Enforced, text: str, checks: Sequence, notes: Sequence[str]
                 ) -> Enforced:
     """The re-decoded output where it carries more required terms, else ``current``."""
-    if sum(c.ok for c in checks) > sum(c.ok for c in current.checks):
+    if sum(c.ok for c in checks) > sum(c.ok for c in current.terms):
         return Enforced(text, tuple(checks), (*current.warnings, *notes))
     return current
 
@@ -298,10 +309,9 @@ def plan_article(text: str, src: str) -> tuple[str, list[Segment], list[str]]:
     """The article's language (``src``, or detected for ``"auto"``), its segments and the
     language of each: what :func:`translate_article` translates (a translation memory
     looks the same sentences up before an article goes to a worker)."""
-    if src == "auto":
-        src = detect_language(text)
+    src = detect.source_language(src, text)
     segments = segment(text, src)
-    return src, segments, identify(segments, src)
+    return src, segments, detect.segment_languages(segments, src)
 
 
 def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
@@ -309,14 +319,9 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
     """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
     src, segments, langs = plan_article(text, src)
     outputs = [s.text for s in segments]
-    records: list[SegmentRecord | None] = [None] * len(segments)
-    for lang in dict.fromkeys(langs):
-        idx = [i for i, seg_lang in enumerate(langs) if seg_lang == lang]
-        if lang == tgt:
-            for i in idx:
-                s = segments[i]
-                records[i] = SegmentRecord(s.start, s.end, s.text, lang, "kept", s.text)
-            continue
+    records = [SegmentRecord(s.start, s.end, s.text, lang, "kept", s.text)
+               for s, lang in zip(segments, langs, strict=True)]
+    for lang, idx in detect.by_language(langs, skip=tgt).items():
         results = translate_batch([segments[i].text for i in idx], lang, tgt)
         for i, res in zip(idx, results, strict=True):
             s = segments[i]
@@ -324,5 +329,4 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
             records[i] = SegmentRecord(s.start, s.end, s.text, lang, "translated", res.text,
                                        res.models, res.warnings, res.terms,
                                        res.from_memory)
-    return ArticleTranslation(assemble(text, segments, outputs), src, tgt,
-                              tuple(r for r in records if r is not None))
+    return ArticleTranslation(assemble(text, segments, outputs), src, tgt, tuple(records))

@@ -200,9 +200,7 @@ def test_concurrent_requests_share_model_batches(make_server, base_translator):
 
 
 def library_off(translator, text):
-    from translate.serve.service import with_glossary
-
-    return with_glossary(translator, None).translate_article(text, "en", "it").text
+    return translator.using(glossary=None).translate_article(text, "en", "it").text
 
 
 def test_cors(live, make_server):
@@ -237,9 +235,7 @@ def test_concurrent_mixed_directions_keep_apart(make_server, base_translator):
             for i in range(8)] + [(ROWS[1]["az"], "az", "it", "news")]
 
     def expect(text, src, tgt, glossary):
-        from translate.serve.service import with_glossary
-
-        tr = base_translator if glossary == "news" else with_glossary(base_translator, None)
+        tr = base_translator if glossary == "news" else base_translator.using(glossary=None)
         return tr.translate_article(text, src, tgt).text
 
     with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:

@@ -22,9 +22,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import langid
+from .. import detect
 from ..errors import UserError, param
 from ..languages import normalise_lang
+from ..protocol import Translates
 from ..textio import BOM, read_text
 from .core import Block, DocumentResult, DocumentSegment, translate_blocks
 from .inline import Inline, Markup, project, render
@@ -86,23 +87,8 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
                         f"{known}, or give {param('fmt')}") from None
 
 
-class _Remembering:
-    """A translator whose every ``translate_batch`` looks sentences up in ``memory``
-    first (and stores what it decodes): what ``memory=`` means for a document."""
-
-    def __init__(self, translator, memory) -> None:
-        self._translator = translator
-        self._memory = memory
-
-    def translate_batch(self, texts, src, tgt, **options):
-        return self._translator.translate_batch(texts, src, tgt, memory=self._memory,
-                                                **options)
-
-    def __getattr__(self, name: str):
-        return getattr(self._translator, name)
-
-
-def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translator, *,
+def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
+                       translator: Translates, *,
                        name: str = "<input>", memory: object = None,
                        **options) -> DocumentResult:
     """Translate a whole document of format ``fmt`` from ``src`` (or ``"auto"``) to ``tgt``.
@@ -114,8 +100,8 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str, translat
     up there first and only the others are decoded, as for text articles (``--tm``); a
     reused sentence's markup is placed by forced alignment.
     """
-    if memory is not None:
-        translator = _Remembering(translator, memory)
+    if memory is not None:  # the request's memory, on every call of this document
+        translator = translator.using(memory=memory)
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
     src = normalise_lang(src, allow_auto=True)
@@ -154,9 +140,9 @@ def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool =
     from .html import read_html
 
     doc = read_html(text, tgt, repair=repair)
-    if src == "auto":  # one language for the whole document, from its body text
-        body = " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs)
-        src = langid.detect(body, "en") or "en"
+    # one language for the whole document, from its body text
+    src = detect.source_language(
+        src, lambda: " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs))
     attr_out, attr_segs, notes = translate_blocks(doc.attr_blocks, src, tgt, translator)
     tags = doc.rewritten_tags(attr_out)
     blocks = [doc.build_block(a, b, tags) for a, b in doc.runs]

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from .. import langid
-from ..pipeline import identify, term_check_dict
+from .. import detect
+from ..pipeline import SegmentRecord
+from ..protocol import Translates
 from ..segment import segment
 from .inline import Inline, project, render, word_links
 
@@ -56,30 +57,9 @@ class Block:
         return any(c.isalpha() for c in self.text)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentSegment:
-    """What happened to one segment of a document (a row of the ``--report``)."""
-
-    block: int
-    where: str
-    start: int
-    end: int
-    source: str
-    lang: str
-    action: str  # "translated" | "kept"
-    text: str
-    models: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    terms: tuple[object, ...] = ()
-    alignment: tuple[object, ...] = ()
-
-    def as_dict(self) -> dict:
-        return {"block": self.block, "where": self.where, "start": self.start,
-                "end": self.end, "source": self.source, "lang": self.lang,
-                "action": self.action, "text": self.text, "models": list(self.models),
-                "warnings": list(self.warnings),
-                "terms": [term_check_dict(t) for t in self.terms],
-                "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
+#: a document's report row: a :class:`~translate.pipeline.SegmentRecord` that names its
+#: block (the name the document formats have always used)
+DocumentSegment = SegmentRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,22 +150,23 @@ class Placed:
     inlines: tuple[Inline, ...]
 
 
-def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator, *,
+def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
+                     translator: Translates, *,
                      placed: bool = False
                      ) -> tuple[list, list[DocumentSegment], list[str]]:
     """Translate ``blocks``: for each, its written output (``None``: keep the source as it
     is), the segment records, and notes about the whole run. With ``placed`` each output
     is a :class:`Placed` (text and projected inlines) instead of written text."""
     notes: list[str] = []
-    if src == "auto":
-        src = langid.detect(" ".join(b.text for b in blocks if b.translatable), "en") or "en"
+    src = detect.source_language(src, lambda: " ".join(b.text for b in blocks
+                                                       if b.translatable))
     work: list[_Work] = []
     per_block: list[list[_Work]] = []
     for i, b in enumerate(blocks):
         items: list[_Work] = []
         if b.translatable:
             segs = [s for s in segment(b.text, src) if any(c.isalpha() for c in s.text)]
-            for s, lang in zip(segs, identify(segs, src), strict=True):
+            for s, lang in zip(segs, detect.segment_languages(segs, src), strict=True):
                 items.append(_Work(i, s.start, s.end, s.text, lang))
         per_block.append(items)
         work.extend(items)
@@ -193,43 +174,21 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator, *,
     if not aligned and any(b.inlines for b in blocks):
         notes.append("word alignment is not available from this translator: inline "
                      "markup was placed by relative position")
-    for lang in dict.fromkeys(w.lang for w in work):
-        if lang == tgt:
-            continue
-        todo = [w for w in work if w.lang == lang]
-        texts = [w.text for w in todo]
-        pivot = _pivot(translator, lang, tgt) if aligned else None
-        chain = [w for w in todo if blocks[w.block].inlines] if pivot else []
-        if chain:  # markup goes through the pivot's text (see _refine_pivot)
-            first = translator.translate_batch([w.text for w in chain], lang, pivot,
-                                               align=True)
-            second = translator.translate_batch([r.text for r in first], pivot, tgt,
-                                                align=True)
-            for w, a, b in zip(chain, first, second, strict=True):
-                w.result = _Chained.of(a, b)
-            todo = [w for w in todo if w.result is None]
-            texts = [w.text for w in todo]
-            if not todo:
-                continue
-        if aligned:
-            results = translator.translate_batch(texts, lang, tgt, align=True)
-        else:
-            results = translator.translate_batch(texts, lang, tgt)
-        for w, r in zip(todo, results, strict=True):
-            w.result = r
+    for lang, idx in detect.by_language([w.lang for w in work], skip=tgt).items():
+        _translate_group([work[k] for k in idx], blocks, lang, tgt, translator, aligned)
     outputs: list[str | None] = []
     records: list[DocumentSegment] = []
     for i, (b, items) in enumerate(zip(blocks, per_block, strict=True)):
         for w in items:
             r = w.result
             if r is None:
-                records.append(DocumentSegment(i, b.where, w.start, w.end, w.text, w.lang,
-                                               "kept", w.text))
+                records.append(SegmentRecord(w.start, w.end, w.text, w.lang, "kept", w.text,
+                                             block=i, where=b.where))
             else:
-                records.append(DocumentSegment(
-                    i, b.where, w.start, w.end, w.text, w.lang, "translated", r.text,
-                    tuple(r.models), tuple(r.warnings), tuple(r.terms),
-                    tuple(getattr(r, "alignment", ()) or ())))
+                records.append(SegmentRecord(
+                    w.start, w.end, w.text, w.lang, "translated", r.text, tuple(r.models),
+                    tuple(r.warnings), tuple(r.terms), block=i, where=b.where,
+                    alignment=tuple(getattr(r, "alignment", ()) or ())))
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
@@ -244,6 +203,30 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str, translator, *,
 
         outputs.append(render(target, inlines, write))
     return outputs, records, notes
+
+
+def _translate_group(todo: list[_Work], blocks: Sequence[Block], lang: str, tgt: str,
+                     translator: Translates, aligned: bool) -> None:
+    """Translate the segments of one language (results into each ``_Work``); on a pivot
+    route, segments with inline markup go step by step, so their markup follows the
+    pivot's text (see :func:`_refine_pivot`)."""
+    pivot = _pivot(translator, lang, tgt) if aligned else None
+    chain = [w for w in todo if blocks[w.block].inlines] if pivot else []
+    if chain:  # markup goes through the pivot's text (see _refine_pivot)
+        first = translator.translate_batch([w.text for w in chain], lang, pivot, align=True)
+        second = translator.translate_batch([r.text for r in first], pivot, tgt, align=True)
+        for w, a, b in zip(chain, first, second, strict=True):
+            w.result = _Chained.of(a, b)
+        todo = [w for w in todo if w.result is None]
+        if not todo:
+            return
+    texts = [w.text for w in todo]
+    if aligned:
+        results = translator.translate_batch(texts, lang, tgt, align=True)
+    else:
+        results = translator.translate_batch(texts, lang, tgt)
+    for w, r in zip(todo, results, strict=True):
+        w.result = r
 
 
 def _absorbed(langs, tgt: str) -> frozenset[str]:

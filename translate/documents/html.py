@@ -194,6 +194,20 @@ class _AttrJob:
 
 
 @dataclass(slots=True)
+class _Building:
+    """A block being built from tokens: its characters and their source text, the
+    inline elements (open ones on ``stack``), repairs made, and whether a ``<br>`` waits
+    for the next text to become a line break."""
+
+    chars: list[str] = field(default_factory=list)
+    origin: list[str] = field(default_factory=list)
+    inlines: list[dict] = field(default_factory=list)
+    stack: list[int] = field(default_factory=list)  # indices into inlines
+    repairs: list[str] = field(default_factory=list)
+    pending_break: bool = False
+
+
+@dataclass(slots=True)
 class HtmlDocument:
     """A tokenized HTML document: its blocks to translate and how to write it back."""
 
@@ -270,12 +284,7 @@ class HtmlDocument:
 
     def build_block(self, a: int, b: int, tags: dict[int, str]) -> Block:
         """The plain text and inline markup of tokens ``a..b-1``."""
-        chars: list[str] = []
-        origin: list[str] = []
-        inlines: list[dict] = []
-        stack: list[int] = []  # indices into inlines
-        repairs: list[str] = []
-        pending_break = False
+        st = _Building()
         text = self.text
         i = a
         while i < b:
@@ -283,77 +292,93 @@ class HtmlDocument:
             raw = tags.get(i, text[tok.start:tok.end])
             if tok.kind == "text":
                 dec, org = decode_entities(raw)
-                if pending_break and dec and not dec[0].isspace():
-                    chars.append("\n")
-                    origin.append("")
-                pending_break = False
-                chars.extend(dec)
-                origin.extend(org)
+                if st.pending_break and dec and not dec[0].isspace():
+                    st.chars.append("\n")
+                    st.origin.append("")
+                st.pending_break = False
+                st.chars.extend(dec)
+                st.origin.extend(org)
             elif tok.kind == "comment" or (tok.kind in ("start", "startend")
                                            and (tok.tag in INLINE_VOID
                                                 or tok.kind == "startend")):
-                inlines.append(dict(start=len(chars), end=len(chars), tag=tok.tag or "#comment",
-                                    open=raw, close="", void=True, depth=len(stack),
-                                    key=tok.start))
-                pending_break = tok.tag == "br" and bool(chars) and not chars[-1].isspace()
+                st.inlines.append(dict(start=len(st.chars), end=len(st.chars),
+                                       tag=tok.tag or "#comment", open=raw, close="",
+                                       void=True, depth=len(st.stack), key=tok.start))
+                st.pending_break = (tok.tag == "br" and bool(st.chars)
+                                    and not st.chars[-1].isspace())
             elif tok.kind == "start" and (tok.tag in FROZEN_INLINE or _no_translate(tok)):
-                j = self._matching_end(i, b)
-                inner_start = tok.end
-                inner_end = self.tokens[j].start if j < b else self.tokens[b - 1].end
-                inner = text[inner_start:inner_end]
-                plain = "".join(decode_entities(text[t.start:t.end])[0]
-                                for t in self.tokens[i + 1:j] if t.kind == "text")
-                close = text[self.tokens[j].start:self.tokens[j].end] if j < b else ""
-                if j >= b and self.repair:
-                    repairs.append(f"<{tok.tag}> at line {self.line(tok.start)} not closed")
-                    close = f"</{tok.tag}>"
-                inlines.append(dict(start=len(chars), end=len(chars) + len(plain), tag=tok.tag,
-                                    open=raw, close=close, frozen=inner, depth=len(stack),
-                                    key=tok.start))
-                chars.extend(plain)
-                origin.extend([""] * len(plain))  # written by the element itself
-                pending_break = False
-                i = j + 1
+                i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
-                stack.append(len(inlines))
-                inlines.append(dict(start=len(chars), end=None, tag=tok.tag, open=raw,
-                                    close="", depth=len(stack) - 1, key=tok.start))
+                st.stack.append(len(st.inlines))
+                st.inlines.append(dict(start=len(st.chars), end=None, tag=tok.tag, open=raw,
+                                       close="", depth=len(st.stack) - 1, key=tok.start))
             elif tok.kind == "end":
-                open_at = [k for k in stack if inlines[k]["tag"] == tok.tag]
-                if not open_at:  # a stray end tag: kept where it was
-                    inlines.append(dict(start=len(chars), end=len(chars), tag="/" + tok.tag,
-                                        open=raw, close="", void=True, depth=len(stack),
-                                        key=tok.start))
-                else:
-                    k = open_at[-1]
-                    while stack and stack[-1] != k:
-                        inner = inlines[stack.pop()]
-                        inner["end"] = len(chars)
-                        inner["close"] = f"</{inner['tag']}>"
-                        repairs.append(f"<{inner['tag']}> at line {self.line(inner['key'])} "
-                                       f"closed before </{tok.tag}>")
-                    stack.pop()
-                    inlines[k]["end"] = len(chars)
-                    inlines[k]["close"] = raw
+                self._end_tag(st, tok, raw)
             i += 1
-        for k in reversed(stack):
-            if not self.repair:  # kept as it was: a start tag with no end, where it stood
-                inlines[k].update(end=inlines[k]["start"], void=True)
-                for later in inlines[k + 1:]:
-                    later["depth"] -= 1
-                continue
-            inlines[k]["end"] = len(chars)
-            inlines[k]["close"] = f"</{inlines[k]['tag']}>"
-            repairs.append(f"<{inlines[k]['tag']}> at line {self.line(inlines[k]['key'])} "
-                           "not closed")
-        if repairs:
-            self.notes.extend(repairs)
+        self._close_open(st)
+        if st.repairs:
+            self.notes.extend(st.repairs)
         els = tuple(Inline(d["start"], d["end"], d["tag"],
                            Markup(d["open"], d["close"], d.get("frozen"), d["key"]),
-                           d.get("void", False), d["depth"]) for d in inlines)
-        return Block("".join(chars), tuple(origin), els, _escape_text, "text",
+                           d.get("void", False), d["depth"]) for d in st.inlines)
+        return Block("".join(st.chars), tuple(st.origin), els, _escape_text, "text",
                      f"line {self.line(self.tokens[a].start)}")
+
+    def _frozen(self, st: _Building, i: int, b: int, raw: str) -> int:
+        """An element kept as it is (code, ``translate="no"``): its text joins the block,
+        written by the element itself. Returns the index of its end tag."""
+        tok, text = self.tokens[i], self.text
+        j = self._matching_end(i, b)
+        inner_end = self.tokens[j].start if j < b else self.tokens[b - 1].end
+        inner = text[tok.end:inner_end]
+        plain = "".join(decode_entities(text[t.start:t.end])[0]
+                        for t in self.tokens[i + 1:j] if t.kind == "text")
+        close = text[self.tokens[j].start:self.tokens[j].end] if j < b else ""
+        if j >= b and self.repair:
+            st.repairs.append(f"<{tok.tag}> at line {self.line(tok.start)} not closed")
+            close = f"</{tok.tag}>"
+        st.inlines.append(dict(start=len(st.chars), end=len(st.chars) + len(plain),
+                               tag=tok.tag, open=raw, close=close, frozen=inner,
+                               depth=len(st.stack), key=tok.start))
+        st.chars.extend(plain)
+        st.origin.extend([""] * len(plain))  # written by the element itself
+        st.pending_break = False
+        return j
+
+    def _end_tag(self, st: _Building, tok, raw: str) -> None:
+        """An end tag: closes its element (and, repaired, the ones left open inside it);
+        a stray one is kept where it was."""
+        open_at = [k for k in st.stack if st.inlines[k]["tag"] == tok.tag]
+        if not open_at:  # a stray end tag: kept where it was
+            st.inlines.append(dict(start=len(st.chars), end=len(st.chars), tag="/" + tok.tag,
+                                   open=raw, close="", void=True, depth=len(st.stack),
+                                   key=tok.start))
+            return
+        k = open_at[-1]
+        while st.stack and st.stack[-1] != k:
+            inner = st.inlines[st.stack.pop()]
+            inner["end"] = len(st.chars)
+            inner["close"] = f"</{inner['tag']}>"
+            st.repairs.append(f"<{inner['tag']}> at line {self.line(inner['key'])} "
+                              f"closed before </{tok.tag}>")
+        st.stack.pop()
+        st.inlines[k]["end"] = len(st.chars)
+        st.inlines[k]["close"] = raw
+
+    def _close_open(self, st: _Building) -> None:
+        """Elements still open at the block's end: closed there (repaired), or kept as a
+        start tag with no end, where it stood."""
+        for k in reversed(st.stack):
+            if not self.repair:  # kept as it was: a start tag with no end, where it stood
+                st.inlines[k].update(end=st.inlines[k]["start"], void=True)
+                for later in st.inlines[k + 1:]:
+                    later["depth"] -= 1
+                continue
+            st.inlines[k]["end"] = len(st.chars)
+            st.inlines[k]["close"] = f"</{st.inlines[k]['tag']}>"
+            st.repairs.append(f"<{st.inlines[k]['tag']}> at line "
+                              f"{self.line(st.inlines[k]['key'])} not closed")
 
     def _matching_end(self, i: int, b: int) -> int:
         tag = self.tokens[i].tag

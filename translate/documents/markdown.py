@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import detect
 from ..errors import UserError
+from ..protocol import Translates
 from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
 from .inline import Inline, Markup
@@ -487,7 +489,7 @@ def _alt_text(token) -> str:
     return "".join(parts)
 
 
-def translate_markdown(text: str, src: str, tgt: str, translator, **options
+def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **options
                        ) -> tuple[str, list[DocumentSegment], list[str]]:
     """Translate a Markdown document; see the module docstring for what is translated."""
     notes: list[str] = []
@@ -497,65 +499,22 @@ def translate_markdown(text: str, src: str, tgt: str, translator, **options
     tokens = _parser().parse(body)
     lines = _lines(text)
     inline_tokens = [t for t in tokens if t.type == "inline" and t.map]
-    if src == "auto":  # one language for the whole document, from its body text
-        from .. import langid
-
-        src = langid.detect(" ".join(t.content for t in inline_tokens), "en") or "en"
+    # one language for the whole document, from its body text
+    src = detect.source_language(src, lambda: " ".join(t.content for t in inline_tokens))
     html_blocks = [t for t in tokens if t.type == "html_block" and t.map]
 
     # pass 1: image alt texts (they are written into the markup of their block)
-    alt_blocks: list[Block] = []
-    alt_at: list[int] = []
-    for t in inline_tokens:
-        stack = list(t.children or ())
-        while stack:
-            c = stack.pop(0)
-            if c.type == "image":
-                alt = _alt_text(c)
-                if any(ch.isalpha() for ch in alt):
-                    alt_blocks.append(Block(alt, tuple(_escape_md(ch) for ch in alt),
-                                            escape=_escape_md, kind="attribute",
-                                            where=f"line {t.map[0] + 1} image alt"))
-                    alt_at.append(id(c))
+    alt_blocks, alt_at = _alt_blocks(inline_tokens)
     alt_out, alt_segs, n1 = translate_blocks(alt_blocks, src, tgt, translator)
     alts = {k: v for k, v in zip(alt_at, alt_out, strict=True) if v is not None}
 
     # pass 2: the text blocks
-    blocks: list[Block] = []
-    ranges: list[tuple[int, int]] = []
-    cursor: dict[int, int] = {}
-    alt_spans: list[list[tuple[int, int, str]]] = []
-    for t in inline_tokens:
-        if not t.content.strip():
-            continue
-        try:
-            located = _locate(text, lines, t.content, t.map[0], cursor)
-            walk = _Walk(text, located, [alts.get(id(c)) for c in t.children or ()
-                                         if c.type == "image"])
-            walk.walk(t.children or ())
-            block = walk.block(f"line {t.map[0] + 1}")
-        except _Mismatch as exc:
-            notes.append(f"line {t.map[0] + 1}: kept as it is (could not follow its markup "
-                         f"at {exc})")
-            continue
-        blocks.append(block)
-        ranges.append((located.pos[0], located.pos[-1] + 1))
-        alt_spans.append(walk.alt_spans)
+    blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes)
     outputs, segs, n2 = translate_blocks(blocks, src, tgt, translator)
 
     # raw HTML blocks, as HTML
-    from . import _translate_html
-
-    replacements: list[tuple[int, int, str]] = []
-    html_segs: list[DocumentSegment] = []
-    for t in html_blocks:
-        a = lines[t.map[0]][0]
-        b = lines[min(t.map[1], len(lines)) - 1][1]
-        out, s, n = _translate_html(text[a:b], src, tgt, translator, repair=False)
-        if out != text[a:b]:
-            replacements.append((a, b, out))
-        html_segs.extend(s)
-        notes.extend(n)
+    replacements, html_segs = _html_blocks(text, lines, html_blocks, src, tgt, translator,
+                                           notes)
     for (a, b), out, spans in zip(ranges, outputs, alt_spans, strict=True):
         if out is not None:
             replacements.append((a, b, out))
@@ -577,3 +536,69 @@ def translate_markdown(text: str, src: str, tgt: str, translator, **options
     parts.append(text[pos:])
     notes = list(dict.fromkeys(n1 + n2 + n3 + notes))
     return "".join(parts), list(segs) + alt_segs + html_segs + fm_segs, notes
+
+
+def _alt_blocks(inline_tokens) -> tuple[list[Block], list[int]]:
+    """The image alt texts to translate, and the id of each image token."""
+    alt_blocks: list[Block] = []
+    alt_at: list[int] = []
+    for t in inline_tokens:
+        stack = list(t.children or ())
+        while stack:
+            c = stack.pop(0)
+            if c.type == "image":
+                alt = _alt_text(c)
+                if any(ch.isalpha() for ch in alt):
+                    alt_blocks.append(Block(alt, tuple(_escape_md(ch) for ch in alt),
+                                            escape=_escape_md, kind="attribute",
+                                            where=f"line {t.map[0] + 1} image alt"))
+                    alt_at.append(id(c))
+    return alt_blocks, alt_at
+
+
+def _text_blocks(text: str, lines, inline_tokens, alts: dict[int, str], notes: list[str]
+                 ) -> tuple[list[Block], list[tuple[int, int]],
+                            list[list[tuple[int, int, str]]]]:
+    """The text blocks, each with its source range and its images' translated alt
+    spans; a block whose markup cannot be followed is kept (noted in ``notes``)."""
+    blocks: list[Block] = []
+    ranges: list[tuple[int, int]] = []
+    cursor: dict[int, int] = {}
+    alt_spans: list[list[tuple[int, int, str]]] = []
+    for t in inline_tokens:
+        if not t.content.strip():
+            continue
+        try:
+            located = _locate(text, lines, t.content, t.map[0], cursor)
+            walk = _Walk(text, located, [alts.get(id(c)) for c in t.children or ()
+                                         if c.type == "image"])
+            walk.walk(t.children or ())
+            block = walk.block(f"line {t.map[0] + 1}")
+        except _Mismatch as exc:
+            notes.append(f"line {t.map[0] + 1}: kept as it is (could not follow its markup "
+                         f"at {exc})")
+            continue
+        blocks.append(block)
+        ranges.append((located.pos[0], located.pos[-1] + 1))
+        alt_spans.append(walk.alt_spans)
+    return blocks, ranges, alt_spans
+
+
+def _html_blocks(text: str, lines, html_blocks, src: str, tgt: str,
+                 translator: Translates, notes: list[str]
+                 ) -> tuple[list[tuple[int, int, str]], list[DocumentSegment]]:
+    """Raw HTML blocks translated as HTML (kept as written: no repair): the
+    replacements and the segment records."""
+    from . import _translate_html
+
+    replacements: list[tuple[int, int, str]] = []
+    html_segs: list[DocumentSegment] = []
+    for t in html_blocks:
+        a = lines[t.map[0]][0]
+        b = lines[min(t.map[1], len(lines)) - 1][1]
+        out, s, n = _translate_html(text[a:b], src, tgt, translator, repair=False)
+        if out != text[a:b]:
+            replacements.append((a, b, out))
+        html_segs.extend(s)
+        notes.extend(n)
+    return replacements, html_segs

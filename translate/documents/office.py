@@ -25,8 +25,10 @@ from typing import Protocol
 
 from lxml import etree
 
+from .. import detect
 from ..errors import InputFileError
 from ..languages import LANGUAGES
+from ..protocol import Translates
 from .core import Block, Placed, translate_blocks
 from .inline import Inline, Markup
 
@@ -421,7 +423,8 @@ def _paragraph_elements(root, kind: str) -> list:
     return [el for el in root.iter(_t("p"), _t("h"))]
 
 
-def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
+def translate_office(data: bytes, kind: str, src: str, tgt: str,
+                     translator: Translates, *,
                      name: str = "<input>") -> tuple[bytes, list, list[str]]:
     """Translate a ``.docx`` (``kind="docx"``) or ``.odt`` (``kind="odt"``) package;
     returns the package, one record per segment and notes."""
@@ -456,10 +459,7 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str, translator, *,
     titles = _meta_fields(package, meta, name)
     for _el, value in titles:
         blocks.append(Block(value, tuple(value)))
-    if src == "auto":
-        from .. import langid
-
-        src = langid.detect(" ".join(b.text for b in blocks), "en") or "en"
+    src = detect.source_language(src, lambda: " ".join(b.text for b in blocks))
     done, records, notes = translate_blocks(blocks, src, tgt, translator, placed=True)
     warnings.extend(notes)
     for (p, base, table), out in zip(todo, done, strict=False):

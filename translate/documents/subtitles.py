@@ -16,7 +16,9 @@ import html
 import re
 from dataclasses import dataclass
 
+from .. import detect
 from ..errors import InputFileError, UserError, param
+from ..protocol import Translates
 from .core import DocumentSegment
 from .inline import Inline, Markup, project
 
@@ -259,12 +261,12 @@ def _inlines(spans) -> tuple[Inline, ...]:
     return tuple(out)
 
 
-def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
+def translate_subtitles(text: str, kind: str, src: str, tgt: str,
+                        translator: Translates, *,
                         name: str = "<input>", width: int = 42, lines: int = 2
                         ) -> tuple[str, list[DocumentSegment], list[str]]:
     """Translate an SRT or WebVTT file (``kind`` ``"srt"`` or ``"vtt"``); returns the
     translated file, one record per sentence and notes."""
-    from ..pipeline import identify
     from ..segment import segment
     from .cues import cut_points, wrap
 
@@ -281,59 +283,69 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
         pieces.append(st.plain)
         pos += len(st.plain) + 1
     stream = " ".join(pieces)
-    if src == "auto":
-        from .. import langid
-
-        src = langid.detect(stream, "en") or "en"
+    src = detect.source_language(src, stream)
     spans = [(starts[k] + a, starts[k] + b, o, c)
              for k, st in enumerate(styled) for a, b, o, c in st.spans]
     sentences = [s for s in segment(stream, src) if any(ch.isalpha() for ch in s.text)]
-    langs = identify(sentences, src)
+    langs = detect.segment_languages(sentences, src)
     results: dict[int, object] = {}
-    for lang in dict.fromkeys(langs):
-        idx = [i for i, lg in enumerate(langs) if lg == lang and lg != tgt]
-        if idx:
-            outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,
-                                              align=True)
-            results.update(zip(idx, outs, strict=True))
+    for lang, idx in detect.by_language(langs, skip=tgt).items():
+        outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,
+                                          align=True)
+        results.update(zip(idx, outs, strict=True))
     # each cue collects (target text, styling spans relative to it) from its sentences
     cue_parts: list[list[tuple[str, list]]] = [[] for _ in cues]
     records: list[DocumentSegment] = []
     for i, sent in enumerate(sentences):
-        res = results.get(i)
-        target = sent.text if res is None else res.text
-        links = () if res is None else tuple(getattr(res, "alignment", ()) or ())
-        first = _cue_at(starts, sent.start)
-        inner = [starts[k] - sent.start for k in range(first + 1, len(cues))
-                 if sent.start < starts[k] < sent.end]
-        own = [(max(a, sent.start) - sent.start, min(b, sent.end) - sent.start, o, c)
-               for a, b, o, c in spans
-               if a < sent.end and b > sent.start or a == b and sent.start <= a < sent.end]
-        if res is None or not own:
-            tspans = own
-        else:
-            placed = project(_inlines(own), sent.text, target, links)
-            tspans = [(el.start, el.end, el.payload.open, el.payload.close) for el in placed]
-        cuts = cut_points(sent.text, target, inner, links) if res is not None else inner
-        bounds = [0, *cuts, len(target)]
-        for j in range(len(bounds) - 1):
-            lo, hi = bounds[j], bounds[j + 1]
-            piece = target[lo:hi]
-            lead = len(piece) - len(piece.lstrip())
-            piece = piece.strip()
-            a0 = lo + lead
-            clipped = [(max(a, a0) - a0, min(b, a0 + len(piece)) - a0, o, c)
-                       for a, b, o, c in tspans
-                       if a < a0 + len(piece) and b > a0 or a == b and a0 <= a <= a0 + len(piece)]
-            cue_parts[first + j].append((piece, clipped))
-        where = f"cue {first + 1}" + (f"-{first + len(bounds) - 1}" if len(bounds) > 2 else "")
-        if res is None:
-            records.append(DocumentSegment(first, where, sent.start, sent.end, sent.text,
-                                           langs[i], "kept", sent.text))
-        else:
-            records.append(DocumentSegment(
-                first, where, sent.start, sent.end, sent.text, langs[i], "translated",
-                res.text, tuple(res.models), tuple(res.warnings), tuple(res.terms), links))
+        records.append(_place_sentence(sent, results.get(i), langs[i], starts, spans,
+                                       cue_parts, cut_points))
+    texts, notes = _write_cues(cues, styled, cue_parts, kind, width, lines, wrap)
+    return track.render(texts), records, notes
+
+
+def _place_sentence(sent, res, lang: str, starts: list[int], spans: list,
+                    cue_parts: list[list[tuple[str, list]]], cut_points) -> DocumentSegment:
+    """One sentence of the stream: its output (its source when kept) cut at the cue
+    boundaries it spans (by word alignment) with its styling placed, each piece added
+    to its cue's parts; its report row."""
+    target = sent.text if res is None else res.text
+    links = () if res is None else tuple(getattr(res, "alignment", ()) or ())
+    first = _cue_at(starts, sent.start)
+    inner = [starts[k] - sent.start for k in range(first + 1, len(cue_parts))
+             if sent.start < starts[k] < sent.end]
+    own = [(max(a, sent.start) - sent.start, min(b, sent.end) - sent.start, o, c)
+           for a, b, o, c in spans
+           if a < sent.end and b > sent.start or a == b and sent.start <= a < sent.end]
+    if res is None or not own:
+        tspans = own
+    else:
+        placed = project(_inlines(own), sent.text, target, links)
+        tspans = [(el.start, el.end, el.payload.open, el.payload.close) for el in placed]
+    cuts = cut_points(sent.text, target, inner, links) if res is not None else inner
+    bounds = [0, *cuts, len(target)]
+    for j in range(len(bounds) - 1):
+        lo, hi = bounds[j], bounds[j + 1]
+        piece = target[lo:hi]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        a0 = lo + lead
+        clipped = [(max(a, a0) - a0, min(b, a0 + len(piece)) - a0, o, c)
+                   for a, b, o, c in tspans
+                   if a < a0 + len(piece) and b > a0 or a == b and a0 <= a <= a0 + len(piece)]
+        cue_parts[first + j].append((piece, clipped))
+    where = f"cue {first + 1}" + (f"-{first + len(bounds) - 1}" if len(bounds) > 2 else "")
+    if res is None:
+        return DocumentSegment(sent.start, sent.end, sent.text, lang, "kept", sent.text,
+                               block=first, where=where)
+    return DocumentSegment(sent.start, sent.end, sent.text, lang, "translated", res.text,
+                           tuple(res.models), tuple(res.warnings), tuple(res.terms),
+                           block=first, where=where, alignment=links)
+
+
+def _write_cues(cues, styled, cue_parts: list[list[tuple[str, list]]], kind: str,
+                width: int, lines: int, wrap) -> tuple[list[str], list[str]]:
+    """Each cue's text from its parts, styled and wrapped; a cue the translation left
+    empty gets an ellipsis (noted)."""
     texts, notes = [], []
     for k, parts in enumerate(cue_parts):
         st = styled[k]
@@ -347,7 +359,7 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
                 continue
         body = render_styles(plain, tspans, kind)
         texts.append(st.prefix + wrap(body, width, lines) + st.suffix)
-    return track.render(texts), records, notes
+    return texts, notes
 
 
 def _cue_at(starts: list[int], offset: int) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputFileError
 from ..textio import decode_text, read_bytes
-from .model import Concept, Glossary, Parsed, Problem
+from .model import Concept, Glossary, GlossaryProblem, Parsed
 from .tbx import parse_tbx
 from .tsv import parse_delimited
 
@@ -57,7 +57,7 @@ def parse_file(path: PathLike) -> Parsed:
         try:
             text = decode_text(data, name)
         except InputFileError as exc:
-            return Parsed((), (), (Problem(exc.line, exc.problem),))
+            return Parsed((), (), (GlossaryProblem(exc.line, exc.problem),))
         parsed = parse_delimited(text, name, "\t" if fmt == "tsv" else ",")
     conflicts = find_conflicts(parsed.concepts) + term_problems(parsed.concepts)
     if not conflicts:
@@ -66,10 +66,10 @@ def parse_file(path: PathLike) -> Parsed:
     return Parsed(parsed.concepts, parsed.languages, tuple(problems))
 
 
-def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ...]:
+def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[GlossaryProblem, ...]:
     """Source forms that stand in two rows of one file with different targets."""
     seen: dict[tuple[str, str], tuple[int, Concept]] = {}
-    problems: list[Problem] = []
+    problems: list[GlossaryProblem] = []
     for line, concept in concepts:
         reported = False
         for term in concept.terms:
@@ -82,7 +82,7 @@ def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ..
                     if other.lang == term.lang or earlier is None:
                         continue
                     if earlier.canonical != other.canonical:
-                        problems.append(Problem(line, (
+                        problems.append(GlossaryProblem(line, (
                             f"{term.lang} {form!r} is also on line {first[0]} with a different "
                             f"{other.lang} target ({_shown(earlier.canonical)} there, "
                             f"{_shown(other.canonical)} here): keep one row, or make the "
@@ -99,20 +99,20 @@ def find_conflicts(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ..
 MAX_TERM_CHARS = 200
 
 
-def term_problems(concepts: Iterable[tuple[int, Concept]]) -> tuple[Problem, ...]:
+def term_problems(concepts: Iterable[tuple[int, Concept]]) -> tuple[GlossaryProblem, ...]:
     """Terms that cannot work: without any letter or digit (``-``, ``'``, zero-width
     characters would match inside words), or longer than :data:`MAX_TERM_CHARS`."""
-    problems: list[Problem] = []
+    problems: list[GlossaryProblem] = []
     for line, concept in concepts:
         for term in concept.terms:
             for form in term.forms:
                 if not any(unicodedata.category(c)[0] in "LN" for c in form):
-                    problems.append(Problem(line, (
+                    problems.append(GlossaryProblem(line, (
                         f"{term.lang} term {form!r} has no letter or digit (only "
                         "punctuation, spaces or invisible characters), so it would match "
                         "inside words: remove it or write the word")))
                 elif len(form) > MAX_TERM_CHARS:
-                    problems.append(Problem(line, (
+                    problems.append(GlossaryProblem(line, (
                         f"{term.lang} term {form[:30]!r}... is {len(form)} characters, longer "
                         f"than a model can place in a sentence ({MAX_TERM_CHARS} at most): "
                         "shorten it or move it to a note")))
@@ -123,7 +123,7 @@ def _shown(form: str | None) -> str:
     return "empty" if form is None else repr(form)
 
 
-def _format_problem(path: PathLike, problem: Problem) -> str:
+def _format_problem(path: PathLike, problem: GlossaryProblem) -> str:
     where = f"{path}:{problem.line}" if problem.line is not None else str(path)
     return f"{where}: {problem.message}"
 

@@ -128,7 +128,7 @@ class Glossary:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class GlossaryProblem:
     """Something wrong in a glossary file, at a line (1-based) when one is known."""
 
     line: int | None
@@ -141,4 +141,4 @@ class Parsed:
 
     concepts: tuple[tuple[int, Concept], ...]
     languages: tuple[str, ...]
-    problems: tuple[Problem, ...]
+    problems: tuple[GlossaryProblem, ...]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, UserError
 from ..languages import SUPPORTED, normalise_lang
-from .model import Concept, Parsed, Problem, Term
+from .model import Concept, GlossaryProblem, Parsed, Term
 from .text import collapse_spaces
 
 if TYPE_CHECKING:
@@ -41,19 +41,20 @@ def parse_tbx(data: bytes, origin: str) -> Parsed:
     entity = re.search(rb"<!ENTITY", data, re.IGNORECASE)
     if entity:
         line = data.count(b"\n", 0, entity.start()) + 1
-        return Parsed((), (), (Problem(line, "declares XML entities, which are refused for "
-                                             "safety; remove the <!ENTITY ...> declarations"),))
+        return Parsed((), (), (GlossaryProblem(
+            line, "declares XML entities, which are refused for "
+                  "safety; remove the <!ENTITY ...> declarations"),))
     try:
         from .. import xmlsafe
     except ImportError:
-        return Parsed((), (), (Problem(None, "reading TBX needs lxml: pip install lxml"),))
+        return Parsed((), (), (GlossaryProblem(None, "reading TBX needs lxml: pip install lxml"),))
     try:
         root = xmlsafe.parse(data, origin, remove_comments=True, remove_pis=True).getroot()
     except InputFileError as exc:
-        return Parsed((), (), (Problem(exc.line or 1, exc.problem),))
+        return Parsed((), (), (GlossaryProblem(exc.line or 1, exc.problem),))
     if _local(root) not in ("martif", "tbx"):
-        return Parsed((), (), (Problem(root.sourceline or 1, f"root element is "
-                                       f"<{_local(root)}>, not a TBX <martif> or <tbx>"),))
+        return Parsed((), (), (GlossaryProblem(root.sourceline or 1, f"root element is "
+                                               f"<{_local(root)}>, not a TBX <martif> or <tbx>"),))
 
     concepts: list[tuple[int, Concept]] = []
     languages: list[str] = []
@@ -77,11 +78,11 @@ def parse_tbx(data: bytes, origin: str) -> Parsed:
             if t.lang not in languages:
                 languages.append(t.lang)
         concepts.append((line, Concept(tuple(terms), note, f"{origin}:{line}")))
-    problems: list[Problem] = []
+    problems: list[GlossaryProblem] = []
     if len(languages) < 2:
-        problems.append(Problem(root.sourceline or 1, "no terms in two of "
-                                f"{', '.join(SUPPORTED)}: check the xml:lang of the <langSet> "
-                                "elements"))
+        problems.append(GlossaryProblem(root.sourceline or 1, "no terms in two of "
+                                        f"{', '.join(SUPPORTED)}: check the xml:lang of the "
+                                        "<langSet> elements"))
     return Parsed(tuple(concepts), tuple(languages), tuple(problems))
 
 

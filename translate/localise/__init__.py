@@ -13,7 +13,7 @@ the same protect -> translate -> restore -> verify stages as articles.
 
 from __future__ import annotations
 
-from .checkers import CHECKERS, CheckContext, Problem, run_checks
+from .checkers import CHECKERS, CheckContext, Finding, run_checks
 from .jobs import run_job
 from .messages import Split, split_message
 from .placeholders import Protected, mask, restore
@@ -21,12 +21,16 @@ from .qa import glossary_term_check
 from .report import JobReport
 from .units import Document, Existing, Fill, Unit
 
+#: the older name of :class:`Finding` (a checker's finding about one translation)
+Problem = Finding
+
 __all__ = [
     "CHECKERS",
     "CheckContext",
     "Document",
     "Existing",
     "Fill",
+    "Finding",
     "JobReport",
     "Problem",
     "Protected",

@@ -1,6 +1,6 @@
 """QA checks run on every translation before it is written.
 
-Each checker is a small function ``(source, target, ctx) -> list[Problem]``, listed in
+Each checker is a small function ``(source, target, ctx) -> list[Finding]``, listed in
 :data:`CHECKERS` (the pattern of Babel's ``babel.messages.checkers``). A *critical* problem
 means the string is broken (a placeholder, tag or mask token went wrong): the unit is not
 written and the report says why. Other problems are warnings: the string is written and
@@ -23,7 +23,10 @@ TermCheck = Callable[[str, str, str, str], Sequence[str]]
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Finding:
+    """What one checker found wrong with a translation (``critical``: it may not be
+    written; else a warning)."""
+
     check: str
     message: str
     critical: bool = True
@@ -40,7 +43,7 @@ class CheckContext:
     formats: frozenset[str] = frozenset()
 
 
-Checker = Callable[[str, str, CheckContext], list[Problem]]
+Checker = Callable[[str, str, CheckContext], list[Finding]]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -147,14 +150,14 @@ def _describe(items: Counter[str]) -> str:
 # ----------------------------------------------------------------------------- checkers
 
 
-def check_empty(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_empty(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """A non-empty source must not come back empty."""
     if source.strip() and not target.strip():
-        return [Problem("empty", "the translation is empty")]
+        return [Finding("empty", "the translation is empty")]
     return []
 
 
-def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Placeholders, markup and ICU structure identical as a multiset."""
     want = Counter(placeholder_signature(source, formats=ctx.formats))
     got = Counter(placeholder_signature(target, formats=ctx.formats))
@@ -165,42 +168,42 @@ def check_placeholders(source: str, target: str, ctx: CheckContext) -> list[Prob
         parts.append(f"missing {_describe(want - got)}")
     if got - want:
         parts.append(f"unexpected {_describe(got - want)}")
-    return [Problem("placeholders", "; ".join(parts))]
+    return [Finding("placeholders", "; ".join(parts))]
 
 
-def check_placeholder_order(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_placeholder_order(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Positional placeholders (``%s``, ``%d``, ``{}``) must keep their order."""
     want, got = _positional(source, ctx.formats), _positional(target, ctx.formats)
     if Counter(want) == Counter(got) and want != got:
-        return [Problem("placeholder-order",
+        return [Finding("placeholder-order",
                         f"positional placeholders reordered: {' '.join(got)} instead of "
                         f"{' '.join(want)} (use numbered ones, e.g. %1$s, to reorder)")]
     return []
 
 
-def check_tags(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_tags(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Tags balanced and properly nested in the target when they were in the source."""
     source_problems = _tag_problems(_tags(source))
     if source_problems:
         return []
-    return [Problem("tags", p) for p in _tag_problems(_tags(target))]
+    return [Finding("tags", p) for p in _tag_problems(_tags(target))]
 
 
-def check_mask_tokens(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_mask_tokens(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """No mask token (``__PH0__``) may survive into the output."""
     extra = loose_token_count(target) - loose_token_count(source)
     if extra > 0:
-        return [Problem("mask-token", f"{extra} mask token(s) leaked into the translation")]
+        return [Finding("mask-token", f"{extra} mask token(s) leaked into the translation")]
     return []
 
 
-def check_edges(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_edges(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Leading and trailing newlines as in the source (msgfmt --check requires it)."""
     problems = []
     if source.startswith("\n") != target.startswith("\n"):
-        problems.append(Problem("newlines", "a leading newline was added or lost"))
+        problems.append(Finding("newlines", "a leading newline was added or lost"))
     if source.endswith("\n") != target.endswith("\n"):
-        problems.append(Problem("newlines", "a trailing newline was added or lost"))
+        problems.append(Finding("newlines", "a trailing newline was added or lost"))
     return problems
 
 
@@ -221,7 +224,7 @@ def generic_tokens(text: str) -> Counter[str]:
     return Counter(m.group() for m in GENERIC_RE.finditer(text))
 
 
-def check_generic(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_generic(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """The net behind the specific checks: every token that looks like a placeholder in
     any syntax and is in the source must be in the target as many times."""
     want, got = generic_tokens(source), generic_tokens(target)
@@ -229,7 +232,7 @@ def check_generic(source: str, target: str, ctx: CheckContext) -> list[Problem]:
         want, got = _without_intervals(want), _without_intervals(got)
     wrong = Counter({k: n for k, n in want.items() if got[k] != n})
     if wrong:
-        return [Problem("variables", "placeholder-like text not kept as many times as in the "
+        return [Finding("variables", "placeholder-like text not kept as many times as in the "
                                      f"source: {_describe(wrong)}")]
     return []
 
@@ -238,12 +241,12 @@ def _without_intervals(tokens: Counter[str]) -> Counter[str]:
     return Counter({k: n for k, n in tokens.items() if not re.fullmatch(r"\{[\d,\s-]*\}", k)})
 
 
-def check_newlines(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_newlines(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """As many line breaks as the source (pofilter ``newlines``)."""
     problems = []
     for name, ch in (("\\n", "\n"), ("\\r", "\r")):
         if source.count(ch) != target.count(ch):
-            problems.append(Problem("newlines", f"{source.count(ch)} {name} in the source, "
+            problems.append(Finding("newlines", f"{source.count(ch)} {name} in the source, "
                                                 f"{target.count(ch)} in the translation"))
     return problems
 
@@ -251,40 +254,40 @@ def check_newlines(source: str, target: str, ctx: CheckContext) -> list[Problem]
 _ESCAPE_RE = re.compile(r"\\.")
 
 
-def check_escapes(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_escapes(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Backslash escapes (``\\n``, ``\\t``, ``\\\\``, ``\\"``) kept (pofilter ``escapes``)."""
     want = Counter(m.group() for m in _ESCAPE_RE.finditer(source))
     got = Counter(m.group() for m in _ESCAPE_RE.finditer(target))
     if want != got:
-        return [Problem("escapes", f"escapes differ: {_describe(want) or 'none'} in the "
+        return [Finding("escapes", f"escapes differ: {_describe(want) or 'none'} in the "
                                    f"source, {_describe(got) or 'none'} in the translation")]
     return []
 
 
-def check_untranslated(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_untranslated(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Output identical to a non-trivial source (two or more lowercase words) is not a
     translation. Names, acronyms and titles in capitals are allowed to stay."""
     if ctx.src == ctx.tgt or target != source:
         return []
     lowercase = [w for w in _words(source) if len(w) >= 3 and w.islower()]
     if len(lowercase) >= 2:
-        return [Problem("untranslated", "left untranslated (the output equals the source)")]
+        return [Finding("untranslated", "left untranslated (the output equals the source)")]
     return []
 
 
-def check_numbers(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_numbers(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Numbers written in digits kept (a warning: "20th" may become "XX")."""
     missing = _numbers(source) - _numbers(target)
     if missing:
-        return [Problem("numbers", f"number(s) missing: {_describe(missing)}", critical=False)]
+        return [Finding("numbers", f"number(s) missing: {_describe(missing)}", critical=False)]
     return []
 
 
-def check_glossary(source: str, target: str, ctx: CheckContext) -> list[Problem]:
+def check_glossary(source: str, target: str, ctx: CheckContext) -> list[Finding]:
     """Glossary terms present (through the ``term_check`` hook; a warning)."""
     if ctx.term_check is None:
         return []
-    return [Problem("glossary", msg, critical=False)
+    return [Finding("glossary", msg, critical=False)
             for msg in ctx.term_check(source, target, ctx.src, ctx.tgt)]
 
 
@@ -305,9 +308,9 @@ CHECKERS: tuple[Checker, ...] = (
 
 
 def run_checks(source: str, target: str, ctx: CheckContext,
-               checkers: Sequence[Checker] = CHECKERS) -> list[Problem]:
+               checkers: Sequence[Checker] = CHECKERS) -> list[Finding]:
     """All problems of ``target`` as a translation of ``source``."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for check in checkers:
         problems.extend(check(source, target, ctx))
     return problems

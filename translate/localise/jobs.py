@@ -1,7 +1,7 @@
 """Localisation jobs: translate catalogs (PO, JSON, XLIFF) into several languages.
 
     report = run_job([Path("locale/messages.pot"), Path("web/en")], "en", ["az", "it"],
-                     Path("out"), translator, tm=Path("tm.sqlite"))
+                     Path("out"), translator, memory=Path("tm.sqlite"))
 
 This module is the job's orchestration; its parts live beside it: :mod:`.report` (result
 types), :mod:`.discovery` (which files, where outputs go), :mod:`.memory_policy` (the
@@ -37,17 +37,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..errors import UserError, param
 from ..languages import normalise_lang
-from ..memory import TMEntry, TranslationMemory
+from ..memory import TMEntry, TranslationMemory, memory_argument
 from ..paths import Destination, OutputRoot, Problems, check_writable
 from ..progress import Progress
+from ..protocol import Translates
 from ..textio import atomic_write
-from .checkers import CheckContext, Problem, TermCheck
+from .checkers import CheckContext, Finding, TermCheck
 from .discovery import SourceFile, catalog_output, discover
 from .formats import po
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
@@ -65,6 +66,7 @@ __all__ = ["DEFAULT_TM_NAME", "JobPlan", "JobReport", "execute_job", "glossary_t
 TranslateBatch = Callable[[list[str], str, str], list[str]]
 
 
+@runtime_checkable
 class BatchTranslate(Protocol):
     """Translates many batches, wherever it likes: ``map_completed`` yields
     ``(batch index, outputs)`` as each batch is done (``map_batches``, outputs in batch
@@ -110,12 +112,14 @@ class _Target:
 
 
 def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
-            out_dir: str | os.PathLike[str], translator: Any,
-            *, tm: str | os.PathLike[str] | TranslationMemory | None = None,
+            out_dir: str | os.PathLike[str],
+            translator: Translates | TranslateBatch | BatchTranslate,
+            *, memory: str | os.PathLike[str] | TranslationMemory | None = None,
             glossary: TermCheck | None = None, overwrite: bool = False, fuzzy: bool = True,
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
             retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
-            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
+            fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE,
+            tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``:
     :func:`plan_job`, then :func:`execute_job`.
 
@@ -125,8 +129,9 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             strings, from this thread; or a
             :class:`BatchTranslate` (``map_batches``) that runs the batches elsewhere, in
             parallel (:class:`translate.scale.ExecutorTranslate`).
-        tm: the translation memory (path or open memory); default
-            ``OUT/.translate-memory.sqlite``, which is also what makes a job resumable.
+        memory: the translation memory (path or open memory; ``tm=`` is its older
+            name); default ``OUT/.translate-memory.sqlite``, which is also what makes a
+            job resumable.
         glossary: a QA hook ``(source, target, src, tgt) -> [problem]``, e.g.
             :func:`glossary_term_check`; its findings are warnings.
         overwrite: replace translations the output (or a source already in the target
@@ -148,9 +153,11 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
             catalog's Plural-Forms is always kept) and the PO line width.
     """
-    plan = plan_job(sources, src, targets, out_dir, tm=tm, mo=mo, batch_size=batch_size,
+    tm = memory_argument(memory, tm)
+    plan = plan_job(sources, src, targets, out_dir, memory=tm, mo=mo, batch_size=batch_size,
                     report=report, fail_fast=fail_fast)
-    return execute_job(plan, translator, tm=tm if isinstance(tm, TranslationMemory) else None,
+    return execute_job(plan, translator,
+                       memory=tm if isinstance(tm, TranslationMemory) else None,
                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy,
                        progress=progress, batch_size=batch_size, retry_failed=retry_failed,
                        write_options=write_options)
@@ -178,14 +185,17 @@ class JobPlan:
 
 def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
              out_dir: str | os.PathLike[str], *,
-             tm: str | os.PathLike[str] | TranslationMemory | None = None, mo: bool = False,
-             batch_size: int = 32, report: str | os.PathLike[str] | None = None,
-             fail_fast: bool = False) -> JobPlan:
+             memory: str | os.PathLike[str] | TranslationMemory | None = None,
+             mo: bool = False, batch_size: int = 32,
+             report: str | os.PathLike[str] | None = None, fail_fast: bool = False,
+             tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobPlan:
     """Everything :func:`run_job` does before a model or the memory is needed: find and
     read every source (a bad one is recorded, or raised with ``fail_fast``), name every
     output by the confinement rule of :mod:`translate.paths` (``OUT/<lang>/...``, the
     ``.mo`` files, the default memory, ``--report``/``--tm`` inside OUT), and try every
-    destination for writability. Raises when no good source is left."""
+    destination for writability. Raises when no good source is left. ``memory``: as
+    :func:`run_job` (``tm=``, its older name, works too)."""
+    tm = memory_argument(memory, tm)
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
     if not langs:
@@ -251,26 +261,25 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
                    total, root)
 
 
-def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None = None,
+def execute_job(plan: JobPlan, translator: Translates | TranslateBatch | BatchTranslate, *,
+                memory: TranslationMemory | None = None,
                 glossary: TermCheck | None = None, overwrite: bool = False,
                 fuzzy: bool = True, progress: bool | None = None, batch_size: int = 32,
                 retry_failed: bool = False, finish: bool = True,
-                write_options: WriteOptions = DEFAULT_WRITE) -> JobReport:
-    """Localise what :func:`plan_job` planned (``tm``: an open memory, when the plan was
-    made for one), write the report, then report the bad sources
+                write_options: WriteOptions = DEFAULT_WRITE,
+                tm: TranslationMemory | None = None) -> JobReport:
+    """Localise what :func:`plan_job` planned (``memory``, or ``tm`` as it was called:
+    an open memory, when the plan was made for one), write the report, then report the
+    bad sources
     (:meth:`Problems.finish <translate.paths.Problems.finish>`; ``finish=False`` leaves
     that to the caller, e.g. to print its summary first)."""
-    translate_batch: TranslateBatch | BatchTranslate = translator
-    aligner = None  # forced word alignment, to put back a mask token the model dropped
-    if not callable(translator) and not hasattr(translator, "map_batches") \
-            and hasattr(translator, "translate"):
-        translate_batch = translator.translate  # a Translator
-        aligner = getattr(translator, "align_pairs", None)
+    translate_batch, aligner = _batch_function(translator)
+    tm = memory_argument(memory, tm)
     memory, own_tm = open_memory(tm if tm is not None else plan.tm)
-    stats = _Stats()
+    counts = _Counts()
     try:
         for lang, entries in plan.targets:
-            _run_target(lang, plan.src, list(entries), memory, translate_batch, stats,
+            _run_target(lang, plan.src, list(entries), memory, translate_batch, counts,
                         aligner=aligner,
                         glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
                         progress=progress, batch_size=batch_size,
@@ -279,12 +288,7 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
     finally:
         if own_tm:
             memory.close()
-    result = JobReport(
-        src=plan.src, targets=plan.langs, units=stats.units, kept_existing=stats.kept,
-        reused_from_tm=stats.from_tm, translated=stats.translated,
-        untranslatable=stats.copied, strings_translated=stats.strings,
-        model_calls=stats.calls, failed=tuple(stats.failed), warnings=tuple(stats.warnings),
-        files=tuple(stats.files), tm=str(memory.path))
+    result = counts.report(plan.src, plan.langs, str(memory.path))
     if plan.report is not None:
         atomic_write(plan.report, result.to_json())
     if finish:
@@ -292,32 +296,67 @@ def execute_job(plan: JobPlan, translator: Any, *, tm: TranslationMemory | None 
     return result
 
 
+def _batch_function(translator: Translates | TranslateBatch | BatchTranslate
+                    ) -> tuple[TranslateBatch | BatchTranslate, Callable | None]:
+    """How the job calls ``translator``: a function or a :class:`BatchTranslate` as it
+    is; a translator through ``translate``, with its forced word alignment (to put back
+    a mask token the model dropped) when it has one."""
+    if callable(translator) or isinstance(translator, BatchTranslate):
+        return translator, None
+    return translator.translate, getattr(translator, "align_pairs", None)
+
+
 @dataclass
-class _Stats:
+class _Counts:
+    """The counters of :class:`~translate.localise.report.JobReport` (same names) while
+    the job runs."""
+
     units: int = 0
-    kept: int = 0
-    from_tm: int = 0
+    kept_existing: int = 0
+    reused_from_tm: int = 0
     translated: int = 0
-    copied: int = 0
-    strings: int = 0
-    calls: int = 0
+    untranslatable: int = 0
+    strings_translated: int = 0
+    model_calls: int = 0
     failed: list[UnitIssue] = field(default_factory=list)
     warnings: list[UnitIssue] = field(default_factory=list)
     files: list[FileResult] = field(default_factory=list)
 
+    def report(self, src: str, targets: tuple[str, ...], tm: str) -> JobReport:
+        counted = {f.name: getattr(self, f.name) for f in fields(self)}
+        return JobReport(src=src, targets=targets, tm=tm, **{
+            k: tuple(v) if isinstance(v, list) else v for k, v in counted.items()})
 
-def _run_target(lang: str, src: str,
-                entries: list[tuple[SourceFile, Document, Path, Document | None]],
-                memory: TranslationMemory, translate_batch: TranslateBatch | BatchTranslate,
-                stats: _Stats, *, aligner: Callable | None = None,
-                glossary: TermCheck | None, overwrite: bool, fuzzy: bool,
-                mo: dict[Path, Path], progress: bool | None, batch_size: int,
-                retry_failed: bool, root: OutputRoot | None = None,
+
+Entry = tuple[SourceFile, Document, Path, Document | None]
+
+
+def _run_target(lang: str, src: str, entries: list[Entry], memory: TranslationMemory,
+                translate_batch: TranslateBatch | BatchTranslate, counts: _Counts, *,
+                aligner: Callable | None = None, glossary: TermCheck | None,
+                overwrite: bool, fuzzy: bool, mo: dict[Path, Path],
+                progress: bool | None, batch_size: int, retry_failed: bool,
+                root: OutputRoot | None = None,
                 write_options: WriteOptions = DEFAULT_WRITE) -> None:
+    """One target language: what needs translating, the memory then the model for it,
+    then every file filled and written."""
     state = _Target(lang)
+    kept, held = _needed(state, entries, lang, overwrite)
+    ctx = CheckContext(src, lang, glossary)
+    todo = _recall(state, memory, src, lang, ctx, retry_failed)
+    _translate_all(todo, state, src, lang, memory, translate_batch, counts, ctx,
+                   progress=progress, batch_size=batch_size, aligner=aligner)
+    for entry, have, old in zip(entries, kept, held, strict=True):
+        _write_file(entry, have, old, state, counts, src=src, lang=lang, fuzzy=fuzzy,
+                    mo=mo, root=root, write_options=write_options)
+
+
+def _needed(state: _Target, entries: list[Entry], lang: str, overwrite: bool
+            ) -> tuple[list[dict[str, Existing]], list[dict[str, Existing]]]:
+    """Record in ``state`` the strings of the units without a kept translation; per
+    file, the translations kept and those held (kept unless ``overwrite``)."""
     kept: list[dict[str, Existing]] = []
     held: list[dict[str, Existing]] = []
-    # 1. what needs translating: units without a kept translation
     for f, doc, _dest, previous in entries:
         have = existing(f.fmt, previous, lang)
         if doc.target_lang == lang:
@@ -332,9 +371,13 @@ def _run_target(lang: str, src: str,
                 k = (unit.context, text)
                 state.needed[k] = state.needed.get(k, False) or xml
                 state.formats[k] = state.formats.get(k, frozenset()) | declared_formats(unit.flags)
+    return kept, held
 
-    # 2. the translation memory, then the model for the rest
-    ctx = CheckContext(src, lang, glossary)
+
+def _recall(state: _Target, memory: TranslationMemory, src: str, lang: str,
+            ctx: CheckContext, retry_failed: bool) -> list[tuple[Key, _Prepared]]:
+    """The needed strings the memory answers (or that need no model) go into
+    ``state.results``; the others come back masked, for the model."""
     hits = memory.lookup_many(src, lang, state.needed)
     todo: list[tuple[Key, _Prepared]] = []
     for k in state.needed:
@@ -347,65 +390,80 @@ def _run_target(lang: str, src: str,
             state.results[k] = Verdict(k[1], "copy")
         else:
             todo.append((k, prepared))
-    _translate_all(todo, state, src, lang, memory, translate_batch, stats, ctx,
-                   progress=progress, batch_size=batch_size, aligner=aligner)
+    return todo
 
-    # 3. fill and write every file
-    for (f, doc, dest, previous), have, old in zip(entries, kept, held, strict=True):
-        xml = getattr(f.fmt, "MARKUP", None) == "xml"
-        check_fill = getattr(f.fmt, "check_fill", None)
-        fills: dict[str, Fill] = {}
-        fresh = 0
-        for unit in doc.units:
-            stats.units += 1
-            if unit.key in have:
-                e = have[unit.key]
+
+def _write_file(entry: Entry, have: dict[str, Existing], old: dict[str, Existing],
+                state: _Target, counts: _Counts, *, src: str, lang: str, fuzzy: bool,
+                mo: dict[Path, Path], root: OutputRoot | None,
+                write_options: WriteOptions) -> None:
+    """Fill one file's units from the verdicts and write it (and its ``.mo``)."""
+    f, doc, dest, previous = entry
+    xml = getattr(f.fmt, "MARKUP", None) == "xml"
+    check_fill = getattr(f.fmt, "check_fill", None)
+    fills: dict[str, Fill] = {}
+    fresh = 0
+    for unit in doc.units:
+        counts.units += 1
+        if unit.key in have:
+            e = have[unit.key]
+            fills[unit.key] = Fill(forms=e.forms, fuzzy=e.fuzzy, state=e.state)
+            counts.kept_existing += 1
+            continue
+        fill, by_model = _fill_unit(unit, state, counts, str(dest), lang, fuzzy,
+                                    check_fill if xml else None)
+        if fill is None:
+            if unit.key in old:  # --overwrite: keep the old translation instead
+                e = old[unit.key]
                 fills[unit.key] = Fill(forms=e.forms, fuzzy=e.fuzzy, state=e.state)
-                stats.kept += 1
-                continue
-            results = [state.results[(unit.context, t)] for t in unit.sources]
-            reasons = [r for res in results for r in res.critical]
-            texts = [res.target or "" for res in results]
-            if not reasons and check_fill is not None and xml:
-                reasons = [f"format: {p}" for t in texts for p in check_fill(t)]
-            if reasons:
-                stats.failed.append(UnitIssue(str(dest), lang, unit.key, unit.source,
-                                              tuple(dict.fromkeys(reasons)),
-                                              " | ".join(texts)))
-                if unit.key in old:  # --overwrite: keep the old translation instead
-                    e = old[unit.key]
-                    fills[unit.key] = Fill(forms=e.forms, fuzzy=e.fuzzy, state=e.state)
-                continue
-            warns = [w for res in results for w in res.warnings]
-            if warns:
-                stats.warnings.append(UnitIssue(str(dest), lang, unit.key, unit.source,
-                                                tuple(dict.fromkeys(warns)), " | ".join(texts)))
-            origins = {res.origin for res in results}
-            fills[unit.key] = Fill(texts[0], texts[1] if unit.is_plural else None,
-                                   fuzzy=fuzzy and any(res.machine for res in results)
-                                   or any(res.review for res in results))
-            if "mt" in origins:
-                stats.translated += 1
-                fresh += 1
-            elif origins == {"copy"}:
-                stats.copied += 1
-            else:
-                stats.from_tm += 1
-        data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
-        for path in (dest, mo[dest]) if dest in mo else (dest,):
-            if root is not None:  # a link made while the model ran is not followed
-                root.dest(path.relative_to(root.root))
-        written = write_if_changed(dest, data)
-        if dest in mo:
-            written = write_if_changed(mo[dest],
-                                        po.compile_mo(data, str(dest))) or written
-        stats.files.append(FileResult(str(f.path), str(dest), lang, len(doc.units), fresh,
-                                      written))
+            continue
+        fills[unit.key] = fill
+        fresh += by_model
+    data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
+    for path in (dest, mo[dest]) if dest in mo else (dest,):
+        if root is not None:  # a link made while the model ran is not followed
+            root.dest(path.relative_to(root.root))
+    written = write_if_changed(dest, data)
+    if dest in mo:
+        written = write_if_changed(mo[dest], po.compile_mo(data, str(dest))) or written
+    counts.files.append(FileResult(str(f.path), str(dest), lang, len(doc.units), fresh,
+                                   written))
+
+
+def _fill_unit(unit, state: _Target, counts: _Counts, dest: str, lang: str, fuzzy: bool,
+               check_fill: Callable | None) -> tuple[Fill | None, bool]:
+    """A unit's fill from the verdicts of its strings (``None`` when it failed: recorded
+    in ``counts``), and whether the model translated it."""
+    results = [state.results[(unit.context, t)] for t in unit.sources]
+    reasons = [r for res in results for r in res.critical]
+    texts = [res.target or "" for res in results]
+    if not reasons and check_fill is not None:
+        reasons = [f"format: {p}" for t in texts for p in check_fill(t)]
+    if reasons:
+        counts.failed.append(UnitIssue(dest, lang, unit.key, unit.source,
+                                       tuple(dict.fromkeys(reasons)), " | ".join(texts)))
+        return None, False
+    warns = [w for res in results for w in res.warnings]
+    if warns:
+        counts.warnings.append(UnitIssue(dest, lang, unit.key, unit.source,
+                                         tuple(dict.fromkeys(warns)), " | ".join(texts)))
+    origins = {res.origin for res in results}
+    fill = Fill(texts[0], texts[1] if unit.is_plural else None,
+                fuzzy=fuzzy and any(res.machine for res in results)
+                or any(res.review for res in results))
+    if "mt" in origins:
+        counts.translated += 1
+        return fill, True
+    if origins == {"copy"}:
+        counts.untranslatable += 1
+    else:
+        counts.reused_from_tm += 1
+    return fill, False
 
 
 def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, lang: str,
                    memory: TranslationMemory,
-                   translate_batch: TranslateBatch | BatchTranslate, stats: _Stats,
+                   translate_batch: TranslateBatch | BatchTranslate, counts: _Counts,
                    ctx: CheckContext, *, progress: bool | None, batch_size: int,
                    aligner: Callable | None = None) -> None:
     """Send every unique masked piece to the model once, in batches; as soon as all the
@@ -431,7 +489,7 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
         if len(outs) != len(batch):
             raise RuntimeError(f"translate_batch returned {len(outs)} results for "
                                f"{len(batch)} texts")
-        stats.calls += 1
+        counts.model_calls += 1
         if aligner is not None:
             outs = _reinsert(batch, outs, masks, aligner, src, lang, state)
         outputs.update(zip(batch, outs, strict=True))
@@ -443,7 +501,7 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
                     done.append(i)
         rows = [_finish(todo[i][0], todo[i][1], outputs, state, src, lang, ctx)
                 for i in done]
-        stats.strings += len(rows)
+        counts.strings_translated += len(rows)
         memory.store_many(rows)  # the journal: these strings are done
         bar.update(len(batch))
 
@@ -517,7 +575,7 @@ def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, sr
     res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
                  extra=tokens)
     if any(p.text in state.realigned for p in prep.pieces):
-        res = replace(res, problems=(*res.problems, Problem(
+        res = replace(res, problems=(*res.problems, Finding(
             "alignment", "placeholder restored by alignment", critical=False)), review=True)
     state.results[k] = res
     return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..memory import TMEntry, TranslationMemory
-from .checkers import CheckContext, Problem
+from .checkers import CheckContext, Finding
 from .qa import Verdict, verify
 
 DEFAULT_TM_NAME = ".translate-memory.sqlite"
@@ -33,7 +33,7 @@ def from_memory(source: str, entry: TMEntry, ctx: CheckContext) -> Verdict:
     as a translation: it stays failed (with its old reasons when today's checks pass)."""
     result = verify(source, entry.target, "tm", ctx, machine=entry.origin == "mt")
     if entry.qa and not result.critical:
-        failed = Problem("memory", f"failed QA when it was translated ({entry.qa}); "
+        failed = Finding("memory", f"failed QA when it was translated ({entry.qa}); "
                          "--retry-failed asks the model again")
         result = Verdict(result.target, "tm", (*result.problems, failed), result.machine)
     return result

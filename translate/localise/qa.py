@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .checkers import CheckContext, Problem, TermCheck, run_checks
+from .checkers import CheckContext, Finding, TermCheck, run_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,7 @@ class Verdict:
 
     target: str | None
     origin: str  # "mt" (this run), "tm", "copy" (nothing to translate)
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[Finding, ...] = ()
     machine: bool = False  # model output (now or earlier), so marked fuzzy
     review: bool = False  # changed after the model (a placeholder put back): fuzzy always
 
@@ -33,7 +33,7 @@ def verify(source: str, target: str, origin: str, ctx: CheckContext, *, machine:
     """Run the QA checks; ``extra`` mask-token findings join a placeholder failure."""
     problems = run_checks(source, target, ctx)
     if any(p.critical and p.check in ("placeholders", "mask-token") for p in problems):
-        problems.extend(Problem("mask-token", m) for m in extra)
+        problems.extend(Finding("mask-token", m) for m in extra)
     return Verdict(target, origin, tuple(problems), machine)
 
 

@@ -99,6 +99,30 @@ def trim_repetition(ids: list[int], max_period: int = 8, min_repeats: int = 4) -
     return None
 
 
+@dataclass(slots=True)
+class _Chunks:
+    """The sentences of one call as the decoder takes them: per sentence its notes and
+    source token count; per chunk (a sentence, or a part of a long one) its ids, its
+    sentence, and with alignment its pieces and character span."""
+
+    notes: list[list[str]]
+    src_counts: list[int]
+    ids: list[list[int]] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    source: list[tuple[list[str], int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Decoded:
+    """Per chunk: the best hypothesis's ids, its attention (alignment), whether it
+    reached its length cap, and the other hypotheses (ids, capped)."""
+
+    outputs: list[list[int]]
+    weights: list[list]
+    capped: list[bool]
+    others: list[list[tuple[list[int], bool]]]
+
+
 class TranslationEngine:
     """One checkpoint for one direction, on one backend."""
 
@@ -148,48 +172,56 @@ class TranslationEngine:
         joined.
         """
         n_hyp = max(1, num_hypotheses)
-        # 1. tokenise; split over-long sentences into chunks (kept in order)
-        chunk_ids: list[list[int]] = []
-        chunk_source: list[tuple[list[str], int, int]] = []  # pieces, char span (align)
-        owner: list[int] = []
-        notes: list[list[str]] = [[] for _ in sentences]
-        src_counts = [0] * len(sentences)
+        chunks = self._chunks(sentences, align)
+        decoded = self._decode(chunks, options, constraints, progress, align, n_hyp)
+        return self._assemble(sentences, chunks, decoded, constraints, n_hyp,
+                              src_lang=src_lang, tgt_lang=tgt_lang)
+
+    def _chunks(self, sentences: Sequence[str], align: bool) -> _Chunks:
+        """Step 1: tokenise; split over-long sentences into chunks (kept in order)."""
+        chunks = _Chunks([[] for _ in sentences], [0] * len(sentences))
         for i, sentence in enumerate(sentences):
             pieces = self.pieces(sentence)
-            src_counts[i] = len(pieces)
+            chunks.src_counts[i] = len(pieces)
             ids = self._tok.convert_tokens_to_ids(pieces)
             unk = sum(1 for t in ids if t == self.unk_id)
             if unk:
-                notes[i].append(f"{unk} source token(s) unknown to the model (<unk>)")
+                chunks.notes[i].append(f"{unk} source token(s) unknown to the model (<unk>)")
             parts = split_pieces(pieces, self.max_source_pieces) if pieces else [[]]
             if len(parts) > 1:
-                notes[i].append(f"sentence of {len(pieces)} tokens split into {len(parts)} "
-                                f"parts (the model has {self.checkpoint.positions} positions)")
+                chunks.notes[i].append(
+                    f"sentence of {len(pieces)} tokens split into {len(parts)} "
+                    f"parts (the model has {self.checkpoint.positions} positions)")
             spans = _alignment.piece_spans(sentence, pieces) if align else []
             at = 0
             for part in parts:
-                chunk_ids.append(self.prefix + self._tok.convert_tokens_to_ids(part)
-                                 + [self.eos_id])
-                owner.append(i)
+                chunks.ids.append(self.prefix + self._tok.convert_tokens_to_ids(part)
+                                  + [self.eos_id])
+                chunks.owner.append(i)
                 if align:
                     found = [sp for sp in spans[at:at + len(part)] if sp is not None]
-                    chunk_source.append((part, found[0][0] if found else 0,
-                                         found[-1][1] if found else 0))
+                    chunks.source.append((part, found[0][0] if found else 0,
+                                          found[-1][1] if found else 0))
                     at += len(part)
-        # 2. decode in length-sorted batches under a token budget
-        outputs: list[list[int]] = [[] for _ in chunk_ids]
-        weights: list[list] = [[] for _ in chunk_ids]
-        capped = [False] * len(chunk_ids)
-        others: list[list[tuple[list[int], bool]]] = [[] for _ in chunk_ids]  # n-best
-        order = sorted(range(len(chunk_ids)), key=lambda k: (-len(chunk_ids[k]), k))
-        for batch in self._batches(order, chunk_ids, options):
+        return chunks
+
+    def _decode(self, chunks: _Chunks, options: DecodeOptions,
+                constraints: Sequence[object] | None,
+                progress: Callable[[int], None] | None, align: bool, n_hyp: int
+                ) -> _Decoded:
+        """Step 2: decode in length-sorted batches under a token budget."""
+        ids, owner = chunks.ids, chunks.owner
+        out = _Decoded([[] for _ in ids], [[] for _ in ids], [False] * len(ids),
+                       [[] for _ in ids])
+        order = sorted(range(len(ids)), key=lambda k: (-len(ids[k]), k))
+        for batch in self._batches(order, ids, options):
             # each sentence has its own length cap, so its output never depends on what
             # else shares its batch (a resumed job decodes exactly as an uninterrupted one)
-            limits = [self._max_new(len(chunk_ids[k]), options) for k in batch]
-            limit = max(limits)
+            limits = [self._max_new(len(ids[k]), options) for k in batch]
             request = DecodeRequest(
-                ids=[chunk_ids[k] for k in batch], beam_size=max(options.beam_size, n_hyp),
-                max_new_tokens=limit, min_new_tokens=min(options.min_new_tokens, min(limits)),
+                ids=[ids[k] for k in batch], beam_size=max(options.beam_size, n_hyp),
+                max_new_tokens=max(limits),
+                min_new_tokens=min(options.min_new_tokens, min(limits)),
                 constraints=[constraints[owner[k]] for k in batch] if constraints else None,
                 row_max_new_tokens=limits, num_hypotheses=n_hyp)
             self.calls += 1
@@ -197,38 +229,44 @@ class TranslationEngine:
             generated = (self.backend.generate(request, attention=batch_weights) if align
                          else self.backend.generate(request))
             for k, weight in zip(batch, batch_weights if align else [], strict=align):
-                weights[k] = weight
+                out.weights[k] = weight
             for row, (k, own) in enumerate(zip(batch, limits, strict=True)):
-                hyps = [self._clean(out, own, options)
-                        for out in generated[row * n_hyp:(row + 1) * n_hyp]]
-                outputs[k], capped[k] = hyps[0]
-                others[k] = hyps[1:]
+                hyps = [self._clean(h, own, options)
+                        for h in generated[row * n_hyp:(row + 1) * n_hyp]]
+                out.outputs[k], out.capped[k] = hyps[0]
+                out.others[k] = hyps[1:]
             if progress is not None:
                 progress(len({owner[k] for k in batch}))
-        # 3. detokenise, join chunks, guard against loops
+        return out
+
+    def _assemble(self, sentences: Sequence[str], chunks: _Chunks, decoded: _Decoded,
+                  constraints: Sequence[object] | None, n_hyp: int, *,
+                  src_lang: str | None, tgt_lang: str | None) -> list[EngineOutput]:
+        """Step 3: detokenise, join chunks, guard against loops."""
+        notes = chunks.notes
         texts: list[list[str]] = [[] for _ in sentences]
         links: list[list[_alignment.WordLink]] = [[] for _ in sentences]
         alt_texts: list[list[list[str]]] = [[[] for _ in range(n_hyp - 1)] for _ in sentences]
         out_counts = [0] * len(sentences)
-        for k, ids in enumerate(outputs):
-            i = owner[k]
+        for k, ids in enumerate(decoded.outputs):
+            i = chunks.owner[k]
             constrained = bool(constraints and constraints[i])
-            ids = self._finish(ids, capped[k], constrained, notes[i])
+            ids = self._finish(ids, decoded.capped[k], constrained, notes[i])
             out_counts[i] += len(ids)
             text = self._tok.decode(ids, skip_special_tokens=True)
-            if align and text:
-                part, start, end = chunk_source[k]
+            if chunks.source and text:
+                part, start, end = chunks.source[k]
                 offset = sum(len(t) + 1 for t in texts[i] if t)
                 links[i] += _alignment.shift(_alignment.align(
                     sentences[i][start:end], text, self._columns(part),
-                    self._tok.convert_ids_to_tokens(ids), weights[k],
+                    self._tok.convert_ids_to_tokens(ids), decoded.weights[k],
                     src_lang=src_lang, tgt_lang=tgt_lang), start, offset)
             texts[i].append(text)
-            for j, (alt, alt_capped) in enumerate(others[k]):
+            for j, (alt, alt_capped) in enumerate(decoded.others[k]):
                 alt = self._finish(alt, alt_capped, constrained, [])
                 alt_texts[i][j].append(self._tok.decode(alt, skip_special_tokens=True))
-        return [EngineOutput(" ".join(t for t in parts if t), src_counts[i], out_counts[i],
-                             tuple(dict.fromkeys(notes[i])), tuple(links[i]),
+        return [EngineOutput(" ".join(t for t in parts if t), chunks.src_counts[i],
+                             out_counts[i], tuple(dict.fromkeys(notes[i])), tuple(links[i]),
                              tuple(" ".join(t for t in alt if t) for alt in alt_texts[i]))
                 for i, parts in enumerate(texts)]
 

@@ -214,6 +214,16 @@ class ExecutorTranslate:
                  executor: Executor) -> None:
         self.config = as_config(config).portable()
         self.executor = executor
+        self._pool = None
+
+    def memory_key(self, src: str, tgt: str):
+        """The key the workers' sentences are stored under in this process's memory
+        (:meth:`translate.pool.ModelPool.memory_key`; no model is loaded here)."""
+        if self._pool is None:
+            from ..pool import ModelPool
+
+            self._pool = ModelPool(self.config)
+        return self._pool.memory_key(src, tgt)
 
     def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
         return next(iter(self.map_batches([texts], src, tgt)))

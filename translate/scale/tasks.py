@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import TranslatorConfig, as_config
+from ..protocol import Translates
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,13 @@ class ArticleTask:
     memory: tuple[tuple[str, str, str, str], ...] | None = None
 
 
-_CACHE: dict[str, tuple[Any, threading.Lock]] = {}
+_CACHE: dict[str, tuple[Translates, threading.Lock]] = {}
 _CACHE_LOCK = threading.Lock()
 _STATS = {"translators_built": 0, "tasks": 0}
 
 
-def translator_for(config: TranslatorConfig | Mapping[str, Any]) -> tuple[Any, threading.Lock]:
+def translator_for(config: TranslatorConfig | Mapping[str, Any]
+                   ) -> tuple[Translates, threading.Lock]:
     """This process's translator for ``config`` (built on first use) and its lock."""
     config = as_config(config)
     key = config.key()

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .. import detect
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED
 from .batcher import BatcherClosed, QueueFull
@@ -37,7 +38,6 @@ from .service import (
     TranslationService,
     check_text_size,
     client_message,
-    detect_candidates,
 )
 from .settings import ServeSettings
 
@@ -278,7 +278,7 @@ class Server:
                     plain = lxml_html.fromstring(text).text_content() if text.strip() else ""
                 except Exception:  # noqa: BLE001 - not parseable: detect on the raw text
                     plain = text
-                detected = detect_candidates(plain)[0]
+                detected = detect.candidates(plain)[0]
                 src = detected["language"]
             if src == target:
                 out.append((text, detected, None))
@@ -305,7 +305,7 @@ class Server:
         if not q or not isinstance(q, str):
             raise ServeError(400, "Invalid request: missing q parameter")
         check_text_size([q], self.char_limit(record))
-        return JSONResponse(detect_candidates(q))
+        return JSONResponse(detect.candidates(q))
 
     async def languages(self, request: Request) -> Response:
         return JSONResponse(self.service.languages())
@@ -391,7 +391,7 @@ class Server:
             if text is None:
                 raise ServeError(400, "Invalid request: give the source language for this "
                                       "file format (auto needs a text file)")
-            source = detect_candidates(text)[0]["language"]
+            source = detect.source_language(source, text)
         if ext in TEXT_EXTENSIONS:
             check_text_size([text], self.char_limit(record) * 100
                             if self.char_limit(record) > 0 else -1)

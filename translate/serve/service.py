@@ -1,8 +1,9 @@
 """What the HTTP layer asks of the library: translate texts, detect, translate files.
 
-Everything here goes through :class:`translate.Translator` (``translate_batch``) on the
-model thread of a :class:`~.batcher.DynamicBatcher`; requests never call a model
-themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
+Everything here goes through one :class:`translate.Translator`'s model pool, a
+:class:`~translate.request.TranslationRequest` per submission (its glossary is the
+request's), on the model thread of a :class:`~.batcher.DynamicBatcher`; requests never
+call a model themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
 :func:`translate.documents.translate_document`, catalogs through
 :func:`translate.localise.run_job`.
 """
@@ -10,7 +11,6 @@ themselves. Documents (HTML, Markdown, DOCX, ODT, SRT, WebVTT) go through
 from __future__ import annotations
 
 import asyncio
-import copy
 import dataclasses
 import json
 import re
@@ -22,12 +22,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .. import langid
+from .. import detect
 from ..documents import EXTENSIONS, translate_document
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED
 from ..localise.formats import supported_extensions
 from ..pipeline import ArticleTranslation, SegmentRecord, Translation
+from ..protocol import Translates
+from ..request import TranslationRequest
 from ..segment import segment
 from .batcher import DynamicBatcher
 from .settings import ServeSettings
@@ -68,35 +70,6 @@ def protected_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r})" for r in rules))
 
 
-def with_glossary(base, glossary):
-    """A translator like ``base`` with another glossary, sharing its loaded models.
-
-    ``Translator`` keeps its engines in dictionaries; a shallow copy shares them, so a
-    glossary variant loads no model twice.
-    """
-    variant = copy.copy(base)
-    setting = glossary if glossary is not None else False
-    config = getattr(base, "config", None)
-    if dataclasses.is_dataclass(config):  # contract 1: the options live in a config
-        variant.config = dataclasses.replace(config, glossary=setting)
-    else:
-        variant.glossary_setting = setting
-    variant._glossary = glossary  # noqa: SLF001 - the resolved glossary of the variant
-    return variant
-
-
-def detect_candidates(text: str) -> list[dict]:
-    """LibreTranslate's ``/detect`` answer: candidates, most likely first, confidence 0-100;
-    ``[{"confidence": 0.0, "language": "en"}]`` when there is no evidence."""
-    scores = langid.scores(text)
-    total = sum(scores.values())
-    if total <= 0:
-        return [{"confidence": 0.0, "language": "en"}]
-    ranked = sorted(SUPPORTED, key=lambda lang: (-scores[lang], SUPPORTED.index(lang)))
-    return [{"confidence": round(100.0 * scores[lang] / total, 1), "language": lang}
-            for lang in ranked if scores[lang] > 0]
-
-
 @dataclass
 class TextResult:
     text: str
@@ -117,9 +90,10 @@ class TextResult:
 
 
 class TranslationService:
-    """The translators (one per glossary, sharing models) behind one batcher."""
+    """One translator's model pool behind one batcher; each submission carries its own
+    glossary (a request-scoped choice, :class:`~translate.request.TranslationRequest`)."""
 
-    def __init__(self, translator, settings: ServeSettings) -> None:
+    def __init__(self, translator: Translates, settings: ServeSettings) -> None:
         from ..glossary import default_glossary, load_glossary
 
         self.settings = settings
@@ -132,20 +106,25 @@ class TranslationService:
             else:
                 self.glossaries["news"] = default_glossary()
         self.default_glossary = next(iter(self.glossaries), OFF)
-        self.translators = {name: with_glossary(translator, g)
-                            for name, g in self.glossaries.items()}
-        self.translators[OFF] = with_glossary(translator, None)
         self.batcher = DynamicBatcher(
             self._run, enabled=settings.batching, gather_s=settings.gather_ms / 1000.0,
             batch_tokens=settings.batch_tokens, max_pending=settings.max_queue)
 
     # ------------------------------------------------------------------ model thread
 
+    def glossary(self, name: str) -> object:
+        """The loaded glossary a request names (``None`` for ``off``)."""
+        return None if name == OFF else self.glossaries[name]
+
+    def translator(self, glossary: str) -> Translates:
+        """The base translator's models with a request's glossary (loads nothing)."""
+        return self.base.using(glossary=self.glossary(glossary))
+
     def _run(self, key, texts: list[str]) -> list[Translation]:
         src, tgt, glossary, *more = key
         alternatives = more[0] if more else 0
-        return self.translators[glossary].translate_batch(texts, src, tgt,
-                                                          alternatives=alternatives)
+        return self.base.run(texts, TranslationRequest(
+            src, tgt, glossary=self.glossary(glossary), alternatives=alternatives))
 
     def load_all(self) -> None:
         """Load every direction's models now (``--load start``), on the model thread."""
@@ -193,21 +172,14 @@ class TranslationService:
         loop_deadline = asyncio.get_running_loop().time() + timeout
         plans = []
         for text in texts:
-            detected = None
-            lang = src
-            if src == "auto":
-                cands = detect_candidates(text)
-                detected = cands[0]
-                lang = detected["language"]
+            detected = detect.candidates(text)[0] if src == detect.AUTO else None
+            lang = detect.source_language(src, text)
             segs = segment(text, lang)
-            langs = [langid.identify(s.text, lang) for s in segs]
-            plans.append((text, lang, detected, segs, langs))
+            plans.append((text, lang, detected, segs, detect.segment_languages(segs, lang)))
         # one submission per (language, target): every sentence of the request at once
-        groups: dict[str, list[tuple[int, int]]] = {}
-        for i, (_t, _l, _d, _segs, langs) in enumerate(plans):
-            for j, seg_lang in enumerate(langs):
-                if seg_lang != tgt:
-                    groups.setdefault(seg_lang, []).append((i, j))
+        at = [(i, j) for i, plan in enumerate(plans) for j in range(len(plan[4]))]
+        groups = {lang: [at[k] for k in idx] for lang, idx in detect.by_language(
+            [lang for plan in plans for lang in plan[4]], skip=tgt).items()}
         results: dict[tuple[int, int], Translation] = {}
         await self._translate_groups(groups, plans, tgt, glossary, results, loop_deadline,
                                      alternatives)
@@ -328,7 +300,7 @@ class TranslationService:
         thread, its model calls go through the batcher."""
         from ..localise.jobs import glossary_term_check, run_job
 
-        translator = self.translators[glossary]
+        terms = self.glossary(glossary)
 
         def batch(texts, s, t):  # run_job wants one string per text
             return [r.text for r in self.batcher.submit((s, t, glossary), list(texts))
@@ -339,10 +311,9 @@ class TranslationService:
             source = workdir / "in" / f"catalog{ext}"
             source.parent.mkdir()
             source.write_bytes(data)
-            check = (glossary_term_check(translator.glossary)
-                     if translator.glossary is not None else None)
+            check = glossary_term_check(terms) if terms is not None else None
             report = run_job([source], src, [tgt], workdir / "out", batch,
-                             tm=workdir / "tm.sqlite", glossary=check, progress=False)
+                             memory=workdir / "tm.sqlite", glossary=check, progress=False)
             written = [Path(p) for p in report.files_written]
             if not written:
                 raise ServeError(500, "Cannot translate file: nothing was written")
@@ -354,7 +325,7 @@ class TranslationService:
                            glossary: str) -> tuple[bytes, dict]:
         """A document (:func:`translate.documents.translate_document`), run on the model
         thread; returns its bytes and its JSON-safe report."""
-        translator = self.translators[glossary]
+        translator = self.translator(glossary)
         result = self.batcher.call(
             lambda: translate_document(data, fmt, src, tgt, translator)).result(
                 self.settings.timeout_s)
