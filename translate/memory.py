@@ -124,7 +124,7 @@ class TranslationMemory:
     statement may run."""
 
     def __init__(self, path: str | Path, *, timeout: float = 60.0, create: bool = True,
-                 limits: sqlitesafe.Limits = sqlitesafe.Limits()) -> None:
+                 limits: sqlitesafe.Limits = sqlitesafe.DEFAULT_LIMITS) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for --tm")

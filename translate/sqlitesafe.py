@@ -41,6 +41,9 @@ class Limits:
     statement_seconds: float = STATEMENT_SECONDS
 
 
+DEFAULT_LIMITS = Limits()
+
+
 class _Clock:
     """The progress handler: interrupts a statement once it has run ``seconds``."""
 

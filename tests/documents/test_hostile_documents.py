@@ -44,6 +44,25 @@ def refused(done, where: str, *fragments: str) -> None:
         assert fragment in lines[0], lines[0]
 
 
+@pytest.mark.parametrize(("ext", "content", "line", "fragments"), [
+    # <b> nested 1,000 deep: a RecursionError in the markup placement
+    (".html", f"<html><body><p>{'<b>' * 1000}{GOOD}{'</b>' * 1000}</p></body></html>\n",
+     ":1", ("inline elements nested more than 100 deep", "(limit 100)")),
+    (".srt", f"1\n00:00:01,000 --> 00:00:02,000\n{'<i>' * 1000}{GOOD}{'</i>' * 1000}\n",
+     "", ("cue 1: styling tags nested more than 100 deep",)),
+    # hours of 400 digits: an OverflowError
+    (".srt", f"1\n{'9' * 400}:00:00,000 --> 00:00:02,000\n{GOOD}\n", ":2",
+     ("hours have 400 digits", "(limit 9)")),
+    (".vtt", f"WEBVTT\n\n{'9' * 400}:00:00.000 --> 00:00:02.000\n{GOOD}\n", ":3",
+     ("hours have 400 digits",)),
+], ids=["html-nested", "srt-nested", "srt-hours", "vtt-hours"])
+def test_a_file_past_a_limit_is_refused_and_the_batch_done(tmp_path, ext, content, line,
+                                                          fragments):
+    done, out, bad = article(tmp_path, f"bad{ext}", content, ext)
+    refused(done, f"{bad}{line}", *fragments)
+    assert not (out / f"bad.it{ext}").exists()
+
+
 @pytest.mark.parametrize("section", ["<![ endif]>", "<![ CDATA[x]]>", "<![foo[x]]>"])
 def test_a_marked_section_html_parser_cannot_name_is_kept_as_written(tmp_path, section):
     """A bogus comment to browsers (an AssertionError in html.parser before)."""
@@ -52,13 +71,6 @@ def test_a_marked_section_html_parser_cannot_name_is_kept_as_written(tmp_path, s
     assert done.returncode == 0, done.stderr
     written = (out / "bad.it.html").read_text(encoding="utf-8")
     assert f"</p>{section}<p>" in written and GOOD not in written  # both paragraphs done
-
-
-def test_inline_elements_nested_a_thousand_deep(tmp_path):
-    page = f"<html><body><p>{'<b>' * 1000}{GOOD}{'</b>' * 1000}</p></body></html>\n"
-    done, out, bad = article(tmp_path, "bad.html", page, ".html")
-    refused(done, f"{bad}:1", "nested more than 100 deep", "(limit 100)")
-    assert not (out / "bad.it.html").exists()
 
 
 def test_a_comment_left_open_at_the_end_stays_a_comment(tmp_path):
@@ -73,19 +85,6 @@ def test_a_comment_left_open_at_the_end_stays_a_comment(tmp_path):
     assert GOOD not in written
 
 
-def test_srt_hours_of_400_digits(tmp_path):
-    srt = f"1\n{'9' * 400}:00:00,000 --> 00:00:02,000\n{GOOD}\n"
-    done, out, bad = article(tmp_path, "bad.srt", srt, ".srt")
-    refused(done, f"{bad}:2", "hours have 400 digits", "(limit 9)")
-    assert not (out / "bad.it.srt").exists()
-
-
-def test_vtt_hours_of_400_digits(tmp_path):
-    vtt = f"WEBVTT\n\n{'9' * 400}:00:00.000 --> 00:00:02.000\n{GOOD}\n"
-    done, _, bad = article(tmp_path, "bad.vtt", vtt, ".vtt")
-    refused(done, f"{bad}:3", "hours have 400 digits")
-
-
 def test_srt_with_a_bom_and_mixed_line_breaks_is_translated_keeping_each_break(tmp_path):
     """CRLF in the first cue, LF in the second: it was "bad timing" on cue 2's text."""
     srt = (f"{BOM}1\r\n00:00:01,000 --> 00:00:02,000\r\n{GOOD}\n\n"
@@ -96,9 +95,3 @@ def test_srt_with_a_bom_and_mixed_line_breaks_is_translated_keeping_each_break(t
     assert written.startswith(f"{BOM}1\r\n00:00:01,000 --> 00:00:02,000\r\n")
     assert "\n\n2\n00:00:03,000 --> 00:00:04,000\n" in written
     assert written.endswith("\r\n\r\n") and GOOD not in written
-
-
-def test_srt_styling_tags_nested_a_thousand_deep(tmp_path):
-    srt = f"1\n00:00:01,000 --> 00:00:02,000\n{'<i>' * 1000}{GOOD}{'</i>' * 1000}\n"
-    done, _, bad = article(tmp_path, "bad.srt", srt, ".srt")
-    refused(done, str(bad), "cue 1: styling tags nested more than 100 deep")

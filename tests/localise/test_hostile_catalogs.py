@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from support import MODELS, run_bounded
 from translate.localise.checkers import placeholder_signature
+from translate.localise.formats import jsonfmt
 from translate.localise.messages import split_message
 from translate.memory import TranslationMemory
 
@@ -133,3 +137,15 @@ def test_a_json_bundle_whose_every_unit_fails_qa_is_written_empty_and_reported(t
     assert (out / "it" / "good.po").is_file()
     failed = json.loads(report.read_text(encoding="utf-8"))["failed"]
     assert sorted(f["key"] for f in failed if f["file"].endswith(".json")) == ["/a", "/nested/b"]
+
+
+_LEAF = st.none() | st.booleans() | st.integers() | st.text()
+_TREE = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TREE, st.sampled_from([None, 0, 2, 4, "\t"]))
+def test_the_json_writer_writes_what_json_dumps_writes(obj, indent):
+    """The bundle writer keeps numbers as written; everything else is json.dumps's."""
+    assert jsonfmt._dumps(obj, indent) == json.dumps(obj, ensure_ascii=False, indent=indent)

@@ -26,8 +26,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .placeholders import MAX_BRACE_DEPTH, active_families, brace_depth, has_words, \
-    icu_complex_spans
+from .placeholders import (
+    MAX_BRACE_DEPTH,
+    active_families,
+    brace_depth,
+    has_words,
+    icu_complex_spans,
+)
 from .placeholders import matching_brace as _close
 
 _LINE_RE = re.compile(r"[ \t\u00a0]*\r?\n[ \t\u00a0]*")

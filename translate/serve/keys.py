@@ -59,7 +59,7 @@ class KeyStore:
     refused before anything is written to it."""
 
     def __init__(self, path: str | Path, *,
-                 limits: sqlitesafe.Limits = sqlitesafe.Limits()) -> None:
+                 limits: sqlitesafe.Limits = sqlitesafe.DEFAULT_LIMITS) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for --keys-db")

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from json.encoder import encode_basestring
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from ...errors import InputFileError
