@@ -85,6 +85,7 @@ _SQLITE_CAUSES = (
     ("malformed", "the memory is damaged; restore it from a backup or start a new --tm"),
     ("interrupted", "a statement ran past its time limit (statement_seconds) and was "
                     "stopped: the memory is very large, or damaged"),
+    ("too big", "a text is longer than one value of the memory may be (max_value_bytes)"),
 )
 
 

@@ -10,7 +10,8 @@ default runs functions when it is read. So every such file is opened with :func:
   anything is written to it: a trigger, a view, an index or a table the toolkit did not
   create refuses the file (a :class:`~translate.errors.UserError`);
 * it cannot grow past ``max_bytes`` (``PRAGMA max_page_count``; SQLite then answers
-  "database or disk is full"), and a file already larger is refused;
+  "database or disk is full"), and a file already larger is refused; no one value (a
+  string or a blob) may be longer than ``max_value_bytes`` ("string or blob too big");
 * no statement runs longer than ``statement_seconds``: a progress handler interrupts it
   (SQLite answers "interrupted").
 """
@@ -29,16 +30,20 @@ from .errors import UserError
 MAX_BYTES = 4 * 1024 ** 3
 #: the longest one statement may run (seconds), by default
 STATEMENT_SECONDS = 120.0
+#: the longest one value (a string or a blob) may be (bytes), by default
+MAX_VALUE_BYTES = 16 * 1024 ** 2
 #: how many SQLite virtual-machine steps between two looks at the clock
 _STEPS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """How large a user's SQLite file may be and how long one statement may run."""
+    """How large a user's SQLite file and one value in it may be, and how long one
+    statement may run."""
 
     max_bytes: int = MAX_BYTES
     statement_seconds: float = STATEMENT_SECONDS
+    max_value_bytes: int = MAX_VALUE_BYTES
 
 
 DEFAULT_LIMITS = Limits()
@@ -111,6 +116,7 @@ def connect(path: Path, limits: Limits, *, timeout: float) -> Connection:
         current = int(db.execute("PRAGMA max_page_count").fetchone()[0])
         pages = max(1, min(current, limits.max_bytes // page))
         db.execute(f"PRAGMA max_page_count = {pages}")
+        db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_value_bytes)
     except sqlite3.Error:
         db.close()
         raise

@@ -177,3 +177,13 @@ def test_the_servers_key_store_refuses_a_trigger(capsys, tmp_path):
     conn.close()
     code = main(["serve", "keys", "list", "--keys-db", str(db)])
     one_line(code, capsys.readouterr().err, str(db), "trigger 'steal'")
+
+
+def test_no_value_may_be_longer_than_its_limit(tmp_path):
+    """A planted 1 MB target is refused when read, and a long one is not stored."""
+    db = hostile(tmp_path / "tm.sqlite", "UPDATE units SET target = zeroblob(1000000)")
+    with TranslationMemory(db, limits=Limits(max_value_bytes=100_000)) as tm:
+        with pytest.raises(UserError, match="max_value_bytes"):
+            tm.lookup("en", "it", None, "Hello.")
+        with pytest.raises(UserError, match="max_value_bytes"):
+            tm.store("en", "it", None, "Long.", "x" * 200_000)
