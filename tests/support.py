@@ -34,3 +34,23 @@ def tm_count(path: Path) -> int:
             db.close()
     except sqlite3.Error:
         return 0
+
+
+def run_bounded(*argv: str, seconds: float = 60, address_space_gb: float = 4,
+                cwd: Path = ROOT):
+    """``translate ARGV`` in a child process that is killed after ``seconds`` and may not
+    map more than ``address_space_gb`` (a hostile input may neither hang nor exhaust the
+    machine): the CompletedProcess (``TimeoutExpired`` when it ran too long)."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    cap = int(address_space_gb * 1024 ** 3)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "translate.cli", *argv], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=seconds, preexec_fn=limit)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import sqlitesafe
 from .errors import InputFileError, UserError, param
 from .textio import atomic_write, read_bytes
 
@@ -82,6 +83,9 @@ _SQLITE_CAUSES = (
     ("not a database", "this is not a translation memory; give a new or an existing "
                        f"{param('tm')} file"),
     ("malformed", f"the memory is damaged; restore it from a backup or start a new {param('tm')}"),
+    ("interrupted", "a statement ran past its time limit (statement_seconds) and was "
+                    "stopped: the memory is very large, or damaged"),
+    ("too big", "a text is longer than one value of the memory may be (max_value_bytes)"),
 )
 
 
@@ -103,6 +107,11 @@ def memory_argument(memory: object, tm: object) -> object:
     return memory if memory is not None else tm
 
 
+def _not_a_memory(path: Path, exc: sqlite3.Error) -> UserError:
+    return UserError(f"{path}: not a translation memory ({exc}); "
+                     f"give a new or an existing {param('tm')} file")
+
+
 def _folder_problem(folder: Path) -> str | None:
     """Why a new file cannot be made in ``folder`` (``None``: it can)."""
     from .paths import probe_write
@@ -116,10 +125,15 @@ def _now() -> str:
 
 
 class TranslationMemory:
-    """An SQLite translation memory; use as a context manager or call :meth:`close`."""
+    """An SQLite translation memory; use as a context manager or call :meth:`close`.
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0, create: bool = True
-                 ) -> None:
+    The file is data, never code (:mod:`translate.sqlitesafe`): a memory whose schema
+    holds a trigger, a view or anything else this toolkit did not create is refused
+    before anything is written to it, and ``limits`` bound its size and how long one
+    statement may run."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 60.0, create: bool = True,
+                 limits: sqlitesafe.Limits = sqlitesafe.DEFAULT_LIMITS) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for {param('tm')}")
@@ -127,23 +141,33 @@ class TranslationMemory:
             raise UserError(f"{self.path}: no such translation memory; check the "
                             f"{param('tm')} path (a memory is created by `translate localise` "
                             "or `tm import`)")
+        big = sqlitesafe.too_large(self.path, limits, "translation memory")
+        if big is not None:
+            raise big
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
-                                       check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
-            cause = _folder_problem(self.path.parent) if not self.path.exists() else None
-            raise UserError(f"{self.path}: cannot open the translation memory ("
-                            + (f"cannot create it in {self.path.parent}: {cause}; choose a "
-                               f"writable place for {param('tm')}" if cause else str(exc)) + ")"
-                            ) from None
+            self._db = sqlitesafe.connect(self.path, limits, timeout=timeout)
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(exc, sqlite3.OperationalError):
+                raise _not_a_memory(self.path, exc) from None
+            raise self._cannot_open(exc) from None
+        except OSError as exc:
+            raise self._cannot_open(exc) from None
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._init(timeout)
+
+    def _cannot_open(self, exc: Exception) -> UserError:
+        cause = _folder_problem(self.path.parent) if not self.path.exists() else None
+        return UserError(f"{self.path}: cannot open the translation memory ("
+                         + (f"cannot create it in {self.path.parent}: {cause}; choose a "
+                            f"writable place for {param('tm')}" if cause else str(exc)) + ")")
 
     def _init(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
             try:
+                # verified before the first write: a trigger would fire on it
+                sqlitesafe.verify_schema(self._db, self.path, _SCHEMA, "translation memory")
                 mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 with self._write():
@@ -152,6 +176,9 @@ class TranslationMemory:
                     self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                                      (str(SCHEMA_VERSION),))
                 break
+            except UserError:
+                self._db.close()
+                raise
             except sqlite3.OperationalError as exc:
                 if "locked" in str(exc) and time.monotonic() < deadline:
                     time.sleep(0.05)
@@ -160,19 +187,18 @@ class TranslationMemory:
                 raise sqlite_error(self.path, exc) from None
             except sqlite3.DatabaseError as exc:
                 self._db.close()
-                raise UserError(f"{self.path}: not a translation memory ({exc}); "
-                                f"give a new or an existing {param('tm')} file") from None
+                raise _not_a_memory(self.path, exc) from None
         self.journal_mode = mode
 
     class _Tx:
         """``BEGIN IMMEDIATE`` .. ``COMMIT``; on failure a rollback that never hides the
         cause (SQLite may already have rolled back, e.g. on a full disk)."""
 
-        def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        def __init__(self, db: sqlitesafe.Connection, path: Path) -> None:
             self.db = db
             self.path = path
 
-        def __enter__(self) -> sqlite3.Connection:
+        def __enter__(self) -> sqlitesafe.Connection:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:

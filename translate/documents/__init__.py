@@ -139,7 +139,7 @@ def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool =
                     **options):
     from .html import read_html
 
-    doc = read_html(text, tgt, repair=repair)
+    doc = read_html(text, tgt, repair=repair, name=options.get("name"))
     # one language for the whole document, from its body text
     src = detect.source_language(
         src, lambda: " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs))

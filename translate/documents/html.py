@@ -31,8 +31,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from ..errors import InputFileError, UserError
 from .core import Block, decode_entities
-from .inline import Inline, Markup
+from .inline import MAX_INLINE_DEPTH, Inline, Markup
 
 INLINE = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
@@ -95,12 +96,45 @@ class _Tokenizer(HTMLParser):
     def unknown_decl(self, data):
         self._add("decl")
 
+    # The whole text is fed at once, so a construct with no end runs to the end of the
+    # file, as browsers read it (html.parser would wait for more data, then give its
+    # text back as data: a comment left open would be translated and shown).
+
+    def parse_comment(self, i, report=1):
+        k = super().parse_comment(i, report)
+        if k < 0:  # "<!--" never closed: the rest of the file is the comment
+            self.handle_comment(self.rawdata[i + 4:])
+            return len(self.rawdata)
+        return k
+
+    def parse_bogus_comment(self, i, report=1):
+        k = super().parse_bogus_comment(i, report)
+        if k < 0:  # "<!x" or "</ x" without ">": a comment to the end of the file
+            self.handle_comment(self.rawdata[i + 2:])
+            return len(self.rawdata)
+        return k
+
+    def parse_html_declaration(self, i):
+        pos = self.getpos()
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            # a marked section html.parser cannot name ("<![ endif]>", "<![ CDATA["):
+            # a bogus comment to browsers, up to the next ">"
+            self.lineno, self.offset = pos  # the failed scan moved them
+            return self.parse_bogus_comment(i)
+
 
 def tokenize(text: str) -> list[Token]:
     """Tokens covering ``text`` exactly: ``text[t.start:t.end]`` joined is ``text``."""
     p = _Tokenizer(text)
-    p.feed(text)
-    p.close()
+    try:
+        p.feed(text)
+        p.close()
+    except AssertionError as exc:  # html.parser's own "cannot happen" (it reports no
+        # other error): a one-line error for this file, never an internal one
+        line, _ = p.getpos()
+        raise UserError(f"line {line}: HTML that cannot be read ({exc})") from None
     tokens = [t for t in p.tokens]
     # html.parser reports some constructs twice at one position (never in practice) or
     # swallows bytes without a callback: spans run from one report to the next.
@@ -218,6 +252,7 @@ class HtmlDocument:
     attr_blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     repair: bool = True  # close inline elements left open at the end of their block
+    name: str | None = None  # the file, for errors (None: the caller names it)
 
     def line(self, pos: int) -> int:
         return self.text.count("\n", 0, pos) + 1
@@ -310,6 +345,8 @@ class HtmlDocument:
                 i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
+                if len(st.stack) >= MAX_INLINE_DEPTH:
+                    raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
                 st.inlines.append(dict(start=len(st.chars), end=None, tag=tok.tag, open=raw,
                                        close="", depth=len(st.stack) - 1, key=tok.start))
@@ -380,6 +417,14 @@ class HtmlDocument:
             st.repairs.append(f"<{st.inlines[k]['tag']}> at line "
                               f"{self.line(st.inlines[k]['key'])} not closed")
 
+    def _too_deep(self, tok: Token) -> UserError:
+        problem = (f"inline elements nested more than {MAX_INLINE_DEPTH} deep "
+                   f"(limit {MAX_INLINE_DEPTH})")
+        line = self.line(tok.start)
+        if self.name is None:
+            return UserError(f"line {line}: {problem}")
+        return InputFileError(self.name, problem, line)
+
     def _matching_end(self, i: int, b: int) -> int:
         tag = self.tokens[i].tag
         depth = 0
@@ -418,11 +463,19 @@ class HtmlDocument:
         return "".join(parts)
 
 
-def read_html(text: str, tgt: str, *, repair: bool = True) -> HtmlDocument:
+def read_html(text: str, tgt: str, *, repair: bool = True,
+              name: str | None = None) -> HtmlDocument:
     """Tokenize ``text`` and find its blocks and translated attributes. ``repair=False``
     (raw HTML inside Markdown, where an element may close in a later block) keeps an
-    inline start tag left open as it is instead of closing it."""
-    doc = HtmlDocument(text, tokenize(text), repair=repair)
+    inline start tag left open as it is instead of closing it. ``name``: the file, named
+    by the errors (else the caller adds it)."""
+    try:
+        tokens = tokenize(text)
+    except UserError as exc:
+        if name is None:
+            raise
+        raise InputFileError(name, str(exc)) from None
+    doc = HtmlDocument(text, tokens, repair=repair, name=name)
     tokens = doc.tokens
     run_start: int | None = None
     raw_tag: str | None = None  # inside a never-translated element

@@ -380,6 +380,11 @@ class _Node:
         return not (self.el.tag == "a" and other.el.tag == "a")
 
 
+#: the deepest nesting of inline elements a reader gives :func:`project` (its placement
+#: recurses once per level): deeper markup is the reader's one-line error for its file
+MAX_INLINE_DEPTH = 100
+
+
 def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     """Clip ``children`` to ``[lo, hi]`` and make them valid siblings (see module rules)."""
     for c in children:

@@ -20,9 +20,12 @@ from .. import detect
 from ..errors import InputFileError, UserError, param
 from ..protocol import Translates
 from .core import DocumentSegment
-from .inline import Inline, Markup, project
+from .inline import MAX_INLINE_DEPTH, Inline, Markup, project
 
 _BLOCK_SEP = re.compile(r"(\r?\n(?:[ \t]*\r?\n)+)")
+_LINE_BREAK = re.compile(r"(\r?\n)")  # each line's own break: a file may mix CRLF and LF
+#: the most digits an hour of a timing may have
+MAX_HOUR_DIGITS = 9
 _SRT_TIME = re.compile(
     r"^\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{1,3})\s*-->\s*(\d+):(\d{1,2}):(\d{1,2})[,.](\d{1,3})")
 _VTT_TIME = re.compile(
@@ -105,10 +108,10 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
             parts.append(chunk)
         else:
             cue_text = chunk.rstrip("\r\n")  # the file's last line break is not cue text
-            for k, (piece, at) in enumerate(_cue_blocks(cue_text, kind, newline)):
-                if k:
-                    parts.append(newline)
+            for piece, at, after in _cue_blocks(cue_text, kind):
                 parts.append(_cue(piece, kind, name, line + at, newline))
+                if after:
+                    parts.append(after)
             if len(cue_text) < len(chunk):
                 parts.append(chunk[len(cue_text):])
         first = False
@@ -118,21 +121,25 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
     return Track(kind, tuple(parts), newline)
 
 
-def _cue_blocks(chunk: str, kind: str, newline: str) -> list[tuple[str, int]]:
+def _cue_blocks(chunk: str, kind: str) -> list[tuple[str, int, str]]:
     """A block split where a new WebVTT cue starts without a blank line before it (its
     timing line, as YouTube's files have them): the WebVTT parser ends cue text at a line
-    holding ``-->``. Each piece with its first line's offset in the block."""
-    lines = chunk.split(newline)
+    holding ``-->``. Each piece with its first line's offset in the block and the line
+    break after it (none after the last)."""
     if kind != "vtt":
-        return [(chunk, 0)]
+        return [(chunk, 0, "")]
+    pieces = _LINE_BREAK.split(chunk)
+    lines = pieces[0::2]
     timing = 0 if "-->" in lines[0] else 1
     starts = [0] + [i for i in range(timing + 1, len(lines)) if "-->" in lines[i]]
     ends = starts[1:] + [len(lines)]
-    return [(newline.join(lines[a:b]), a) for a, b in zip(starts, ends, strict=True)]
+    return [("".join(pieces[2 * a:2 * b - 1]), a, pieces[2 * b - 1] if b < len(lines) else "")
+            for a, b in zip(starts, ends, strict=True)]
 
 
 def _cue(chunk: str, kind: str, name: str, line: int, newline: str) -> Cue:
-    lines = chunk.split(newline)
+    pieces = _LINE_BREAK.split(chunk)  # lines and the break after each, as written
+    lines = pieces[0::2]
     timing_at = 0 if "-->" in lines[0] else 1
     if timing_at >= len(lines) or "-->" not in lines[timing_at]:
         what = ("a cue has no timing line (HH:MM:SS,mmm --> HH:MM:SS,mmm)" if kind == "srt"
@@ -147,6 +154,7 @@ def _cue(chunk: str, kind: str, name: str, line: int, newline: str) -> Cue:
             raise _bad(name, line + timing_at,
                        f"bad timing {timing.strip()!r}: use HH:MM:SS,mmm --> HH:MM:SS,mmm")
         g = m.groups()
+        _check_hours(name, line + timing_at, timing, g[0], g[4])
         start, end = _seconds(*g[:4]), _seconds(*g[4:])
         if int(g[1]) > 59 or int(g[2]) > 59 or int(g[5]) > 59 or int(g[6]) > 59:
             raise _bad(name, line + timing_at, f"bad timing {timing.strip()!r}: "
@@ -156,12 +164,24 @@ def _cue(chunk: str, kind: str, name: str, line: int, newline: str) -> Cue:
         if not m:
             raise _bad(name, line + timing_at,
                        f"bad timing {timing.strip()!r}: use HH:MM:SS.mmm --> HH:MM:SS.mmm")
+        _check_hours(name, line + timing_at, timing,
+                     *(stamp.split(":")[0] for stamp in m.groups() if stamp.count(":") == 2))
         start, end = _vtt_seconds(m.group(1)), _vtt_seconds(m.group(2))
     if end < start:
         raise _bad(name, line + timing_at,
                    f"cue ends before it starts ({timing.strip()!r}); fix the timing")
-    head = newline.join(lines[:timing_at + 1]) + newline
-    return Cue(head, newline.join(lines[timing_at + 1:]), start, end)
+    after = 2 * timing_at + 1  # the timing line's own break
+    head = "".join(pieces[:after]) + (pieces[after] if after < len(pieces) else newline)
+    return Cue(head, "".join(pieces[after + 1:]), start, end)
+
+
+def _check_hours(name: str, line: int, timing: str, *hours: str) -> None:
+    for h in hours:
+        if len(h) > MAX_HOUR_DIGITS:
+            shown = timing.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            raise _bad(name, line, f"bad timing {shown!r}: its hours have {len(h)} digits "
+                                   f"(limit {MAX_HOUR_DIGITS})")
 
 
 # ----------------------------------------------------------------------------- cue text
@@ -276,6 +296,10 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
     track = parse(text, kind, name)
     cues = track.cues
     styled = [split_styles(c.text, kind) for c in cues]
+    for k, st in enumerate(styled):
+        if st.spans and max(el.depth for el in _inlines(st.spans)) >= MAX_INLINE_DEPTH:
+            raise InputFileError(name, f"cue {k + 1}: styling tags nested more than "
+                                       f"{MAX_INLINE_DEPTH} deep (limit {MAX_INLINE_DEPTH})")
     # one stream: cue texts joined by one space; starts[k] is cue k's offset in it
     starts, pieces, pos = [], [], 0
     for st in styled:

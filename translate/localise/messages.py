@@ -26,7 +26,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .placeholders import active_families, has_words, icu_complex_spans
+from .placeholders import (
+    MAX_BRACE_DEPTH,
+    active_families,
+    brace_depth,
+    has_words,
+    icu_complex_spans,
+)
 from .placeholders import matching_brace as _close
 
 _LINE_RE = re.compile(r"[ \t\u00a0]*\r?\n[ \t\u00a0]*")
@@ -183,8 +189,12 @@ def _line(line: str, parts: list[str | Piece], icu_branch: bool,
 
 
 def parse_icu_argument(source: str) -> IcuArg | None:
-    """Parse ``{name, plural|select|selectordinal, sel {msg} ...}``; None if malformed."""
+    """Parse ``{name, plural|select|selectordinal, sel {msg} ...}``; None if malformed
+    or nested deeper than :data:`~.placeholders.MAX_BRACE_DEPTH` (then it stays one
+    placeholder: no recursion a message can drive)."""
     head = _HEAD_RE.match(source)
+    if head and brace_depth(source) > MAX_BRACE_DEPTH:
+        return None
     if not head or not source.endswith("}"):
         return None
     pos = head.end()

@@ -148,6 +148,25 @@ def icu_complex_spans(text: str) -> list[tuple[int, int]]:
         pos = end
 
 
+#: the deepest nesting of braces a message may have: an ICU argument nested in a branch of
+#: another takes two levels (its own brace and its branch's), so this is 10 ICU levels
+MAX_BRACE_DEPTH = 20
+_BRACE_RE = re.compile(r"'[{}][^']*'|[{}]")
+
+
+def brace_depth(text: str) -> int:
+    """How deeply ``text`` nests ``{...}`` (ICU quoting aware, as :func:`matching_brace`)."""
+    depth = deepest = 0
+    for m in _BRACE_RE.finditer(text):
+        brace = m.group()
+        if brace == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif brace == "}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def matching_brace(text: str, start: int) -> int | None:
     """Index just past the ``}`` closing the ``{`` at ``start`` (ICU quoting aware)."""
     depth = 0

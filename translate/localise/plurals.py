@@ -21,6 +21,10 @@ from babel.messages.plurals import get_plural
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 #: the rule sets of ``--plural-rules``
 RULES = ("gettext", "cldr")
+#: the most plural forms a catalog may declare: CLDR's largest language has 6 (Arabic)
+MAX_PLURAL_FORMS = 6
+#: the values of ``n`` a catalog's plural expression is tried on, as ``msgfmt --check``
+_CHECKED_N = range(1001)
 
 
 @cache
@@ -55,9 +59,33 @@ def singular_index(nplurals: int, expr: str) -> int:
     """The form a gettext catalog uses for n = 1 (0 for every language here)."""
     try:
         index = int(gettext.c2py(expr)(1))
-    except (ValueError, SyntaxError, TypeError, RecursionError):
+    except (ValueError, SyntaxError, TypeError, RecursionError, ArithmeticError):
         return 0
     return index if 0 <= index < nplurals else 0
+
+
+def plural_forms_problem(nplurals: int, expr: str) -> str | None:
+    """What is wrong with a catalog's ``Plural-Forms`` (``None``: nothing), as
+    ``msgfmt --check`` sees it: more forms than any language has, an expression that does
+    not parse, divides by zero or picks a form past ``nplurals`` for some n in 0..1000."""
+    if not 1 <= nplurals <= MAX_PLURAL_FORMS:
+        return (f"Plural-Forms declares nplurals={nplurals}; a language has 1 to "
+                f"{MAX_PLURAL_FORMS} plural forms (limit {MAX_PLURAL_FORMS})")
+    try:
+        pick = gettext.c2py(expr)
+    except (ValueError, SyntaxError, TypeError, RecursionError) as exc:
+        return f"the Plural-Forms expression {expr!r} cannot be read ({exc})"
+    for n in _CHECKED_N:
+        try:
+            form = pick(n)
+        except ArithmeticError:
+            return f"the Plural-Forms expression {expr!r} divides by zero for n={n}"
+        except RecursionError:
+            return f"the Plural-Forms expression {expr!r} nests too deeply"
+        if not 0 <= form < nplurals:
+            return (f"the Plural-Forms expression {expr!r} picks form {form} for n={n}, "
+                    f"but nplurals={nplurals}")
+    return None
 
 
 def spread(text: str, plural: str, nplurals: int, expr: str) -> tuple[str, ...]:

@@ -5,12 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
+from ..errors import InputFileError
 from ..textio import atomic_write, read_bytes
+from .placeholders import MAX_BRACE_DEPTH, brace_depth
 from .units import Document, Existing
 
 
 def read_document(fmt: ModuleType, path: Path, lang: str) -> Document:
-    return fmt.read(read_bytes(path), str(path), lang)
+    """Read a catalog; a message nested deeper than any real one is refused (its ICU
+    arguments would cost time growing with the cube of the depth)."""
+    doc = fmt.read(read_bytes(path), str(path), lang)
+    for unit in doc.units:
+        for text in (*unit.sources, *unit.translations):
+            depth = brace_depth(text)
+            if depth > MAX_BRACE_DEPTH:
+                key = unit.key if len(unit.key) <= 40 else unit.key[:40] + "..."
+                raise InputFileError(str(path), f"message {key!r} nests braces {depth} deep "
+                                                f"(limit {MAX_BRACE_DEPTH})")
+    return doc
 
 
 def existing(fmt: ModuleType, doc: Document | None, lang: str) -> dict[str, Existing]:

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import sqlitesafe
 from ..errors import UserError, param
 
 _SCHEMA = """
@@ -53,20 +54,35 @@ def hash_key(key: str) -> str:
 
 
 class KeyStore:
-    """The key file; safe to share between threads (one connection, one lock)."""
+    """The key file; safe to share between threads (one connection, one lock). Opened as
+    data (:mod:`translate.sqlitesafe`): a file whose schema this toolkit did not make is
+    refused before anything is written to it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *,
+                 limits: sqlitesafe.Limits = sqlitesafe.DEFAULT_LIMITS) -> None:
         self.path = Path(path)
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for "
                             f"{param('keys_db')}")
+        big = sqlitesafe.too_large(self.path, limits, "API key database")
+        if big is not None:
+            raise big
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
-                                       isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            self._db = sqlitesafe.connect(self.path, limits, timeout=30)
         except sqlite3.Error as exc:
+            raise UserError(f"{self.path}: cannot open the API key database ({exc}); "
+                            f"give another {param('keys_db')}") from None
+        try:
+            # verified before the first write: a trigger in the file would fire on it
+            sqlitesafe.verify_schema(self._db, self.path, _SCHEMA, "API key database")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+        except UserError:
+            self._db.close()
+            raise
+        except sqlite3.Error as exc:
+            self._db.close()
             raise UserError(f"{self.path}: cannot open the API key database ({exc}); "
                             f"give another {param('keys_db')}") from None
         self._lock = threading.Lock()

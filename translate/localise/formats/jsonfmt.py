@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from ...errors import InputFileError
@@ -26,6 +27,9 @@ from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "json"
 EXTENSIONS = (".json",)
+
+#: the deepest nesting of objects and arrays a bundle may have
+MAX_DEPTH = 100
 
 
 def sniff(head: bytes) -> bool:
@@ -56,21 +60,58 @@ def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
+@dataclass(frozen=True, slots=True)
+class _Number:
+    """A JSON number exactly as the file writes it (``1.10``, ``1e999999``, 5000 digits):
+    it is not translated, so it is written back as it was, never as Python reads it."""
+
+    raw: str
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _not_json(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _depth(obj: Any) -> int:
+    """How deeply ``obj`` nests objects and arrays (iteratively)."""
+    deepest = 0
+    stack = [(obj, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return deepest
+
+
 def _parse(data: bytes, path: str) -> tuple[Any, dict]:
     text = decode_text(data, path)
     style = {"bom": text.startswith(BOM), "newline": text.endswith("\n")}
     body = text[1:] if style["bom"] else text
     try:
-        obj = json.loads(body)
+        obj = json.loads(body, parse_int=_Number, parse_float=_Number,
+                         parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"not valid JSON: {exc.msg} (column {exc.colno})",
                              exc.lineno) from None
+    except _NotJson as exc:
+        raise InputFileError(path, f"{exc} is not a JSON number (JSON has no NaN or "
+                                   "Infinity); write it as a string or null") from None
     except RecursionError:
-        raise InputFileError(path, "JSON nested too deeply") from None
+        obj = None
+    depth = MAX_DEPTH + 1 if obj is None else _depth(obj)
+    if depth > MAX_DEPTH:
+        raise InputFileError(path, f"JSON nested {'too' if obj is None else depth} deep "
+                                   f"(limit {MAX_DEPTH} levels of objects and arrays)")
     if not isinstance(obj, dict):
         raise InputFileError(path, "expected a JSON object of messages at the top level", 1)
     try:  # a lone surrogate escape (\ud800) parses but is not text: it cannot be written
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        _dumps(obj, None).encode("utf-8")
     except UnicodeEncodeError:
         m = _LONE_SURROGATE.search(body)
         raise InputFileError(path, "lone surrogate escape (\\ud800-\\udfff) is not text; "
@@ -176,7 +217,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
     """The bundle for ``tgt``: filled units, non-string values, nothing untranslated."""
     obj, style = _parse(doc.data, doc.path)
     out = _rebuild(obj, "", fills, tgt, src, options.plural_rules)
-    text = json.dumps(out, ensure_ascii=False, indent=style["indent"])
+    text = _dumps({} if out is _DROP else out, style["indent"])  # nothing translated: {}
     if style["bom"]:
         text = BOM + text
     if style["newline"]:
@@ -230,6 +271,44 @@ def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: s
             return _DROP
         return fill.forms[0] if fill.forms else fill.text
     return obj
+
+
+def _dumps(obj: Any, indent: str | int | None) -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=indent)``, byte for byte, with each
+    :class:`_Number` written as the file had it."""
+    step = " " * indent if isinstance(indent, int) else indent
+    parts: list[str] = []
+
+    def put(item: Any, level: int) -> None:
+        if isinstance(item, str):
+            parts.append(encode_basestring(item))
+        elif isinstance(item, _Number):
+            parts.append(item.raw)
+        elif item is None or isinstance(item, bool):
+            parts.append({None: "null", True: "true", False: "false"}[item])
+        elif isinstance(item, int | float):
+            parts.append(json.dumps(item))
+        elif isinstance(item, dict | list):
+            pairs = list(item.items()) if isinstance(item, dict) else [(None, v) for v in item]
+            opening, closing = "{}" if isinstance(item, dict) else "[]"
+            if not pairs:
+                parts.append(opening + closing)
+                return
+            inner = "" if step is None else "\n" + step * (level + 1)
+            parts.append(opening)
+            for n, (key, value) in enumerate(pairs):
+                parts.append(("," if step is not None else ", ") if n else "")
+                parts.append(inner)
+                if key is not None:
+                    parts.append(encode_basestring(key) + ": ")
+                put(value, level + 1)
+            parts.append("" if step is None else "\n" + step * level)
+            parts.append(closing)
+        else:
+            raise TypeError(f"not JSON: {type(item).__name__}")
+
+    put(obj, 0)
+    return "".join(parts)
 
 
 def output_name(name: str) -> str:

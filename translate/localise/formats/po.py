@@ -27,7 +27,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, PoFileParser, write_po
 
 from ...errors import InputFileError
-from ..plurals import gettext_plural_forms, spread
+from ..plurals import gettext_plural_forms, plural_forms_problem, spread
 from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 
 NAME = "po"
@@ -180,6 +180,12 @@ def _parse(data: bytes, path: str) -> _Catalog:
                              ) from None
     except (ValueError, IndexError, AttributeError, LookupError) as exc:
         raise InputFileError(path, f"not a valid PO file ({exc})") from None
+    if catalog._num_plurals is not None:
+        problem = plural_forms_problem(catalog._num_plurals, catalog._plural_expr)
+        if problem is not None:
+            m = re.search(rb"^\"Plural-Forms:", data, re.MULTILINE | re.IGNORECASE)
+            raise InputFileError(path, problem, data.count(b"\n", 0, m.start()) + 1 if m
+                                 else None)
     return catalog
 
 
