@@ -140,8 +140,8 @@ class Translator:
     def engine(self, step: Step, backend: str | None = None) -> TranslationEngine:
         """The loaded engine for one route step (loaded on first use, then reused).
 
-        ``backend`` defaults to the translator's; glossary re-decoding asks for ``torch``,
-        the backend with constrained decoding.
+        ``backend`` defaults to the translator's (both backends decode glossary
+        constraints).
         """
         backend = backend or self.backend
         key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)
@@ -392,8 +392,8 @@ class Translator:
                        tgt: str, last: Step) -> list[pipeline.Enforced]:
         """The glossary stages (:mod:`translate.pipeline`, "terms"): verify the terms of
         every sentence; re-decode those that miss one with the terms protected in the
-        last step's input and constrained in decoding (torch backend); keep the re-decoded
-        output where it carries more of them."""
+        last step's input and constrained in decoding (the translator's backend); keep the
+        re-decoded output where it carries more of them."""
         from .glossary import match_terms, verify_terms
         from .models.constrained import make_constraint
 
@@ -405,7 +405,7 @@ class Translator:
         redo_ids = pipeline.missing_any([e.checks for e in current])
         if not redo_ids or not self.enforce_terms:
             return current
-        engine = self.engine(last, backend="torch")
+        engine = self.engine(last)
         tok = engine.checkpoint.tokenizer
 
         def constraint_for(text: str):
