@@ -26,7 +26,7 @@ logits hook in Python, by forcing target prefixes (see its module).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,9 @@ class TargetPieces:
 
     pieces: tuple[str, ...]
     ids: Mapping[str, int]
+    #: (constraint, ending so far) -> :meth:`ending_ids` (Azerbaijani has hundreds of
+    #: endings; each step of each hypothesis inside a term's word asks)
+    endings: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, pieces: Sequence[str]) -> TargetPieces:
@@ -108,6 +111,9 @@ class TargetPieces:
     def ending_ids(self, c: TermConstraint, so_far: str) -> tuple[bool, tuple[int, ...]]:
         """After a term and ``so_far`` of its ending: may a word boundary come next, and
         which pieces continue a valid ending."""
+        known = self.endings.get((c, so_far))
+        if known is not None:
+            return known
         ids = set()
         for suffix in c.suffixes:
             if len(suffix) > len(so_far) and suffix.startswith(so_far):
@@ -116,7 +122,8 @@ class TargetPieces:
                     pid = self.ids.get(rest[:k])
                     if pid is not None:
                         ids.add(pid)
-        return so_far in c.suffixes, tuple(sorted(ids))
+        known = self.endings[c, so_far] = (so_far in c.suffixes, tuple(sorted(ids)))
+        return known
 
 
 @dataclass(frozen=True, slots=True)
