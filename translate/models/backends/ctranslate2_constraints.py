@@ -76,20 +76,35 @@ class ConstrainedSearch:
         done: list[list[int]] = [[] for _ in range(n)]
         todo = list(range(n))
         while todo:
-            outs = self._search([source[i] for i in todo], [prefixes[i] for i in todo],
-                                options)
-            again = []
-            for i, out, rows in zip(todo, outs, self._scores(
-                    [source[i] for i in todo], outs, steps, options), strict=True):
-                fixed = self._first_fix(constraints[i], out, rows, len(prefixes[i]), steps)
+            outs = dict(zip(todo, self._search([source[i] for i in todo],
+                                               [prefixes[i] for i in todo], options),
+                            strict=True))
+            # the model's scores only where a decision needs them (a term pending, a
+            # piece to replace): a hypothesis with its terms placed needs no second pass
+            fixes: dict[int, list[int] | None] = {}
+            scored = []
+            for i in todo:
+                try:
+                    fixes[i] = self._first_fix(constraints[i], outs[i], None,
+                                               len(prefixes[i]), steps)
+                except _NeedScores:
+                    scored.append(i)
+            if scored:
+                for i, rows in zip(scored, self._scores(
+                        [source[i] for i in scored], [outs[i] for i in scored], steps,
+                        options), strict=True):
+                    fixes[i] = self._first_fix(constraints[i], outs[i], rows,
+                                               len(prefixes[i]), steps)
+            todo = []
+            for i in sorted(fixes):
+                fixed = fixes[i]
                 if fixed is None:
-                    done[i] = out
+                    done[i] = outs[i]
                 elif len(fixed) >= steps:  # the terms fill the room: capped here
                     done[i] = fixed[:steps]
                 else:
                     prefixes[i] = fixed
-                    again.append(i)
-            todo = again
+                    todo.append(i)
         return done
 
     def _search(self, source, prefixes: list[list[int]], options: dict) -> list[list[int]]:
@@ -140,7 +155,7 @@ class ConstrainedSearch:
             rule = step_rule(constraints, generated[:t], self.target)
             if rule is None:
                 continue
-            token = self._choose(rule, rows(t), out[t], steps - t)
+            token = self._choose(rule, rows, t, out[t], steps - t)
             if token is None:
                 continue
             prefix = [*generated[:t], token]
@@ -152,32 +167,47 @@ class ConstrainedSearch:
             return prefix
         return None
 
-    def _choose(self, rule: StepRule, scores: np.ndarray, token: int,
+    def _choose(self, rule: StepRule, rows, t: int, token: int,
                 remaining: int) -> int | None:
-        """The token the rule puts where the hypothesis has ``token`` (``None``: the
-        hypothesis's own), as the torch backend's processor decides it."""
-        neg = np.finfo(np.float32).min
-        scores = scores.copy()
+        """The token the rule puts at step ``t`` where the hypothesis has ``token``
+        (``None``: the hypothesis's own), as the torch backend's processor decides it.
+        ``rows(t)`` gives the step's scores; with ``rows=None`` a decision that needs them
+        raises :class:`_NeedScores`."""
+        allowed = None
         for may_end, more in rule.endings:
-            allowed = self.boundary.copy() if may_end or not more else \
-                np.zeros_like(self.boundary)
+            ok = self.boundary.copy() if may_end or not more else np.zeros_like(self.boundary)
             if more:
-                allowed[list(more)] = True
-            scores[~allowed] = neg
+                ok[list(more)] = True
+            allowed = ok if allowed is None else allowed & ok
         forced = rule.forced
-        if forced is None and rule.pending:
-            if remaining <= rule.need or int(scores.argmax()) == self.eos:
-                forced = rule.pending[0].alternatives[0][0]  # the model wants to stop
-            else:
-                scores[self.eos] = neg
-                k = min(TOP_K, scores.size)
-                top = set(np.argpartition(-scores, k - 1)[:k].tolist())
-                boosted = [t for t in rule.starts if t in top]
-                if boosted:  # a pending term the model ranks high: place it here
-                    return None if token in boosted else min(boosted)
+        if forced is None and rule.pending and remaining <= rule.need:
+            forced = rule.pending[0].alternatives[0][0]  # out of room: the term goes here
         if forced is not None:
             return None if token == forced else forced
+        if not rule.pending and (allowed is None or allowed[token]):
+            return None
+        if rows is None:
+            raise _NeedScores
+        neg = np.finfo(np.float32).min
+        scores = rows(t)
+        if allowed is not None:
+            scores = np.where(allowed, scores, neg)
+        if rule.pending:
+            if int(scores.argmax()) == self.eos:  # the model wants to stop: the term here
+                forced = rule.pending[0].alternatives[0][0]
+                return None if token == forced else forced
+            scores = scores.copy()
+            scores[self.eos] = neg
+            # a pending term the model ranks among its top choices: placed here
+            boosted = [s for s in rule.starts
+                       if np.count_nonzero(scores > scores[s]) < TOP_K]
+            if boosted:
+                return None if token in boosted else min(boosted)
         return None if scores[token] > neg else int(scores.argmax())
+
+
+class _NeedScores(Exception):
+    """A decision of the scan needs the model's scores (see :meth:`_choose`)."""
 
 
 class _Rows:
