@@ -112,8 +112,8 @@ class ModelPool:
     def engine(self, step: Step, backend: str | None = None) -> TranslationEngine:
         """The loaded engine for one route step (loaded on first use, then reused).
 
-        ``backend`` defaults to the pool's; glossary re-decoding asks for ``torch``,
-        the backend with constrained decoding.
+        ``backend`` defaults to the pool's (both backends decode glossary
+        constraints).
         """
         backend = backend or self.backend
         key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)

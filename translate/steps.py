@@ -224,8 +224,8 @@ def enforce_terms(sources: list[str], last_step: StepResult, call: Call
                   ) -> list[Enforced]:
     """The glossary stages (:mod:`translate.pipeline`, "terms"): verify the terms of
     every sentence; re-decode those that miss one with the terms protected in the
-    last step's input and constrained in decoding (torch backend); keep the re-decoded
-    output where it carries more of them."""
+    last step's input and constrained in decoding (the pool's backend); keep the
+    re-decoded output where it carries more of them."""
     from .glossary import match_terms, verify_terms
 
     glossary, src, tgt = call.glossary, call.src, call.tgt
@@ -246,7 +246,7 @@ def plan_redo(index: int, step_input: str, hits: tuple, call: Call) -> pipeline.
     from .models.constrained import make_constraint
 
     last = call.route[-1]
-    tok = call.pool.engine(last, backend="torch").checkpoint.tokenizer
+    tok = call.pool.engine(last).checkpoint.tokenizer
     if last.src == call.src:
         step_hits = hits
     else:
@@ -259,12 +259,12 @@ def plan_redo(index: int, step_input: str, hits: tuple, call: Call) -> pipeline.
 
 def redecode(plans: list[pipeline.Redo], current: list[Enforced], hits: list[tuple],
              call: Call) -> list[Enforced]:
-    """Decode the planned sentences again under their constraints (torch), restore the
+    """Decode the planned sentences again under their constraints, restore the
     protected terms, and keep each where it carries more terms."""
     from .glossary import verify_terms
 
     last, tgt = call.route[-1], call.tgt
-    engine = call.pool.engine(last, backend="torch")
+    engine = call.pool.engine(last)  # both backends decode term constraints
     outs = engine.translate([p.protected.text for p in plans], call.pool.options,
                             constraints=[list(p.constraints) for p in plans])
     for plan, out in zip(plans, outs, strict=True):

@@ -4,6 +4,9 @@ models never saw (only enforcement can produce them), and through untrained mode
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -76,18 +79,74 @@ def test_azerbaijani_terms_carry_only_valid_endings(unseen_glossary):
             assert check.suffix == "" or check.suffix.isalpha() or check.suffix[0] in "-'"
 
 
-def test_untrained_checkpoint_still_carries_every_term(tmp_path, unseen_glossary):
+@pytest.mark.parametrize("backend", ["ctranslate2", "torch"])
+def test_untrained_checkpoint_still_carries_every_term(tmp_path, unseen_glossary, backend):
     from fixtures.build import build_random_checkpoint
 
     path = build_random_checkpoint(tmp_path / "rand", src="en", tgt="it", seed=7)
     tr = Translator({"en-it": str(path)}, device="cpu", glossary=[unseen_glossary],
-                    beam_size=2)
+                    beam_size=2, backend=backend)
     texts = ["The Khojaly genocide was discussed at the Holy See.",
              "Rashad Aslanov met Ilgar Muxtarov in the Vatican."]
     plain = Translator({"en-it": str(path)}, device="cpu", glossary=False, beam_size=2)
     assert not any("Chogiali" in t for t in plain.translate(texts, "en", "it"))
     for res in tr.translate_batch(texts, "en", "it"):
         assert res.terms and all(c.status == "found" for c in res.terms), res
+
+
+_ENFORCE = """
+import json, sys
+from translate import Translator
+tr = Translator({"en-it": sys.argv[1]}, device="cpu", glossary=[sys.argv[2]])
+(res,) = tr.translate_batch([sys.argv[3]], "en", "it")
+print(json.dumps({"backend": tr.backend, "text": res.text, "warnings": list(res.warnings),
+                  "terms": [c.status for c in res.terms],
+                  "loaded": [m for m in ("torch", "transformers") if m in sys.modules]}))
+"""
+
+
+def test_enforcement_on_the_default_backend_never_imports_torch(tmp_path, unseen_glossary):
+    """Regression (#22): on the ctranslate2 backend a sentence that missed a term was
+    re-decoded by torch (loading it and the weights a second time); now CTranslate2 carries
+    the constraint itself."""
+    from translate.models.backends.ctranslate2_backend import convert_checkpoint
+
+    cache = tmp_path / "cache"
+    # converting needs torch (once per checkpoint): here, not in the translating process
+    convert_checkpoint(MODELS / "en-it", "int8", cache / "ct2")
+    script = tmp_path / "enforce.py"
+    script.write_text(_ENFORCE, encoding="utf-8")
+    sentence = "The event began with prayers for the victims of the Khojaly genocide."
+    proc = subprocess.run(
+        [sys.executable, str(script), str(MODELS / "en-it"), str(unseen_glossary), sentence],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TRANSLATE_CACHE_DIR": str(cache)})
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.splitlines()[-1])
+    assert out["backend"] == "ctranslate2"
+    assert any("re-decoded" in w for w in out["warnings"])  # the model wrote Khojaly
+    assert "Chogiali" in out["text"] and out["terms"] == ["found"]
+    assert out["loaded"] == []
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+def test_ctranslate2_constraints_put_every_term_in_the_output(beam):
+    """Constrained decoding on the ctranslate2 backend directly (the engine, no pipeline):
+    terms the model never produced, one per sentence, greedy and beam search."""
+    from translate.models.constrained import make_constraint
+    from translate.models.engine import DecodeOptions
+
+    tr = Translator(models_dir=MODELS, device="cpu", glossary=False, backend="ctranslate2")
+    engine = tr.engine(tr.route("en", "az")[0])
+    assert engine.backend.name == "ctranslate2"
+    terms = ["Hocalı", "Qutsal Taxt", "Vatikan Şəhəri", "İlgar Muhtarov"]
+    texts = [r for r in article("en").splitlines() if r.strip()][:8]
+    cons = [[make_constraint(terms[i % 4], engine.checkpoint.tokenizer, "az")]
+            for i in range(len(texts))]
+    plain = engine.translate(texts, DecodeOptions(beam_size=beam))
+    assert not any(terms[i % 4] in o.text for i, o in enumerate(plain))
+    outs = engine.translate(texts, DecodeOptions(beam_size=beam), constraints=cons)
+    assert all(terms[i % 4] in o.text for i, o in enumerate(outs)), [o.text for o in outs]
 
 
 def test_term_the_vocabulary_cannot_spell_goes_through_a_placeholder(tmp_path):

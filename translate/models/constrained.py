@@ -16,15 +16,17 @@ State is read off each hypothesis's own prefix at every step, so beam reordering
 bookkeeping. After a term the model is free again: Azerbaijani case suffixes
 (Xocalı + da) follow naturally.
 
-This module holds the constraints themselves (plain data, target-vocabulary ids) and
-imports neither torch nor transformers; the ``LogitsProcessor``s that apply them live in
-:mod:`.constrained_torch`, imported by the torch backend only.
+This module holds the constraints themselves (plain data, target-vocabulary ids) and what
+they allow at one step of one hypothesis (:func:`step_rule`), and imports neither torch nor
+transformers. Each backend applies the rule to its own scores: the torch backend as a
+``LogitsProcessor`` (:mod:`.constrained_torch`), the CTranslate2 backend, which has no
+logits hook in Python, by forcing target prefixes (see its module).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,95 @@ class TermConstraint:
                         best = (k, alt[k])
                     break
         return None if best is None else best[1]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPieces:
+    """The target vocabulary as the constraints read it: id -> piece (``""`` for an id
+    without one) and piece -> id."""
+
+    pieces: tuple[str, ...]
+    ids: Mapping[str, int]
+    #: (constraint, ending so far) -> :meth:`ending_ids` (Azerbaijani has hundreds of
+    #: endings; each step of each hypothesis inside a term's word asks)
+    endings: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, pieces: Sequence[str]) -> TargetPieces:
+        return cls(tuple(pieces), {p: i for i, p in enumerate(pieces) if p})
+
+    def boundaries(self, eos: int) -> list[bool]:
+        """Per id: whether the piece starts a new word (or is punctuation, or ``</s>``)."""
+        out = [p.startswith("▁") or (p[:1] != "" and not p[0].isalnum()) for p in self.pieces]
+        out[eos] = True
+        return out
+
+    def ending_ids(self, c: TermConstraint, so_far: str) -> tuple[bool, tuple[int, ...]]:
+        """After a term and ``so_far`` of its ending: may a word boundary come next, and
+        which pieces continue a valid ending."""
+        known = self.endings.get((c, so_far))
+        if known is not None:
+            return known
+        ids = set()
+        for suffix in c.suffixes:
+            if len(suffix) > len(so_far) and suffix.startswith(so_far):
+                rest = suffix[len(so_far):]
+                for k in range(1, len(rest) + 1):
+                    pid = self.ids.get(rest[:k])
+                    if pid is not None:
+                        ids.add(pid)
+        known = self.endings[c, so_far] = (so_far in c.suffixes, tuple(sorted(ids)))
+        return known
+
+
+@dataclass(frozen=True, slots=True)
+class StepRule:
+    """What the constraints of one sentence allow a hypothesis at its next step.
+
+    ``endings``: one entry per term whose word is still open: (may a word boundary come
+    next, the pieces that continue a valid ending); every entry holds at once.
+    ``forced``: the only token allowed (the next piece of a term in progress).
+    ``pending``: terms still to place (when nothing is forced), ``need`` the tokens they
+    take at least; ``starts`` their first pieces (glued spellings after an apostrophe).
+    """
+
+    endings: tuple[tuple[bool, tuple[int, ...]], ...]
+    forced: int | None
+    pending: tuple[TermConstraint, ...]
+    need: int
+    starts: tuple[int, ...]
+
+
+def step_rule(constraints: Sequence[TermConstraint], generated: Sequence[int],
+              target: TargetPieces) -> StepRule | None:
+    """The rule for the step after ``generated`` (ids without the decoder start), or
+    ``None`` when the constraints leave it free."""
+    endings = []
+    pending = []
+    forced = None
+    for c in constraints:
+        end = c.last_end(generated)
+        if end is not None:
+            tail = "".join(target.pieces[t] for t in generated[end:])
+            if "▁" not in tail and all(ch.isalpha() or ch in "'’-" for ch in tail):
+                # still inside the term's word: only a valid ending or a boundary
+                endings.append(target.ending_ids(c, tail))
+            if c.occurrences(generated) >= c.count:
+                continue
+        nxt = c.continuation(generated)
+        if nxt is not None:
+            forced = nxt
+            break
+        pending.append(c)
+    if not endings and forced is None and not pending:
+        return None
+    if forced is not None:
+        pending = []
+    need = sum(c.shortest * (c.count - c.occurrences(generated)) for c in pending)
+    after_apostrophe = bool(generated) and target.pieces[generated[-1]].endswith(("'", "’"))
+    starts = [a[0] for c in pending
+              for a in (*c.alternatives, *(c.glued if after_apostrophe else ()))]
+    return StepRule(tuple(endings), forced, tuple(pending), need, tuple(starts))
 
 
 def _pieces(spm, text: str) -> list[str]:

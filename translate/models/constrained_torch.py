@@ -8,12 +8,13 @@ from collections.abc import Sequence
 import torch
 from transformers import LogitsProcessor
 
-from .constrained import TermConstraint
+from .constrained import TargetPieces, TermConstraint, step_rule
 
 
 class TermConstraintProcessor(LogitsProcessor):
     """Masks scores so every constraint of a sentence is met before ``</s>``, and a term is
-    followed by a word boundary or a valid ending, never glued into another word."""
+    followed by a word boundary or a valid ending, never glued into another word (the rule
+    of each step: :func:`.constrained.step_rule`)."""
 
     def __init__(self, constraints: Sequence[Sequence[TermConstraint] | None], num_beams: int,
                  eos_token_id: int, max_new_tokens: int | Sequence[int], pieces: Sequence[str],
@@ -24,26 +25,9 @@ class TermConstraintProcessor(LogitsProcessor):
         self.max_new = ([max_new_tokens] * len(self.constraints)
                         if isinstance(max_new_tokens, int) else list(max_new_tokens))
         self.top_k = top_k
-        self.pieces = list(pieces)
-        self.piece_id = {p: i for i, p in enumerate(self.pieces) if p}
-        boundary = [p.startswith("▁") or (p[:1] != "" and not p[0].isalnum())
-                    for p in self.pieces]
-        boundary[eos_token_id] = True
-        self.boundary = torch.tensor(boundary, dtype=torch.bool)
+        self.target = TargetPieces.of(pieces)
+        self.boundary = torch.tensor(self.target.boundaries(eos_token_id), dtype=torch.bool)
         self.start_len: int | None = None
-
-    def _ending_ids(self, c: TermConstraint, so_far: str) -> tuple[bool, list[int]]:
-        """After a term and ``so_far`` of its ending: may a word boundary come next, and
-        which pieces continue a valid ending."""
-        ids = set()
-        for suffix in c.suffixes:
-            if len(suffix) > len(so_far) and suffix.startswith(so_far):
-                rest = suffix[len(so_far):]
-                for k in range(1, len(rest) + 1):
-                    pid = self.piece_id.get(rest[:k])
-                    if pid is not None:
-                        ids.add(pid)
-        return so_far in c.suffixes, sorted(ids)
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor
                  ) -> torch.FloatTensor:
@@ -55,53 +39,33 @@ class TermConstraintProcessor(LogitsProcessor):
         rows = [r for r in range(input_ids.shape[0]) if self.constraints[r // self.num_beams]]
         prefixes = input_ids[rows, self.start_len:].tolist() if rows else []
         for row, generated in zip(rows, prefixes, strict=True):
-            cons = self.constraints[row // self.num_beams]
-            pending = []
-            forced = None
-            for c in cons:
-                end = c.last_end(generated)
-                if end is not None:
-                    tail = "".join(self.pieces[t] for t in generated[end:])
-                    if "▁" not in tail and all(ch.isalpha() or ch in "'’-" for ch in tail):
-                        # still inside the term's word: only a valid ending or a boundary
-                        may_end, more = self._ending_ids(c, tail)
-                        allowed = self.boundary.clone() if may_end or not more else \
-                            torch.zeros_like(self.boundary)
-                        if more:
-                            allowed[more] = True
-                        scores[row] = scores[row].masked_fill(~allowed, neg)
-                    if c.occurrences(generated) >= c.count:
-                        continue
-                nxt = c.continuation(generated)
-                if nxt is not None:
-                    forced = nxt
-                    break
-                pending.append(c)
-            if forced is None and not pending:
+            rule = step_rule(self.constraints[row // self.num_beams], generated, self.target)
+            if rule is None:
+                continue
+            for may_end, more in rule.endings:
+                allowed = self.boundary.clone() if may_end or not more else \
+                    torch.zeros_like(self.boundary)
+                if more:
+                    allowed[list(more)] = True
+                scores[row] = scores[row].masked_fill(~allowed, neg)
+            forced = rule.forced
+            if forced is None and not rule.pending:
                 continue
             if forced is None:
                 # the last step is always </s> (forced_eos), so terms must fit before it
                 remaining = self.max_new[row // self.num_beams] - len(generated) - 1
-                need = sum(c.shortest * (c.count - c.occurrences(generated)) for c in pending)
-                if remaining <= need or \
-                        int(scores[row].argmax()) == self.eos:
+                if remaining <= rule.need or int(scores[row].argmax()) == self.eos:
                     # out of room, or the model wants to stop: put the term here
-                    forced = pending[0].alternatives[0][0]
+                    forced = rule.pending[0].alternatives[0][0]
                 else:
                     row_scores = scores[row]
                     row_scores[self.eos] = neg
                     top = set(torch.topk(row_scores, min(self.top_k, row_scores.numel()))
                               .indices.tolist())
                     best = float(row_scores.max())
-                    after_apostrophe = bool(generated) and \
-                        self.pieces[generated[-1]].endswith(("'", "’"))
-                    for c in pending:
-                        starts = [a[0] for a in c.alternatives]
-                        if after_apostrophe:
-                            starts += [a[0] for a in c.glued]
-                        for t in starts:
-                            if t in top:
-                                row_scores[t] = best + 1.0
+                    for t in rule.starts:
+                        if t in top:
+                            row_scores[t] = best + 1.0
                     continue
             value = scores[row, forced].clone()
             scores[row] = neg

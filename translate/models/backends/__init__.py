@@ -1,9 +1,10 @@
 """Decoder backends: each maps batches of source token ids to output token ids.
 
 - ``ctranslate2`` (the default, :data:`DEFAULT_BACKEND`): the checkpoint converted once
-  by CTranslate2 (int8 on CPU); once converted it runs without torch or transformers.
-- ``torch``: ``MarianMTModel.generate`` in PyTorch (CPU or CUDA); supports the project's
-  constrained decoding for glossary terms (the glossary re-decode always uses it).
+  by CTranslate2 (int8 on CPU); once converted it runs without torch or transformers,
+  glossary constraints included (:mod:`.ctranslate2_constraints`).
+- ``torch``: ``MarianMTModel.generate`` in PyTorch (CPU or CUDA); glossary constraints as
+  a ``LogitsProcessor`` (:mod:`..constrained_torch`).
 
 Threads: each backend takes ``threads: int | None``; ``None`` is :func:`default_threads`,
 this process's share of the cores. ``OMP_WAIT_POLICY`` is set to ``PASSIVE`` (unless the

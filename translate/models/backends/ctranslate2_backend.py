@@ -15,9 +15,9 @@ Decoding follows :class:`~.torch_backend.TorchBackend`: outputs carry no decoder
 token, end with ``</s>`` when the model closed the sentence, and an output that reaches
 ``max_new_tokens`` ends with a forced ``</s>`` (as transformers' ``forced_eos_token_id``).
 
-Not supported here: lexical constraints. ``DecodeRequest.constraints`` is ignored; a
-caller that needs glossary terms enforced must send the segments whose output misses a
-term through the torch backend.
+Lexical constraints (``DecodeRequest.constraints``, glossary terms) are decoded here too,
+without torch: the rule of each step is applied by forcing target prefixes between
+searches (:mod:`.ctranslate2_constraints`).
 """
 
 from __future__ import annotations
@@ -290,7 +290,8 @@ class CTranslate2Backend:
 
     def generate(self, request: DecodeRequest, attention: list | None = None
                  ) -> list[list[int]]:
-        """Output ids per sentence; ``request.constraints`` is ignored (see the module).
+        """Output ids per sentence; a sentence with constraints carries its terms (see
+        :mod:`.ctranslate2_constraints`; its best hypothesis, repeated for n-best).
 
         Each sentence keeps its own length cap (``row_max_new_tokens``). CTranslate2 caps a
         whole call, so the batch is decoded to the largest cap, and the few sentences that
@@ -302,14 +303,16 @@ class CTranslate2Backend:
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
         source = [[self.source_tokens[int(i)] for i in ids] for ids in request.ids]
-        outputs = self._decode(source, max(caps), request)
+        constraints = [list(c or ()) for c in request.constraints or [None] * n]
+        outputs = self._decode(source, constraints, max(caps), request)
         again: dict[int, list[int]] = {}
         for row, (hyps, cap) in enumerate(zip(outputs, caps, strict=True)):
             if any(len(out) > cap or (len(out) == cap and cap < max(caps)) for out in hyps):
                 again.setdefault(cap, []).append(row)
         for cap, rows in again.items():
-            for row, hyps in zip(rows, self._decode([source[r] for r in rows], cap, request),
-                                 strict=True):
+            for row, hyps in zip(rows, self._decode([source[r] for r in rows],
+                                                    [constraints[r] for r in rows], cap,
+                                                    request), strict=True):
                 outputs[row] = hyps
         if attention is not None:  # of the best hypothesis
             attention.extend(self.attention(request.ids, [hyps[0] for hyps in outputs]))
@@ -355,8 +358,8 @@ class CTranslate2Backend:
         return [[list(row) for row in result.attention[0][:len(tgt)]]
                 for result, tgt in zip(results, target_ids, strict=True)]
 
-    def _decode(self, source: list[list[str]], cap: int, request: DecodeRequest
-                ) -> list[list[list[int]]]:
+    def _decode(self, source: list[list[str]], constraints: list[list], cap: int,
+                request: DecodeRequest) -> list[list[list[int]]]:
         """``num_hypotheses`` id sequences per sentence, best first (one per distinct
         hypothesis; the best repeated where the beam gave fewer)."""
         # transformers spends the last of its new tokens on a forced </s>: decode one token
@@ -365,14 +368,32 @@ class CTranslate2Backend:
         steps = cap - 1
         if steps < 1:
             return [[[self.eos_id]] * want for _ in source]
-        results = self.model.translate_batch(source, **self.translate_options(request, steps))
+        options = self.translate_options(request, steps)
+        found: list[list[list[int]]] = [[] for _ in source]
+        free = [i for i, c in enumerate(constraints) if not c]
+        if free:
+            results = self.model.translate_batch([source[i] for i in free], **options)
+            for i, result in zip(free, results, strict=True):
+                found[i] = [[self.target_ids.get(t, self.unk_id) for t in tokens]
+                            for tokens in result.hypotheses[:want]]
+        bound = [i for i, c in enumerate(constraints) if c]
+        if bound:
+            outs = self._constrained().decode([source[i] for i in bound],
+                                              [constraints[i] for i in bound], steps, options)
+            for i, out in zip(bound, outs, strict=True):
+                found[i] = [out]
         outputs = []
-        for result in results:
-            hyps = []
-            for tokens in result.hypotheses[:want]:
-                out = [self.target_ids.get(t, self.unk_id) for t in tokens]
+        for hyps in found:
+            for out in hyps:
                 if len(out) == steps and out[-1] != self.eos_id:
                     out.append(self.eos_id)
-                hyps.append(out)
             outputs.append(hyps + [hyps[0]] * (want - len(hyps)))
         return outputs
+
+    def _constrained(self):
+        if getattr(self, "_constraint_search", None) is None:
+            from .ctranslate2_constraints import ConstrainedSearch
+
+            self._constraint_search = ConstrainedSearch(
+                self.model, self.target_ids, self.eos_id, self.unk_id, self.device)
+        return self._constraint_search
