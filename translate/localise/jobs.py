@@ -367,7 +367,7 @@ def _run_target(lang: str, src: str,
             reasons = [r for res in results for r in res.critical]
             texts = [res.target or "" for res in results]
             if not reasons and check_fill is not None and xml:
-                reasons = [f"format: {p}" for t in texts for p in check_fill(t)]
+                reasons = [f"format: {p}" for t in texts for p in check_fill(t, unit)]
             if reasons:
                 stats.failed.append(UnitIssue(str(dest), lang, unit.key, unit.source,
                                               tuple(dict.fromkeys(reasons)),

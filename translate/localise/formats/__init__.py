@@ -8,7 +8,7 @@ Every format module has the same functions::
     output_name(name) -> str                         # messages.pot -> messages.po
 
 and may have ``escape_text(text)`` (how plain model output is embedded, e.g. XML) and
-``check_fill(text) -> list[str]`` (problems that stop a string from being written).
+``check_fill(text, unit) -> list[str]`` (problems that stop a string from being written).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from . import jsonfmt, po, xliff
+from . import android, jsonfmt, po, xliff
 
-FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff)
+FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android)
 
 
 def format_for(path: str | Path) -> ModuleType | None:

@@ -1,0 +1,269 @@
+"""App catalog formats (issue 28): Android strings.xml so far. Through the CLI with the
+fixture models, and on the real files of fixtures/catalogs-real/app through the job with
+the job-logic double (quick); every Android output is compiled by ``aapt`` where it is
+installed (Debian's package; .ci/run installs it) and its compiled strings compared with
+what the job meant to write."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from localise_doubles import CountingTranslate, clean_translate
+
+from support import FIXTURES
+from translate.cli import main
+from translate.localise.formats import android, format_for, locales
+from translate.localise.formats.xliff import escape_text as xml_text
+from translate.localise.jobs import DEFAULT_TM_NAME, run_job
+from translate.localise.placeholders import declared_formats, find_spans
+from translate.localise.units import WriteOptions
+
+MODELS = FIXTURES / "models"
+APP = FIXTURES / "catalogs-real" / "app"
+ANDROID_REAL = sorted((APP / "android").glob("*/values/strings.xml"))
+AAPT = shutil.which("aapt")
+needs_aapt = pytest.mark.skipif(AAPT is None, reason="aapt is not installed (apt-get install aapt)")
+
+ANDROID = """<?xml version="1.0" encoding="utf-8"?>
+<resources xmlns:xliff="urn:oasis:names:tc:xliff:document:1.2">
+    <!-- The app's name is a brand -->
+    <string name="app_name" translatable="false">Newsdesk</string>
+    <string name="greeting">Don\\'t miss the news, <xliff:g id="name" example="Ann">%1$s</xliff:g>!</string>
+    <string name="saved">Article saved.</string>
+    <string name="link">@string/saved</string>
+    <string name="terms"><![CDATA[Read the <a href=\\"%1$s\\">terms</a> first.]]></string>
+    <plurals name="articles">
+        <item quantity="one">%d new article</item>
+        <item quantity="other">%d new articles</item>
+    </plurals>
+    <string-array name="sections">
+        <item>World news</item>
+        <item>Sport</item>
+    </string-array>
+    <color name="accent">#ff0000</color>
+</resources>
+"""
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and p.name != DEFAULT_TM_NAME)
+
+
+# ------------------------------------------------------------------------ locale naming
+
+
+def test_platform_locale_names():
+    assert [android.folder(x) for x in ("it", "az", "en-XA", "pt-BR", "zh-Hant-TW")] == \
+        ["values-it", "values-az", "values-en-rXA", "values-pt-rBR", "values-b+zh+Hant+TW"]
+    assert [locales.apple(x) + ".lproj" for x in ("it", "az", "en-XA", "en_xa")] == \
+        ["it.lproj", "az.lproj", "en-XA.lproj", "en-XA.lproj"]
+    assert [f"app_{locales.underscored(x)}.arb" for x in ("it", "az", "en-XA")] == \
+        ["app_it.arb", "app_az.arb", "app_en_XA.arb"]
+    assert f"messages_{locales.underscored('en-XA')}.properties" == "messages_en_XA.properties"
+    with pytest.raises(ValueError):
+        locales.android("../it")
+
+
+# ------------------------------------------------------------------------ Android
+
+
+@pytest.mark.parametrize("text", [
+    "Don't", 'say "hi"', "back\\slash", "@home", "?why", "a@b?c", " lead", "trail ",
+    "two  spaces", "line\nbreak\ttab", "  ", "x <b>bold</b>  y", "é \u00a0nbsp", "100%",
+    "&amp; &lt;b&gt;"])
+def test_android_escapes_round_trip(text):
+    assert android.decode(android.encode(text)) == text
+
+
+def _aapt_strings(res: Path) -> dict[str, dict[str, str]]:
+    """``{config: {resource name: compiled string}}`` of a res folder, by aapt (plural
+    items as ``name/quantity``)."""
+    (res.parent / "AndroidManifest.xml").write_text(
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+        'package="org.example.check"/>')
+    apk = res.parent / "check.apk"
+    done = subprocess.run([AAPT, "package", "-f", "-M", str(res.parent / "AndroidManifest.xml"),
+                           "-S", str(res), "-F", str(apk)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    dump = subprocess.run([AAPT, "dump", "--values", "resources", str(apk)],
+                          capture_output=True, text=True, check=True).stdout
+    out: dict[str, dict[str, str]] = {}
+    config = name = None
+    for line in dump.splitlines():
+        if m := re.match(r"\s+config (\S+):", line):
+            config = m.group(1)
+        elif m := re.match(r"\s+resource 0x\w+ [\w.]+:(\w+)/(\w+):", line):
+            name = f"{m.group(1)}/{m.group(2)}"
+        elif m := re.match(r'\s+\(string\d+\) "(.*)"$', line):
+            out.setdefault(config, {})[name] = _unquote(m.group(1))
+        elif m := re.match(r'\s+#\d+ \(Key=0x\w+\): \(string\d+\) "(.*)"$', line):
+            out.setdefault(config, {}).setdefault(name, "")  # array items: not compared
+    return out
+
+
+def _unquote(s: str) -> str:
+    return re.sub(r'\\(["\\n])', lambda m: {"n": "\n"}.get(m.group(1), m.group(1)), s)
+
+
+def _shown(text: str) -> str:
+    """What aapt compiles from a unit text: tags gone, XML entities resolved."""
+    plain = re.sub(r"<[^>]*>", "", text)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@needs_aapt
+def test_aapt_compiles_our_escapes_to_the_text(tmp_path):
+    """The escaping rules are aapt's: whatever the model writes, aapt compiles what the
+    job meant (apostrophes, quotes, a leading @ or ?, spaces it would collapse)."""
+    texts = ["Don't", 'say "hi"', "back\\slash", "@home", "?why", " lead", "trail ",
+             "two  spaces", "line\nbreak\ttab", "x <b>bold</b> y", "a & b < c"]
+    res = tmp_path / "res" / "values"
+    res.mkdir(parents=True)
+    body = "".join(f'<string name="s{i}">{android.escape_text(t)}</string>\n'
+                   for i, t in enumerate(texts))
+    (res / "strings.xml").write_text(f"<resources>\n{body}</resources>\n")
+    compiled = _aapt_strings(tmp_path / "res")["(default)"]
+    assert [compiled[f"string/s{i}"] for i in range(len(texts))] == \
+        [_shown(xml_text(t)) for t in texts]
+
+
+def test_android_job_layout_plurals_and_what_is_not_written(tmp_path):
+    res = tmp_path / "app" / "src" / "main" / "res"
+    (res / "values").mkdir(parents=True)
+    (res / "values" / "strings.xml").write_text(ANDROID)
+    out = tmp_path / "out"
+    report = run_job([res], "en", ["az", "it"], out, clean_translate,
+                     write_options=WriteOptions(plural_rules="cldr"))
+    assert report.failed == ()
+    assert _files(out) == ["values-az/strings.xml", "values-it/strings.xml"]
+    it = (out / "values-it" / "strings.xml").read_text(encoding="utf-8")
+    assert "app_name" not in it and "accent" not in it and 'name="link"' not in it
+    assert ('<string name="greeting">[it] DON\\\'T MISS THE NEWS, '
+            '<xliff:g id="name" example="Ann">%1$s</xliff:g>!</string>') in it
+    assert '<string name="terms"><![CDATA[[it] READ THE <a href=\\"%1$s\\">TERMS</a> FIRST.]]>' \
+        in it
+    doc = android.read((out / "values-it" / "strings.xml").read_bytes(), "it.xml", "it")
+    quantities = re.findall(r'quantity="(\w+)"', it)
+    assert quantities == ["one", "many", "other"]  # Italian under CLDR rules
+    az = (out / "values-az" / "strings.xml").read_text(encoding="utf-8")
+    assert re.findall(r'quantity="(\w+)"', az) == ["one", "other"]
+    assert "<!-- The app's name is a brand -->" in it
+    assert {u.key for u in doc.units} == {
+        "string/greeting", "string/saved", "string/terms", "plurals/articles",
+        "string-array/sections/0", "string-array/sections/1"}
+    again = CountingTranslate()
+    rerun = run_job([res], "en", ["az", "it"], out, again,
+                    write_options=WriteOptions(plural_rules="cldr"))
+    assert again.pairs == [] and rerun.files_written == ()
+
+
+def test_android_existing_translations_are_kept_unless_overwrite(tmp_path):
+    src = tmp_path / "values" / "strings.xml"
+    src.parent.mkdir()
+    src.write_text(ANDROID)
+    out = tmp_path / "out"
+    (out / "values-it").mkdir(parents=True)
+    (out / "values-it" / "strings.xml").write_text(
+        '<resources>\n    <string name="saved">Articolo salvato</string>\n'
+        '    <string name="gone">Non più nel sorgente</string>\n</resources>\n')
+    run_job([src], "en", ["it"], out, clean_translate)
+    it = (out / "values-it" / "strings.xml").read_text(encoding="utf-8")
+    assert '<string name="saved">Articolo salvato</string>' in it
+    assert "gone" not in it and "[it] DON" in it
+    run_job([src], "en", ["it"], out, clean_translate, overwrite=True)
+    it = (out / "values-it" / "strings.xml").read_text(encoding="utf-8")
+    assert '<string name="saved">[it] ARTICLE SAVED.</string>' in it
+
+
+def test_an_android_string_that_fails_qa_is_left_out_and_reported(tmp_path):
+    src = tmp_path / "values" / "strings.xml"
+    src.parent.mkdir()
+    src.write_text(ANDROID)
+
+    def drops_placeholders(texts, s, t):
+        return [re.sub(r"__PH\d+__", "", x) for x in clean_translate(texts, s, t)]
+
+    report = run_job([src], "en", ["it"], tmp_path / "out", drops_placeholders)
+    failed = {f.key for f in report.failed}
+    assert {"string/greeting", "plurals/articles", "string/terms"} <= failed
+    it = (tmp_path / "out" / "values-it" / "strings.xml").read_text(encoding="utf-8")
+    assert "greeting" not in it and "articles" not in it and "[it] ARTICLE SAVED." in it
+
+
+def test_bad_android_input_is_file_line_and_the_other_files_are_done(tmp_path, capsys):
+    good = tmp_path / "good" / "values" / "strings.xml"
+    bad = tmp_path / "bad" / "values" / "strings.xml"
+    for p in (good, bad):
+        p.parent.mkdir(parents=True)
+    good.write_text(ANDROID)
+    bad.write_text('<resources>\n  <string name="a">ok</string>\n'
+                   '  <string name="b">Don\'t</string>\n</resources>\n')
+    out = tmp_path / "out"
+    code = main(["localise", str(good), str(bad), "--from", "en", "--to", "it", "-o",
+                 str(out), "--models-dir", str(MODELS), "--no-glossary"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}:3: unescaped apostrophe" in err
+    assert (out / "values-it" / "strings.xml").is_file()
+
+
+def test_android_through_the_cli_with_the_fixture_models(tmp_path, capsys):
+    res = tmp_path / "res"
+    (res / "values").mkdir(parents=True)
+    (res / "values" / "strings.xml").write_text(ANDROID)
+    out = tmp_path / "out"
+    args = ["localise", str(res), "--from", "en", "--to", "it,az", "-o", str(out),
+            "--models-dir", str(MODELS), "--no-glossary", "--beam-size", "1"]
+    assert main(args) == 0, capsys.readouterr().err
+    for lang in ("it", "az"):
+        path = out / f"values-{lang}" / "strings.xml"
+        doc = android.read(path.read_bytes(), str(path), lang)
+        source = {u.key: u for u in android.read(ANDROID.encode(), "s.xml").units}
+        for u in doc.units:  # whatever was written keeps its placeholders
+            spans = sorted(s.text for s in find_spans(source[u.key].source,
+                                                      formats=declared_formats(u.flags)))
+            assert sorted(s.text for s in find_spans(
+                u.source, formats=declared_formats(u.flags))) == spans
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "0 file(s) written" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ANDROID_REAL, ids=lambda p: p.parent.parent.name)
+def test_real_android_files(path, tmp_path):
+    """A real app's strings.xml to it and az: the keys of the output are the source's
+    translatable ones, placeholders and xliff:g spans kept, plurals by the target's
+    categories, aapt compiles it to exactly the texts the job wrote, a rerun is free."""
+    assert format_for(path) is android
+    res = tmp_path / "res"
+    shutil.copytree(path.parent, res / "values")
+    src_doc = android.read(path.read_bytes(), str(path), "en")
+    report = run_job([res], "en", ["az", "it"], res, clean_translate)
+    assert report.failed == ()
+    for lang in ("az", "it"):
+        out = res / android.folder(lang) / "strings.xml"
+        doc = android.read(out.read_bytes(), str(out), lang)
+        assert [u.key for u in doc.units] == [u.key for u in src_doc.units]
+        for u, s in zip(doc.units, src_doc.units, strict=True):
+            spans = sorted(x.text for x in find_spans(s.source,
+                                                      formats=declared_formats(s.flags)))
+            assert sorted(x.text for x in find_spans(u.source, formats=declared_formats(
+                u.flags))) == spans
+    if AAPT is not None:
+        compiled = _aapt_strings(res)
+        for lang in ("az", "it"):
+            out = res / android.folder(lang) / "strings.xml"
+            doc = android.read(out.read_bytes(), str(out), lang)
+            got = compiled[lang]
+            for u in doc.units:
+                if not u.is_plural and "cdata" not in u.flags:
+                    assert got[u.key] == _shown(u.source), u.key
+    rerun = CountingTranslate()
+    assert run_job([res], "en", ["az", "it"], res, rerun).files_written == ()
+    assert rerun.pairs == []
