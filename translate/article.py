@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from .errors import UserError
+from .errors import UserError, param
 from .languages import normalise_lang
 from .memory import TranslationMemory
 from .paths import (
@@ -55,7 +55,7 @@ def _check_size(name: str, text: str, limit_mb: float) -> None:
     size = len(text.encode("utf-8"))
     if size > limit_mb * 1024 * 1024:
         raise UserError(f"{name}: {size / 1024 / 1024:.1f} MB is over the {limit_mb:g} MB "
-                        "limit for one article; split it, or raise --max-size")
+                        f"limit for one article; split it, or raise {param('max_size_mb')}")
     if not text.strip(BOM + " \t\r\n"):
         raise UserError(f"{name}: is empty; nothing to translate")
 
@@ -232,19 +232,22 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
     if not targets:
-        raise UserError("no target language given: use --to LANG[,LANG...], e.g. --to az,it")
+        raise UserError(f"no target language given: use {param('tgts', 'LANG[,LANG...]')}, "
+                        f"e.g. {param('tgts', 'az,it')}")
     if max_size_mb is not None and max_size_mb <= 0:
-        raise UserError(f"--max-size {max_size_mb:g}: must be more than 0 (MB); leave it "
-                        f"out for the default {MAX_ARTICLE_BYTES // 1024 // 1024} MB")
+        raise UserError(f"{param('max_size_mb', format(max_size_mb, 'g'))}: must be more "
+                        "than 0 (MB); leave it out for the default "
+                        f"{MAX_ARTICLE_BYTES // 1024 // 1024} MB")
     problems = Problems(fail_fast=fail_fast)
     expanded = expand_inputs(list(paths) or ["-"], problems)
     total = len(expanded) + len(problems)  # and the files refused while walking
     out = Path(out_dir) if out_dir is not None else None
     if out is None and (len(targets) > 1 or len(expanded) > 1):
-        raise UserError("several targets or files need -o DIR (one file per target); "
-                        "with one file and one target the translation goes to stdout")
+        raise UserError(f"several targets or files need {param('out_dir', 'DIR')} (one "
+                        "file per target); with one file and one target the translation "
+                        "goes to stdout")
     if out is not None and out.exists() and not out.is_dir():
-        raise UserError(f"-o {out}: exists and is not a directory")
+        raise UserError(f"{param('out_dir', out)}: exists and is not a directory")
     limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
     kept: list[tuple[str, PurePath | None]] = []
     inputs, formats = [], []
@@ -259,7 +262,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
         problems.finish(total=total)
     if out is None and formats[0] in _binary():
         raise UserError(f"{inputs[0][2]}: a {formats[0].upper()} translation is a file, "
-                        "not text for the terminal: give -o DIR")
+                        f"not text for the terminal: give {param('out_dir', 'DIR')}")
     named = [name for name, _ in expanded if name != "-"]
     dests: dict[tuple[int, str], Path] = {}
     if out is not None:
@@ -277,11 +280,11 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
     report_path = Path(report) if report is not None else None
     if report_path is not None:
         if out is not None:
-            root.named(report_path, "--report")
+            root.named(report_path, "report")
         else:
             refuse_input(report_path, inputs=named)
         if any(os.path.abspath(report_path) == os.path.abspath(d) for d in dests.values()):
-            raise UserError(f"--report {report_path}: is also a translation's output; "
+            raise UserError(f"{param('report', report_path)}: is also a translation's output; "
                             "give the report another name")
     tm_path: Path | TranslationMemory | None = tm if isinstance(tm, TranslationMemory) else None
     if tm is not None and tm_path is None:
@@ -291,7 +294,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                               report=report)
     check_writable([Destination(d) for d in dests.values()]
                    + ([Destination(tm_path)] if isinstance(tm_path, Path) else [])
-                   + ([Destination(report_path, create_parents=False, option="--report",
+                   + ([Destination(report_path, create_parents=False, option="report",
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
@@ -402,7 +405,7 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
     shown = "<stdin>" if name == "-" else name
     if len(data) > limit_mb * 1024 * 1024:
         raise UserError(f"{shown}: {len(data) / 1024 / 1024:.1f} MB is over the {limit_mb:g} "
-                        "MB limit for one article; raise --max-size")
+                        f"MB limit for one article; raise {param('max_size_mb')}")
     if not data:
         raise UserError(f"{shown}: is empty; nothing to translate")
     check_document(data, fmt, shown)
@@ -418,8 +421,9 @@ def _translate_document(translator: Any, item: tuple[str, str | bytes, str], fmt
 
     _, contents, shown = item
     if not hasattr(translator, "translate_batch"):
-        raise UserError(f"{shown}: --workers/--executor dask translate plain-text articles "
-                        f"only; translate {fmt} files without them")
+        raise UserError(f"{shown}: an executor ({param('workers')}/{param('executor')}) "
+                        f"translates plain-text articles only; translate {fmt} files "
+                        "without one")
     data = contents.encode("utf-8") if isinstance(contents, str) else contents
     result = translate_document(data, fmt, src, tgt, translator, name=shown, memory=memory)
     text = "" if fmt in _binary() else result.data.decode("utf-8")

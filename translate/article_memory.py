@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import UserError
+from .errors import UserError, param
 from .memory import TMEntry, TranslationMemory
 
 #: bumped when the key or what is stored under it changes meaning
@@ -171,7 +171,7 @@ def route_key(translator: Any, src: str, tgt: str) -> RouteKey:
 
 def _sqlite_error(path: Path, exc: sqlite3.Error) -> UserError:
     return UserError(f"{path}: cannot write the translation memory ({exc}); "
-                     "check the disk and its permissions, or give another --tm")
+                     f"check the disk and its permissions, or give another {param('tm')}")
 
 
 class StoredMemory:
@@ -271,17 +271,18 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
     path = Path(tm).expanduser()
     resolved = path.resolve()
     if path.is_dir():
-        raise UserError(f"--tm {path}: is a directory; give a file name, e.g. "
+        raise UserError(f"{param('tm', path)}: is a directory; give a file name, e.g. "
                         f"{path / 'memory.sqlite'}")
     for name in inputs:
         if name != "-" and Path(name).resolve() == resolved:
-            raise UserError(f"--tm {path}: is an input of this run; give another file for "
+            raise UserError(f"{param('tm', path)}: is an input of this run; give another file for "
                             "the translation memory")
     taken = [*outputs, *([Path(report)] if report is not None else [])]
     if any(p.resolve() == resolved for p in taken):
-        raise UserError(f"--tm {path}: is also an output of this run; give another file")
+        raise UserError(f"{param('tm', path)}: is also an output of this run; give another "
+                        "file")
     if out_dir is not None:  # inside -o DIR: the confinement rule (no symlink below it)
-        OutputRoot.of(out_dir).named(path, "--tm")
+        OutputRoot.of(out_dir).named(path, "tm")
     return path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 
 from .errors import TermsMissingError, UserError
@@ -39,15 +40,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     end = argv.index("--") if "--" in argv else len(argv)
     debug = "--debug" in argv[:end]
     argv = [a for a in argv[:end] if a != "--debug"] + argv[end:]
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except UserError as exc:
-        if debug:
-            raise
-        print(f"translate: error: {exc}", file=sys.stderr)
+        from .commands.common import error_lines
+
+        if debug:  # the traceback, then the same line and exit code as without --debug
+            traceback.print_exc()
+        for line in error_lines(exc, args):
+            print(line, file=sys.stderr)
         return exc.exit_code
     except TermsMissingError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"translate: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -57,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - the one place internal errors are reported
         if debug:
-            raise
+            traceback.print_exc()
+            return 1
         print(f"translate: internal error: {type(exc).__name__}: {exc} "
               "(run with --debug for the traceback)", file=sys.stderr)
         return 1

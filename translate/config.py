@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import UserError
+from .errors import UserError, param
 from .models.backends import DEFAULT_BACKEND
 
 BACKENDS = ("torch", "ctranslate2", "auto")
@@ -106,11 +106,11 @@ class TranslatorConfig:
         if self.backend not in BACKENDS:
             raise UserError(f"unknown backend {self.backend!r}: use torch, ctranslate2 or auto")
         if self.beam_size is not None and self.beam_size < 1:
-            raise UserError("--beam-size must be at least 1")
+            raise UserError(f"{param('beam_size')} must be at least 1")
         if self.max_batch_tokens < 1:
-            raise UserError("max_batch_tokens must be at least 1")
+            raise UserError(f"{param('max_batch_tokens')} must be at least 1")
         if self.threads is not None and self.threads < 1:
-            raise UserError("--threads must be at least 1")
+            raise UserError(f"{param('threads')} must be at least 1")
 
     def replace(self, **changes: Any) -> TranslatorConfig:
         return dataclasses.replace(self, **changes)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .config import resolve_glossary
-from .errors import InputFileError, UserError
+from .errors import InputFileError, UserError, param
 from .glossary import (
     FOUND,
     MALFORMED,
@@ -128,7 +128,8 @@ def evaluate(refs: Sequence[str], hyps: Sequence[str], lang: str, *,
     terms = None
     if sources is not None:
         if src_lang is None:
-            raise UserError("term accuracy needs the source language: add --src-lang LANG")
+            raise UserError("term accuracy needs the source language: add "
+                            f"{param('src_lang', 'LANG')}")
         if len(sources) != len(hyps):
             raise UserError(f"{len(sources)} source lines but {len(hyps)} hypothesis lines: "
                             "the files must be line-aligned")
@@ -164,7 +165,8 @@ def evaluate_files(ref: str, hyp: str, lang: str, *, src: str | None = None,
             raise InputFileError(src, f"has {len(sources)} lines but the hypothesis {hyp} "
                                       f"has {len(hyps)}: the files must be line-aligned")
     elif src_lang is not None or glossaries:
-        raise UserError("--src-lang and --glossary score glossary terms: add --src FILE "
-                        "(the source text the hypothesis translates)")
+        raise UserError(f"{param('src_lang')} and {param('glossaries')} score glossary terms: "
+                        f"add {param('src', 'FILE')} (the source text the hypothesis "
+                        "translates)")
     glossary = resolve_glossary(tuple(glossaries) or None)
     return evaluate(refs, hyps, lang, sources=sources, src_lang=src_lang, glossary=glossary)

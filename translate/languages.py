@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import UserError
+from .errors import UserError, param
 
 SUPPORTED = ("en", "az", "it")
 NAMES = {"en": "English", "az": "Azerbaijani", "it": "Italian"}
@@ -34,5 +34,6 @@ def parse_lang_list(value: str) -> list[str]:
             if lang not in out:
                 out.append(lang)
     if not out:
-        raise UserError("no target language given: use --to LANG[,LANG...], e.g. --to az,it")
+        raise UserError(f"no target language given: use {param('targets', 'LANG[,LANG...]')}, "
+                        f"e.g. {param('targets', 'az,it')}")
     return out

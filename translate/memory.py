@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputFileError, UserError
+from .errors import InputFileError, UserError, param
 from .textio import atomic_write, read_bytes
 
 SCHEMA_VERSION = 1
@@ -73,15 +73,15 @@ _SQLITE_CAUSES = (
     ("database or disk is full", "the disk is full (or the memory reached its size limit); "
                                  "free space and rerun: everything stored before is kept"),
     ("readonly database", "the memory is read-only here; make the file and its folder "
-                          "writable or choose another --tm"),
+                          f"writable or choose another {param('tm')}"),
     ("disk i/o error", "a disk I/O error; check the disk (and that the memory is not on a "
                        "network share) and rerun: everything stored before is kept"),
     ("unable to open database", "the file cannot be opened; check its folder exists and "
                                 "is writable"),
     ("locked", "another process held the memory locked for too long; rerun when it is done"),
-    ("not a database", "this is not a translation memory; give a new or an existing --tm "
-                       "file"),
-    ("malformed", "the memory is damaged; restore it from a backup or start a new --tm"),
+    ("not a database", "this is not a translation memory; give a new or an existing "
+                       f"{param('tm')} file"),
+    ("malformed", f"the memory is damaged; restore it from a backup or start a new {param('tm')}"),
 )
 
 
@@ -114,10 +114,11 @@ class TranslationMemory:
                  ) -> None:
         self.path = Path(path)
         if self.path.is_dir():
-            raise UserError(f"{self.path}: is a directory; give a file name for --tm")
+            raise UserError(f"{self.path}: is a directory; give a file name for {param('tm')}")
         if not create and not self.path.is_file():
-            raise UserError(f"{self.path}: no such translation memory; check the --tm path "
-                            "(a memory is created by `translate localise` or `tm import`)")
+            raise UserError(f"{self.path}: no such translation memory; check the "
+                            f"{param('tm')} path (a memory is created by `translate localise` "
+                            "or `tm import`)")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None,
@@ -126,7 +127,7 @@ class TranslationMemory:
             cause = _folder_problem(self.path.parent) if not self.path.exists() else None
             raise UserError(f"{self.path}: cannot open the translation memory ("
                             + (f"cannot create it in {self.path.parent}: {cause}; choose a "
-                               "writable place for --tm" if cause else str(exc)) + ")"
+                               f"writable place for {param('tm')}" if cause else str(exc)) + ")"
                             ) from None
         self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         self._init(timeout)
@@ -152,7 +153,7 @@ class TranslationMemory:
             except sqlite3.DatabaseError as exc:
                 self._db.close()
                 raise UserError(f"{self.path}: not a translation memory ({exc}); "
-                                "give a new or an existing --tm file") from None
+                                f"give a new or an existing {param('tm')} file") from None
         self.journal_mode = mode
 
     class _Tx:

@@ -35,13 +35,12 @@ import contextlib
 import os
 import secrets
 import stat
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import IO, TypeVar
 
-from .errors import InputFileError, UserError
+from .errors import InputFileError, UserError, param, render
 from .languages import SUPPORTED
 
 PathLike = str | os.PathLike[str]
@@ -88,7 +87,8 @@ class OutputRoot:
     def of(cls, root: PathLike, *, inputs: Iterable[PathLike] = ()) -> OutputRoot:
         root = Path(root)
         if root.exists() and not root.is_dir():
-            raise UserError(f"{root}: is a file, not a directory; give -o a directory")
+            raise UserError(f"{root}: is a file, not a directory; give {param('out_dir')} a "
+                            "directory")
         resolved: dict[Path, str] = {}
         ids: set[tuple[int, int]] = set()
         for item in inputs:
@@ -122,23 +122,25 @@ class OutputRoot:
                 raise UserError(f"{here}: is a symlink (to {target}); no output is written "
                                 f"through a symlinked {kind}, which may lead outside the "
                                 f"output directory {self.root}: remove the link or choose "
-                                "another -o")
+                                f"another {param('out_dir')}")
             if not last and not stat.S_ISDIR(st.st_mode):
                 raise UserError(f"{here}: is a file where a folder is needed for {rel}; "
-                                "move it away or choose another -o")
+                                f"move it away or choose another {param('out_dir')}")
             if last and stat.S_ISDIR(st.st_mode):
                 raise UserError(f"{here}: is a directory where the output file {rel.name} "
-                                "goes; move it away or choose another -o")
+                                f"goes; move it away or choose another {param('out_dir')}")
             if last and not stat.S_ISREG(st.st_mode):
                 raise UserError(f"{here}: is not a regular file (a FIFO, socket or device) "
-                                "where an output goes; move it away or choose another -o")
+                                "where an output goes; move it away or choose another "
+                                f"{param('out_dir')}")
         path = self.root / rel
         self.check_not_input(path)
         return path
 
     def named(self, path: PathLike, option: str) -> Path:
-        """An output the user named outright (``--report FILE``): never an input, and
-        when it lies inside the root it follows the confinement rule as well."""
+        """An output the user named outright as the parameter ``option`` (``report``):
+        never an input, and when it lies inside the root it follows the confinement rule
+        as well."""
         path = Path(path)
         root, absolute = Path(os.path.abspath(self.root)), Path(os.path.abspath(path))
         if root in absolute.parents:
@@ -146,7 +148,7 @@ class OutputRoot:
         try:
             self.check_not_input(path)
         except UserError:
-            raise UserError(f"{option} {path}: is an input of this run; give another "
+            raise UserError(f"{param(option, path)}: is an input of this run; give another "
                             "file") from None
         return path
 
@@ -159,7 +161,7 @@ class OutputRoot:
             name = dict(self.names).get(resolved) or next(  # a hard link: the input's name
                 (n for _, n in self.names if _identity(Path(n)) == ident), str(resolved))
             raise UserError(f"{path}: the output would overwrite the input {name}; "
-                            "choose another -o (or target language)")
+                            f"choose another {param('out_dir')} (or target language)")
 
 
 def confine_output(root: PathLike, relative: PathLike, *, inputs: Iterable[PathLike] = ()
@@ -263,7 +265,7 @@ class Destination:
 
     path: Path
     create_parents: bool = True
-    option: str = ""  # the option that named it, for the message ("--report")
+    option: str = ""  # the parameter that named it, for the message ("report")
     #: output roots the command creates anyway (``-o OUT``): a folder that is one of
     #: them, inside one or above one will exist, so it need not exist yet
     roots: tuple[Path, ...] = ()
@@ -296,7 +298,7 @@ def check_writable(destinations: Iterable[Destination | PathLike]) -> None:
     tried: dict[Path, OSError | None] = {}
     for d in destinations:
         dest = d if isinstance(d, Destination) else Destination(Path(d))
-        label = f"{dest.option} {dest.path}" if dest.option else str(dest.path)
+        label = param(dest.option, dest.path) if dest.option else str(dest.path)
         if dest.path.is_dir():
             raise UserError(f"{label}: is a directory; give a file name")
         folder = dest.path.parent
@@ -333,7 +335,8 @@ class Problem:
 
 
 class BatchError(InputFileError):
-    """Some inputs of a batch were bad (each already reported on its own line).
+    """Some inputs of a batch were bad: ``problems``, one line each (the command line
+    lists them above this error's own line).
 
     An :class:`InputFileError` whose ``path``/``line``/``problem`` are the first
     problem's, so code catching a file error still gets one.
@@ -364,8 +367,8 @@ class Problems:
 
     ``fail_fast=True`` (``--fail-fast``) raises the first problem at once, as a plain
     one-line error. Otherwise: check every input with :meth:`check` (or :meth:`add`),
-    go on with the good ones, and call :meth:`finish` at the end: it writes each problem
-    as ``FILE:LINE: problem`` on ``stream`` and raises :class:`BatchError` (exit 2).
+    go on with the good ones, and call :meth:`finish` at the end: it raises
+    :class:`BatchError` (exit 2), whose ``problems`` are the ``FILE:LINE: problem`` lines.
     """
 
     fail_fast: bool = False
@@ -382,7 +385,7 @@ class Problems:
         if isinstance(exc, InputFileError):
             self.items.append(Problem(exc.path, exc.problem, exc.line))
         else:
-            where, text = str(path) if path is not None else "", str(exc)
+            where, text = str(path) if path is not None else "", exc.message
             if where and text.startswith(f"{where}: "):  # the message names it already
                 text = text[len(where) + 2:]
             self.items.append(Problem(where, text))
@@ -421,7 +424,9 @@ class Problems:
 
     def finish(self, *, total: int | None = None, stream: IO[str] | None = None,
                result: object = None) -> None:
-        """Report every problem, one line each, and raise :class:`BatchError` if any.
+        """Raise :class:`BatchError` if there are problems; with ``stream``, list them
+        there first, one line each (the command line lists ``BatchError.problems``
+        itself, with its flags).
 
         A single problem is not listed: it is the error's own (one) line, e.g.
         ``b.txt:2: invalid UTF-8 ...; the other 3 input(s) were done``. ``result``
@@ -429,10 +434,9 @@ class Problems:
         """
         if not self.items:
             return
-        if len(self.items) > 1:
-            out = sys.stderr if stream is None else stream
+        if len(self.items) > 1 and stream is not None:
             for line in self.lines():
-                print(line, file=out)
+                print(render(line), file=stream)
         error = BatchError(self.items, total)
         error.result = result
         raise error

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from . import pipeline
 from .config import BACKENDS, TranslatorConfig, as_config, resolve_glossary
-from .errors import UserError
+from .errors import UserError, param
 from .languages import normalise_lang
 from .models import alignment
 from .models.backends import DEFAULT_BACKEND, configure_openmp, cuda_available
@@ -133,8 +133,8 @@ class Translator:
             self._device = _default_device(self.backend)
         elif self._device == "cuda":
             if not cuda_available(self.backend):
-                raise UserError("--device cuda: no CUDA device is available here; "
-                                "use --device cpu")
+                raise UserError(f"{param('device', 'cuda')}: no CUDA device is available here; "
+                                f"use {param('device', 'cpu')}")
         return self._device
 
     def engine(self, step: Step, backend: str | None = None) -> TranslationEngine:

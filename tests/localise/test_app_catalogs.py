@@ -137,11 +137,19 @@ def test_android_job_layout_plurals_and_what_is_not_written(tmp_path):
     res = tmp_path / "app" / "src" / "main" / "res"
     (res / "values").mkdir(parents=True)
     (res / "values" / "strings.xml").write_text(ANDROID)
+    # the rest of a res/ tree is no catalog
+    (res / "values" / "colors.xml").write_text('<resources><color name="a">#fff</color>'
+                                                '</resources>')
+    (res / "layout").mkdir()
+    (res / "layout" / "main.xml").write_text('<LinearLayout xmlns:android="http://'
+                                             'schemas.android.com/apk/res/android"/>')
+    (res.parent / "AndroidManifest.xml").write_text('<manifest package="org.example"/>')
     out = tmp_path / "out"
-    report = run_job([res], "en", ["az", "it"], out, clean_translate,
+    report = run_job([res.parent], "en", ["az", "it"], out, clean_translate,
                      write_options=WriteOptions(plural_rules="cldr"))
     assert report.failed == ()
-    assert _files(out) == ["values-az/strings.xml", "values-it/strings.xml"]
+    assert _files(out) == ["res/values-az/strings.xml", "res/values-it/strings.xml"]
+    out = out / "res"
     it = (out / "values-it" / "strings.xml").read_text(encoding="utf-8")
     assert "app_name" not in it and "accent" not in it and 'name="link"' not in it
     assert ('<string name="greeting">[it] DON\\\'T MISS THE NEWS, '
@@ -158,7 +166,7 @@ def test_android_job_layout_plurals_and_what_is_not_written(tmp_path):
         "string/greeting", "string/saved", "string/terms", "plurals/articles",
         "string-array/sections/0", "string-array/sections/1"}
     again = CountingTranslate()
-    rerun = run_job([res], "en", ["az", "it"], out, again,
+    rerun = run_job([res.parent], "en", ["az", "it"], out.parent, again,
                     write_options=WriteOptions(plural_rules="cldr"))
     assert again.pairs == [] and rerun.files_written == ()
 

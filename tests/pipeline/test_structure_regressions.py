@@ -95,10 +95,26 @@ def test_report_offsets_of_a_bom_file_slice_the_file_as_it_holds_it(tmp_path, ca
     ["article", "MISSING", "--from", "it", "--to", "en", "--debug"],
     ["article", "--debug", "MISSING", "--from", "it", "--to", "en"],
 ])
-def test_debug_works_in_any_position(argv, tmp_path):
+def test_debug_works_in_any_position(argv, tmp_path, capsys):
     argv = [str(tmp_path / "nope.txt") if a == "MISSING" else a for a in argv]
-    with pytest.raises(Exception, match="no such file"):
-        main(argv)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "no such file" in err
+
+
+def test_debug_keeps_the_exit_code_of_a_user_error(tmp_path):
+    """``translate article missing.txt --from en --to it --debug`` exited 1 (the code of
+    an internal error, as the re-raised exception left Python) instead of 2."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "translate.cli", "article", "missing.txt",
+                           "--from", "en", "--to", "it", "--debug"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" in proc.stderr
+    assert proc.stderr.rstrip().splitlines()[-1] == (
+        "translate: error: missing.txt: no such file; check the path")
 
 
 def test_version(capsys):

@@ -218,21 +218,21 @@ def test_writable_destinations_pass_and_leave_nothing(tmp_path):
 
 
 def test_a_report_in_a_missing_folder_is_an_error_not_a_created_tree(tmp_path):
-    with pytest.raises(UserError, match=r"--report .*missing/r\.json: the folder .* does not "
+    with pytest.raises(UserError, match=r"^report=.*missing/r\.json: the folder .* does not "
                                         "exist"):
         check_writable([Destination(tmp_path / "missing" / "r.json", create_parents=False,
-                                    option="--report")])
+                                    option="report")])
     assert not (tmp_path / "missing").exists()
 
 
 def test_a_report_next_to_the_output_root_it_creates_is_fine(tmp_path):
     run = tmp_path / "run"
     for report in (run / "r.json", run / "out" / "r.json", run / "out" / "it" / "r.json"):
-        check_writable([Destination(report, create_parents=False, option="--report",
+        check_writable([Destination(report, create_parents=False, option="report",
                                     roots=(run / "out",))])
     with pytest.raises(UserError, match="does not exist"):
         check_writable([Destination(tmp_path / "elsewhere" / "r.json", create_parents=False,
-                                    option="--report", roots=(run / "out",))])
+                                    option="report", roots=(run / "out",))])
     assert list(tmp_path.iterdir()) == []
 
 

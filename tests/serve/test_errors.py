@@ -138,6 +138,8 @@ def test_model_that_cannot_load_is_500_one_line(tmp_path):
         assert r.status == 500
         assert r.error.startswith("Cannot translate text: ") and "\n" not in r.error
         assert "opus-mt-en-it" in r.error
+        # in the library's terms, not the command line's flags the client does not have
+        assert "pass models_dir or models=SRC-TGT=DIR" in r.error and "--model" not in r.error
         assert srv.get("/languages").status == 200
         assert srv.post("/detect", {"q": "Facebook"}).status == 200
     finally:

@@ -1,5 +1,6 @@
-"""What the commands share: the one-line-error parser, the model / glossary / executor
-options, and building the one :class:`~translate.config.TranslatorConfig` from them."""
+"""What the commands share: the one-line-error parser and how an error is said (flags for
+the library's parameters), the model / glossary / executor options, and building the one
+:class:`~translate.config.TranslatorConfig` from them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,44 @@ import os
 from typing import Any
 
 from ..config import TranslatorConfig
-from ..errors import UserError
+from ..errors import UserError, render
+
+#: How the command line says a parameter that a library message names
+#: (:func:`translate.errors.param`): by its flag. A command whose flag for a parameter
+#: differs passes its own with ``set_defaults(flags={...})``.
+FLAGS = {
+    "allow_pickle": "--allow-pickle",
+    "backend": "--backend",
+    "batch_size": "--batch-size",
+    "beam_size": "--beam-size",
+    "device": "--device",
+    "executor": "--executor",
+    "fmt": "--format",
+    "glossaries": "--glossary",
+    "keys_db": "--keys-db",
+    "max_batch_tokens": "--max-batch-tokens",
+    "max_size_mb": "--max-size",
+    "models": "--model",
+    "models_dir": "--models-dir",
+    "out_dir": "-o",
+    "report": "--report",
+    "scheduler": "--scheduler",
+    "src_lang": "--src-lang",
+    "targets": "--to",
+    "tgts": "--to",
+    "threads": "--threads",
+    "tm": "--tm",
+    "workers": "--workers",
+}
+
+
+def error_lines(exc: UserError, args: argparse.Namespace | None) -> list[str]:
+    """What the command line prints for ``exc``: the problems of a batch (each on its
+    line), then the error's own line, every parameter spelt as the flag that sets it."""
+    flags = {**FLAGS, **getattr(args, "flags", {})}
+    problems = getattr(exc, "problems", ())  # a BatchError: its inputs' problems
+    listed = [render(str(p), flags, " ") for p in problems] if len(problems) > 1 else []
+    return [*listed, f"translate: error: {exc.render(flags, ' ')}"]
 
 
 class Parser(argparse.ArgumentParser):

@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
                    help="glossary for term accuracy, repeatable; later files win "
                         "(default: the shipped glossaries/news.tsv)")
     p.add_argument("--json", action="store_true", help="print a JSON object")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, flags={"src": "--src"})
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import langid
-from ..errors import UserError
+from ..errors import UserError, param
 from ..languages import normalise_lang
 from ..textio import BOM, read_text
 from .core import Block, DocumentResult, DocumentSegment, translate_blocks
@@ -83,7 +83,7 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
     except KeyError:
         known = ", ".join(sorted(EXTENSIONS))
         raise UserError(f"{name}: unknown document format {suffix!r}; name a file ending in "
-                        f"{known}, or give --format") from None
+                        f"{known}, or give {param('fmt')}") from None
 
 
 class _Remembering:

@@ -90,16 +90,6 @@ def cut_points(source: str, target: str, boundaries: Sequence[int],
     return chosen
 
 
-def split_at(text: str, cuts: Sequence[int]) -> list[str]:
-    """``text`` cut at ``cuts``, each piece stripped of the spaces around the cut."""
-    pieces, pos = [], 0
-    for c in cuts:
-        pieces.append(text[pos:c].strip())
-        pos = c
-    pieces.append(text[pos:].strip())
-    return pieces
-
-
 def wrap(text: str, width: int = 42, lines: int = 2) -> str:
     """Re-wrap one cue: one line if it fits, else the most balanced cut into ``lines``
     lines of at most ``width`` characters; a text that cannot fit keeps every word on as

@@ -72,13 +72,6 @@ class Inline:
         return self.payload.frozen is not None
 
 
-class _Link:
-    """A word link (anything with ``src`` and ``tgt`` character spans)."""
-
-    src: tuple[int, int]
-    tgt: tuple[int, int]
-
-
 # ----------------------------------------------------------------------------- helpers
 
 def _is_punct(ch: str) -> bool:

@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..errors import InputFileError, UserError
+from ..errors import InputFileError, UserError, param
 from .core import DocumentSegment
 from .inline import Inline, Markup, project
 
@@ -269,8 +269,8 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str, translator, *,
     from .cues import cut_points, wrap
 
     if width < 10 or lines < 1:
-        raise UserError("subtitle lines need --subtitle-width of at least 10 and "
-                        "--subtitle-lines of at least 1")
+        raise UserError(f"subtitle lines need {param('width')} of at least 10 and "
+                        f"{param('lines')} of at least 1")
     track = parse(text, kind, name)
     cues = track.cues
     styled = [split_styles(c.text, kind) for c in cues]

@@ -11,7 +11,7 @@ from types import ModuleType
 
 from ..errors import InputFileError, UserError
 from ..paths import OutputRoot, Problems, walk_sources
-from .formats import format_for, supported_extensions
+from .formats import candidates, claimed, format_for, layout_of, supported_extensions
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,28 +30,39 @@ def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path,
     order by :func:`translate.paths.walk_sources`: symlinked folders not entered, hidden
     ones skipped, and OUT when it is a folder inside a source tree; when OUT is the source
     tree itself only its output folders ``OUT/<lang>/`` of ``langs``; a file resolving
-    outside its tree refused). With ``problems`` a missing or refused source is recorded
-    there and the others kept; without, it is raised."""
+    outside its tree refused; a file where its format's layout puts a translation into
+    one of ``langs``, e.g. ``res/values-it/strings.xml``, is an earlier output, not a
+    source; a file in a folder that no format's sniff accepts, e.g. a layout ``.xml``,
+    is no catalog). With ``problems`` a missing or refused source is recorded there and the
+    others kept; without, it is raised."""
     exts = ", ".join(supported_extensions())
     for item in sources:
         path = Path(item)
-        if path.exists() and not path.is_dir() and format_for(path.name) is None:
+        if path.exists() and not path.is_dir() and not candidates(path.name):
             raise InputFileError(str(path), f"unsupported file type; use {exts}")
     before = len(problems) if problems is not None else 0
-    found = [SourceFile(e.path, e.root, e.rel, format_for(e.path.name))
-             for e in walk_sources(sources, accept=lambda n: format_for(n) is not None,
+    named = {Path(item).absolute() for item in sources if not Path(item).is_dir()}
+    found = [SourceFile(e.path, e.root, e.rel, fmt)
+             for e in walk_sources(sources, accept=lambda n: bool(candidates(n)),
                                    exclude=[out_dir, *(Path(out_dir) / lg for lg in langs)],
-                                   problems=problems)]
+                                   problems=problems)
+             if (e.path.absolute() in named or claimed(e.path))
+             and not layout_of(fmt := format_for(e.path)).is_translation(e.rel, langs)]
     if not found and (problems is None or len(problems) == before):
         raise UserError(f"no files to localise in {', '.join(map(str, sources))} "
                         f"(looked for {exts})")
     return found
 
 
-def catalog_output(out_dir: Path | OutputRoot, lang: str, source: SourceFile) -> Path:
-    """``OUT/<lang>/<rel>`` with the format's output name (``.pot`` -> ``.po``), by the
+def catalog_output(out_dir: Path | OutputRoot, lang: str, source: SourceFile,
+                   src: str | None = None) -> Path:
+    """Where ``source`` in ``lang`` goes: its format's layout
+    (:class:`~translate.localise.formats.Layout`; ``OUT/<lang>/<rel>`` unless it
+    declares another) with the format's output name (``.pot`` -> ``.po``), by the
     confinement rule (:meth:`translate.paths.OutputRoot.dest`: no ``..``, no symlinked
-    component, never an input)."""
+    component, never an input). ``src``: the source language, which a layout may
+    replace in the file name (``app_en.arb`` -> ``app_it.arb``)."""
     root = out_dir if isinstance(out_dir, OutputRoot) else OutputRoot.of(out_dir)
     rel = source.rel
-    return root.dest(PurePath(lang) / rel.with_name(source.fmt.output_name(rel.name)))
+    name = source.fmt.output_name(rel.name)
+    return root.dest(layout_of(source.fmt).path(rel, lang, name, src))

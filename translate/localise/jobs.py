@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import UserError
+from ..errors import UserError, param
 from ..languages import normalise_lang
 from ..memory import TMEntry, TranslationMemory
 from ..paths import Destination, OutputRoot, Problems, check_writable
@@ -189,11 +189,11 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
     if not langs:
-        raise UserError("no target language given: use --to LANG[,LANG...]")
+        raise UserError(f"no target language given: use {param('targets', 'LANG[,LANG...]')}")
     if src in langs:
         raise UserError(f"the target languages include the source language {src}")
     if batch_size < 1:
-        raise UserError("--batch-size must be at least 1")
+        raise UserError(f"{param('batch_size')} must be at least 1")
     out = Path(out_dir)
     problems = Problems(fail_fast=fail_fast)
     found = discover(sources, out, langs, problems)
@@ -214,7 +214,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
     for lang in langs:
         entries = []
         for f, doc in zip(files, docs, strict=True):
-            dest = catalog_output(root, lang, f)
+            dest = catalog_output(root, lang, f, src)
             key = dest.resolve()
             if key in outputs:
                 raise UserError(f"{f.path} and {outputs[key]} would both be written to "
@@ -232,19 +232,19 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
 
     tm_path = None
     if not isinstance(tm, TranslationMemory):
-        tm_path = root.named(tm, "--tm") if tm is not None else root.dest(DEFAULT_TM_NAME)
-    report_path = root.named(report, "--report") if report is not None else None
+        tm_path = root.named(tm, "tm") if tm is not None else root.dest(DEFAULT_TM_NAME)
+    report_path = root.named(report, "report") if report is not None else None
     taken = {os.path.abspath(p) for p in [*outputs, *mo_dests.values()]}
-    for option, path in (("--tm", tm_path), ("--report", report_path)):
+    for name, path in (("tm", tm_path), ("report", report_path)):
         if path is not None and os.path.abspath(path) in taken:
-            raise UserError(f"{option} {path}: is also an output of this job; give it "
+            raise UserError(f"{param(name, path)}: is also an output of this job; give it "
                             "another name")
         if path is not None:
-            taken.add(os.path.abspath(path))  # --report may not be the memory either
+            taken.add(os.path.abspath(path))  # the report may not be the memory either
     check_writable([Destination(dest) for _, entries in plan for _, _, dest, _ in entries]
                    + [Destination(p) for p in mo_dests.values()]
                    + ([Destination(tm_path)] if tm_path is not None else [])
-                   + ([Destination(report_path, create_parents=False, option="--report",
+                   + ([Destination(report_path, create_parents=False, option="report",
                                    roots=(out,))]
                       if report_path is not None else []))
     return JobPlan(src, tuple(langs), tuple(plan), mo_dests, tm_path, report_path, problems,

@@ -132,8 +132,3 @@ def make_constraint(term: str, tokenizer, tgt: str) -> TermConstraint | None:
                     glued.append(alt)
                 break
     return TermConstraint(term, (main,), tuple(glued), term_suffixes(term, tgt))
-
-
-def term_spellings(term: str, tokenizer, tgt: str) -> tuple[tuple[int, ...], ...] | None:
-    c = make_constraint(term, tokenizer, tgt)
-    return None if c is None else c.alternatives

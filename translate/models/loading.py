@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelUnavailableError, UserError
+from ..errors import ModelUnavailableError, UserError, param
 from .registry import TARGET_TOKENS, ModelSpec
 
 REQUIRED_FILES = ("source.spm", "target.spm", "vocab.json", "config.json")
@@ -33,7 +33,7 @@ def offline() -> bool:
 
 def _fetch_hint(ref: str) -> str:
     return (f"fetch it on a connected machine with `hf download {ref} --local-dir DIR` "
-            "and pass --models-dir or --model SRC-TGT=DIR")
+            f"and pass {param('models_dir')} or {param('models', 'SRC-TGT=DIR')}")
 
 
 def resolve_checkpoint(ref: str, *, allow_pickle: bool = False) -> Path:
@@ -79,7 +79,7 @@ def check_checkpoint(path: Path, *, allow_pickle: bool = False) -> str:
             return PICKLE_WEIGHTS
         raise UserError(f"checkpoint {path} only has pickle weights ({PICKLE_WEIGHTS}), "
                         "which can run code when loaded; convert it to model.safetensors "
-                        "or pass --allow-pickle if you trust it")
+                        f"or pass {param('allow_pickle')} if you trust it")
     raise UserError(f"checkpoint {path} has no weights (model.safetensors)")
 
 
@@ -115,8 +115,8 @@ def choose_target_token(spec: ModelSpec, tgt: str, supported: list[str], path: P
         if code in supported:
             return code
     raise UserError(f"model {spec.ref} is multilingual but has no language code for {tgt} "
-                    f"(it supports {', '.join(supported[:8])}); pass --model "
-                    f"SRC-{tgt}={spec.ref}:>>code<<")
+                    f"(it supports {', '.join(supported[:8])}); pass "
+                    f"{param('models', f'SRC-{tgt}={spec.ref}:>>code<<')}")
 
 
 def load_checkpoint(spec: ModelSpec, tgt: str, *, device: str = "cpu",
@@ -206,7 +206,7 @@ _MAX_HEADER = 100 * 1024 * 1024  # the safetensors format's own limit
 
 def _redownload(path: Path, ref: str | None) -> str:
     hub = ref if ref and _HUB_ID.match(ref) and not Path(ref).exists() else "the checkpoint"
-    return (f"re-download {hub} (hf download {hub} --local-dir DIR)" if hub != "the checkpoint"
+    return (f"re-download {hub} (`hf download {hub} --local-dir DIR`)" if hub != "the checkpoint"
             else "re-download or rebuild the checkpoint")
 
 

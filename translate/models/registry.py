@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, param
 from ..languages import normalise_lang
 
 PIVOT = "en"
@@ -78,14 +78,15 @@ _OVERRIDE = re.compile(r"^\s*(?P<src>[A-Za-z_]+)-(?P<tgt>[A-Za-z_]+)\s*=\s*(?P<r
 
 
 def parse_override(value: str) -> tuple[tuple[str, str], ModelSpec]:
-    """Parse ``en-it=PATH_OR_HUB_ID`` (optionally ``...:>>code<<``) from ``--model``."""
+    """Parse ``en-it=PATH_OR_HUB_ID`` (optionally ``...:>>code<<``), an item of ``models``."""
     m = _OVERRIDE.match(value)
     if not m:
-        raise UserError(f"--model {value!r}: expected SRC-TGT=PATH_OR_HUB_ID, "
-                        "e.g. --model en-it=./opus-mt-en-it")
+        raise UserError(f"{param('models', repr(value))}: expected SRC-TGT=PATH_OR_HUB_ID, "
+                        f"e.g. {param('models', 'en-it=./opus-mt-en-it')}")
     pair = (normalise_lang(m["src"]), normalise_lang(m["tgt"]))
     if pair[0] == pair[1]:
-        raise UserError(f"--model {value!r}: source and target are the same language")
+        raise UserError(f"{param('models', repr(value))}: source and target are the same "
+                        "language")
     return pair, ModelSpec(m["ref"], m["token"], origin="override")
 
 
@@ -106,7 +107,7 @@ class ModelRegistry:
         if isinstance(overrides, Mapping):
             for key, value in overrides.items():
                 if isinstance(value, str):
-                    # the same parser as --model: "REF:>>aze_Latn<<" names the target token
+                    # the same parser as "en-az=REF": "REF:>>aze_Latn<<" names the target token
                     pair, spec = parse_override(f"{key}={value}")
                 else:
                     pair, spec = parse_override(f"{key}=x")[0], _as_spec(value)
@@ -117,7 +118,7 @@ class ModelRegistry:
                 self.overrides[pair] = spec
         self.models_dir = Path(models_dir).expanduser() if models_dir else None
         if self.models_dir is not None and not self.models_dir.is_dir():
-            raise UserError(f"--models-dir {self.models_dir}: no such directory; "
+            raise UserError(f"{param('models_dir', self.models_dir)}: no such directory; "
                             "create it or point TRANSLATE_MODELS_DIR elsewhere")
 
     def direct(self, src: str, tgt: str) -> ModelSpec | None:
@@ -129,7 +130,7 @@ class ModelRegistry:
             if candidate.is_dir():
                 return ModelSpec(str(candidate), origin="models-dir")
             if os.path.lexists(candidate):  # there, but not a usable folder: say so
-                raise UserError(f"--models-dir entry {candidate}: {_unusable(candidate)}; "
+                raise UserError(f"{param('models_dir')} entry {candidate}: {_unusable(candidate)}; "
                                 "fix or remove it (a checkpoint is a directory)")
         return DEFAULT_MODELS.get((src, tgt))
 
@@ -141,7 +142,8 @@ class ModelRegistry:
         if spec is not None:
             return (Step(src, tgt, spec),)
         if PIVOT in (src, tgt):
-            raise UserError(f"no model for {src}->{tgt}: pass --model {src}-{tgt}=PATH_OR_HUB_ID")
+            raise UserError(f"no model for {src}->{tgt}: pass "
+                            f"{param('models', f'{src}-{tgt}=PATH_OR_HUB_ID')}")
         return self.route(src, PIVOT) + self.route(PIVOT, tgt)
 
     def describe(self) -> list[dict[str, str]]:

@@ -102,7 +102,6 @@ class MarianVocab:
         # tokenizer's special ids and renders them as the special tokens
         self._special_target_ids = {i for i in (self.target_eos_id, self.target_unk_id,
                                                 self.target_pad_id) if i is not None}
-        self._source_tokens: dict[int, str] | None = None
 
     @staticmethod
     def _special_id(vocab: dict[str, int], token: str) -> int | None:
@@ -148,10 +147,6 @@ class MarianVocab:
     @property
     def vocab_size(self) -> int:
         return len(self.encoder)
-
-    @property
-    def target_vocab_size(self) -> int:
-        return len(self.target_encoder)
 
     @staticmethod
     def _language_code(text: str) -> tuple[list[str], str]:
@@ -217,12 +212,6 @@ class MarianVocab:
                     self.unk_token
             out.append(tok)
         return out
-
-    def source_token(self, i: int) -> str:
-        """The source token of source id ``i``."""
-        if self._source_tokens is None:
-            self._source_tokens = {v: k for k, v in self.encoder.items()}
-        return self._source_tokens[int(i)]
 
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = False) -> str:
         """Text of output ids (``MarianTokenizer.decode``)."""

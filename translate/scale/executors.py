@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from ..config import TranslatorConfig, as_config
-from ..errors import UserError
+from ..errors import UserError, param
 from .tasks import ArticleTask, BatchTask, init_worker, translate_article, translate_texts
 
 T = TypeVar("T")
@@ -61,7 +61,7 @@ class LocalExecutor(_Closing):
 
     def __init__(self, workers: int = 1) -> None:
         if workers < 1:
-            raise UserError("--workers must be at least 1")
+            raise UserError(f"{param('workers')} must be at least 1")
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
 
@@ -107,7 +107,7 @@ def import_distributed() -> Any:
     try:
         import distributed
     except ImportError:
-        raise UserError("--executor dask needs dask.distributed: "
+        raise UserError(f"{param('executor', 'dask')} needs dask.distributed: "
                         "pip install 'newsdesk-translate[dist]'") from None
     return distributed
 
@@ -126,7 +126,7 @@ class DaskExecutor(_Closing):
     def __init__(self, address: str | None = None, workers: int = 1, *,
                  client: Any = None, timeout: float = 30.0) -> None:
         if workers < 1:
-            raise UserError("--workers must be at least 1")
+            raise UserError(f"{param('workers')} must be at least 1")
         distributed = import_distributed()
         self.cluster = None
         self._own_client = client is None
@@ -144,13 +144,13 @@ class DaskExecutor(_Closing):
         except ValueError as exc:  # distributed's address parser: "missing port number"
             if self.cluster is not None:
                 self.cluster.close()
-            raise UserError(f"--scheduler {address!r}: not a Dask scheduler address ({exc}); "
-                            "use tcp://HOST:PORT") from None
+            raise UserError(f"{param('scheduler', repr(address))}: not a Dask scheduler "
+                            f"address ({exc}); use tcp://HOST:PORT") from None
         except (OSError, TimeoutError) as exc:
             if self.cluster is not None:
                 self.cluster.close()
             raise UserError(f"cannot reach the Dask scheduler at {address} ({exc}); check "
-                            f"--scheduler or ${SCHEDULER_ENV}") from None
+                            f"{param('scheduler')} or ${SCHEDULER_ENV}") from None
 
     def map_batches(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
         futures = self.client.map(fn, list(tasks), pure=False)
@@ -195,7 +195,7 @@ def make_executor(kind: str = "local", workers: int = 1,
     """The executor ``--executor KIND --workers N --scheduler ADDRESS`` asks for."""
     if kind == "local":
         if scheduler:
-            raise UserError("--scheduler needs --executor dask")
+            raise UserError(f"{param('scheduler')} needs {param('executor', 'dask')}")
         return LocalExecutor(workers)
     if kind == "dask":
         return DaskExecutor(scheduler, workers)

@@ -36,6 +36,7 @@ from .service import (
     ServeError,
     TranslationService,
     check_text_size,
+    client_message,
     detect_candidates,
 )
 from .settings import ServeSettings
@@ -451,7 +452,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
                 return error(503, "Translation timed out; try again later or send less "
                                   "text")
             except UserError as exc:
-                return error(400, str(exc))
+                return error(400, client_message(exc))
             except Exception as exc:  # noqa: BLE001 - logged here, never sent
                 log.exception("internal error on %s", path)
                 first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
+from ..errors import UserError, param
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -58,7 +58,8 @@ class KeyStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if self.path.is_dir():
-            raise UserError(f"{self.path}: is a directory; give a file name for --keys-db")
+            raise UserError(f"{self.path}: is a directory; give a file name for "
+                            f"{param('keys_db')}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
@@ -67,7 +68,7 @@ class KeyStore:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise UserError(f"{self.path}: cannot open the API key database ({exc}); "
-                            "give another --keys-db") from None
+                            f"give another {param('keys_db')}") from None
         self._lock = threading.Lock()
 
     def add(self, name: str = "", *, req_limit: int | None = None,

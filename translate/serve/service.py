@@ -26,13 +26,15 @@ from .. import langid
 from ..documents import EXTENSIONS, translate_document
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED
+from ..localise.formats import supported_extensions
 from ..pipeline import ArticleTranslation, SegmentRecord, Translation
 from ..segment import segment
 from .batcher import DynamicBatcher
 from .settings import ServeSettings
 
 OFF = "off"
-LOCALISE_EXTENSIONS = (".po", ".pot", ".json", ".xlf", ".xliff")
+#: catalogs by extension: every format translate.localise reads
+LOCALISE_EXTENSIONS = supported_extensions()
 TEXT_EXTENSIONS = (".txt",)
 #: document formats by extension (translate.documents), plain text aside
 DOCUMENT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt != "text"}
@@ -45,6 +47,17 @@ class ServeError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+#: How the server says a parameter that a library message names
+#: (:func:`translate.errors.param`): by the request field that carries it; the others
+#: (the server's own settings) keep the library's name.
+REQUEST_FIELDS = {"src": "source", "tgts": "target", "targets": "target", "fmt": "format"}
+
+
+def client_message(exc: UserError) -> str:
+    """A library error in the terms of the request (its fields, not the CLI's flags)."""
+    return exc.render(REQUEST_FIELDS)
 
 
 @cache
@@ -363,7 +376,7 @@ async def model_result(fut, timeout: float):
     try:
         return await asyncio.wait_for(fut, max(0.001, timeout))
     except UserError as exc:
-        raise ServeError(500, f"Cannot translate text: {exc}") from None
+        raise ServeError(500, f"Cannot translate text: {client_message(exc)}") from None
 
 
 def batch_key(src: str, tgt: str, glossary: str, alternatives: int = 0) -> tuple:
@@ -400,7 +413,3 @@ def check_text_size(texts: Sequence[str], limit: int) -> None:
         if len(text) > limit:
             raise ServeError(400, f"Invalid request: request ({len(text)}) exceeds text "
                                   f"limit ({limit})")
-
-
-def user_error(exc: UserError) -> ServeError:
-    return ServeError(400, str(exc))

@@ -1,4 +1,5 @@
-"""File formats: each module reads a file into units and writes a filled copy back.
+"""File formats: each module reads a file into units and writes a filled copy back, and
+declares which files it reads and where their translations go.
 
 Every format module has the same functions::
 
@@ -7,28 +8,154 @@ Every format module has the same functions::
     write(doc, fills, tgt, previous=None, *, src=None) -> bytes
     output_name(name) -> str                         # messages.pot -> messages.po
 
-and may have ``escape_text(text)`` (how plain model output is embedded, e.g. XML) and
+and declares itself::
+
+    NAME = "po"
+    EXTENSIONS = (".po", ".pot")                     # the file names it reads
+    sniff(head: bytes) -> bool                       # optional: is this file mine?
+    LAYOUT = Layout(...)                             # optional: where a translation goes
+
+``sniff`` decides between formats that share an extension (``.xml`` is XLIFF or an
+Android ``strings.xml``; ``.json`` has several dialects): it sees the first
+:data:`SNIFF_BYTES` of the file. ``LAYOUT`` (default :data:`LANGUAGE_FOLDER`,
+``OUT/<lang>/<path>``) names each language's output. A module may also have
+``escape_text(text)`` (how plain model output is embedded, e.g. XML) and
 ``check_fill(text, unit) -> list[str]`` (problems that stop a string from being written).
+
+A new format is a module with these, listed in :data:`FORMATS`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from collections.abc import Callable
 from types import ModuleType
 
-from . import android, jsonfmt, po, xliff
+#: how much of a file a format's ``sniff`` sees
+SNIFF_BYTES = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the translation of a catalog into one language goes, relative to the
+    output root, from the catalog's path relative to its source root (``rel``).
+
+    ``folder``: a template for the catalog's own folder, which the translation's
+    replaces (``"values-{lang}"``: ``res/values/strings.xml`` ->
+    ``res/values-it/strings.xml``; ``"{lang}.lproj"``). ``file``: a template for the
+    file name, from the source's ``{stem}`` (without its ``_<src>`` language suffix) and
+    ``{suffix}`` (``"{stem}_{lang}{suffix}"``: ``app_en.arb`` -> ``app_it.arb``,
+    ``messages.properties`` -> ``messages_it.properties``). Neither (the default): the
+    whole path under a folder named for the language, ``<lang>/<rel>``.
+    """
+
+    folder: str | None = None
+    file: str | None = None
+    #: how the platform spells a language in these templates
+    #: (:func:`translate.localise.formats.locales.android`: ``en-XA`` -> ``en-rXA``)
+    locale: Callable[[str], str] | None = None
+
+    def _spell(self, lang: str) -> str:
+        return self.locale(lang) if self.locale is not None else lang
+
+    def path(self, rel: PurePath, lang: str, name: str, src: str | None = None) -> PurePath:
+        """The output path for ``rel`` in ``lang``; ``name`` is its file name as the
+        format writes it (``output_name``), ``src`` the source language."""
+        lang = self._spell(lang)
+        src = self._spell(src) if src else src
+        lang = self._spell(lang)
+        src = self._spell(src) if src else src
+        if self.file is not None:
+            stem, suffix = PurePath(name).stem, PurePath(name).suffix
+            if src and stem.endswith(f"_{src}"):
+                stem = stem[:-len(src) - 1]
+            name = self.file.format(stem=stem, suffix=suffix, lang=lang)
+        if self.folder is not None:
+            parent = rel.parent
+            if parent.name:  # the catalog's own folder is replaced by the language's
+                parent = parent.parent
+            return parent / self.folder.format(lang=lang) / name
+        if self.file is not None:
+            return rel.with_name(name)
+        return PurePath(lang) / rel.with_name(name)
+
+    def is_translation(self, rel: PurePath, langs: tuple[str, ...] | list[str]) -> bool:
+        """Whether ``rel`` is where this layout puts a translation into one of
+        ``langs`` (an earlier output in a source tree is not a source). The language
+        folder layout answers no: its outputs are kept apart, under ``OUT/<lang>/``."""
+        if self.folder is None and self.file is None:
+            return False
+        for lang in map(self._spell, langs):
+            if self.folder is not None and rel.parent.name != self.folder.format(lang=lang):
+                continue
+            if self.file is not None and not re.fullmatch(self._file_pattern(lang), rel.name):
+                continue
+            return True
+        return False
+
+    def _file_pattern(self, lang: str) -> str:
+        assert self.file is not None
+        return (re.escape(self.file).replace(re.escape("{stem}"), ".+")
+                .replace(re.escape("{suffix}"), r"\.[^.]+")
+                .replace(re.escape("{lang}"), re.escape(lang)))
+
+
+#: ``OUT/<lang>/<path>``: the layout of every format that does not declare one
+LANGUAGE_FOLDER = Layout()
+
+# the formats come after Layout, which they use
+from . import android, jsonfmt, po, xliff  # noqa: E402
 
 FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android)
 
 
-def format_for(path: str | Path) -> ModuleType | None:
-    """The format module for a file name, or ``None`` when no format reads it."""
+def layout_of(fmt: ModuleType) -> Layout:
+    return getattr(fmt, "LAYOUT", LANGUAGE_FOLDER)
+
+
+def candidates(path: str | Path) -> list[ModuleType]:
+    """The formats whose extensions a file name has, in :data:`FORMATS` order."""
     name = str(path).lower()
-    for fmt in FORMATS:
-        if name.endswith(fmt.EXTENSIONS):
+    return [fmt for fmt in FORMATS if name.endswith(fmt.EXTENSIONS)]
+
+
+def _head(path: str | Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(SNIFF_BYTES)
+    except OSError:
+        return b""
+
+
+def claimed(path: str | Path) -> bool:
+    """Whether a file found in a folder is a catalog: a format reads its name and, where
+    every such format sniffs, one of them accepts its start (a ``res/`` tree's layouts,
+    colors and manifest are ``.xml`` files but no catalogs)."""
+    found = candidates(path)
+    if not found or not all(hasattr(fmt, "sniff") for fmt in found):
+        return bool(found)
+    head = _head(path)
+    return any(fmt.sniff(head) for fmt in found)
+
+
+def format_for(path: str | Path, head: bytes | None = None) -> ModuleType | None:
+    """The format module for a file, or ``None`` when no format reads it. By its name;
+    where formats share the extension, the first whose ``sniff`` accepts ``head`` (the
+    start of the file, read from ``path`` when not given), else the first of them (its
+    reader then says what is wrong with the file)."""
+    found = candidates(path)
+    if len(found) <= 1:
+        return found[0] if found else None
+    if head is None:
+        head = _head(path)
+    for fmt in found:
+        sniff = getattr(fmt, "sniff", None)
+        if sniff is not None and sniff(head):
             return fmt
-    return None
+    return found[0]
 
 
 def supported_extensions() -> tuple[str, ...]:
-    return tuple(ext for fmt in FORMATS for ext in fmt.EXTENSIONS)
+    return tuple(dict.fromkeys(ext for fmt in FORMATS for ext in fmt.EXTENSIONS))

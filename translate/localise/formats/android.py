@@ -33,7 +33,7 @@ from ... import xmlsafe
 from ...errors import InputFileError
 from ..plurals import CATEGORIES, cldr_categories
 from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
-from . import locales
+from . import Layout, locales
 from .xliff import escape_text as _xml_escape
 from .xliff import inner_xml, parse_inner
 
@@ -49,16 +49,24 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 _NSMAP = {"xliff": XLIFF_NS, "tools": TOOLS_NS}
 
 _RESOURCE_RE = re.compile(rb"<resources[\s>/]")
+_STRING_RE = re.compile(rb"<(?:string|plurals|string-array)[\s>/]")
 
 
 def sniff(head: bytes) -> bool:
-    """An Android values file: its root element is ``<resources>``."""
-    return _RESOURCE_RE.search(head) is not None
+    """An Android values file with strings: its root element is ``<resources>`` and it
+    has a ``<string>``, ``<plurals>`` or ``<string-array>`` (colors, dimensions and
+    styles are not catalogs)."""
+    m = _RESOURCE_RE.search(head)
+    return m is not None and _STRING_RE.search(head, m.end()) is not None
+
+
+#: ``res/values/strings.xml`` -> ``res/values-it/strings.xml`` (``values-en-rXA``)
+LAYOUT = Layout(folder="values-{lang}", locale=locales.android)
 
 
 def folder(lang: str) -> str:
     """The resource folder of ``lang``: ``values-it``, ``values-en-rXA``."""
-    return f"values-{locales.android(lang)}"
+    return LAYOUT.folder.format(lang=locales.android(lang))
 
 
 # --------------------------------------------------------------------- aapt2 escaping

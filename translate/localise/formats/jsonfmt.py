@@ -27,6 +27,11 @@ from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 NAME = "json"
 EXTENSIONS = (".json",)
 
+
+def sniff(head: bytes) -> bool:
+    """A bundle of this kind: one JSON object (keys to strings, plurals, nested objects)."""
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")
+
 _PLURAL_KEY_RE = re.compile(r"^(.+?)(_ordinal)?_(zero|one|two|few|many|other)$")
 PLURAL_SUFFIX = "_<plural>"
 _LONE_SURROGATE = re.compile(r"\\u[dD][89abAB]\w{2}(?!\\u[dD][c-fC-F])|"
@@ -163,10 +168,6 @@ def existing(doc: Document, lang: str) -> dict[str, Existing]:
                     out[item.pointer] = Existing(tuple(item.members[c] for c in cats))
                     break
     return out
-
-
-def plural_forms(lang: str, ordinal: bool = False) -> tuple[str, ...]:
-    return cldr_categories(lang, ordinal)
 
 
 def write(doc: Document, fills: Mapping[str, Fill], tgt: str,

@@ -33,6 +33,14 @@ from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 NAME = "po"
 EXTENSIONS = (".po", ".pot")
 
+
+def sniff(head: bytes) -> bool:
+    """A PO file: its first line with text is a comment or a ``msgctxt``/``msgid``."""
+    for line in head.removeprefix(b"\xef\xbb\xbf").splitlines():
+        if line.strip():
+            return line.lstrip().startswith((b"#", b"msgctxt", b"msgid"))
+    return False
+
 _KNOWN_HEADERS = {
     "project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
     "last-translator", "language", "language-team", "plural-forms", "mime-version",

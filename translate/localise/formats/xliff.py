@@ -30,6 +30,11 @@ NAME = "xliff"
 EXTENSIONS = (".xlf", ".xliff")
 MARKUP = "xml"
 
+
+def sniff(head: bytes) -> bool:
+    """An XLIFF file (1.2 or 2.0): its root element is ``xliff``."""
+    return re.search(rb"<(?:[\w.-]+:)?xliff[\s>]", head) is not None
+
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

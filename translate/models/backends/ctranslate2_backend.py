@@ -31,13 +31,13 @@ import threading
 import time
 from pathlib import Path
 
-from ...errors import UserError
+from ...errors import UserError, param
 from ..loading import SAFE_WEIGHTS, LoadedCheckpoint
 from . import DecodeRequest, configure_openmp, resolve_threads
 from . import cpu_threads as cpu_threads  # noqa: F401 - re-exported (old import path)
 
 FAST_EXTRA_HINT = ("reinstall it (a core dependency): pip install 'ctranslate2>=4.5', or use "
-                   "--backend torch")
+                   f"{param('backend', 'torch')}")
 MARKER = "CONVERTED"  # written last into a finished conversion
 #: bumped whenever the conversion below changes, so old caches are not reused
 CONVERSION_VERSION = "1"
@@ -196,7 +196,7 @@ def _convert_into(path: Path, out: Path, compute_type: str) -> None:
     except (RuntimeError, ValueError, OSError, NotImplementedError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise UserError(f"checkpoint {path}: conversion to CTranslate2 failed "
-                        f"({first[:200]}); use --backend torch") from None
+                        f"({first[:200]}); use {param('backend', 'torch')}") from None
     finally:
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
@@ -272,8 +272,9 @@ class CTranslate2Backend:
         configure_openmp(self.threads)
         ctranslate2 = import_ctranslate2()
         if device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
-            raise UserError("--backend ctranslate2 --device cuda: this ctranslate2 build "
-                            "sees no CUDA device; use --device cpu or --backend torch")
+            raise UserError(f"{param('backend', 'ctranslate2')} {param('device', 'cuda')}: this "
+                            "ctranslate2 build sees no CUDA device; use "
+                            f"{param('device', 'cpu')} or {param('backend', 'torch')}")
         self.device = device
         self.compute_type = compute_type or default_compute_type(device)
         self.model_dir = convert_checkpoint(Path(checkpoint.path), self.compute_type,
