@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 from localise_doubles import CountingTranslate, clean_translate
 
 from support import FIXTURES
 from translate.cli import main
-from translate.localise.formats import android, format_for, locales
+from translate.localise.formats import android, format_for, locales, properties
 from translate.localise.formats.xliff import escape_text as xml_text
 from translate.localise.jobs import DEFAULT_TM_NAME, run_job
 from translate.localise.placeholders import declared_formats, find_spans
@@ -274,4 +274,136 @@ def test_real_android_files(path, tmp_path):
                     assert got[u.key] == _shown(u.source), u.key
     rerun = CountingTranslate()
     assert run_job([res], "en", ["az", "it"], res, rerun).files_written == ()
+    assert rerun.pairs == []
+
+
+# ------------------------------------------------------------------------ Java properties
+
+PROPERTIES_REAL = sorted(p for p in (APP / "properties").glob("*/*.properties")
+                         if not p.name.startswith("messages_de"))
+JAVA = shutil.which("java")
+needs_java = pytest.mark.skipif(JAVA is None, reason="java is not installed")
+CHECKER = Path(__file__).resolve().parent / "tools" / "PropertiesCheck.java"
+
+PROPERTIES = """# Newsdesk messages
+! a bang comment
+app.title = Newsdesk
+greeting = Hello {0}, you have {1,number} new articles
+saved: The article was saved.
+quoted = Don''t close this window: '{0}' stays literal
+multi = First line.\\n\\
+        Second line.
+key\\ with\\ spaces = Value with caf\\u00e9
+empty =
+"""
+
+
+def _java_bundles(*files: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """``{file: {key: (value, MessageFormat rendering)}}`` as Java reads the files."""
+    done = subprocess.run([JAVA, str(CHECKER), *map(str, files)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    unesc = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+    for line in done.stdout.splitlines():
+        f, k, v, r = (re.sub(r"\\[\\tnr]", lambda m: unesc[m.group()], x)
+                      for x in line.split("\t"))
+        out.setdefault(f, {})[k] = (v, r)
+    return out
+
+
+def test_properties_job_layout_escapes_and_message_format(tmp_path):
+    tree = tmp_path / "src"
+    tree.mkdir()
+    (tree / "messages.properties").write_text(PROPERTIES, encoding="latin-1")
+    (tree / "messages_de.properties").write_text("app.title = Nachrichten\n")
+
+    def apostrophes(texts, s, t):
+        return [x.replace("[it] ", "l'[it] ") for x in clean_translate(texts, s, t)]
+
+    report = run_job([tree], "en", ["it", "az"], tree, apostrophes)
+    assert report.failed == ()
+    # beside the source, Java's names; the German bundle is another language's, not a source
+    assert _files(tree) == ["messages.properties", "messages_az.properties",
+                            "messages_de.properties", "messages_it.properties"]
+    it = (tree / "messages_it.properties").read_text(encoding="latin-1")
+    assert it.startswith("# Newsdesk messages\n! a bang comment\n")
+    assert "greeting = l''[it] HELLO {0}, YOU HAVE {1,number} NEW ARTICLES\n" in it
+    assert "quoted = l''[it] DON''T CLOSE THIS WINDOW: '{0}' STAYS LITERAL\n" in it
+    # some value quotes an apostrophe as '': every value is a MessageFormat pattern
+    assert "saved: l''[it] THE ARTICLE WAS SAVED.\n" in it
+    assert "multi = l''[it] FIRST LINE.\\n\\\n        l''[it] SECOND LINE.\n" in it
+    assert "key\\ with\\ spaces = l''[it] VALUE WITH CAF\\u00c9\n" in it
+    assert "empty" not in it and it.isascii()
+    doc = properties.read((tree / "messages_it.properties").read_bytes(), "it", "it")
+    assert [u.key for u in doc.units] == ["app.title", "greeting", "saved", "quoted", "multi",
+                                          "key with spaces"]
+    again = CountingTranslate()
+    assert run_job([tree], "en", ["it", "az"], tree, again).files_written == ()
+    assert again.pairs == []
+    if JAVA is not None:
+        java = _java_bundles(tree / "messages_it.properties")[str(tree / "messages_it.properties")]
+        assert java["greeting"][1] == "2:l'[it] HELLO {0}, YOU HAVE {1} NEW ARTICLES"
+        assert java["quoted"][1] == "0:l'[it] DON'T CLOSE THIS WINDOW: {0} STAYS LITERAL"
+        assert java["multi"][1] == "0:l'[it] FIRST LINE.\nl'[it] SECOND LINE."
+        assert java["key with spaces"][1] == "0:l'[it] VALUE WITH CAF\u00c9"
+    # without '' anywhere only a value with an argument is MessageFormat (Spring's way)
+    spring = tmp_path / "spring" / "labels.properties"
+    spring.parent.mkdir()
+    spring.write_text("saved = Saved.\ngreeting = Hello {0}\n")
+    run_job([spring], "en", ["it"], spring.parent, apostrophes)
+    assert (spring.parent / "labels_it.properties").read_text() == \
+        "saved = l'[it] SAVED.\ngreeting = l''[it] HELLO {0}\n"
+
+
+def test_properties_existing_translations_kept_and_bad_input(tmp_path, capsys):
+    tree = tmp_path / "src"
+    tree.mkdir()
+    (tree / "messages.properties").write_text(PROPERTIES)
+    (tree / "messages_it.properties").write_text("saved = Articolo salvato.\n")
+    bad = tmp_path / "bad" / "errors.properties"
+    bad.parent.mkdir()
+    bad.write_text("ok = fine\nbroken = caf\\u00zz\n")
+    code = main(["localise", str(tree), str(bad), "--from", "en", "--to", "it", "-o",
+                 str(tree), "--models-dir", str(MODELS), "--no-glossary", "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad}:2: malformed \\uxxxx escape" in err
+    it = (tree / "messages_it.properties").read_text(encoding="utf-8")
+    assert "saved: Articolo salvato.\n" in it and "greeting = " in it
+    assert not (bad.parent / "errors_it.properties").exists()
+
+
+@pytest.mark.parametrize("path", PROPERTIES_REAL, ids=lambda p: p.parent.name)
+def test_real_properties_files(path, tmp_path):
+    """A real bundle to it and az: keys of the output are the source's, placeholders kept,
+    Java reads it back to the values the job wrote and every MessageFormat value still
+    parses with the source's argument count; a rerun is free."""
+    assert format_for(path) is properties
+    tree = tmp_path / "src"
+    shutil.copytree(path.parent, tree)
+    source = tree / path.name
+    src_doc = properties.read(source.read_bytes(), str(source), "en")
+    report = run_job([source], "en", ["az", "it"], tree, clean_translate)
+    assert report.failed == ()
+    outs = [tree / properties.LAYOUT.path(PurePath(path.name), lang, path.name, "en")
+            for lang in ("az", "it")]
+    for out in outs:
+        doc = properties.read(out.read_bytes(), str(out), "it")
+        assert [u.key for u in doc.units] == [u.key for u in src_doc.units]
+        for u, s in zip(doc.units, src_doc.units, strict=True):
+            want = sorted(x.text for x in find_spans(s.source, formats=declared_formats(s.flags)))
+            assert sorted(x.text for x in find_spans(
+                u.source, formats=declared_formats(s.flags))) == want, u.key
+    if JAVA is not None:
+        java = _java_bundles(source, *outs)
+        for out in outs:
+            doc = properties.read(out.read_bytes(), str(out), "it")
+            for u in doc.units:
+                value, rendered = java[str(out)][u.key]
+                assert value == u.source
+                if "java-format" in u.flags:
+                    assert rendered != "ERROR"
+                    assert rendered.split(":")[0] == java[str(source)][u.key][1].split(":")[0]
+    rerun = CountingTranslate()
+    assert run_job([source], "en", ["az", "it"], tree, rerun).files_written == ()
     assert rerun.pairs == []

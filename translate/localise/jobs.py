@@ -196,7 +196,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
         raise UserError(f"{param('batch_size')} must be at least 1")
     out = Path(out_dir)
     problems = Problems(fail_fast=fail_fast)
-    found = discover(sources, out, langs, problems)
+    found = discover(sources, out, langs, problems, src=src)
     total = len(found) + len(problems)  # and the files refused while walking
     files, docs = [], []
     for f in found:

@@ -95,20 +95,45 @@ class Layout:
             return True
         return False
 
+    def is_other_language(self, rel: PurePath, src: str | None) -> bool:
+        """Whether ``rel`` is, by a file name template, a catalog in a language other
+        than ``src`` (``messages_de.properties`` when localising from English): another
+        language's translation, not a source."""
+        if self.file is None or src is None:
+            return False
+        m = re.fullmatch(self._file_pattern(_LANG_SUFFIX), rel.name)
+        return m is not None and m.group("lang") != self._spell(src) \
+            and _is_locale(m.group("lang"))
+
     def _file_pattern(self, lang: str) -> str:
         assert self.file is not None
         return (re.escape(self.file).replace(re.escape("{stem}"), ".+")
                 .replace(re.escape("{suffix}"), r"\.[^.]+")
-                .replace(re.escape("{lang}"), re.escape(lang)))
+                .replace(re.escape("{lang}"),
+                         lang if lang is _LANG_SUFFIX else re.escape(lang)))
+
+
+#: a language in a file name: ``de``, ``pt_BR``, ``zh_Hant_TW``, ``en-XA``
+_LANG_SUFFIX = r"(?P<lang>[a-z]{2,3}(?:[_-][A-Z][a-z]{3})?(?:[_-](?:[A-Z]{2}|\d{3}))?)"
+
+def _is_locale(tag: str) -> bool:
+    """Whether CLDR knows ``tag`` (``de``, ``pt_BR``; not ``app`` of ``my_app.arb``)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 #: ``OUT/<lang>/<path>``: the layout of every format that does not declare one
 LANGUAGE_FOLDER = Layout()
 
 # the formats come after Layout, which they use
-from . import android, jsonfmt, po, xliff  # noqa: E402
+from . import android, jsonfmt, po, properties, xliff  # noqa: E402
 
-FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android)
+FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
