@@ -88,7 +88,7 @@ def known_formats() -> frozenset[str]:
     return frozenset(f for fam in families() for f in fam.formats) - {"always", "universal"}
 
 
-FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu", "android", "properties"})
+FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu", "android"})
 
 
 def declared_formats(flags: Iterable[str]) -> frozenset[str]:

@@ -9,8 +9,7 @@ comments, a key ended by an unescaped ``=``, ``:`` or whitespace, the escapes ``
 A value with a MessageFormat argument (``{0}``, ``{1,number}``), and every value of a
 file where some value quotes an apostrophe as ``''``, is a MessageFormat pattern (unit
 flag ``java-format``: ``''`` and ``'{'`` quoting are placeholders, and an apostrophe of
-the translation is written doubled); other values are plain text with the universal
-placeholders and ``%0``, ``%1`` (file kind ``properties``).
+the translation is written doubled); other values are plain text.
 
 The output for ``it`` is ``messages_it.properties`` beside the source (``messages_en_XA``
 for ``en-XA``): the source's comments, blank lines and order, each translated value on its
@@ -35,8 +34,6 @@ EXTENSIONS = (".properties",)
 #: ``messages.properties`` / ``messages_en.properties`` -> ``messages_it.properties``
 LAYOUT = Layout(file="{stem}_{lang}{suffix}", locale=locales.underscored)
 MESSAGE_FORMAT = "java-format"
-#: the placeholder syntax of a plain value (``placeholders.toml``: JabRef's ``%0``)
-KIND = "properties"
 
 _MF_ARG_RE = re.compile(r"\{\s*\d+\s*[,}]")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -162,7 +159,7 @@ def _message_format(parsed: _Parsed) -> bool:
 def _flags(value: str, whole_file: bool) -> frozenset[str]:
     if whole_file or _MF_ARG_RE.search(value):
         return frozenset({MESSAGE_FORMAT})
-    return frozenset({KIND})
+    return frozenset()
 
 
 def read(data: bytes, path: str, lang: str | None = None) -> Document:
