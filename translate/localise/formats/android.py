@@ -295,8 +295,10 @@ def read(data: bytes, path: str, lang: str | None = None) -> Document:
         line = f"{path}:{res.element.sourceline}"
         if res.kind == "plurals":
             items = _plural_items(res.element, path)
+            cdata = any(_cdata(x) is not None for x in res.element if isinstance(x.tag, str))
             units.append(Unit(res.key, items.get("one", items["other"]),
-                              source_plural=items["other"], flags=frozenset({KIND}),
+                              source_plural=items["other"],
+                              flags=frozenset({KIND, CDATA} if cdata else {KIND}),
                               location=line))
             continue
         text = _value(res.element, path)
@@ -326,8 +328,10 @@ def existing(doc: Document, lang: str) -> dict[str, Existing]:
     return out
 
 
-def _set_content(el: etree._Element, text: str) -> None:
-    if _cdata(el) is not None:  # written back as the CDATA section it was
+def _set_content(el: etree._Element, text: str, cdata: bool | None = None) -> None:
+    """``text`` as the content of ``el``; in a CDATA section when ``el`` is one (or
+    ``cdata`` says so), as the source had it."""
+    if cdata if cdata is not None else _cdata(el) is not None:
         el.text = etree.CDATA(encode(text))
         return
     new = parse_inner(escape_text(text), el)
@@ -394,12 +398,13 @@ def _write_plurals(el: etree._Element, fill: Fill, tgt: str, rules: str) -> None
     first_ws, end_ws = el.text, items[-1].tail
     between = items[0].tail if len(items) > 1 else first_ws
     template = dict(items[-1].attrib)
+    cdata = _cdata(items[-1]) is not None
     for child in list(el):
         el.remove(child)
     el.text = first_ws
     for i, (cat, value) in enumerate(zip(cats, values, strict=True)):
         item = etree.SubElement(el, "item", {**template, "quantity": cat})
-        _set_content(item, value)
+        _set_content(item, value, cdata)
         item.tail = between if i < len(cats) - 1 else end_ws
 
 

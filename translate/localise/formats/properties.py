@@ -7,7 +7,7 @@ comments, a key ended by an unescaped ``=``, ``:`` or whitespace, the escapes ``
 ``PropertyResourceBundle`` reads: UTF-8, else ISO-8859-1.
 
 A value with a MessageFormat argument (``{0}``, ``{1,number}``), and every value of a
-file where some value quotes an apostrophe as ``''``, is a MessageFormat pattern (unit
+file where a value without one quotes an apostrophe as ``''``, is a MessageFormat pattern (unit
 flag ``java-format``: ``''`` and ``'{'`` quoting are placeholders, and an apostrophe of
 the translation is written doubled); other values are plain text.
 
@@ -150,10 +150,11 @@ def _parse(data: bytes, path: str) -> _Parsed:
 
 
 def _message_format(parsed: _Parsed) -> bool:
-    """Whether every value of the file goes through MessageFormat: some value has the
-    ``''`` of an apostrophe quoted for it (Jenkins' bundles). Otherwise only values with
-    an argument do (Spring's default)."""
-    return any("''" in e.value for e in parsed.entries)
+    """Whether every value of the file goes through MessageFormat: some value without an
+    argument has an apostrophe quoted as ``''`` for it (Jenkins' bundles). Otherwise only
+    values with an argument do (Spring's and Tomcat's ``getString(key)`` return the others
+    as they are)."""
+    return any("''" in e.value and not _MF_ARG_RE.search(e.value) for e in parsed.entries)
 
 
 def _flags(value: str, whole_file: bool) -> frozenset[str]:
@@ -205,14 +206,18 @@ def escape_value(text: str, utf8: bool, wrap: str = "") -> str:
     """``text`` as a property value; ``wrap`` (a continuation: backslash, line break,
     indent) is put after each ``\\n`` but a final one."""
     out = []
+    line_start = True  # a space here would be taken for indentation: escaped
     for k, c in enumerate(text):
+        was_start, line_start = line_start, False
         if c == "\\":
             out.append("\\\\")
         elif c == "\n":
-            out.append("\\n" + (wrap if k < len(text) - 1 else ""))
+            wrapped = bool(wrap) and k < len(text) - 1
+            out.append("\\n" + (wrap if wrapped else ""))
+            line_start = wrapped
         elif c in "\t\r\f":
             out.append("\\" + {"\t": "t", "\r": "r", "\f": "f"}[c])
-        elif c == " " and k == 0:
+        elif c == " " and was_start:
             out.append("\\ ")
         elif ord(c) > 127 and not utf8 or ord(c) < 32 or 0xD800 <= ord(c) < 0xE000:
             out.append("".join(f"\\u{u:04x}" for u in _utf16(c)))
