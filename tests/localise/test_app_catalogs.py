@@ -6,6 +6,7 @@ what the job meant to write."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from localise_doubles import CountingTranslate, clean_translate
 
 from support import FIXTURES
 from translate.cli import main
-from translate.localise.formats import android, format_for, locales, properties
+from translate.localise.formats import android, arb, format_for, locales, properties
 from translate.localise.formats.xliff import escape_text as xml_text
 from translate.localise.jobs import DEFAULT_TM_NAME, run_job
 from translate.localise.placeholders import declared_formats, find_spans
@@ -412,4 +413,108 @@ def test_real_properties_files(path, tmp_path):
                     assert rendered.split(":")[0] == java[str(source)][u.key][1].split(":")[0]
     rerun = CountingTranslate()
     assert run_job([source], "en", ["az", "it"], tree, rerun).files_written == ()
+    assert rerun.pairs == []
+
+
+# ------------------------------------------------------------------------ Flutter ARB
+
+ARB_REAL = sorted((APP / "arb").rglob("*.arb"))
+ARB = """{
+  "@@locale": "en",
+  "appTitle": "Newsdesk",
+  "@appTitle": {"description": "The app's name"},
+  "greeting": "Hello {name}!",
+  "@greeting": {"placeholders": {"name": {"type": "String"}}},
+  "articles": "{count, plural, =0{No articles} =1{One article} other{{count} articles}}",
+  "@articles": {"placeholders": {"count": {"type": "int"}}},
+  "section": "{kind, select, world{World news} other{Other news}}",
+  "empty": ""
+}
+"""
+
+
+def _icu_structure(text: str) -> list[str]:
+    """The ICU arguments of a message (name, kind, selectors) and its placeholders."""
+    from translate.localise.checkers import placeholder_signature
+
+    return sorted(placeholder_signature(text, formats=frozenset({"icu"})))
+
+
+def test_arb_job_layout_metadata_and_icu(tmp_path):
+    l10n = tmp_path / "lib" / "l10n"
+    l10n.mkdir(parents=True)
+    (l10n / "app_en.arb").write_text(ARB)
+    (l10n / "app_de.arb").write_text('{"@@locale": "de", "appTitle": "Nachrichten"}\n')
+    report = run_job([tmp_path / "lib"], "en", ["it", "az"], tmp_path / "lib",
+                     clean_translate)
+    assert report.failed == ()
+    # beside the template, Flutter's names; the German file is not a source
+    assert _files(tmp_path / "lib") == ["l10n/app_az.arb", "l10n/app_de.arb",
+                                        "l10n/app_en.arb", "l10n/app_it.arb"]
+    it = json.loads((l10n / "app_it.arb").read_text(encoding="utf-8"))
+    assert list(it) == ["@@locale", "appTitle", "@appTitle", "greeting", "@greeting",
+                        "articles", "@articles", "section"]
+    assert it["@@locale"] == "it" and it["@greeting"] == {
+        "placeholders": {"name": {"type": "String"}}}
+    assert it["greeting"] == "[it] HELLO {name}!"
+    assert it["articles"] == ("{count, plural, =0{[it] NO ARTICLES} =1{[it] ONE ARTICLE} "
+                              "other{[it] {count} ARTICLES}}")
+    assert it["section"] == "{kind, select, world{[it] WORLD NEWS} other{[it] OTHER NEWS}}"
+    assert (l10n / "app_it.arb").read_text(encoding="utf-8").startswith('{\n  "@@locale"')
+    again = CountingTranslate()
+    assert run_job([tmp_path / "lib"], "en", ["it", "az"], tmp_path / "lib",
+                   again).files_written == ()
+    assert again.pairs == []
+
+
+def test_arb_existing_kept_qa_failures_left_out_and_bad_input(tmp_path, capsys):
+    l10n = tmp_path / "l10n"
+    l10n.mkdir()
+    (l10n / "app_en.arb").write_text(ARB)
+    (l10n / "app_it.arb").write_text('{"@@locale": "it", "appTitle": "Notizie"}\n')
+
+    def drops_placeholders(texts, s, t):
+        return [re.sub(r"__PH\d+__", "", x) for x in clean_translate(texts, s, t)]
+
+    report = run_job([l10n / "app_en.arb"], "en", ["it"], l10n, drops_placeholders)
+    it = json.loads((l10n / "app_it.arb").read_text(encoding="utf-8"))
+    assert it["appTitle"] == "Notizie"  # kept
+    assert "greeting" in {f.key for f in report.failed}
+    assert "greeting" not in it and "@greeting" not in it  # left out, with its metadata
+    bad = tmp_path / "bad" / "app_en.arb"
+    bad.parent.mkdir()
+    bad.write_text('{\n  "a": "A",\n  "a": "B"\n}\n')
+    code = main(["localise", str(l10n / "app_en.arb"), str(bad), "--from", "en", "--to",
+                 "az", "-o", str(tmp_path / "out"), "--models-dir", str(MODELS),
+                 "--no-glossary", "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad}:3: message 'a' is defined twice" in err
+    assert (tmp_path / "out" / "app_az.arb").is_file()
+
+
+@pytest.mark.parametrize("path", ARB_REAL, ids=lambda p: p.parents[2].name)
+def test_real_arb_files(path, tmp_path):
+    """A real template to it and az: the output's messages are the source's (those QA
+    failed left out), in order, with their metadata; ICU arguments, selectors and
+    placeholders identical; @@locale the target's; a rerun is free."""
+    assert format_for(path) is arb
+    src_obj = json.loads(path.read_text(encoding="utf-8"))
+    l10n = tmp_path / "l10n"
+    shutil.copytree(path.parent, l10n)
+    report = run_job([l10n / path.name], "en", ["az", "it"], l10n, clean_translate)
+    messages = [k for k, v in src_obj.items() if not k.startswith("@") and v]
+    assert len(report.failed) <= len(messages) // 50
+    for lang in ("az", "it"):
+        out = l10n / arb.LAYOUT.path(PurePath(path.name), lang, path.name, "en")
+        obj = json.loads(out.read_text(encoding="utf-8"))
+        failed = {f.key for f in report.failed if f.lang == lang}
+        written = [k for k in messages if k not in failed]
+        assert obj["@@locale"] == lang
+        assert [k for k in obj if not k.startswith("@")] == written
+        for k in written:
+            assert _icu_structure(obj[k]) == _icu_structure(src_obj[k]), k
+            if f"@{k}" in src_obj:
+                assert obj[f"@{k}"] == src_obj[f"@{k}"]
+    rerun = CountingTranslate()
+    assert run_job([l10n / path.name], "en", ["az", "it"], l10n, rerun).files_written == ()
     assert rerun.pairs == []

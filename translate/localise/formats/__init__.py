@@ -131,9 +131,9 @@ def _is_locale(tag: str) -> bool:
 LANGUAGE_FOLDER = Layout()
 
 # the formats come after Layout, which they use
-from . import android, jsonfmt, po, properties, xliff  # noqa: E402
+from . import android, arb, jsonfmt, po, properties, xliff  # noqa: E402
 
-FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties)
+FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
