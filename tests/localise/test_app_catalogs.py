@@ -17,7 +17,7 @@ from localise_doubles import CountingTranslate, clean_translate
 
 from support import FIXTURES
 from translate.cli import main
-from translate.localise.formats import android, arb, format_for, locales, properties
+from translate.localise.formats import android, arb, format_for, locales, properties, yamlfmt
 from translate.localise.formats.xliff import escape_text as xml_text
 from translate.localise.jobs import DEFAULT_TM_NAME, run_job
 from translate.localise.placeholders import declared_formats, find_spans
@@ -517,4 +517,143 @@ def test_real_arb_files(path, tmp_path):
                 assert obj[f"@{k}"] == src_obj[f"@{k}"]
     rerun = CountingTranslate()
     assert run_job([l10n / path.name], "en", ["az", "it"], l10n, rerun).files_written == ()
+    assert rerun.pairs == []
+
+
+# ------------------------------------------------------------------------ Rails/Symfony YAML
+
+YAML_REAL = sorted((APP / "yaml").rglob("*.yml"))
+RAILS = """---
+# Newsdesk's messages
+en:
+  app:
+    title: Newsdesk
+    greeting: "Hello %{name}!"   # shown on the home page
+    saved: 'The article was saved.'
+    articles:
+      one: "%{count} new article"
+      other: "%{count} new articles"
+  date:
+    order:
+    - :year
+    - :month
+    abbr_day_names:
+    - Sun
+    - Mon
+  number:
+    precision: 3
+"""
+
+
+def test_yaml_rails_layout_comments_plurals_and_root(tmp_path):
+    locales_dir = tmp_path / "config" / "locales"
+    locales_dir.mkdir(parents=True)
+    (locales_dir / "en.yml").write_text(RAILS)
+    (locales_dir / "de.yml").write_text("de:\n  app:\n    title: Nachrichten\n")
+    (tmp_path / "config" / "database.yml").write_text("default:\n  adapter: sqlite3\n")
+    report = run_job([tmp_path / "config"], "en", ["it", "az"], tmp_path / "config",
+                     clean_translate, write_options=WriteOptions(plural_rules="cldr"))
+    assert report.failed == ()
+    # beside the source, Rails' names; German is another language, database.yml no catalog
+    assert _files(tmp_path / "config") == ["database.yml", "locales/az.yml", "locales/de.yml",
+                                           "locales/en.yml", "locales/it.yml"]
+    it = (locales_dir / "it.yml").read_text(encoding="utf-8")
+    assert it == """---
+# Newsdesk's messages
+it:
+  app:
+    title: '[it] NEWSDESK'
+    greeting: "[it] HELLO %{name}!" # shown on the home page
+    saved: '[it] THE ARTICLE WAS SAVED.'
+    articles:
+      one: "[it] %{count} NEW ARTICLE"
+      many: "[it] %{count} NEW ARTICLES"
+      other: "[it] %{count} NEW ARTICLES"
+  date:
+    order:
+    - :year
+    - :month
+    abbr_day_names:
+    - '[it] SUN'
+    - '[it] MON'
+  number:
+    precision: 3
+"""
+    az = (locales_dir / "az.yml").read_text(encoding="utf-8")
+    assert "\naz:\n" in az and "many" not in az
+    again = CountingTranslate()
+    assert run_job([tmp_path / "config"], "en", ["it", "az"], tmp_path / "config", again,
+                   write_options=WriteOptions(plural_rules="cldr")).files_written == ()
+    assert again.pairs == []
+
+
+def test_yaml_existing_kept_untranslated_left_out_and_refusals(tmp_path, capsys):
+    d = tmp_path / "locales"
+    d.mkdir()
+    (d / "en.yml").write_text(RAILS)
+    (d / "it.yml").write_text("it:\n  app:\n    title: Notizie\n")
+
+    def drops_placeholders(texts, s, t):
+        return [re.sub(r"__PH\d+__", "", x) for x in clean_translate(texts, s, t)]
+
+    report = run_job([d / "en.yml"], "en", ["it"], d, drops_placeholders)
+    it = (d / "it.yml").read_text(encoding="utf-8")
+    assert "title: Notizie" in it
+    assert {"/app/greeting", "/app/articles/<plural>"} <= {f.key for f in report.failed}
+    assert "greeting" not in it and "articles" not in it and "SAVED" in it
+    anchors = tmp_path / "anchors" / "en.yml"
+    anchors.parent.mkdir()
+    anchors.write_text("en:\n  a: &x Hello\n  b: *x\n")
+    bad = tmp_path / "bad" / "en.yml"
+    bad.parent.mkdir()
+    bad.write_text("en:\n  a: Hello\n  b: [unclosed\n")
+    code = main(["localise", str(d / "en.yml"), str(anchors), str(bad), "--from", "en", "--to",
+                 "az", "-o", str(tmp_path / "out"), "--models-dir", str(MODELS),
+                 "--no-glossary", "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{anchors}:2: uses YAML anchors or aliases" in err
+    assert f"{bad}:4: not valid YAML" in err
+    assert (tmp_path / "out" / "az.yml").is_file()
+
+
+@pytest.mark.parametrize("path", YAML_REAL, ids=lambda p: p.parts[len(APP.parts) + 1])
+def test_real_yaml_files(path, tmp_path):
+    """A real locale file to it and az: the same tree of keys (those QA failed left out),
+    the root renamed for Rails, plural keys the target's, placeholders kept, comments
+    kept; the output parses; a rerun is free."""
+    from ruamel.yaml import YAML
+
+    assert format_for(path) is yamlfmt
+    d = tmp_path / "l"
+    shutil.copytree(path.parent, d)
+    src_doc = yamlfmt.read(path.read_bytes(), str(path), "en")
+    report = run_job([d / path.name], "en", ["az", "it"], d, clean_translate)
+    assert len(report.failed) <= max(1, len(src_doc.units) // 50)
+    comments = [line.strip() for line in path.read_text().splitlines()
+                if line.strip().startswith("#")]
+    for lang in ("az", "it"):
+        out = d / yamlfmt.LAYOUT.path(PurePath(path.name), lang, path.name, "en")
+        text = out.read_text(encoding="utf-8")
+        YAML(typ="safe").load(text)
+        if src_doc.source_lang:
+            assert f"\n{lang}:" in "\n" + text
+        doc = yamlfmt.read(out.read_bytes(), str(out), lang)
+        failed = {f.key for f in report.failed if f.lang == lang}
+        kept = [u for u in src_doc.units if u.key not in failed]
+        got = {u.key: u for u in doc.units}
+        for u in kept:
+            if u.key not in got:  # an item of a list with a failed item
+                assert any(k.rsplit("/", 1)[0] == u.key.rsplit("/", 1)[0] for k in failed)
+                continue
+            want = sorted(x.text for x in find_spans(u.source, formats=declared_formats(
+                u.flags)))
+            assert sorted(x.text for x in find_spans(
+                got[u.key].source, formats=declared_formats(u.flags))) == want, u.key
+        if src_doc.source_lang and any(u.is_plural for u in kept):
+            assert yamlfmt.existing(doc, lang)  # plural units complete in the target
+        for c in comments[:5]:
+            assert c in text
+    rerun = CountingTranslate()
+    assert run_job([d / path.name], "en", ["az", "it"], d, rerun).files_written == ()
     assert rerun.pairs == []

@@ -56,6 +56,9 @@ class Layout:
     #: how the platform spells a language in these templates
     #: (:func:`translate.localise.formats.locales.android`: ``en-XA`` -> ``en-rXA``)
     locale: Callable[[str], str] | None = None
+    #: the language is a dot-separated part of the file name (``en.yml``,
+    #: ``messages.en.yml``), replaced by the target's or added before the extension
+    dotted: bool = False
 
     def _spell(self, lang: str) -> str:
         return self.locale(lang) if self.locale is not None else lang
@@ -65,8 +68,24 @@ class Layout:
         format writes it (``output_name``), ``src`` the source language."""
         lang = self._spell(lang)
         src = self._spell(src) if src else src
+        if self.dotted:
+            parts = name.split(".")
+            at = [i for i, p in enumerate(parts[:-1]) if p == src]
+            if at:
+                parts[at[-1]] = lang
+            else:
+                parts.insert(len(parts) - 1 if len(parts) > 1 else 1, lang)
+            return rel.with_name(".".join(parts))
         lang = self._spell(lang)
         src = self._spell(src) if src else src
+        if self.dotted:
+            parts = name.split(".")
+            at = [i for i, p in enumerate(parts[:-1]) if p == src]
+            if at:
+                parts[at[-1]] = lang
+            else:
+                parts.insert(len(parts) - 1 if len(parts) > 1 else 1, lang)
+            return rel.with_name(".".join(parts))
         if self.file is not None:
             stem, suffix = PurePath(name).stem, PurePath(name).suffix
             if src and stem.endswith(f"_{src}"):
@@ -85,6 +104,8 @@ class Layout:
         """Whether ``rel`` is where this layout puts a translation into one of
         ``langs`` (an earlier output in a source tree is not a source). The language
         folder layout answers no: its outputs are kept apart, under ``OUT/<lang>/``."""
+        if self.dotted:
+            return bool(set(rel.name.split(".")[:-1]) & set(map(self._spell, langs)))
         if self.folder is None and self.file is None:
             return False
         for lang in map(self._spell, langs):
@@ -95,10 +116,17 @@ class Layout:
             return True
         return False
 
+    def names_language(self, name: str) -> bool:
+        """Whether a dotted layout's file name has a language part (``messages.en.yml``)."""
+        return self.dotted and any(_is_locale(p) for p in name.split(".")[:-1])
+
     def is_other_language(self, rel: PurePath, src: str | None) -> bool:
         """Whether ``rel`` is, by a file name template, a catalog in a language other
         than ``src`` (``messages_de.properties`` when localising from English): another
         language's translation, not a source."""
+        if self.dotted and src is not None:
+            named = [p for p in rel.name.split(".")[:-1] if _is_locale(p)]
+            return bool(named) and self._spell(src) not in named
         if self.file is None or src is None:
             return False
         m = re.fullmatch(self._file_pattern(_LANG_SUFFIX), rel.name)
@@ -131,9 +159,9 @@ def _is_locale(tag: str) -> bool:
 LANGUAGE_FOLDER = Layout()
 
 # the formats come after Layout, which they use
-from . import android, arb, jsonfmt, po, properties, xliff  # noqa: E402
+from . import android, arb, jsonfmt, po, properties, xliff, yamlfmt  # noqa: E402
 
-FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb)
+FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb, yamlfmt)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
@@ -162,7 +190,8 @@ def claimed(path: str | Path) -> bool:
     if not found or not all(hasattr(fmt, "sniff") for fmt in found):
         return bool(found)
     head = _head(path)
-    return any(fmt.sniff(head) for fmt in found)
+    return any(fmt.sniff(head) or layout_of(fmt).names_language(Path(path).name)
+               for fmt in found)
 
 
 def format_for(path: str | Path, head: bytes | None = None) -> ModuleType | None:
