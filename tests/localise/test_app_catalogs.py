@@ -17,7 +17,15 @@ from localise_doubles import CountingTranslate, clean_translate
 
 from support import FIXTURES
 from translate.cli import main
-from translate.localise.formats import android, arb, format_for, locales, properties, yamlfmt
+from translate.localise.formats import (
+    android,
+    applestrings,
+    arb,
+    format_for,
+    locales,
+    properties,
+    yamlfmt,
+)
 from translate.localise.formats.xliff import escape_text as xml_text
 from translate.localise.jobs import DEFAULT_TM_NAME, run_job
 from translate.localise.placeholders import declared_formats, find_spans
@@ -656,4 +664,96 @@ def test_real_yaml_files(path, tmp_path):
             assert c in text
     rerun = CountingTranslate()
     assert run_job([d / path.name], "en", ["az", "it"], d, rerun).files_written == ()
+    assert rerun.pairs == []
+
+
+# ------------------------------------------------------------------------ Apple .strings
+
+STRINGS_REAL = sorted((APP / "apple-strings").rglob("*.strings"))
+STRINGS = """/* The app's title */
+"app.title" = "Newsdesk";
+
+/* %@ is the reader's name */
+"greeting" = "Hello %@, you have %ld new \\"articles\\"";
+// a line comment
+saved = "Saved.\\nReady.";
+"minutes" = "%1$#@minutes@ left";
+"""
+
+
+def test_strings_layout_escapes_comments_and_utf16(tmp_path):
+    app = tmp_path / "App"
+    (app / "en.lproj").mkdir(parents=True)
+    (app / "en.lproj" / "Localizable.strings").write_text(STRINGS)
+    (app / "Base.lproj").mkdir()
+    (app / "Base.lproj" / "Main.strings").write_bytes(
+        b"\xff\xfe" + '/* Class = "UIButton" */\n"abc-12.title" = "Open";\n'.encode("utf-16-le"))
+    report = run_job([app], "en", ["it", "az"], app, clean_translate)
+    assert report.failed == ()
+    assert _files(app) == ["Base.lproj/Main.strings", "az.lproj/Localizable.strings",
+                           "az.lproj/Main.strings", "en.lproj/Localizable.strings",
+                           "it.lproj/Localizable.strings", "it.lproj/Main.strings"]
+    it = (app / "it.lproj" / "Localizable.strings").read_text(encoding="utf-8")
+    assert it == ('/* The app\'s title */\n"app.title" = "[it] NEWSDESK";\n\n'
+                  '/* %@ is the reader\'s name */\n'
+                  '"greeting" = "[it] HELLO %@, YOU HAVE %ld NEW \\"ARTICLES\\"";\n'
+                  '// a line comment\nsaved = "[it] SAVED.\\n[it] READY.";\n'
+                  '"minutes" = "[it] %1$#@minutes@ LEFT";\n')
+    main_it = (app / "it.lproj" / "Main.strings").read_bytes()
+    assert main_it.startswith(b"\xff\xfe")  # UTF-16 as the source
+    assert main_it[2:].decode("utf-16-le") == \
+        '/* Class = "UIButton" */\n"abc-12.title" = "[it] OPEN";\n'
+    again = CountingTranslate()
+    assert run_job([app], "en", ["it", "az"], app, again).files_written == ()
+    assert again.pairs == []
+
+
+def test_strings_existing_qa_failures_and_bad_input(tmp_path, capsys):
+    app = tmp_path / "App"
+    (app / "en.lproj").mkdir(parents=True)
+    (app / "en.lproj" / "Localizable.strings").write_text(STRINGS)
+    (app / "it.lproj").mkdir()
+    (app / "it.lproj" / "Localizable.strings").write_text('"app.title" = "Notizie";\n')
+
+    def drops_placeholders(texts, s, t):
+        return [re.sub(r"__PH\d+__", "", x) for x in clean_translate(texts, s, t)]
+
+    report = run_job([app], "en", ["it"], app, drops_placeholders)
+    it = (app / "it.lproj" / "Localizable.strings").read_text(encoding="utf-8")
+    assert '"app.title" = "Notizie";' in it
+    assert {"greeting", "minutes"} <= {f.key for f in report.failed}
+    # left out with its comment
+    assert "greeting" not in it and "reader's name" not in it and "[it] SAVED." in it
+    bad = tmp_path / "bad" / "en.lproj" / "Localizable.strings"
+    bad.parent.mkdir(parents=True)
+    bad.write_text('"a" = "A";\n"b" = "B"\n"c" = "C";\n')
+    code = main(["localise", str(app / "en.lproj" / "Localizable.strings"), str(bad),
+                 "--from", "en", "--to", "az", "-o", str(tmp_path / "out"), "--models-dir",
+                 str(MODELS), "--no-glossary", "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad}:3: expected ';'" in err
+    assert (tmp_path / "out" / "az.lproj" / "Localizable.strings").is_file()
+
+
+@pytest.mark.parametrize("path", STRINGS_REAL, ids=lambda p: p.parents[1].name)
+def test_real_strings_files(path, tmp_path):
+    assert format_for(path) is applestrings
+    app = tmp_path / "App"
+    shutil.copytree(path.parent, app / path.parent.name)
+    source = app / path.parent.name / path.name
+    src_doc = applestrings.read(path.read_bytes(), str(path))
+    report = run_job([source], "en", ["az", "it"], app, clean_translate)
+    assert len(report.failed) <= max(1, len(src_doc.units) // 50)
+    for lang in ("az", "it"):
+        out = app / f"{lang}.lproj" / path.name
+        doc = applestrings.read(out.read_bytes(), str(out))
+        failed = {f.key for f in report.failed if f.lang == lang}
+        kept = [u for u in src_doc.units if u.key not in failed]
+        assert [u.key for u in doc.units] == [u.key for u in kept]
+        for u, s in zip(doc.units, kept, strict=True):
+            assert sorted(x.text for x in find_spans(u.source)) == \
+                sorted(x.text for x in find_spans(s.source)), u.key
+        assert out.read_bytes()[:2] == path.read_bytes()[:2] or path.read_bytes()[0] < 0x80
+    rerun = CountingTranslate()
+    assert run_job([source], "en", ["az", "it"], app, rerun).files_written == ()
     assert rerun.pairs == []

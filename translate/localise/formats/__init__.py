@@ -159,9 +159,19 @@ def _is_locale(tag: str) -> bool:
 LANGUAGE_FOLDER = Layout()
 
 # the formats come after Layout, which they use
-from . import android, arb, jsonfmt, po, properties, xliff, yamlfmt  # noqa: E402
+from . import (  # noqa: E402
+    android,
+    applestrings,
+    arb,
+    jsonfmt,
+    po,
+    properties,
+    xliff,
+    yamlfmt,
+)
 
-FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb, yamlfmt)
+FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb, yamlfmt,
+                                   applestrings)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
