@@ -24,6 +24,7 @@ from translate.localise.formats import (
     format_for,
     locales,
     properties,
+    stringsdict,
     yamlfmt,
 )
 from translate.localise.formats.xliff import escape_text as xml_text
@@ -757,3 +758,144 @@ def test_real_strings_files(path, tmp_path):
     rerun = CountingTranslate()
     assert run_job([source], "en", ["az", "it"], app, rerun).files_written == ()
     assert rerun.pairs == []
+
+
+# ------------------------------------------------------------------------ .stringsdict
+
+STRINGSDICT_REAL = sorted((APP / "stringsdict").rglob("*.stringsdict"))
+STRINGSDICT = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+	<key>articles</key>
+	<dict>
+		<key>NSStringLocalizedFormatKey</key>
+		<string>You have %1$#@count@ in %2$@</string>
+		<key>count</key>
+		<dict>
+			<key>NSStringFormatSpecTypeKey</key>
+			<string>NSStringPluralRuleType</string>
+			<key>NSStringFormatValueTypeKey</key>
+			<string>d</string>
+			<key>zero</key>
+			<string>no articles</string>
+			<key>one</key>
+			<string>%d article</string>
+			<key>other</key>
+			<string>%d articles</string>
+		</dict>
+	</dict>
+	<key>files</key>
+	<dict>
+		<key>NSStringLocalizedFormatKey</key>
+		<string>%#@files@</string>
+		<key>files</key>
+		<dict>
+			<key>NSStringFormatSpecTypeKey</key>
+			<string>NSStringPluralRuleType</string>
+			<key>NSStringFormatValueTypeKey</key>
+			<string>ld</string>
+			<key>one</key>
+			<string>%ld file</string>
+			<key>other</key>
+			<string>%ld files</string>
+		</dict>
+	</dict>
+</dict>
+</plist>
+"""
+
+
+def test_stringsdict_categories_zero_and_format_key(tmp_path):
+    import plistlib
+
+    app = tmp_path / "App"
+    (app / "en.lproj").mkdir(parents=True)
+    (app / "en.lproj" / "Localizable.stringsdict").write_text(STRINGSDICT)
+    report = run_job([app], "en", ["it", "az"], app, clean_translate,
+                     write_options=WriteOptions(plural_rules="cldr"))
+    assert report.failed == ()
+    it = plistlib.loads((app / "it.lproj" / "Localizable.stringsdict").read_bytes())
+    assert list(it) == ["articles", "files"]
+    assert it["articles"]["NSStringLocalizedFormatKey"] == "[it] YOU HAVE %1$#@count@ IN %2$@"
+    rule = it["articles"]["count"]
+    assert list(rule) == ["NSStringFormatSpecTypeKey", "NSStringFormatValueTypeKey", "zero",
+                          "one", "many", "other"]
+    assert rule["zero"] == "[it] NO ARTICLES" and rule["many"] == "[it] %d ARTICLES"
+    assert it["files"]["NSStringLocalizedFormatKey"] == "%#@files@"
+    az = plistlib.loads((app / "az.lproj" / "Localizable.stringsdict").read_bytes())
+    assert [k for k in az["files"]["files"] if not k.startswith("NS")] == ["one", "other"]
+    again = CountingTranslate()
+    assert run_job([app], "en", ["it", "az"], app, again,
+                   write_options=WriteOptions(plural_rules="cldr")).files_written == ()
+    assert again.pairs == []
+
+
+def test_stringsdict_an_entry_is_written_whole_or_not_and_bad_input(tmp_path, capsys):
+    import plistlib
+
+    app = tmp_path / "App"
+    (app / "en.lproj").mkdir(parents=True)
+    (app / "en.lproj" / "Localizable.stringsdict").write_text(STRINGSDICT)
+
+    def drops_placeholders(texts, s, t):
+        return [re.sub(r"__PH\d+__", "", x) if "ARTICLE" in x else x
+                for x in clean_translate(texts, s, t)]
+
+    report = run_job([app], "en", ["it"], app, drops_placeholders)
+    it = plistlib.loads((app / "it.lproj" / "Localizable.stringsdict").read_bytes())
+    assert "articles/count" in {f.key for f in report.failed}
+    assert list(it) == ["files"]  # the entry with a failed part is left out whole
+    bad = tmp_path / "bad" / "en.lproj" / "Localizable.stringsdict"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(STRINGSDICT.replace("<string>d</string>", "<string>d</strin>"))
+    code = main(["localise", str(app / "en.lproj" / "Localizable.stringsdict"), str(bad),
+                 "--from", "en", "--to", "az", "-o", str(tmp_path / "out"), "--models-dir",
+                 str(MODELS), "--no-glossary", "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad}:14: not well-formed XML" in err
+    assert (tmp_path / "out" / "az.lproj" / "Localizable.stringsdict").is_file()
+
+
+@pytest.mark.parametrize("path", STRINGSDICT_REAL, ids=lambda p: p.parents[1].name)
+def test_real_stringsdict_files(path, tmp_path):
+    import plistlib
+
+    assert format_for(path) is stringsdict
+    app = tmp_path / "App"
+    shutil.copytree(path.parent, app / path.parent.name)
+    source = app / path.parent.name / path.name
+    src = plistlib.loads(path.read_bytes())
+    src_doc = stringsdict.read(path.read_bytes(), str(path))
+    report = run_job([source], "en", ["az", "it"], app, clean_translate)
+    assert len(report.failed) <= max(1, len(src_doc.units) // 50)
+    for lang in ("az", "it"):
+        out = plistlib.loads((app / f"{lang}.lproj" / path.name).read_bytes())
+        failed = {f.key.split("/")[0] for f in report.failed if f.lang == lang}
+        assert list(out) == [k for k in src if k not in failed]
+        for name, entry in out.items():
+            if isinstance(entry, str):
+                continue
+            for var in stringsdict._variables(src[name]):
+                cats = [k for k in entry[var] if not k.startswith("NS")]
+                want = ["zero"] if "zero" in src[name][var] else []
+                assert sorted(cats) == sorted(want + list(locales_categories(lang))), name
+                for cat in cats:
+                    ref = src[name][var].get(cat, src[name][var]["other"])
+                    assert sorted(x.text for x in find_spans(entry[var][cat])) == \
+                        sorted(x.text for x in find_spans(ref)), (name, cat)
+            assert _VARS(entry["NSStringLocalizedFormatKey"]) == \
+                _VARS(src[name]["NSStringLocalizedFormatKey"])
+    rerun = CountingTranslate()
+    assert run_job([source], "en", ["az", "it"], app, rerun).files_written == ()
+    assert rerun.pairs == []
+
+
+def locales_categories(lang: str) -> tuple[str, ...]:
+    from translate.localise.plurals import cldr_categories
+
+    return cldr_categories(lang, False, "gettext")
+
+
+def _VARS(text: str) -> list[str]:  # noqa: N802
+    return sorted(re.findall(r"%(?:\d+\$?)?#@\w+@", text))

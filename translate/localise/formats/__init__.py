@@ -166,12 +166,13 @@ from . import (  # noqa: E402
     jsonfmt,
     po,
     properties,
+    stringsdict,
     xliff,
     yamlfmt,
 )
 
 FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb, yamlfmt,
-                                   applestrings)
+                                   applestrings, stringsdict)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
