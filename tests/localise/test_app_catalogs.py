@@ -25,6 +25,7 @@ from translate.localise.formats import (
     locales,
     properties,
     stringsdict,
+    xcstrings,
     yamlfmt,
 )
 from translate.localise.formats.xliff import escape_text as xml_text
@@ -899,3 +900,141 @@ def locales_categories(lang: str) -> tuple[str, ...]:
 
 def _VARS(text: str) -> list[str]:  # noqa: N802
     return sorted(re.findall(r"%(?:\d+\$?)?#@\w+@", text))
+
+
+# ------------------------------------------------------------------------ String Catalogs
+
+XCSTRINGS_REAL = sorted((APP / "xcstrings").rglob("*.xcstrings"))
+XCSTRINGS = {
+    "sourceLanguage": "en",
+    "strings": {
+        "Brand": {"shouldTranslate": False},
+        "Hello %@": {"comment": "The key is the English text"},
+        "files": {"localizations": {
+            "en": {"variations": {"plural": {
+                "one": {"stringUnit": {"state": "translated", "value": "%lld file"}},
+                "other": {"stringUnit": {"state": "translated", "value": "%lld files"}},
+                "zero": {"stringUnit": {"state": "translated", "value": "No files"}}}}},
+            "it": {"stringUnit": {"state": "translated", "value": "Archivi"}}}},
+        "open": {"localizations": {
+            "en": {"variations": {"device": {
+                "mac": {"stringUnit": {"state": "translated", "value": "Click to open"}},
+                "other": {"stringUnit": {"state": "translated", "value": "Tap to open"}}}}},
+            "de": {"variations": {"device": {
+                "mac": {"stringUnit": {"state": "translated", "value": "Klicken"}},
+                "other": {"stringUnit": {"state": "translated", "value": "Tippen"}}}}}}},
+        "saved": {"localizations": {
+            "en": {"stringUnit": {"state": "translated", "value": "Saved"}},
+            "it": {"stringUnit": {"state": "translated", "value": "Salvato"}}}},
+    },
+    "version": "1.0",
+}
+
+
+def _xcode(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, separators=(",", " : "))
+
+
+def test_xcstrings_targets_added_to_the_catalog(tmp_path):
+    src = tmp_path / "App" / "Localizable.xcstrings"
+    src.parent.mkdir()
+    src.write_text(_xcode(XCSTRINGS))
+    out = tmp_path / "out"
+    report = run_job([src], "en", ["it", "az"], out, clean_translate,
+                     write_options=WriteOptions(plural_rules="cldr"))
+    assert report.failed == ()
+    assert _files(out) == ["Localizable.xcstrings"]  # one catalog, every language in it
+    text = (out / "Localizable.xcstrings").read_text(encoding="utf-8")
+    obj = json.loads(text)
+    assert text == _xcode(obj)  # Xcode's formatting
+    s = obj["strings"]
+    assert "localizations" not in s["Brand"]  # shouldTranslate: false
+    assert s["Hello %@"]["localizations"]["az"] == {
+        "stringUnit": {"state": "needs_review", "value": "[az] HELLO %@"}}
+    # the plural: Italian's CLDR categories plus the source's zero; machine output to review
+    it_files = s["files"]["localizations"]["it"]["variations"]["plural"]
+    assert list(it_files) == ["many", "one", "other", "zero"]
+    assert it_files["one"] == {"stringUnit": {"state": "needs_review",
+                                              "value": "[it] %lld FILE"}}
+    assert list(s["files"]["localizations"]["az"]["variations"]["plural"]) == \
+        ["one", "other", "zero"]
+    assert list(s["open"]["localizations"]) == ["az", "de", "en", "it"]
+    assert s["open"]["localizations"]["de"] == XCSTRINGS["strings"]["open"]["localizations"]["de"]
+    assert s["open"]["localizations"]["it"]["variations"]["device"]["mac"]["stringUnit"][
+        "value"] == "[it] CLICK TO OPEN"
+    # a translation already there is kept, with its state
+    assert s["saved"]["localizations"]["it"] == {
+        "stringUnit": {"state": "translated", "value": "Salvato"}}
+    again = CountingTranslate()
+    assert run_job([src], "en", ["it", "az"], out, again,
+                   write_options=WriteOptions(plural_rules="cldr")).files_written == ()
+    assert again.pairs == []
+
+
+def test_xcstrings_in_place_is_refused_and_bad_input(tmp_path, capsys):
+    src = tmp_path / "App" / "Localizable.xcstrings"
+    src.parent.mkdir()
+    src.write_text(_xcode(XCSTRINGS))
+    before = src.read_bytes()
+    code = main(["localise", str(src), "--from", "en", "--to", "it", "-o", str(src.parent),
+                 "--models-dir", str(MODELS), "--no-glossary"])
+    assert code == 2 and "would overwrite the input" in capsys.readouterr().err
+    assert src.read_bytes() == before
+    bad = tmp_path / "bad" / "Localizable.xcstrings"
+    bad.parent.mkdir()
+    bad.write_text('{\n  "sourceLanguage" : "en",\n  "strings" : {\n    "a" : {\n  }\n')
+    code = main(["localise", str(src), str(bad), "--from", "en", "--to", "az", "-o",
+                 str(tmp_path / "out"), "--models-dir", str(MODELS), "--no-glossary",
+                 "--beam-size", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"{bad}:6: not valid JSON" in err
+    obj = json.loads((tmp_path / "out" / "App" / "Localizable.xcstrings").read_text()
+                     if (tmp_path / "out" / "App").exists()
+                     else (tmp_path / "out" / "Localizable.xcstrings").read_text())
+    assert "az" in obj["strings"]["saved"]["localizations"]
+
+
+def _shape(node):
+    """A localization's structure: variation kinds and cases, substitutions, no text."""
+    if not isinstance(node, dict):
+        return None
+    return {k: _shape(v) for k, v in node.items() if k not in ("stringUnit",)}
+
+
+@pytest.mark.parametrize("path", XCSTRINGS_REAL,
+                         ids=lambda p: str(p.relative_to(APP / "xcstrings")))
+def test_real_xcstrings_files(path, tmp_path):
+    assert format_for(path) is xcstrings
+    src = json.loads(path.read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    report = run_job([path], "en", ["az", "it"], out, clean_translate)
+    assert len(report.failed) <= 1
+    text = (out / path.name).read_text(encoding="utf-8")
+    obj = json.loads(text)
+    assert text == _xcode(obj)
+    assert list(obj["strings"]) == list(src["strings"])
+    for key, entry in obj["strings"].items():
+        locs = entry.get("localizations", {})
+        before = src["strings"][key].get("localizations", {})
+        for lang, node in before.items():  # the other languages as they were
+            if lang not in ("az", "it"):
+                assert locs[lang] == node
+        failed = {f.key.split("|")[0] for f in report.failed}
+        for lang in ("az", "it"):
+            if key in failed or not any(u.key.split("|")[0] == key for u in
+                                        xcstrings.read(path.read_bytes(), str(path)).units):
+                continue
+            if lang in before and lang == "it":
+                continue  # kept as the source had it
+            en = before.get("en")
+            if en is not None:
+                shape = _shape(en)
+                for kind, cases in (shape.get("variations") or {}).items():
+                    if kind == "plural":
+                        cases = {c: None for c in [*(["zero"] if "zero" in cases else []),
+                                                   *locales_categories(lang)]}
+                        shape["variations"][kind] = dict(sorted(cases.items()))
+                assert _shape(locs[lang]).keys() == shape.keys(), key
+    rerun = CountingTranslate()
+    assert run_job([path], "en", ["az", "it"], out, rerun).files_written == ()
+    assert rerun.pairs == []

