@@ -43,7 +43,8 @@ ANDROID = """<?xml version="1.0" encoding="utf-8"?>
 <resources xmlns:xliff="urn:oasis:names:tc:xliff:document:1.2">
     <!-- The app's name is a brand -->
     <string name="app_name" translatable="false">Newsdesk</string>
-    <string name="greeting">Don\\'t miss the news, <xliff:g id="name" example="Ann">%1$s</xliff:g>!</string>
+    <string name="greeting">Don\\'t miss the news, <xliff:g id="name" example="Ann">%1$s\
+</xliff:g>!</string>
     <string name="saved">Article saved.</string>
     <string name="link">@string/saved</string>
     <string name="terms"><![CDATA[Read the <a href=\\"%1$s\\">terms</a> first.]]></string>

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path, PurePath
 from types import ModuleType
 
-import pytest
 from localise_doubles import clean_translate
 
 from support import FIXTURES

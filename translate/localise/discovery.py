@@ -34,9 +34,10 @@ def discover(sources: Sequence[str | os.PathLike[str]], out_dir: Path,
     outside its tree refused; a file where its format's layout puts a translation into
     one of ``langs``, e.g. ``res/values-it/strings.xml``, is an earlier output, not a
     source, and so is, in a layout that names files by language, one whose name is in
-    another language than ``src`` (``messages_de.properties``); a file in a folder that no format's sniff accepts, e.g. a layout ``.xml``,
-    is no catalog). With ``problems`` a missing or refused source is recorded there and the
-    others kept; without, it is raised."""
+    another language than ``src`` (``messages_de.properties``); a file in a folder that
+    no format's sniff accepts, e.g. a layout ``.xml``, is no catalog). With ``problems``
+    a missing or refused source is recorded there and the others kept; without, it is
+    raised."""
     exts = ", ".join(supported_extensions())
     for item in sources:
         path = Path(item)

@@ -28,9 +28,9 @@ A new format is a module with these, listed in :data:`FORMATS`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from collections.abc import Callable
 from types import ModuleType
 
 #: how much of a file a format's ``sniff`` sees

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from lxml import etree
 
@@ -364,7 +363,8 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
     if root.get(f"{{{TOOLS_NS}}}locale") is not None:
         root.set(f"{{{TOOLS_NS}}}locale", locales.apple(tgt))
     keep: list[etree._Element] = []
-    arrays: dict[etree._Element, list[str]] = {}  # string-array -> per item: "filled" "same" "missing"
+    # string-array -> per item: "filled", "same" (nothing to translate) or "missing"
+    arrays: dict[etree._Element, list[str]] = {}
     for res in _resources(tree, doc.path):
         fill = fills.get(res.key)
         if fill is not None and res.kind == "plurals":

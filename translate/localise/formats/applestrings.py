@@ -124,7 +124,8 @@ class _Reader:
                 self.pos += 1
         m = _BARE_RE.match(self.text, self.pos)
         if not m:
-            raise self.fail(f"expected a quoted string, found {self.text[self.pos:self.pos + 10]!r}")
+            found = self.text[self.pos:self.pos + 10]
+            raise self.fail(f"expected a quoted string, found {found!r}")
         self.pos = m.end()
         return m.group()
 

@@ -14,8 +14,9 @@ The output for ``it`` is the file with the language part of its name replaced
 (``en.yml`` -> ``it.yml``, ``devise.en.yml`` -> ``devise.it.yml``) beside the source.
 Values without a translation are left out (Rails and Symfony fall back to the default
 locale), a sequence only when every item has one; non-string values (numbers, Ruby
-symbols such as ``order: [:year, :month]``) are kept as the source has them. A file with anchors or aliases,
-or more than one document, is refused: it could not be written back as it is.
+symbols such as ``order: [:year, :month]``) are kept as the source has them. A file
+with anchors or aliases, or more than one document, is refused: it could not be written
+back as it is.
 """
 
 from __future__ import annotations
