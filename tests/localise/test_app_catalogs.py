@@ -156,6 +156,10 @@ def test_android_job_layout_plurals_and_what_is_not_written(tmp_path):
     (res / "layout" / "main.xml").write_text('<LinearLayout xmlns:android="http://'
                                              'schemas.android.com/apk/res/android"/>')
     (res.parent / "AndroidManifest.xml").write_text('<manifest package="org.example"/>')
+    # another language's resources are not sources
+    (res / "values-de").mkdir()
+    (res / "values-de" / "strings.xml").write_text(
+        '<resources><string name="saved">Gespeichert.</string></resources>')
     out = tmp_path / "out"
     report = run_job([res.parent], "en", ["az", "it"], out, clean_translate,
                      write_options=WriteOptions(plural_rules="cldr"))
@@ -688,13 +692,16 @@ def test_strings_layout_escapes_comments_and_utf16(tmp_path):
     app = tmp_path / "App"
     (app / "en.lproj").mkdir(parents=True)
     (app / "en.lproj" / "Localizable.strings").write_text(STRINGS)
+    (app / "de.lproj").mkdir()  # another language's: not a source
+    (app / "de.lproj" / "Localizable.strings").write_text('"app.title" = "Nachrichten";\n')
     (app / "Base.lproj").mkdir()
     (app / "Base.lproj" / "Main.strings").write_bytes(
         b"\xff\xfe" + '/* Class = "UIButton" */\n"abc-12.title" = "Open";\n'.encode("utf-16-le"))
     report = run_job([app], "en", ["it", "az"], app, clean_translate)
     assert report.failed == ()
     assert _files(app) == ["Base.lproj/Main.strings", "az.lproj/Localizable.strings",
-                           "az.lproj/Main.strings", "en.lproj/Localizable.strings",
+                           "az.lproj/Main.strings", "de.lproj/Localizable.strings",
+                           "en.lproj/Localizable.strings",
                            "it.lproj/Localizable.strings", "it.lproj/Main.strings"]
     it = (app / "it.lproj" / "Localizable.strings").read_text(encoding="utf-8")
     assert it == ('/* The app\'s title */\n"app.title" = "[it] NEWSDESK";\n\n'

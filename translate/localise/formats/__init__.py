@@ -128,9 +128,17 @@ class Layout:
         return self.dotted and any(_is_locale(p) for p in name.split(".")[:-1])
 
     def is_other_language(self, rel: PurePath, src: str | None) -> bool:
-        """Whether ``rel`` is, by a file name template, a catalog in a language other
-        than ``src`` (``messages_de.properties`` when localising from English): another
-        language's translation, not a source."""
+        """Whether ``rel`` is, by its layout, a catalog in a language other than ``src``
+        (``messages_de.properties``, ``values-de/strings.xml``, ``de.lproj/...`` when
+        localising from English): another language's translation, not a source."""
+        if self.folder is not None and src is not None:
+            pattern = re.escape(self.folder).replace(re.escape("{lang}"),
+                                                     r"(?P<lang>[A-Za-z0-9+_-]+)")
+            m = re.fullmatch(pattern, rel.parent.name)
+            if m is None or m.group("lang") == self._spell(src):
+                return False
+            first = [p for p in re.split(r"[-_+]", m.group("lang")) if p != "b"][:1]
+            return bool(first) and len(first[0]) in (2, 3) and _is_locale(first[0])
         if self.dotted and src is not None:
             named = [p for p in rel.name.split(".")[:-1] if _is_locale(p)]
             return bool(named) and self._spell(src) not in named
