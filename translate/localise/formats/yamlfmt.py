@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - the extra is installed where YAML is t
 from ...textio import decode_text
 from ..plurals import CATEGORIES, cldr_categories
 from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
-from . import Layout, locales
+from . import Layout, _is_locale, locales
 
 NAME = "yaml"
 EXTENSIONS = (".yml", ".yaml")
@@ -56,7 +56,7 @@ def sniff(head: bytes) -> bool:
     files are known by the language in their name: ``messages.en.yml``.)"""
     m = re.search(rb"^(?:---[^\n]*\n|#[^\n]*\n|\s*\n)*['\"]?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)"
                   rb"['\"]?:\s*(?:#[^\n]*)?\n", head.removeprefix(b"\xef\xbb\xbf"))
-    return m is not None and _is_lang(m.group(1).decode())
+    return m is not None and _is_locale(m.group(1).decode())
 
 
 def _yaml() -> YAML:
@@ -132,19 +132,9 @@ def _root(obj: CommentedMap, lang: str | None) -> tuple[str | None, Any]:
     whole mapping for a Symfony file."""
     if len(obj) == 1:
         key = next(iter(obj))
-        if isinstance(key, str) and (key == lang or _is_lang(key)):
+        if isinstance(key, str) and (key == lang or _is_locale(key)):
             return key, obj[key]
     return None, obj
-
-
-def _is_lang(key: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(key.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def _walk(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
