@@ -13,7 +13,13 @@
    tokens each (min = max), through our engine on each compute type; the systems take
    turns over ``--rounds`` rounds (a busy spell hits all alike); median seconds per round.
 
-Prints a table and, last, one JSON line.
+3. ``--kernels``: the agreement again in a child process per kernel family this CPU can
+   be capped to (oneDNN's ISA ceiling ``ONEDNN_MAX_CPU_ISA``: what an AVX2-only or an
+   SSE4.1 CPU runs, AVX-512 without VNNI; MKL instead of oneDNN; torch's AVX2 kernels), the
+   same families ``tests/models/test_fixture_margins.py`` checks.
+
+The output starts with the CPU's name and its SIMD flags, so that a table says which
+machine it holds for. Prints a table and, last, one JSON line.
 """
 
 from __future__ import annotations
@@ -34,6 +40,51 @@ sys.path.insert(0, str(ROOT / "tests"))
 DIRECTIONS = [("en-it", "en", "it"), ("it-en", "it", "en"), ("en-az", "en", "az"),
               ("az-en", "az", "en"), ("en-trk", "en", "az"), ("en-trk", "en", "it")]
 TORCH_DTYPES = ("float32", "bfloat16")
+
+
+#: Kernel families this machine can be capped to (``--kernels``).
+KERNEL_ENVS = {
+    "default": {},
+    "onednn-avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"},
+    "onednn-avx512-no-vnni": {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE"},
+    "onednn-sse41": {"ONEDNN_MAX_CPU_ISA": "SSE41", "ATEN_CPU_CAPABILITY": "default"},
+    "mkl-avx2": {"CT2_USE_MKL": "1", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
+}
+SIMD_FLAGS = ("sse4_1", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni",
+              "avx_vnni", "avx512_bf16", "amx_int8", "amx_bf16", "asimd", "asimddp", "sve")
+
+
+def cpu() -> dict:
+    """The CPU's model name and the SIMD flags that choose int8 and float kernels."""
+    import platform
+
+    name, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip().lower()
+            if key in ("model name", "hardware") and name in ("", platform.machine()):
+                name = value.strip()
+            elif key in ("flags", "features"):
+                flags |= set(value.split())
+    except OSError:
+        pass
+    return {"name": name, "machine": platform.machine(),
+            "flags": [f for f in SIMD_FLAGS if f in flags]}
+
+
+def kernel_agreement() -> dict:
+    """:func:`agreement` in a child process per :data:`KERNEL_ENVS` entry."""
+    import os
+    import subprocess
+
+    out = {}
+    for name, extra in KERNEL_ENVS.items():
+        proc = subprocess.run(
+            [sys.executable, __file__, "--skip-speed", "--json-only"],
+            env={**os.environ, **extra}, capture_output=True, text=True, check=True)
+        out[name] = json.loads(proc.stdout.strip().splitlines()[-1])["agreement"]
+    return out
 
 
 def ct2_types() -> list[str]:
@@ -117,8 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-tokens", type=int, default=16)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--kernels", action="store_true",
+                    help="also count the references under every kernel family this CPU "
+                         "can be capped to")
+    ap.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     agree = agreement()
+    if args.json_only:
+        print(json.dumps({"agreement": agree}))
+        return 0
+    info = cpu()
+    print(f"CPU: {info['name']} ({info['machine']}); SIMD flags: {' '.join(info['flags'])}")
     names = list(next(iter(agree.values())).keys() - {"n"})
     names.sort(key=lambda s: (not s.startswith("ct2"), s))
     print("Agreement on the fixture references: equal to the reference / equal to ct2 "
@@ -128,7 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     for label, row in agree.items():
         print(f"| {label} | {row['n']} | " + " | ".join(
             f"{row[k][0]} / {row[k][1]}" for k in names) + " |")
-    result = {"agreement": agree}
+    result = {"cpu": info, "agreement": agree}
+    if args.kernels:
+        kernels = kernel_agreement()
+        print("\nReferences exact per kernel family (all checkpoints, of "
+              f"{sum(r['n'] for r in agree.values())})")
+        print("| kernels | " + " | ".join(names) + " |")
+        print("|---|" + "---|" * len(names))
+        for kname, table in kernels.items():
+            print(f"| {kname} | " + " | ".join(
+                str(sum(row[k][0] for row in table.values())) for k in names) + " |")
+        result["kernels"] = kernels
     if not args.skip_speed:
         secs = speed(args.n, args.new_tokens, args.rounds)
         base = secs["ct2 float32"]

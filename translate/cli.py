@@ -19,10 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
     from .commands import COMMANDS
     from .commands.common import Parser
+    from .languages import NAMES, one_of
 
     parser = Parser(
         prog="translate",
-        description="Translate and localise between English, Azerbaijani and Italian "
+        description=f"Translate and localise between {one_of(NAMES.values(), 'and')} "
                     "with MarianMT (OPUS-MT) models.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")

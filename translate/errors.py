@@ -83,7 +83,8 @@ class UserError(Exception):
 class InputFileError(UserError):
     """A file that cannot be read, or read as what it should be.
 
-    ``FILE:LINE: problem`` is the message when a line is known.
+    ``FILE:LINE: problem`` is the message when a line is known (``problem`` keeps its
+    parameters marked, to build another message; ``str()`` spells them).
     """
 
     def __init__(self, path: str, problem: str, line: int | None = None) -> None:

@@ -15,13 +15,15 @@ import re
 from functools import cache
 from importlib import resources
 
-from .languages import SUPPORTED
+from .languages import LANGUAGES, SUPPORTED
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’](?=[^\W\d_]))?", re.UNICODE)
-_AZ_STRONG = set("əƏğĞıİ")
-_AZ_WEAK = set("şŞçÇöÖüÜ")
-_IT_ACCENTS = set("àèéìíòóùú")
-_IT_ELISION = re.compile(r"^(?:l|dell|nell|dall|sull|all|un|d|c|quest|quell)['’]$", re.I)
+#: per language, its letter groups and their weights (``langid_letters``)
+_LETTERS = {code: tuple((frozenset(letters), weight) for letters, weight in lang.langid_letters)
+            for code, lang in LANGUAGES.items()}
+#: per language with elision, the pattern of an elided word (``langid_elision``)
+_ELISION = {code: re.compile(lang.langid_elision, re.I) for code, lang in LANGUAGES.items()
+            if lang.langid_elision}
 
 
 @cache
@@ -45,14 +47,12 @@ def scores(text: str) -> dict[str, float]:
         for lang in SUPPORTED:
             if low in _stopwords(lang):
                 out[lang] += 1.0
-        if letters & _AZ_STRONG:
-            out["az"] += 2.0
-        elif letters & _AZ_WEAK:
-            out["az"] += 0.5
-        if letters & _IT_ACCENTS:
-            out["it"] += 1.0
-        if _IT_ELISION.match(low):
-            out["it"] += 1.0
+            for group, weight in _LETTERS[lang]:  # the first group the word has letters of
+                if letters & group:
+                    out[lang] += weight
+                    break
+            if lang in _ELISION and _ELISION[lang].match(low):
+                out[lang] += 1.0
     return out
 
 

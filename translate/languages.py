@@ -1,16 +1,72 @@
-"""The languages this toolkit translates between, and how users may name them."""
+"""The languages this toolkit translates between, and how users may name them.
+
+One registry, :data:`LANGUAGES`, read from ``languages.toml``: per language its name,
+aliases, script, document tag, sentence rules, glossary morphology, the ``>>code<<`` of
+multilingual checkpoints, the default gettext plural rule and its language-detection
+letters. Every other module asks here instead of listing languages itself.
+"""
 
 from __future__ import annotations
 
+import importlib
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
 from .errors import UserError, param
 
-SUPPORTED = ("en", "az", "it")
-NAMES = {"en": "English", "az": "Azerbaijani", "it": "Italian"}
-_ALIASES = {
-    "eng": "en", "english": "en",
-    "aze": "az", "azj": "az", "aze_latn": "az", "azerbaijani": "az",
-    "ita": "it", "italian": "it",
-}
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """One supported language (a table of ``languages.toml``; the fields are described
+    there)."""
+
+    code: str
+    name: str
+    script: str
+    aliases: tuple[str, ...] = ()
+    office_tag: str = ""
+    segment_rules: str = ""
+    morphology: str = ""
+    target_tokens: tuple[str, ...] = ()
+    gettext_plural: tuple[int, str] | None = None
+    langid_letters: tuple[tuple[str, float], ...] = ()
+    langid_elision: str | None = None
+
+
+def _load() -> dict[str, Language]:
+    text = resources.files(__package__).joinpath("languages.toml").read_text("utf-8")
+    out = {}
+    for code, entry in tomllib.loads(text).items():
+        plural = entry.pop("gettext_plural", None)
+        out[code] = Language(
+            code,
+            aliases=tuple(entry.pop("aliases", ())),
+            target_tokens=tuple(entry.pop("target_tokens", ())),
+            gettext_plural=(int(plural[0]), str(plural[1])) if plural else None,
+            langid_letters=tuple((str(a), float(w)) for a, w in entry.pop("langid_letters", ())),
+            **entry)
+    return out
+
+
+#: code -> :class:`Language`, in the order languages are offered
+LANGUAGES: dict[str, Language] = _load()
+SUPPORTED = tuple(LANGUAGES)
+NAMES = {code: lang.name for code, lang in LANGUAGES.items()}
+_ALIASES = {alias: code for code, lang in LANGUAGES.items() for alias in lang.aliases}
+
+
+def one_of(words: Iterable[str] = SUPPORTED, last: str = "or") -> str:
+    """``"en, az or it"``: words listed for a message or a help text."""
+    words = list(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def load_named(ref: str) -> type:
+    """The class a ``languages.toml`` entry names as ``"module:Class"``."""
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def normalise_lang(code: str, *, allow_auto: bool = False) -> str:

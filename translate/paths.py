@@ -329,9 +329,14 @@ class Problem:
     problem: str
     line: int | None = None
 
-    def __str__(self) -> str:
+    def marked(self) -> str:
+        """``FILE:LINE: problem`` with its parameters still marked (:func:`param`), for
+        a front to spell (:func:`translate.errors.render`)."""
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.problem}"
+
+    def __str__(self) -> str:
+        return render(self.marked())
 
 
 class BatchError(InputFileError):
@@ -347,7 +352,7 @@ class BatchError(InputFileError):
         if len(problems) == 1:  # the problem itself is the one line
             rest = (total - 1) if total is not None else 0
             done = f"; the other {rest} input(s) were done" if rest > 0 else ""
-            message = f"{problems[0]}{done}"
+            message = f"{problems[0].marked()}{done}"
         else:
             of = f" of {total}" if total is not None else ""
             message = (f"{bad}{of} input(s) had problems (listed above); "
@@ -417,7 +422,7 @@ class Problems:
         return len(self.items)
 
     def lines(self) -> list[str]:
-        return [str(p) if p.path else p.problem for p in self.items]
+        return [str(p) if p.path else render(p.problem) for p in self.items]
 
     def bad(self, path: PathLike) -> bool:
         return any(p.path == str(path) for p in self.items)
@@ -436,7 +441,7 @@ class Problems:
             return
         if len(self.items) > 1 and stream is not None:
             for line in self.lines():
-                print(render(line), file=stream)
+                print(line, file=stream)
         error = BatchError(self.items, total)
         error.result = result
         raise error

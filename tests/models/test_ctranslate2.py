@@ -164,6 +164,7 @@ def _probe(args, env, tmp_path):
     return proc.stdout, loaded[-1].split(" ", 1)[1].split(",") if loaded else []
 
 
+@pytest.mark.slow
 def test_default_backend_translates_from_a_converted_cache_without_torch(tmp_path):
     """The default backend is ctranslate2; once the checkpoints are converted a whole
     `translate article` (news glossary on, the footer pivoting az->en->it) imports

@@ -133,6 +133,7 @@ def test_output_directory_write_is_atomic_and_complete(capsys, tmp_path):
     assert (out_dir / "khojaly-rome.it.txt").read_text(encoding="utf-8") == article("it")
 
 
+@pytest.mark.slow
 def test_console_script_reads_stdin():
     env = dict(os.environ, TRANSLATE_MODELS_DIR=str(MODELS))
     proc = subprocess.run(

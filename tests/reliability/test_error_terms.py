@@ -57,3 +57,17 @@ def test_each_problem_of_a_batch_names_the_flag_too(tmp_path, capsys):
         assert line.endswith("; split it, or raise --max-size")
     assert lines[2] == ("translate: error: 2 of 2 input(s) had problems (listed above); "
                         "every other input was done")
+
+
+def test_a_batchs_problems_read_in_the_librarys_terms(tmp_path):
+    from translate.paths import BatchError
+
+    names = []
+    for name in ("a.en.txt", "b.en.txt"):
+        (tmp_path / name).write_text("The event began with prayers. " * 20, encoding="utf-8")
+        names.append(str(tmp_path / name))
+    with pytest.raises(BatchError) as info:
+        plan_files(names, "en", ["it"], tmp_path / "out", max_size_mb=0.0001)
+    lines = [str(p) for p in info.value.problems]
+    assert [line.rpartition("; ")[2] for line in lines] == ["split it, or raise max_size_mb"] * 2
+    assert all(line.isprintable() for line in lines)  # no marks left for a caller to see

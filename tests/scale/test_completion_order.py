@@ -21,6 +21,7 @@ def test_the_process_pool_yields_tasks_as_they_complete():
     assert order == [1, 0]
 
 
+@pytest.mark.slow
 def test_dask_yields_tasks_as_they_complete():
     distributed = pytest.importorskip("distributed")
     from translate.scale import DaskExecutor

@@ -64,6 +64,7 @@ OPTION_SETS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", OPTION_SETS)
 def test_workers_and_dask_give_the_single_process_result(tmp_path, capsys, options):
     distributed = pytest.importorskip("distributed")

@@ -12,6 +12,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from serve.serve_helpers import free_port, upload
 from support import FIXTURES, ROOT, aligned_rows
 
@@ -96,6 +98,7 @@ def test_keys_command(tmp_path):
     assert KeyStore(db).lookup(key) is None
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_in_flight_requests(tmp_path):
     port = free_port()
     proc = subprocess.Popen(

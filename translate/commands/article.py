@@ -18,12 +18,14 @@ from .common import (
 
 
 def add_parser(sub) -> None:
+    from ..languages import SUPPORTED, one_of
+
     p = sub.add_parser("article", help="translate article files, keeping their layout")
     p.add_argument("files", nargs="*", default=["-"], metavar="FILE",
                    help="article file(s) (.txt, .html, .md, .docx, .odt, .srt, .vtt) or "
                         "directories of them; - or nothing reads stdin")
     p.add_argument("--from", dest="src", required=True, metavar="LANG",
-                   help="source language: en, az, it or auto")
+                   help=f"source language: {one_of((*SUPPORTED, 'auto'))}")
     p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
                    help="target language(s), comma separated")
     p.add_argument("-o", "--output-dir", metavar="DIR",

@@ -45,7 +45,8 @@ def error_lines(exc: UserError, args: argparse.Namespace | None) -> list[str]:
     line), then the error's own line, every parameter spelt as the flag that sets it."""
     flags = {**FLAGS, **getattr(args, "flags", {})}
     problems = getattr(exc, "problems", ())  # a BatchError: its inputs' problems
-    listed = [render(str(p), flags, " ") for p in problems] if len(problems) > 1 else []
+    listed = [render(p.marked() if p.path else p.problem, flags, " ") for p in problems
+              ] if len(problems) > 1 else []
     return [*listed, f"translate: error: {exc.render(flags, ' ')}"]
 
 

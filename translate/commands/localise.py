@@ -20,12 +20,14 @@ from .common import (
 
 
 def add_parser(sub) -> None:
+    from ..languages import one_of
+
     p = sub.add_parser("localise", aliases=["localize"],
                        help="translate catalogs: .po/.pot, JSON bundles, XLIFF 1.2/2.0")
     p.add_argument("sources", nargs="+", metavar="SRC",
                    help="catalog file(s) or directory tree(s) of them")
     p.add_argument("--from", dest="src", required=True, metavar="LANG",
-                   help="source language: en, az or it")
+                   help=f"source language: {one_of()}")
     p.add_argument("--to", dest="tgt", required=True, metavar="LANG[,LANG...]",
                    help="target language(s), comma separated")
     p.add_argument("-o", "--output-dir", required=True, metavar="OUT",

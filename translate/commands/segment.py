@@ -8,9 +8,11 @@ import sys
 
 
 def add_parser(sub) -> None:
+    from ..languages import one_of
+
     p = sub.add_parser("segment", help="split text into sentences")
     p.add_argument("file", nargs="?", default="-", metavar="FILE", help="text file or -")
-    p.add_argument("--lang", required=True, metavar="LANG", help="en, az or it")
+    p.add_argument("--lang", required=True, metavar="LANG", help=one_of())
     p.add_argument("--json", action="store_true",
                    help="print a JSON array of {text, start, end}")
     p.set_defaults(func=run)

@@ -26,6 +26,7 @@ from typing import Protocol
 from lxml import etree
 
 from ..errors import InputFileError
+from ..languages import LANGUAGES
 from .core import Block, Placed, translate_blocks
 from .inline import Inline, Markup
 
@@ -36,7 +37,6 @@ OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 DC = "http://purl.org/dc/elements/1.1/"
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_W_LANG = {"en": "en-US", "it": "it-IT", "az": "az-Latn-AZ"}
 
 
 def _w(tag: str) -> str:
@@ -330,7 +330,8 @@ def _set_lang(rpr: etree._Element, tgt: str) -> None:
             later[0].addprevious(lang)
         else:
             rpr.append(lang)
-    lang.set(_w("val"), _W_LANG.get(tgt, tgt))
+    entry = LANGUAGES.get(tgt)
+    lang.set(_w("val"), entry.office_tag if entry is not None and entry.office_tag else tgt)
 
 
 # ----------------------------------------------------------------------------- ODT

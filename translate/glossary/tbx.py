@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..errors import InputFileError, UserError
-from ..languages import normalise_lang
+from ..languages import SUPPORTED, normalise_lang
 from .model import Concept, Parsed, Problem, Term
 from .text import collapse_spaces
 
@@ -79,8 +79,9 @@ def parse_tbx(data: bytes, origin: str) -> Parsed:
         concepts.append((line, Concept(tuple(terms), note, f"{origin}:{line}")))
     problems: list[Problem] = []
     if len(languages) < 2:
-        problems.append(Problem(root.sourceline or 1, "no terms in two of en, az, it: check "
-                                "the xml:lang of the <langSet> elements"))
+        problems.append(Problem(root.sourceline or 1, "no terms in two of "
+                                f"{', '.join(SUPPORTED)}: check the xml:lang of the <langSet> "
+                                "elements"))
     return Parsed(tuple(concepts), tuple(languages), tuple(problems))
 
 

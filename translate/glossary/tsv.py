@@ -12,12 +12,12 @@ import csv
 import io
 
 from ..errors import UserError
-from ..languages import normalise_lang
+from ..languages import SUPPORTED, normalise_lang
 from .model import Concept, Parsed, Problem, Term
 from .text import collapse_spaces
 
 NOTE_COLUMNS = ("note", "notes", "comment")
-_HEADER_EXAMPLE = "en<TAB>az<TAB>it (optionally <TAB>note)"
+_HEADER_EXAMPLE = f"{'<TAB>'.join(SUPPORTED)} (optionally <TAB>note)"
 
 
 def _rows(text: str, delimiter: str) -> list[tuple[int, list[str] | None]]:
@@ -103,7 +103,7 @@ def _read_header(line: int, header: list[str]) -> tuple[list[str], list[Problem]
         except UserError:
             columns.append(cell)
             problems.append(Problem(line, f"unknown language column {cell!r}: columns are "
-                                          f"en, az, it and optionally note"))
+                                          f"{', '.join(SUPPORTED)} and optionally note"))
     if known == 0:
         return columns, [Problem(line, f"no header row: the first row must name the columns, "
                                        f"e.g. {_HEADER_EXAMPLE}; found {header!r}")]

@@ -3,17 +3,16 @@
 gettext catalogs number their forms (``nplurals``, ``plural=EXPRESSION``); i18next JSON
 names them by CLDR category (``_one``, ``_many``, ``_other``). Two rule sets
 (``--plural-rules``): ``gettext`` (the default) is what GNU ``msginit`` writes for a new
-catalog (``plurals.toml``; Italian ``nplurals=2; plural=(n != 1);``), and for JSON the CLDR
-categories without those gettext does not distinguish (Italian ``_one``, ``_other``);
-``cldr`` is Babel's CLDR data (Italian gained ``many`` for 1000000 in CLDR 42+).
+catalog (``gettext_plural`` in ``translate/languages.toml``; Italian ``nplurals=2;
+plural=(n != 1);``), and for JSON the CLDR categories without those gettext does not
+distinguish (Italian ``_one``, ``_other``); ``cldr`` is Babel's CLDR data (Italian gained
+``many`` for 1000000 in CLDR 42+).
 """
 
 from __future__ import annotations
 
 import gettext
-import tomllib
 from functools import cache
-from importlib import resources
 
 from babel import Locale
 from babel.messages.plurals import get_plural
@@ -26,9 +25,11 @@ RULES = ("gettext", "cldr")
 
 @cache
 def _msginit_table() -> dict[str, tuple[int, str]]:
-    raw = tomllib.loads(resources.files(__package__).joinpath("plurals.toml")
-                        .read_text(encoding="utf-8"))
-    return {lang: (int(n), str(expr)) for lang, (n, expr) in raw["gettext"].items()}
+    """``gettext_plural`` of each language in ``translate/languages.toml``."""
+    from ..languages import LANGUAGES
+
+    return {code: lang.gettext_plural for code, lang in LANGUAGES.items()
+            if lang.gettext_plural is not None}
 
 
 def check_rules(rules: str) -> str:

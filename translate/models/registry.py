@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UserError, param
-from ..languages import normalise_lang
+from ..languages import LANGUAGES, SUPPORTED, normalise_lang
 
 PIVOT = "en"
 
@@ -60,18 +60,19 @@ def _unusable(path: Path) -> str:
     return "is a file, not a directory"
 
 
-def _load_defaults() -> tuple[dict[tuple[str, str], ModelSpec], dict[str, tuple[str, ...]]]:
+def _load_defaults() -> dict[tuple[str, str], ModelSpec]:
     text = resources.files(__package__).joinpath("defaults.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    tokens = {lang: tuple(codes) for lang, codes in data.pop("target_tokens").items()}
     models = {}
-    for direction, entry in data.items():
+    for direction, entry in tomllib.loads(text).items():
         src, tgt = direction.split("-")
         models[(src, tgt)] = ModelSpec(entry["model"], entry.get("target_token"))
-    return models, tokens
+    return models
 
 
-DEFAULT_MODELS, TARGET_TOKENS = _load_defaults()
+DEFAULT_MODELS = _load_defaults()
+#: language -> the ``>>code<<`` tokens a multilingual checkpoint may use for it, by
+#: preference (``target_tokens`` in ``translate/languages.toml``)
+TARGET_TOKENS = {code: lang.target_tokens for code, lang in LANGUAGES.items()}
 
 _OVERRIDE = re.compile(r"^\s*(?P<src>[A-Za-z_]+)-(?P<tgt>[A-Za-z_]+)\s*=\s*(?P<ref>.+?)"
                        r"(?::(?P<token>>>[^<>\s]+<<))?\s*$")
@@ -149,9 +150,8 @@ class ModelRegistry:
     def describe(self) -> list[dict[str, str]]:
         """Rows for ``translate models``: each direction and where its checkpoint comes from."""
         rows = []
-        langs = ("en", "az", "it")
-        for src in langs:
-            for tgt in langs:
+        for src in SUPPORTED:
+            for tgt in SUPPORTED:
                 if src != tgt:
                     steps = self.route(src, tgt)
                     rows.append({"direction": f"{src}-{tgt}",

@@ -135,15 +135,12 @@ def iter_segments(text: str, lang: str) -> Iterator[Segment]:
 
 @cache
 def rules_for(lang: str) -> LanguageRules:
-    """The rules of ``lang`` (an ISO code or an alias such as ``eng``), loaded once."""
-    from ..languages import normalise_lang
-    from .az import AzerbaijaniRules
-    from .en import EnglishRules
-    from .it import ItalianRules
+    """The rules of ``lang`` (an ISO code or an alias such as ``eng``), loaded once: the
+    class its ``segment_rules`` in ``translate/languages.toml`` names."""
+    from ..languages import LANGUAGES, load_named, normalise_lang
 
-    classes = {c.code: c for c in (EnglishRules, AzerbaijaniRules, ItalianRules)}
-    code = lang if lang in classes else normalise_lang(lang)
-    return classes[code]()
+    code = lang if lang in LANGUAGES else normalise_lang(lang)
+    return load_named(LANGUAGES[code].segment_rules)()
 
 
 # ------------------------------------------------------------------------- lines

@@ -144,12 +144,10 @@ class Morphology:
 
 @functools.cache
 def morphology_for(lang: str) -> Morphology:
-    """The rules for ``lang`` (en, az or it)."""
-    from .az import Azerbaijani
-    from .en import English
-    from .it import Italian
+    """The rules for ``lang``: the class its ``morphology`` in
+    ``translate/languages.toml`` names."""
+    from ...languages import LANGUAGES, load_named
 
-    for cls in (English, Azerbaijani, Italian):
-        if cls.lang == lang:
-            return cls()
-    raise ValueError(f"no morphology for language {lang!r}")
+    if lang not in LANGUAGES or not LANGUAGES[lang].morphology:
+        raise ValueError(f"no morphology for language {lang!r}")
+    return load_named(LANGUAGES[lang].morphology)()
