@@ -5,6 +5,11 @@ structure is identical apart from targets and the documented header fields, a re
 no model call and writes nothing, and a killed job resumes to the same bytes.
 
     PYTHONPATH=$PWD nice -n 5 python benchmarks/catalogs_real.py [--kill CATALOG ...]
+    PYTHONPATH=$PWD nice -n 5 python benchmarks/catalogs_real.py --app [CATALOG ...]
+
+With ``--app``, the app catalogs of fixtures/catalogs-real/app (issue 28): each output is
+also checked by the format's own tooling where it is installed (aapt, Java, plistlib, a
+JSON parser, ruamel.yaml) and its keys must be the source's.
 
 The fixture models are tiny and ramble on strings they never saw, so their output length
 is capped (length_ratio 1.0 + 8 tokens, as the untrained-model tests do); what is measured
@@ -149,7 +154,8 @@ def outputs(out: Path) -> dict[str, bytes]:
 
 
 def catalogs(only: list[str] | None = None) -> list[Path]:
-    found = sorted(p for p in REAL.rglob("*") if p.suffix in (".po", ".pot", ".xlf", ".json"))
+    found = sorted(p for p in REAL.rglob("*") if p.suffix in (".po", ".pot", ".xlf", ".json")
+                   and APP not in p.parents)
     return [p for p in found if not only or str(p.relative_to(REAL)) in only]
 
 
@@ -184,17 +190,134 @@ def kill_and_resume(paths: list[Path], reference: Path, work: Path) -> bool:
     return killed and outputs(out) == outputs(reference)
 
 
+# ----------------------------------------------------------------------------- app catalogs
+
+APP = REAL / "app"
+APP_KILL = ["properties/jenkins/hudson/Messages.properties", "yaml/devise/config/locales/en.yml",
+            "xcstrings/gifski/Localizable.xcstrings"]
+
+
+def app_catalogs(only: list[str] | None = None) -> list[Path]:
+    from translate.localise.formats import format_for
+
+    found = sorted(p for p in APP.rglob("*") if p.is_file() and format_for(p) is not None)
+    return [p for p in found if not only or str(p.relative_to(APP)) in only]
+
+
+def tool_check(path: Path, dests: list[Path], work: Path) -> str:
+    """The format's own tooling on the outputs, where it is installed here: aapt (Android),
+    Java's PropertyResourceBundle + MessageFormat (.properties), plistlib (.stringsdict),
+    a JSON parser (ARB, String Catalogs), ruamel.yaml (YAML); "-" for .strings (no tool)."""
+    fmt = path.suffix
+    if fmt == ".xml":
+        aapt = shutil.which("aapt")
+        if aapt is None:
+            return "- (no aapt)"
+        res = work / "aapt" / "res"
+        shutil.rmtree(res.parent, ignore_errors=True)
+        shutil.copytree(path.parent, res / "values")
+        for d in dests:
+            shutil.copytree(d.parent, res / d.parent.name, dirs_exist_ok=True)
+        (res.parent / "AndroidManifest.xml").write_text(
+            '<manifest xmlns:android="http://schemas.android.com/apk/res/android" '
+            'package="org.example.check"/>')
+        r = subprocess.run([aapt, "package", "-f", "-M", str(res.parent / "AndroidManifest.xml"),
+                            "-S", str(res), "-F", str(res.parent / "x.apk")],
+                           capture_output=True, check=False)
+        return "aapt pass" if r.returncode == 0 else "aapt FAIL"
+    if fmt == ".properties":
+        java = shutil.which("java")
+        if java is None:
+            return "- (no java)"
+        checker = ROOT / "tests" / "localise" / "tools" / "PropertiesCheck.java"
+        r = subprocess.run([java, str(checker), *map(str, dests)], capture_output=True,
+                           text=True, check=False)
+        errors = sum(line.endswith("\tERROR") for line in r.stdout.splitlines())
+        return "java pass" if r.returncode == 0 and not errors else f"java FAIL ({errors})"
+    try:
+        for d in dests:
+            if fmt == ".stringsdict":
+                import plistlib
+
+                plistlib.loads(d.read_bytes())
+            elif fmt in (".arb", ".xcstrings"):
+                json.loads(d.read_text(encoding="utf-8"))
+            elif fmt in (".yml", ".yaml"):
+                from ruamel.yaml import YAML
+
+                YAML(typ="safe").load(d.read_text(encoding="utf-8"))
+            else:
+                return "-"
+    except Exception as exc:  # noqa: BLE001 - any parse error is the finding
+        return f"FAIL ({type(exc).__name__})"
+    return {".stringsdict": "plistlib", ".arb": "json", ".xcstrings": "json"}.get(
+        fmt, "ruamel") + " pass"
+
+
+def app_keys(path: Path, dest: Path, lang: str) -> tuple[set[str], set[str]]:
+    from translate.localise.formats import format_for
+
+    fmt = format_for(path)
+    src = {u.key for u in fmt.read(path.read_bytes(), str(path), "en").units}
+    return src, set(fmt.existing(fmt.read(dest.read_bytes(), str(dest), lang), lang))
+
+
+def run_app(only: list[str], counted, calls: dict, kill: list[str]) -> None:
+    work = Path(tempfile.mkdtemp(prefix="catalogs-app-"))
+    rows = []
+    for path in app_catalogs(only):
+        name = str(path.relative_to(APP))
+        out = work / name.replace("/", "_")
+        start = time.perf_counter()
+        calls["n"] = 0
+        report = job([path], out, counted)
+        seconds = time.perf_counter() - start
+        first = outputs(out)
+        calls["n"] = 0
+        again = job([path], out, counted)
+        dests = sorted({Path(f.output) for f in report.files})
+        row = {"catalog": name, "units": report.units // len(TARGETS),
+               "translated": report.translated, "failed": len(report.failed), "broken": 0,
+               "keys": True, "missing": 0, "tool": tool_check(path, dests, work),
+               "rerun": calls["n"] == 0 and not again.files_written and outputs(out) == first,
+               "seconds": round(seconds, 1)}
+        for f in report.files:
+            dest = Path(f.output)
+            row["broken"] += broken(path, dest, f.lang)
+            src_keys, out_keys = app_keys(path, dest, f.lang)
+            row["keys"] &= out_keys <= src_keys
+            row["missing"] += len(src_keys - out_keys)
+        if name in kill:
+            row["kill"] = kill_and_resume([path], out, work / (name.replace("/", "_") + ".k"))
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    print("| catalog | units | translated (az+it) | failed QA | written broken | own tool | "
+          "keys of the source | left out (az+it) | rerun free | kill+resume | s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['catalog']} | {r['units']} | {r['translated']} | {r['failed']} | "
+              f"{r['broken']} | {r['tool']} | {'yes' if r['keys'] else 'NO'} | "
+              f"{r['missing']} | {'yes' if r['rerun'] else 'NO'} | "
+              f"{({True: 'identical', False: 'DIFFERS'}).get(r.get('kill'), '-')} | "
+              f"{r['seconds']} |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--child", metavar="OUT")
-    ap.add_argument("--kill", nargs="*", default=["sudo.pot", "validators.en.xlf"],
+    ap.add_argument("--kill", nargs="*", default=None,
                     help="catalogs for the kill-and-resume check")
+    ap.add_argument("--app", action="store_true",
+                    help="the app catalogs of fixtures/catalogs-real/app (issue 28)")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args()
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     if args.child:
         child(args.paths, args.child)
         return 0
+    if args.kill is None:
+        args.kill = APP_KILL if args.app else ["sudo.pot", "validators.en.xlf"]
     tr = translator()
     calls = {"n": 0}
 
@@ -202,6 +325,9 @@ def main() -> int:
         calls["n"] += 1
         return tr.translate(texts, src, tgt)
 
+    if args.app:
+        run_app(args.paths, counted, calls, args.kill)
+        return 0
     work = Path(tempfile.mkdtemp(prefix="catalogs-real-"))
     rows = []
     for path in catalogs(args.paths):

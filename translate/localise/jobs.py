@@ -50,7 +50,7 @@ from ..protocol import Translates
 from ..textio import atomic_write
 from .checkers import CheckContext, Finding, TermCheck
 from .discovery import SourceFile, catalog_output, discover
-from .formats import po
+from .formats import layout_of, po
 from .memory_policy import DEFAULT_TM_NAME, from_memory, open_memory, reusable
 from .messages import split_message
 from .placeholders import Protected, declared_formats, mask, restore, token_problems
@@ -206,7 +206,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
         raise UserError(f"{param('batch_size')} must be at least 1")
     out = Path(out_dir)
     problems = Problems(fail_fast=fail_fast)
-    found = discover(sources, out, langs, problems)
+    found = discover(sources, out, langs, problems, src=src)
     total = len(found) + len(problems)  # and the files refused while walking
     files, docs = [], []
     for f in found:
@@ -226,7 +226,8 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
         for f, doc in zip(files, docs, strict=True):
             dest = catalog_output(root, lang, f, src)
             key = dest.resolve()
-            if key in outputs:
+            shared = layout_of(f.fmt).multilingual  # one output for every language
+            if key in outputs and not (shared and outputs[key] == f.path):
                 raise UserError(f"{f.path} and {outputs[key]} would both be written to "
                                 f"{dest}; localise them in separate jobs")
             outputs[key] = f.path
@@ -359,7 +360,7 @@ def _needed(state: _Target, entries: list[Entry], lang: str, overwrite: bool
     held: list[dict[str, Existing]] = []
     for f, doc, _dest, previous in entries:
         have = existing(f.fmt, previous, lang)
-        if doc.target_lang == lang:
+        if doc.target_lang == lang or layout_of(f.fmt).multilingual:
             have = {**existing(f.fmt, doc, lang), **have}
         held.append(have)
         kept.append({} if overwrite else have)
@@ -419,6 +420,9 @@ def _write_file(entry: Entry, have: dict[str, Existing], old: dict[str, Existing
             continue
         fills[unit.key] = fill
         fresh += by_model
+    if layout_of(f.fmt).multilingual and dest.is_file():
+        # the output as the previous language of this job left it
+        previous = read_document(f.fmt, dest, lang)
     data = f.fmt.write(doc, fills, lang, previous, src=src, options=write_options)
     for path in (dest, mo[dest]) if dest in mo else (dest,):
         if root is not None:  # a link made while the model ran is not followed
@@ -438,7 +442,7 @@ def _fill_unit(unit, state: _Target, counts: _Counts, dest: str, lang: str, fuzz
     reasons = [r for res in results for r in res.critical]
     texts = [res.target or "" for res in results]
     if not reasons and check_fill is not None:
-        reasons = [f"format: {p}" for t in texts for p in check_fill(t)]
+        reasons = [f"format: {p}" for t in texts for p in check_fill(t, unit)]
     if reasons:
         counts.failed.append(UnitIssue(dest, lang, unit.key, unit.source,
                                        tuple(dict.fromkeys(reasons)), " | ".join(texts)))

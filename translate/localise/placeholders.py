@@ -88,7 +88,7 @@ def known_formats() -> frozenset[str]:
     return frozenset(f for fam in families() for f in fam.formats) - {"always", "universal"}
 
 
-FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu"})
+FILE_KINDS = frozenset({"symfony", "angular", "i18next", "icu", "android", "rails"})
 
 
 def declared_formats(flags: Iterable[str]) -> frozenset[str]:

@@ -187,8 +187,8 @@ def parse_inner(xml: str, like: etree._Element) -> etree._Element:
     return new
 
 
-def check_fill(text: str) -> list[str]:
-    """Problems that would stop ``text`` from being written as a target."""
+def check_fill(text: str, unit: Unit | None = None) -> list[str]:
+    """Problems that would stop ``text`` from being written as a target (of ``unit``)."""
     try:
         parse_inner(escape_text(text), etree.Element(_q(NS12, "target"), nsmap={None: NS12}))
     except ValueError as exc:
