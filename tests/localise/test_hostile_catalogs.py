@@ -148,4 +148,4 @@ _TREE = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4)
 @given(_TREE, st.sampled_from([None, 0, 2, 4, "\t"]))
 def test_the_json_writer_writes_what_json_dumps_writes(obj, indent):
     """The bundle writer keeps numbers as written; everything else is json.dumps's."""
-    assert jsonfmt._dumps(obj, indent) == json.dumps(obj, ensure_ascii=False, indent=indent)
+    assert jsonfmt.dumps(obj, indent) == json.dumps(obj, ensure_ascii=False, indent=indent)

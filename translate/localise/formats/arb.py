@@ -109,7 +109,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
         elif key in written:
             fill = fills[key]
             out[key] = fill.forms[0] if fill.forms else fill.text
-    text = json.dumps(out, ensure_ascii=False, indent=style["indent"])
+    text = jsonfmt.dumps(out, style["indent"])
     if style["bom"]:
         text = "\ufeff" + text
     if style["newline"]:

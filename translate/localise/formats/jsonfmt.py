@@ -111,7 +111,7 @@ def _parse(data: bytes, path: str) -> tuple[Any, dict]:
     if not isinstance(obj, dict):
         raise InputFileError(path, "expected a JSON object of messages at the top level", 1)
     try:  # a lone surrogate escape (\ud800) parses but is not text: it cannot be written
-        _dumps(obj, None).encode("utf-8")
+        dumps(obj, None).encode("utf-8")
     except UnicodeEncodeError:
         m = _LONE_SURROGATE.search(body)
         raise InputFileError(path, "lone surrogate escape (\\ud800-\\udfff) is not text; "
@@ -217,7 +217,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
     """The bundle for ``tgt``: filled units, non-string values, nothing untranslated."""
     obj, style = _parse(doc.data, doc.path)
     out = _rebuild(obj, "", fills, tgt, src, options.plural_rules)
-    text = _dumps({} if out is _DROP else out, style["indent"])  # nothing translated: {}
+    text = dumps({} if out is _DROP else out, style["indent"])  # nothing translated: {}
     if style["bom"]:
         text = BOM + text
     if style["newline"]:
@@ -273,9 +273,10 @@ def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: s
     return obj
 
 
-def _dumps(obj: Any, indent: str | int | None) -> str:
+def dumps(obj: Any, indent: str | int | None, *, colon: str = ": ") -> str:
     """``json.dumps(obj, ensure_ascii=False, indent=indent)``, byte for byte, with each
-    :class:`_Number` written as the file had it."""
+    :class:`_Number` written as the file had it (``colon``: the key separator, Xcode's
+    String Catalogs write ``" : "``)."""
     step = " " * indent if isinstance(indent, int) else indent
     parts: list[str] = []
 
@@ -300,7 +301,7 @@ def _dumps(obj: Any, indent: str | int | None) -> str:
                 parts.append(("," if step is not None else ", ") if n else "")
                 parts.append(inner)
                 if key is not None:
-                    parts.append(encode_basestring(key) + ": ")
+                    parts.append(encode_basestring(key) + colon)
                 put(value, level + 1)
             parts.append("" if step is None else "\n" + step * level)
             parts.append(closing)

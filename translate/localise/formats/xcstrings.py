@@ -20,7 +20,6 @@ one of its units has no translation, not at all (the app falls back to the sourc
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -48,7 +47,7 @@ def _load(data: bytes, path: str) -> dict[str, Any]:
 
 
 def _dump(obj: dict[str, Any]) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, indent=2, separators=(",", " : ")).encode()
+    return jsonfmt.dumps(obj, 2, colon=" : ").encode()
 
 
 def _value(node: Any) -> str | None:
