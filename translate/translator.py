@@ -48,8 +48,8 @@ class Translator:
             defaults (default: ``$TRANSLATE_MODELS_DIR``).
         device: ``"cpu"`` or ``"cuda"`` (default: cuda when available).
         backend: ``"ctranslate2"`` (the default: the checkpoint converted once into
-            ``$TRANSLATE_CACHE_DIR``, int8 on CPU, run without torch; glossary re-decodes
-            still use torch), ``"torch"`` (transformers) or ``"auto"`` (ctranslate2
+            ``$TRANSLATE_CACHE_DIR``, int8 on CPU, run without torch, glossary re-decodes
+            included), ``"torch"`` (transformers) or ``"auto"`` (ctranslate2
             when installed, else torch).
         beam_size: beam width (default 4, as OPUS-MT's generation config).
         max_batch_tokens: token budget of one decoder batch (source tokens x sentences).

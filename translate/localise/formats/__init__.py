@@ -81,18 +81,6 @@ class Layout:
             else:
                 parts.insert(len(parts) - 1 if len(parts) > 1 else 1, lang)
             return rel.with_name(".".join(parts))
-        lang = self._spell(lang)
-        src = self._spell(src) if src else src
-        if self.multilingual:
-            return rel.with_name(name)
-        if self.dotted:
-            parts = name.split(".")
-            at = [i for i, p in enumerate(parts[:-1]) if p == src]
-            if at:
-                parts[at[-1]] = lang
-            else:
-                parts.insert(len(parts) - 1 if len(parts) > 1 else 1, lang)
-            return rel.with_name(".".join(parts))
         if self.file is not None:
             stem, suffix = PurePath(name).stem, PurePath(name).suffix
             if src and stem.endswith(f"_{src}"):
