@@ -7,6 +7,7 @@ not cover (comments, other keys, markup, headers) is preserved by the format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -68,6 +69,15 @@ class Fill:
     forms: tuple[str, ...] | None = None
     fuzzy: bool = False
     state: str | None = None  # keep this format status (a kept translation's)
+
+    def forms_for(self, categories: Sequence[str]) -> list[str]:
+        """One text per plural category: ``forms`` when there is one per category, else
+        ``text`` for "one" and ``plural`` (or the last form) for every other category."""
+        if self.forms is not None and len(self.forms) == len(categories):
+            return list(self.forms)
+        one = self.forms[0] if self.forms else self.text
+        other = self.forms[-1] if self.forms else (self.plural or self.text)
+        return [one if c == "one" else other for c in categories]
 
 
 @dataclass(frozen=True, slots=True)

@@ -388,12 +388,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
 def _write_plurals(el: etree._Element, fill: Fill, tgt: str, rules: str) -> None:
     """One ``<item>`` per plural category of ``tgt``, laid out as the source's items."""
     cats = cldr_categories(tgt, False, rules)
-    if fill.forms is not None and len(fill.forms) == len(cats):
-        values = list(fill.forms)
-    else:
-        one = fill.forms[0] if fill.forms else fill.text
-        other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
-        values = [one if c == "one" else other for c in cats]
+    values = fill.forms_for(cats)
     items = [x for x in el if isinstance(x.tag, str)]
     first_ws, end_ws = el.text, items[-1].tail
     between = items[0].tail if len(items) > 1 else first_ws
@@ -408,20 +403,10 @@ def _write_plurals(el: etree._Element, fill: Fill, tgt: str, rules: str) -> None
         item.tail = between if i < len(cats) - 1 else end_ws
 
 
-_DECL_RE = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>\s*")
-
-
 def _serialise(tree: etree._ElementTree, original: bytes) -> bytes:
-    from .xliff import keep_start_tags
+    from .xliff import serialise
 
-    body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
-    m = _DECL_RE.match(original)
-    head = m.group() if m else b""
-    enc = re.search(rb"encoding=[\"']([^\"']+)", head)
-    if enc and enc.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        head = b'<?xml version="1.0" encoding="utf-8"?>\n'
-    tail = original[len(original.rstrip()):]
-    return head + keep_start_tags(original, body.strip()) + tail
+    return serialise(tree, original, b'<?xml version="1.0" encoding="utf-8"?>\n')
 
 
 def output_name(name: str) -> str:

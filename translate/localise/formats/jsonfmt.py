@@ -245,12 +245,7 @@ def _rebuild(obj: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, src: s
                 if fill is None:
                     continue
                 cats = cldr_categories(tgt, ordinal, rules)
-                if fill.forms is not None and len(fill.forms) == len(cats):
-                    values = list(fill.forms)
-                else:
-                    one = fill.forms[0] if fill.forms else fill.text
-                    other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
-                    values = [one if c == "one" else other for c in cats]
+                values = fill.forms_for(cats)
                 for cat, v in zip(cats, values, strict=True):
                     out[f"{base}{suffix}_{cat}"] = v
                 continue

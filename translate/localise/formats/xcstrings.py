@@ -159,12 +159,7 @@ def _target(node: dict[str, Any], path: str, key: str, fills: Mapping[str, Fill]
             fill = fills.get(f"{key}{path}|plural")
             if fill is None:
                 return None
-            if fill.forms is not None and len(fill.forms) == len(cats):
-                values = list(fill.forms)
-            else:
-                one = fill.forms[0] if fill.forms else fill.text
-                other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
-                values = [one if c == "one" else other for c in cats]
+            values = fill.forms_for(cats)
             plural = {}
             if "zero" in cases:
                 zero = fills.get(f"{key}{path}|plural/zero")

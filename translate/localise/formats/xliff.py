@@ -332,7 +332,7 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
                 slot.source.tail = indent
             slot.source.addnext(new)
         _set_state(new, slot.container, fill, version)
-    return _serialise(tree, doc.data)
+    return serialise(tree, doc.data)
 
 
 def _set_state(target: etree._Element, container: etree._Element, fill: Fill,
@@ -366,13 +366,16 @@ def _remove(el: etree._Element) -> None:
 _DECL_RE = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*\?>\s*")
 
 
-def _serialise(tree: etree._ElementTree, original: bytes) -> bytes:
+def serialise(tree: etree._ElementTree, original: bytes,
+              declaration: bytes = b'<?xml version="1.0" encoding="UTF-8"?>\n') -> bytes:
+    """``tree`` written as UTF-8 with ``original``'s XML declaration, start tags and
+    trailing white space (``declaration`` where the original named another encoding)."""
     body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
     m = _DECL_RE.match(original)
     head = m.group() if m else b""
     enc = re.search(rb"encoding=[\"']([^\"']+)", head)
     if enc and enc.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        head = declaration
     tail = original[len(original.rstrip()):]
     return head + keep_start_tags(original, body.strip()) + tail
 

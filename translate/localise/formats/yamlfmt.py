@@ -200,12 +200,7 @@ def _fill(node: Any, pointer: str, fills: Mapping[str, Fill], tgt: str, rules: s
         if fill is None:
             return _DROP
         cats = cldr_categories(tgt, False, rules)
-        if fill.forms is not None and len(fill.forms) == len(cats):
-            values = list(fill.forms)
-        else:
-            one = fill.forms[0] if fill.forms else fill.text
-            other = fill.forms[-1] if fill.forms else (fill.plural or fill.text)
-            values = [one if c == "one" else other for c in cats]
+        values = fill.forms_for(cats)
         template = node["other"]
         for k in list(node):
             if k not in cats:
