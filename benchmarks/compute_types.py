@@ -42,14 +42,6 @@ DIRECTIONS = [("en-it", "en", "it"), ("it-en", "it", "en"), ("en-az", "en", "az"
 TORCH_DTYPES = ("float32", "bfloat16")
 
 
-#: Kernel families this machine can be capped to (``--kernels``).
-KERNEL_ENVS = {
-    "default": {},
-    "onednn-avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2"},
-    "onednn-avx512-no-vnni": {"ONEDNN_MAX_CPU_ISA": "AVX512_CORE"},
-    "onednn-sse41": {"ONEDNN_MAX_CPU_ISA": "SSE41", "ATEN_CPU_CAPABILITY": "default"},
-    "mkl-avx2": {"CT2_USE_MKL": "1", "MKL_ENABLE_INSTRUCTIONS": "AVX2"},
-}
 SIMD_FLAGS = ("sse4_1", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni",
               "avx_vnni", "avx512_bf16", "amx_int8", "amx_bf16", "asimd", "asimddp", "sve")
 
@@ -74,11 +66,13 @@ def cpu() -> dict:
 
 
 def kernel_agreement() -> dict:
-    """:func:`agreement` in a child process per :data:`KERNEL_ENVS` entry."""
+    """:func:`agreement` in a child process per ``fixtures.margins.KERNEL_ENVS`` entry."""
     import os
     import subprocess
 
     out = {}
+    from fixtures.margins import KERNEL_ENVS
+
     for name, extra in KERNEL_ENVS.items():
         proc = subprocess.run(
             [sys.executable, __file__, "--skip-speed", "--json-only"],

@@ -309,8 +309,10 @@ def cross_attention(model, input_ids, attention_mask, decoder_input_ids,
     query, keys = seen["query"], seen["keys"]
     d = attn.head_dim
     sl = slice(h * d, (h + 1) * d)
-    q = torch.nn.functional.linear(query, attn.q_proj.weight[sl], attn.q_proj.bias[sl])
-    k = torch.nn.functional.linear(keys, attn.k_proj.weight[sl], attn.k_proj.bias[sl])
+    # through the projection modules themselves (not their weights), so that a model whose
+    # layers compute otherwise (fixtures/margins.py simulates int8 kernels) is read as it runs
+    q = attn.q_proj(query)[..., sl]
+    k = attn.k_proj(keys)[..., sl]
     scores = torch.matmul(q, k.transpose(1, 2)) * attn.scaling
     scores = scores.masked_fill(attention_mask[:, None, :] == 0, torch.finfo(scores.dtype).min)
     return torch.softmax(scores, dim=-1)
