@@ -222,3 +222,17 @@ def test_a_bad_limit_option_is_one_line(tmp_path, setting):
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
         done.stderr.strip()] and f"--limit {setting}: " in done.stderr, done.stderr
+
+
+def test_the_library_names_the_limit_as_its_keyword():
+    """Python callers raise a limit with ``limits=Limits(...)``; the message says which."""
+    from translate.documents import check_document
+    from translate.errors import UserError
+    from translate.limits import Limits
+
+    data = docx(paragraph(), ("word/media/a.bin", b"\0" * (2 << 20)))
+    check_document(data, "docx", "a.docx")  # within the defaults
+    with pytest.raises(UserError) as err:
+        check_document(data, "docx", "a.docx", Limits(zip_member_mb=1))
+    assert str(err.value) == ("a.docx: member word/media/a.bin inflates to more than 1 MB "
+                              "(limit 1 MB; raise it with limits=zip_member_mb=N)")
