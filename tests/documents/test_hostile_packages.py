@@ -74,9 +74,10 @@ def _entries(data: bytes) -> list[int]:
     return out
 
 
-def patched(data: bytes, member: str, *, flag: int = 0, method: int | None = None) -> bytes:
-    """``data`` with one member's flag bits or compression method changed, in its
-    central entry and its local header alike."""
+def patched(data: bytes, member: str, *, flag: int = 0, method: int | None = None,
+            size: int | None = None) -> bytes:
+    """``data`` with one member's flag bits, compression method or declared inflated
+    size changed, in its central entry and its local header alike."""
     raw = bytearray(data)
     for at in _entries(data):
         n = struct.unpack_from("<H", raw, at + 28)[0]
@@ -88,6 +89,14 @@ def patched(data: bytes, member: str, *, flag: int = 0, method: int | None = Non
                              | flag)
             if method is not None:
                 struct.pack_into("<H", raw, method_at, method)
+            if size is not None:  # or, past 0xFFFFFFFF, the ZIP64 extra field's
+                size_at = flags_at + 16
+                if struct.unpack_from("<L", raw, size_at)[0] == 0xFFFFFFFF:
+                    size_at = (at + 46 + n + 4) if flags_at == at + 8 else (
+                        local + 30 + struct.unpack_from("<H", raw, local + 26)[0] + 4)
+                    struct.pack_into("<Q", raw, size_at, size)
+                else:
+                    struct.pack_into("<L", raw, size_at, size)
     return bytes(raw)
 
 
@@ -156,6 +165,9 @@ CASES = {
     "inflate-bomb": (lambda: bomb(400), "bad.docx", (
         "member word/document.xml inflates to more than 100 MB", "(limit 100 MB",
         LIMIT.format("zip_member_mb"))),
+    # the same bomb declaring 1 MB: reading stops there, whatever the deflate stream holds
+    "lying-size": (lambda: patched(bomb(400), "word/document.xml", size=1 << 20), "bad.docx",
+                   ("member word/document.xml fails its CRC check",)),
     "members": (lambda: docx(paragraph(), *((f"m/{i}", b"") for i in range(10_001))),
                 "bad.docx", ("the zip holds 10003 members (limit 10000",
                              LIMIT.format("zip_members"))),

@@ -177,8 +177,9 @@ def _inflate(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, label: 
                 if keep:
                     chunks.append(chunk)
     except _ZIP_ERRORS as exc:
-        raise InputFileError(name, f"is a corrupt {label} file (member {info.filename}: "
-                                   f"{exc}); re-save or re-download it") from None
+        why = "fails its CRC check" if "CRC" in str(exc) else f"cannot be read: {exc}"
+        raise InputFileError(name, f"is a corrupt {label} file (member {info.filename} "
+                                   f"{why}); re-save or re-download it") from None
     return b"".join(chunks), size
 
 
