@@ -25,6 +25,7 @@ from pathlib import Path, PurePath
 
 from .errors import UserError, param
 from .languages import normalise_lang
+from .limits import Limits
 from .memory import TranslationMemory, memory_argument
 from .paths import (
     Destination,
@@ -182,6 +183,7 @@ class FilesPlan:
     total: int  # inputs found, good and bad
     root: OutputRoot | None = None  # out_dir's rule, applied again as each file is written
     tm: Path | TranslationMemory | None = None  # opened by run_files
+    limits: Limits | None = None  # of a DOCX/ODT package
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
@@ -192,8 +194,8 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
                     memory: str | os.PathLike[str] | TranslationMemory | None = None,
                     fail_fast: bool = False,
                     on_output: Callable[[ArticleOutput], None] | None = None,
-                    tm: str | os.PathLike[str] | TranslationMemory | None = None
-                    ) -> FilesResult:
+                    tm: str | os.PathLike[str] | TranslationMemory | None = None,
+                    limits: Limits | None = None) -> FilesResult:
     """Translate article files (or directories of them; ``-`` is stdin) from ``src`` (or
     ``"auto"``) into each of ``tgts``: :func:`plan_files`, then :func:`run_files`.
 
@@ -217,9 +219,13 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     of an article (of any format) is looked up there first and only the others are
     decoded, then stored (:mod:`translate.article_memory`); with an executor the lookups
     and the writes happen here, in this process.
+
+    ``limits`` (:class:`~translate.limits.Limits`): what a DOCX/ODT package may inflate
+    to, checked while reading; a file past one is that file's one-line problem.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
-                      fmt=fmt, memory=memory_argument(memory, tm), fail_fast=fail_fast)
+                      fmt=fmt, memory=memory_argument(memory, tm), fail_fast=fail_fast,
+                      limits=limits)
     return run_files(plan, translator, on_output=on_output)
 
 
@@ -229,12 +235,13 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                max_size_mb: float | None = None, fmt: str | None = None,
                memory: str | os.PathLike[str] | TranslationMemory | None = None,
                fail_fast: bool = False,
-               tm: str | os.PathLike[str] | TranslationMemory | None = None) -> FilesPlan:
+               tm: str | os.PathLike[str] | TranslationMemory | None = None,
+               limits: Limits | None = None) -> FilesPlan:
     """Everything :func:`translate_files` does before a model is needed: read and check
     every input, name every output by the confinement rule of :mod:`translate.paths`
     (inside ``out_dir``, through no symlink, never an input), and try every destination
     for writability. Raises (a ``UserError``) when nothing good is left to translate.
-    ``memory``: as :func:`translate_files` (``tm=`` works too)."""
+    ``memory`` and ``limits``: as :func:`translate_files` (``tm=`` works too)."""
     tm = memory_argument(memory, tm)
     src = normalise_lang(src, allow_auto=True)
     targets = [normalise_lang(t) for t in tgts]
@@ -260,7 +267,8 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
     inputs, formats = [], []
     for name, rel in expanded:
         f = _format_of(name, fmt)
-        read = problems.check("<stdin>" if name == "-" else name, _read, name, f, limit)
+        read = problems.check("<stdin>" if name == "-" else name, _read, name, f, limit,
+                              limits)
         if read is not None:
             kept.append((name, rel))
             inputs.append(read)
@@ -294,7 +302,7 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                                    roots=(out,) if out is not None else ())]
                       if report_path is not None else []))
     return FilesPlan(src, tuple(targets), tuple(inputs), tuple(formats), dests, report_path,
-                     problems, total, root, tm_path)
+                     problems, total, root, tm_path, limits)
 
 
 def _destinations(root: OutputRoot, kept: list[tuple[str, PurePath | None]],
@@ -356,7 +364,7 @@ def run_files(plan: FilesPlan, translator: Translates | MapsArticles, *,
                 # problem: reported at the end, the other files still done
                 translated = plan.problems.check(
                     inputs[i][2], _translate_document, translator, inputs[i], formats[i],
-                    src, tgt, None if opened is None else opened[0])
+                    src, tgt, None if opened is None else opened[0], plan.limits)
                 if translated is not None:
                     done(n, *translated)
     finally:
@@ -403,7 +411,8 @@ def _extension(name: str, fmt: str) -> str:
     return next(ext for ext, f in EXTENSIONS.items() if f == fmt)
 
 
-def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
+def _read(name: str, fmt: str, limit_mb: float,
+          limits: Limits | None = None) -> tuple[str, str | bytes, str]:
     """(name, contents, display name): text for text formats (exact, BOM kept), bytes for
     the zip formats; too large or empty is a one-line error."""
     from .documents import check_document
@@ -422,13 +431,14 @@ def _read(name: str, fmt: str, limit_mb: float) -> tuple[str, str | bytes, str]:
                         f"MB limit for one article; raise {param('max_size_mb')}")
     if not data:
         raise UserError(f"{shown}: is empty; nothing to translate")
-    check_document(data, fmt, shown)
+    check_document(data, fmt, shown, limits)
     return name, data, shown
 
 
 def _translate_document(translator: Translates | MapsArticles,
                         item: tuple[str, str | bytes, str], fmt: str, src: str, tgt: str,
-                        memory: TranslationMemory | None = None) -> tuple:
+                        memory: TranslationMemory | None = None,
+                        limits: Limits | None = None) -> tuple:
     """One document translated here (documents need the word alignment of a local
     translator: worker processes and Dask take plain-text articles)."""
     from .documents import translate_document
@@ -439,7 +449,8 @@ def _translate_document(translator: Translates | MapsArticles,
                         f"translates plain-text articles only; translate {fmt} files "
                         "without one")
     data = contents.encode("utf-8") if isinstance(contents, str) else contents
-    result = translate_document(data, fmt, src, tgt, translator, name=shown, memory=memory)
+    result = translate_document(data, fmt, src, tgt, translator, name=shown, memory=memory,
+                                limits=limits)
     text = "" if fmt in _binary() else result.data.decode("utf-8")
     return text, result.data, result.report(), result.missing_terms, tuple(result.notes)
 

@@ -23,6 +23,7 @@ import re
 from lxml import etree
 
 from .errors import InputFileError
+from .limits import Limits
 
 _DOCTYPE_SUBSET_RE = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 
@@ -57,12 +58,18 @@ _SUBSET = ("declares a DOCTYPE with an internal subset (<!DOCTYPE ... [...]>), r
            "safety: remove the bracketed part")
 
 
-def parse(data: bytes, path: str, **options: bool) -> etree._ElementTree:
+def parse(data: bytes, path: str, *, limits: Limits | None = None,
+          **options: bool) -> etree._ElementTree:
     """Parse ``data`` (the bytes of ``path``) safely; every problem is an
-    :class:`~translate.errors.InputFileError` naming the file and line."""
+    :class:`~translate.errors.InputFileError` naming the file and line. With ``limits``
+    (:class:`~translate.limits.Limits`) the elements are counted and their depth
+    measured while a first pass reads the bytes (no tree is built), and the parse stops
+    at the first one past ``limits.xml_elements`` or ``limits.xml_depth``."""
     line = _subset_line(data)
     if line is not None:
         raise InputFileError(path, _SUBSET, line)
+    if limits is not None:
+        _check_shape(data, path, limits)
     try:
         root = etree.fromstring(data, parser(**options))
     except etree.XMLSyntaxError as exc:
@@ -73,6 +80,46 @@ def parse(data: bytes, path: str, **options: bool) -> etree._ElementTree:
     if dtd is not None and (list(dtd.iterelements()) or list(dtd.iterentities())):
         raise InputFileError(path, _SUBSET, 1)
     return tree
+
+
+class _Over(Exception):
+    """A limit passed while counting (the one-line problem)."""
+
+
+class _Shape:
+    """A parser target that builds nothing: counts elements and tracks depth."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits, self.elements, self.depth = limits, 0, 0
+
+    def start(self, tag, attrib, nsmap=None) -> None:
+        self.elements += 1
+        self.depth += 1
+        if self.elements > self.limits.xml_elements:
+            raise _Over(self.limits.over(
+                "xml_elements", f"holds more than {self.limits.xml_elements} XML elements"))
+        if self.depth > self.limits.xml_depth:
+            raise _Over(self.limits.over(
+                "xml_depth", f"nests XML elements more than {self.limits.xml_depth} deep"))
+
+    def end(self, tag) -> None:
+        self.depth -= 1
+
+    def close(self) -> None:
+        return None
+
+
+def _check_shape(data: bytes, path: str, limits: Limits) -> None:
+    target = etree.XMLParser(target=_Shape(limits), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    try:
+        for at in range(0, len(data), 1 << 16):
+            target.feed(data[at:at + (1 << 16)])
+        target.close()
+    except _Over as exc:
+        raise InputFileError(path, str(exc)) from None
+    except etree.XMLSyntaxError:
+        return  # the real parse says what is wrong, with its line
 
 
 def fragment(xml: str) -> etree._Element:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 
 from ..errors import TermsMissingError, UserError
+from ..limits import Limits
 from .common import (
     add_executor_options,
     add_glossary_options,
@@ -35,6 +37,10 @@ def add_parser(sub) -> None:
                    help="exit 3 when a glossary term is missing from the output")
     p.add_argument("--max-size", type=float, default=None, metavar="MB",
                    help="refuse articles larger than this (default: 10 MB)")
+    p.add_argument("--limit", action="append", default=None, metavar="NAME=N",
+                   help="raise (or lower) a limit on DOCX/ODT packages, checked while "
+                        "reading (repeatable): " + ", ".join(
+                            f"{f.name} (default {f.default})" for f in fields(Limits)))
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
@@ -61,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     # every input read and checked, every destination tried, before a model loads
     plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
                       max_size_mb=args.max_size, fmt=args.format, tm=args.tm,
-                      fail_fast=args.fail_fast)
+                      fail_fast=args.fail_fast, limits=Limits.parse(args.limit))
     if parallel and any(f != "text" for f in plan.formats):
         doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
         raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "

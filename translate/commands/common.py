@@ -24,6 +24,7 @@ FLAGS = {
     "fmt": "--format",
     "glossaries": "--glossary",
     "keys_db": "--keys-db",
+    "limits": "--limit",
     "max_batch_tokens": "--max-batch-tokens",
     "max_size_mb": "--max-size",
     "models": "--model",

@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import detect
 from ..errors import UserError, param
 from ..languages import normalise_lang
+from ..limits import Limits
 from ..protocol import Translates
 from ..textio import BOM, read_text
 from .core import Block, DocumentResult, DocumentSegment, translate_blocks
@@ -56,14 +57,18 @@ def register_format(name: str, extensions: tuple[str, ...], fn: FormatFn, *,
         EXTENSIONS[ext.lower()] = name
 
 
-def check_document(data: bytes | str, fmt: str, name: str = "<input>") -> None:
+def check_document(data: bytes | str, fmt: str, name: str = "<input>",
+                   limits: Limits | None = None) -> None:
     """Cheap checks of a file before any model loads: a DOCX/ODT must be a sound package
-    of its kind, subtitles must parse (a bad timing names its line). Raises the one-line
+    of its kind within ``limits`` (:class:`~translate.limits.Limits`), subtitles must
+    parse (a bad timing names its line). Raises the one-line
     :class:`~translate.errors.UserError` the translation itself would raise later."""
     if fmt in ("docx", "odt"):
+        from ..limits import DEFAULT_LIMITS
         from .office import open_package
 
-        open_package(data if isinstance(data, bytes) else data.encode("utf-8"), fmt, name)
+        open_package(data if isinstance(data, bytes) else data.encode("utf-8"), fmt, name,
+                     limits or DEFAULT_LIMITS)
     elif fmt in ("srt", "vtt"):
         from .subtitles import parse
 
@@ -90,7 +95,7 @@ def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
 def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
                        translator: Translates, *,
                        name: str = "<input>", memory: object = None,
-                       **options) -> DocumentResult:
+                       limits: Limits | None = None, **options) -> DocumentResult:
     """Translate a whole document of format ``fmt`` from ``src`` (or ``"auto"``) to ``tgt``.
 
     ``data`` is the file's bytes (UTF-8; a BOM is kept; binary or mis-encoded input is a
@@ -98,7 +103,8 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
     ``translate_batch(texts, src, tgt, align=True)`` (a :class:`translate.Translator`).
     ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is looked
     up there first and only the others are decoded, as for text articles (``--tm``); a
-    reused sentence's markup is placed by forced alignment.
+    reused sentence's markup is placed by forced alignment. ``limits``
+    (:class:`~translate.limits.Limits`) bound what a DOCX/ODT package may inflate to.
     """
     if memory is not None:  # the request's memory, on every call of this document
         translator = translator.using(memory=memory)
@@ -112,6 +118,8 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
         if src == tgt:
             return DocumentResult(data, fmt, src, tgt, (),
                                   (f"source and target are both {src}: copied unchanged",))
+        if limits is not None:
+            options["limits"] = limits
         out, segments, notes = FORMATS[fmt](data, src, tgt, translator, name=name, **options)
         return DocumentResult(out, fmt, src, tgt, tuple(segments),
                               tuple(f"{name}: {n}" for n in notes))

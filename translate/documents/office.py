@@ -19,7 +19,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +30,7 @@ from lxml import etree
 from .. import detect
 from ..errors import InputFileError
 from ..languages import LANGUAGES
+from ..limits import DEFAULT_LIMITS, Limits
 from ..protocol import Translates
 from .core import Block, Placed, translate_blocks
 from .inline import Inline, Markup
@@ -52,8 +55,19 @@ def _t(tag: str) -> str:
 # ----------------------------------------------------------------------------- package
 
 
-def open_package(data: bytes, kind: str, name: str) -> zipfile.ZipFile:
-    """The zip package, or a one-line error saying what the file really is."""
+_MB = 1024 * 1024
+_LOCAL = struct.Struct("<4s5H3L2H")  # a zip member's local header, 30 bytes
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+_METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 99: "AES"}
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError,
+               RuntimeError, struct.error, OSError)
+
+
+def open_package(data: bytes, kind: str, name: str,
+                 limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """The zip package, or a one-line error saying what the file really is, or which of
+    ``limits`` it passes (checked while reading: every member is inflated once here, as a
+    stream, and the reading stops at the first limit)."""
     label = {"docx": "Word (.docx)", "odt": "OpenDocument (.odt)"}[kind]
     if data.startswith(_CFB):
         if "EncryptedPackage".encode("utf-16-le") in data:
@@ -62,30 +76,125 @@ def open_package(data: bytes, kind: str, name: str) -> zipfile.ZipFile:
         raise InputFileError(name, f"is a legacy binary document (Word 97-2003 .doc or "
                                    f"similar), not {label}; convert it first with "
                                    f"`libreoffice --headless --convert-to {kind}`")
+    declared = _declared_members(data)
+    if declared is not None and declared > limits.zip_members:
+        raise InputFileError(name, limits.over("zip_members",
+                                               f"the zip holds {declared} members"))
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-        bad = package.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputFileError(name, f"is not a valid {label} file (corrupt zip: {exc}); "
                                    "re-save or re-download it") from None
-    if bad is not None:
-        raise InputFileError(name, f"is a corrupt {label} file (member {bad} fails its "
-                                   "CRC check); re-save or re-download it")
+    _check_members(package, data, name, label, limits)
+    total = 0
+    for info in package.infolist():  # the CRC of each, and the inflated sizes
+        total += _inflate(package, info, name, label, limits, keep=False)[1]
+        if total > limits.zip_total_mb * _MB:
+            raise InputFileError(name, limits.over(
+                "zip_total_mb", f"the zip's members inflate to more than "
+                f"{limits.zip_total_mb} MB", " MB"))
     needed = "word/document.xml" if kind == "docx" else "content.xml"
     if needed not in package.namelist():
         raise InputFileError(name, f"is a zip file but not {label} (no {needed})")
     return package
 
 
-def _parse(data: bytes, member: str, name: str) -> etree._Element:
+def _declared_members(data: bytes) -> int | None:
+    """The member count the end-of-central-directory record declares (``None``: not
+    found, or a ZIP64 count), read before the directory itself is."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    count = struct.unpack_from("<H", data, at + 10)[0]
+    return None if count == 0xFFFF else count
+
+
+def _check_members(package: zipfile.ZipFile, data: bytes, name: str, label: str,
+                   limits: Limits) -> None:
+    """Member count, names seen twice, members sharing bytes (CPython's ``zipfile`` does
+    not see overlapping entries: a few kilobytes can then inflate the same data
+    thousands of times), encryption and compression methods, before any is inflated."""
+    infos = package.infolist()
+    if len(infos) > limits.zip_members:
+        raise InputFileError(name, limits.over("zip_members",
+                                               f"the zip holds {len(infos)} members"))
+    seen: set[str] = set()
+    spans = []
+    for info in infos:
+        if info.filename in seen:
+            raise InputFileError(name, f"holds the member {info.filename} twice; a {label} "
+                                       "package names each part once: re-save it")
+        seen.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise InputFileError(name, f"member {info.filename} is encrypted; save an "
+                                       "unprotected copy and translate that")
+        if info.compress_type not in _METHODS:
+            method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise InputFileError(name, f"member {info.filename} uses {method} compression, "
+                                       "which this toolkit does not read; re-save the file "
+                                       "with ordinary (Deflate) compression")
+        start = info.header_offset
+        try:
+            local = _LOCAL.unpack_from(data, start)
+        except struct.error:
+            local = None
+        if local is None or local[0] != b"PK\x03\x04":
+            raise InputFileError(name, f"is not a valid {label} file (corrupt zip: member "
+                                       f"{info.filename} has no local header); re-save or "
+                                       "re-download it")
+        end = start + _LOCAL.size + local[9] + local[10] + info.compress_size
+        spans.append((start, end, info.filename))
+    spans.sort()
+    limit = package.start_dir
+    for (_s, end, first), (start, _e, second) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise InputFileError(name, f"is not a valid {label} file (zip members {first} "
+                                       f"and {second} overlap: a crafted zip); re-save it")
+    if spans and spans[-1][1] > limit:
+        raise InputFileError(name, f"is not a valid {label} file (zip member "
+                                   f"{spans[-1][2]} runs into the central directory); "
+                                   "re-save it")
+
+
+def _inflate(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, label: str,
+             limits: Limits, *, keep: bool = True) -> tuple[bytes, int]:
+    """One member's bytes and their count, inflated as a stream with a running count
+    that stops at ``limits.zip_member_mb`` (the size the zip declares is not trusted);
+    ``keep=False`` only counts (and checks the CRC) and returns no bytes."""
+    cap = limits.zip_member_mb * _MB
+    over = limits.over("zip_member_mb", f"member {info.filename} inflates to more than "
+                                        f"{limits.zip_member_mb} MB", " MB")
+    if info.file_size > cap:
+        raise InputFileError(name, over)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with package.open(info) as src:
+            while chunk := src.read(1 << 16):
+                size += len(chunk)
+                if size > cap:
+                    raise InputFileError(name, over)
+                if keep:
+                    chunks.append(chunk)
+    except _ZIP_ERRORS as exc:
+        why = "fails its CRC check" if "CRC" in str(exc) else f"cannot be read: {exc}"
+        raise InputFileError(name, f"is a corrupt {label} file (member {info.filename} "
+                                   f"{why}); re-save or re-download it") from None
+    return b"".join(chunks), size
+
+
+def _parse(data: bytes, member: str, name: str,
+           limits: Limits = DEFAULT_LIMITS) -> etree._Element:
     """One XML part of the package, through the package's one safe parser
-    (:mod:`translate.xmlsafe`: no network, no entity expansion, no internal DTD)."""
+    (:mod:`translate.xmlsafe`: no network, no entity expansion, no internal DTD; its
+    elements counted and their depth bounded while parsing)."""
     from ..xmlsafe import parse
 
-    return parse(data, f"{name}: {member}").getroot()
+    return parse(data, f"{name}: {member}", limits=limits).getroot()
 
 
-def _rewrite(package: zipfile.ZipFile, changed: dict[str, bytes]) -> bytes:
+def _rewrite(package: zipfile.ZipFile, changed: dict[str, bytes], name: str,
+             limits: Limits) -> bytes:
     """The package with ``changed`` members replaced, everything else byte for byte."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -93,8 +202,7 @@ def _rewrite(package: zipfile.ZipFile, changed: dict[str, bytes]) -> bytes:
             if info.filename in changed:
                 dst.writestr(info, changed[info.filename], compress_type=info.compress_type)
             else:
-                with package.open(info) as src:
-                    raw = src.read()
+                raw = _inflate(package, info, name, "package", limits)[0]
                 dst.writestr(info, raw, compress_type=info.compress_type)
     return out.getvalue()
 
@@ -342,6 +450,9 @@ _ODT_TRACKED = {_t("change"), _t("change-start"), _t("change-end")}
 
 
 class _Odt:
+    def __init__(self, name: str = "<input>", limits: Limits = DEFAULT_LIMITS) -> None:
+        self.name, self.limits = name, limits
+
     def pieces(self, p):
         if any(el.tag in _ODT_TRACKED for el in p.iter()):
             return None
@@ -358,7 +469,7 @@ class _Odt:
             elif child.tag == _t("a"):
                 self._walk(child, style, child, out)
             elif child.tag == _t("s"):
-                out.append(_Piece(" " * int(child.get(_t("c"), "1")), style, link))
+                out.append(_Piece(" " * self._spaces(child), style, link))
             elif child.tag == _t("tab"):
                 out.append(_Piece("\t", style, link))
             elif child.tag == _t("line-break"):
@@ -367,6 +478,18 @@ class _Odt:
                 out.append(_Piece("", child, link, void=True))  # are translated in turn)
             if child.tail:
                 out.append(_Piece(child.tail, style, link))
+
+    def _spaces(self, el) -> int:
+        """How many spaces ``<text:s text:c="N"/>`` stands for (1 when N is not a
+        number, as ODF's default), refused past ``limits.space_run``."""
+        count = (el.get(_t("c")) or "1").strip()
+        if not (count.isascii() and count.isdigit()):
+            return 1
+        if len(count) > 9 or int(count) > self.limits.space_run:
+            shown = count if len(count) <= 20 else f"a number of {len(count)} digits"
+            raise InputFileError(self.name, self.limits.over(
+                "space_run", f"a text:s element asks for {shown} spaces"))
+        return int(count)
 
     def write(self, p, text, spans, tgt, base=None):
         for child in list(p):
@@ -425,10 +548,17 @@ def _paragraph_elements(root, kind: str) -> list:
 
 def translate_office(data: bytes, kind: str, src: str, tgt: str,
                      translator: Translates, *,
-                     name: str = "<input>") -> tuple[bytes, list, list[str]]:
+                     name: str = "<input>", limits: Limits | None = None
+                     ) -> tuple[bytes, list, list[str]]:
     """Translate a ``.docx`` (``kind="docx"``) or ``.odt`` (``kind="odt"``) package;
-    returns the package, one record per segment and notes."""
-    package = open_package(data, kind, name)
+    returns the package, one record per segment and notes. ``limits``
+    (:class:`~translate.limits.Limits`) bound what the package may inflate to."""
+    limits = limits or DEFAULT_LIMITS
+    package = open_package(data, kind, name, limits)
+
+    def read(member: str) -> bytes:
+        return _inflate(package, package.getinfo(member), name, "package", limits)[0]
+
     if kind == "docx":
         parts = [m for m in package.namelist()
                  if m == "word/document.xml" or m.startswith(("word/header", "word/footer"))
@@ -438,8 +568,9 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     else:
         parts = [m for m in ("content.xml", "styles.xml") if m in package.namelist()]
         meta = "meta.xml"
-        handler = _Odt()
-    roots = {m: _parse(package.read(m), m, name) for m in parts}
+        handler = _Odt(name, limits)
+    sources = {m: read(m) for m in parts}
+    roots = {m: _parse(sources[m], m, name, limits) for m in parts}
     todo: list[tuple[etree._Element, object, dict]] = []
     touched: set[str] = set()
     blocks: list[Block] = []
@@ -456,7 +587,8 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
                 touched.add(member)
                 todo.append((p, base, table))
                 blocks.append(block)
-    titles = _meta_fields(package, meta, name)
+    meta_source = read(meta) if meta in package.namelist() else b""
+    titles = _meta_fields(meta_source, meta, name, limits)
     for _el, value in titles:
         blocks.append(Block(value, tuple(value)))
     src = detect.source_language(src, lambda: " ".join(b.text for b in blocks))
@@ -466,22 +598,22 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
             handler.write(p, out.text, spans, tgt, base)
-    changed = {m: _serialise(root, package.read(m)) for m, root in roots.items()
+    changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
                                                             strict=True) if out is not None]
     for el, out in translated_titles:
         el.text = out.text
     if translated_titles:
-        changed[meta] = _serialise(titles[0][0].getroottree().getroot(), package.read(meta))
-    return _rewrite(package, changed), list(records), warnings
+        changed[meta] = _serialise(titles[0][0].getroottree().getroot(), meta_source)
+    return _rewrite(package, changed, name, limits), list(records), warnings
 
 
-def _meta_fields(package: zipfile.ZipFile, member: str, name: str
+def _meta_fields(source: bytes, member: str, name: str, limits: Limits
                  ) -> list[tuple[etree._Element, str]]:
-    if member not in package.namelist():
+    if not source:
         return []
-    root = _parse(package.read(member), member, name)
+    root = _parse(source, member, name, limits)
     fields = []
     for tag in (f"{{{DC}}}title", f"{{{DC}}}subject"):
         for el in root.iter(tag):
