@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import langid
-from .languages import SUPPORTED, is_pseudo
+from .errors import UserError
+from .languages import SUPPORTED, is_pseudo, pseudo_source
 from .segment import Segment
 
 AUTO = "auto"
@@ -22,6 +23,8 @@ DEFAULT = "en"
 def source_language(src: str, text: str | Callable[[], str]) -> str:
     """``src``, or for ``"auto"`` the language ``text`` is written in (``text`` may be a
     function, called only then: a document's body text)."""
+    if is_pseudo(src):
+        raise UserError(pseudo_source(src))
     if src != AUTO:
         return src
     return langid.detect(text() if callable(text) else text, DEFAULT) or DEFAULT

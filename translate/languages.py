@@ -74,6 +74,12 @@ def is_pseudo(code: str) -> bool:
     return code in PSEUDO_LOCALES
 
 
+def pseudo_source(code: str) -> str:
+    """The message refusing a pseudo-locale as a source language."""
+    return (f"{code} is a pseudo-locale: use it as a target only (translate from "
+            f"{PSEUDO_LOCALES[code]} or another language)")
+
+
 def one_of(words: Iterable[str] = SUPPORTED, last: str = "or") -> str:
     """``"en, az or it"``: words listed for a message or a help text."""
     words = list(words)

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UserError, param
-from ..languages import LANGUAGES, PSEUDO_LOCALES, SUPPORTED, normalise_lang
+from ..languages import LANGUAGES, PSEUDO_LOCALES, SUPPORTED, normalise_lang, pseudo_source
 
 PIVOT = "en"
 
@@ -145,8 +145,7 @@ class ModelRegistry:
         if src == tgt:
             return ()
         if src in PSEUDO_LOCALES:
-            raise UserError(f"{src} is a pseudo-locale: use it as a target only "
-                            f"(translate from {PSEUDO_LOCALES[src]} or another language)")
+            raise UserError(pseudo_source(src))
         if tgt in PSEUDO_LOCALES:  # the model route to its language, then the pseudo step
             base = PSEUDO_LOCALES[tgt]
             return self.route(src, base) + (Step(base, tgt, ModelSpec(f"pseudo:{tgt}",
