@@ -152,6 +152,8 @@ def route_key(pool: Models, src: str, tgt: str, glossary: object) -> RouteKey:
                       "checkpoint": str(path) if path else step.spec.ref,
                       "fingerprint": _fingerprint(path) if path else "", "token": token})
     options = {k: v for k, v in config.as_dict().items() if k not in _NEUTRAL}
+    if not options.get("pseudo_expansion"):  # keys made before it existed stay the same
+        options.pop("pseudo_expansion", None)
     backend = pool.backend
     device = pool.device
     if backend == "ctranslate2" and not options.get("compute_type"):

@@ -155,3 +155,16 @@ def test_en_xa_is_a_target_only(capsys):
     assert "en-XA is a pseudo-locale: use it as a target only" in err
     assert len(err.strip().splitlines()) == 1
 
+
+
+def test_expansion_pads_with_neither_letters_nor_digits(capsys, tmp_path):
+    story = tmp_path / "ui.en.txt"
+    story.write_text("Save changes\n\nDelete the draft?\n", encoding="utf-8")
+    code, out, err = run(capsys, "article", story, "--from", "en", "--to", "en-XA",
+                         "--pseudo-expansion", "0.5")
+    assert code == 0, err
+    assert out == (f"[{_accented('Save changes')}~~~~~~]\n\n"
+                   f"[{_accented('Delete the draft')}?~~~~~~~~~]\n")
+    code, _, err = run(capsys, "article", story, "--from", "en", "--to", "en-XA",
+                       "--pseudo-expansion", "-1")
+    assert code == 2 and "pseudo_expansion" in err
