@@ -29,6 +29,7 @@ FLAGS = {
     "models": "--model",
     "models_dir": "--models-dir",
     "out_dir": "-o",
+    "pseudo_expansion": "--pseudo-expansion",
     "report": "--report",
     "scheduler": "--scheduler",
     "src_lang": "--src-lang",
