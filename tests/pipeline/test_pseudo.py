@@ -167,4 +167,4 @@ def test_expansion_pads_with_neither_letters_nor_digits(capsys, tmp_path):
                    f"[{_accented('Delete the draft')}?~~~~~~~~~]\n")
     code, _, err = run(capsys, "article", story, "--from", "en", "--to", "en-XA",
                        "--pseudo-expansion", "-1")
-    assert code == 2 and "pseudo_expansion" in err
+    assert code == 2 and "--pseudo-expansion must be between 0 and 10" in err
