@@ -168,3 +168,32 @@ def test_expansion_pads_with_neither_letters_nor_digits(capsys, tmp_path):
     code, _, err = run(capsys, "article", story, "--from", "en", "--to", "en-XA",
                        "--pseudo-expansion", "-1")
     assert code == 2 and "--pseudo-expansion must be between 0 and 10" in err
+
+
+
+def test_word_links_are_exact_decoded_or_recalled_from_a_memory(tmp_path, monkeypatch):
+    """Each source word linked to its own pseudo form; a sentence the memory answers is
+    aligned again (forced alignment) to the same links, and en-XA's memory entries do
+    not answer for English."""
+    monkeypatch.delenv("TRANSLATE_MODELS_DIR", raising=False)
+    from translate import Translator
+    from translate.memory import TranslationMemory
+
+    tr = Translator()
+    texts = ["Rome's church was full, and __PH0__ stayed.", "The event began with prayers."]
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    first = tr.translate_batch(texts, "en", "en-XA", align=True, memory=memory)
+    again = tr.translate_batch(texts, "en", "en-XA", align=True, memory=memory)
+    assert [t.from_memory for t in first] == [False, False]
+    assert [t.from_memory for t in again] == [True, True]
+    for a, b in zip(first, again, strict=True):
+        assert a.text == b.text and a.alignment == b.alignment
+        words = [link.slice(a.source, a.text) for link in a.alignment]
+        assert all(p == (w if w == "__PH0__" else _accented(w)) for w, p in words)
+        assert len(words) >= 6
+    assert [w for w, _ in (k.slice(first[0].source, first[0].text)
+                           for k in first[0].alignment)] == [
+        "Rome", "'s", "church", "was", "full", ",", "and", "__PH0__", "stayed", "."]
+    assert "__PH0__" in first[0].text
+    english = tr.translate_batch(texts, "en", "en", memory=memory)
+    assert [t.text for t in english] == texts
