@@ -78,7 +78,7 @@ def _links(source: str, target: str, lang: str | None) -> tuple[WordLink, ...]:
         shift = len(target) - len(inner)
         return tuple(WordLink(w, (w[0] + shift, w[1] + shift)) for w in words)
     out = word_spans(target, lang)
-    return tuple(WordLink(a, b) for a, b in zip(words, out))
+    return tuple(WordLink(a, b) for a, b in zip(words, out, strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ class PseudoEngine:
     def name(self) -> str:
         return f"pseudo:{self.locale}"
 
-    def translate(self, sentences: Sequence[str], options: DecodeOptions = DecodeOptions(),
+    def translate(self, sentences: Sequence[str], options: DecodeOptions | None = None,
                   constraints: Sequence[object] | None = None,
                   progress: Callable[[int], None] | None = None, *, align: bool = False,
                   src_lang: str | None = None, tgt_lang: str | None = None,

@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import unicodedata
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
