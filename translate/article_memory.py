@@ -142,16 +142,18 @@ def route_key(pool: Models, src: str, tgt: str, glossary: object) -> RouteKey:
     names = []
     for step in pool.route(src, tgt):
         try:
-            path: Path | None = resolve_checkpoint(step.spec.ref,
-                                                   allow_pickle=config.allow_pickle).resolve()
+            path: Path | None = None if step.spec.pseudo else resolve_checkpoint(
+                step.spec.ref, allow_pickle=config.allow_pickle).resolve()
         except UserError:
             path = None  # not here: decoding will fail with the real reason
-        token = _target_token(step.spec, step.tgt, path)
+        token = None if step.spec.pseudo else _target_token(step.spec, step.tgt, path)
         names.append(step.spec.ref + (f" {token}" if token else ""))
         steps.append({"src": step.src, "tgt": step.tgt,
                       "checkpoint": str(path) if path else step.spec.ref,
                       "fingerprint": _fingerprint(path) if path else "", "token": token})
     options = {k: v for k, v in config.as_dict().items() if k not in _NEUTRAL}
+    if not options.get("pseudo_expansion"):  # keys made before it existed stay the same
+        options.pop("pseudo_expansion", None)
     backend = pool.backend
     device = pool.device
     if backend == "ctranslate2" and not options.get("compute_type"):
@@ -297,7 +299,7 @@ def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
     in a :class:`RecalledMemory`)."""
     from . import detect, pipeline
 
-    src, segments, langs = pipeline.plan_article(text, src)
+    src, segments, langs = pipeline.plan_article(text, src, tgt)
     hits: list[tuple[str, str, str, str]] = []
     for lang, idx in detect.by_language(langs, skip=tgt).items():
         sources = list(dict.fromkeys(

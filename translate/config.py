@@ -82,6 +82,9 @@ class TranslatorConfig:
             verifies and reports.
         allow_pickle: accept checkpoints that only ship pickle weights.
         threads: CPU threads of one backend (``None``: the backend decides).
+        pseudo_expansion: for the pseudo-locale ``en-XA`` (:mod:`translate.pseudo`), pad
+            each segment with ``~`` by this fraction of its length (``0.3``: about 30%
+            longer) to find UI text that gets cut off; 0 (the default): no padding.
     """
 
     models: tuple[str, ...] = ()
@@ -94,6 +97,7 @@ class TranslatorConfig:
     enforce_terms: bool = True
     allow_pickle: bool = False
     threads: int | None = None
+    pseudo_expansion: float = 0.0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -111,6 +115,9 @@ class TranslatorConfig:
             raise UserError(f"{param('max_batch_tokens')} must be at least 1")
         if self.threads is not None and self.threads < 1:
             raise UserError(f"{param('threads')} must be at least 1")
+        if not 0 <= self.pseudo_expansion <= 10:
+            raise UserError(f"{param('pseudo_expansion')} must be between 0 and 10 "
+                            "(a fraction of each segment's length, e.g. 0.3)")
 
     def replace(self, **changes: Any) -> TranslatorConfig:
         return dataclasses.replace(self, **changes)

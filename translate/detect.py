@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import langid
-from .languages import SUPPORTED
+from .errors import UserError
+from .languages import SUPPORTED, is_pseudo, pseudo_source
 from .segment import Segment
 
 AUTO = "auto"
@@ -22,6 +23,8 @@ DEFAULT = "en"
 def source_language(src: str, text: str | Callable[[], str]) -> str:
     """``src``, or for ``"auto"`` the language ``text`` is written in (``text`` may be a
     function, called only then: a document's body text)."""
+    if is_pseudo(src):
+        raise UserError(pseudo_source(src))
     if src != AUTO:
         return src
     return langid.detect(text() if callable(text) else text, DEFAULT) or DEFAULT
@@ -40,8 +43,13 @@ def candidates(text: str) -> list[dict]:
             for lang in ranked if scores[lang] > 0]
 
 
-def segment_languages(segments: Sequence[Segment], declared: str) -> list[str]:
-    """The language of each segment (the declared one unless another clearly wins)."""
+def segment_languages(segments: Sequence[Segment], declared: str, tgt: str | None = None
+                      ) -> list[str]:
+    """The language of each segment (the declared one unless another clearly wins). For
+    a pseudo-locale target (``en-XA``) every segment is the declared language: it checks
+    that a file comes back whole, which must not depend on language identification."""
+    if tgt is not None and is_pseudo(tgt):
+        return [declared for _ in segments]
     return [langid.identify(s.text, declared) for s in segments]
 
 

@@ -33,6 +33,7 @@ class Language:
     gettext_plural: tuple[int, str] | None = None
     langid_letters: tuple[tuple[str, float], ...] = ()
     langid_elision: str | None = None
+    pseudo: str = ""
 
 
 def _load() -> dict[str, Language]:
@@ -55,6 +56,28 @@ LANGUAGES: dict[str, Language] = _load()
 SUPPORTED = tuple(LANGUAGES)
 NAMES = {code: lang.name for code, lang in LANGUAGES.items()}
 _ALIASES = {alias: code for code, lang in LANGUAGES.items() for alias in lang.aliases}
+#: pseudo-locale -> the language whose rules it follows (``pseudo`` in ``languages.toml``):
+#: a target only, served by :class:`translate.pseudo.PseudoEngine`
+PSEUDO_LOCALES = {lang.pseudo: code for code, lang in LANGUAGES.items() if lang.pseudo}
+_PSEUDO_KEYS = {p.lower().replace("-", "_"): p for p in PSEUDO_LOCALES}
+#: every target a command or the server accepts
+TARGETS = (*SUPPORTED, *PSEUDO_LOCALES)
+
+
+def rules_lang(code: str) -> str:
+    """The language whose rules (sentences, plurals, words) ``code`` follows: itself, or
+    for a pseudo-locale (``en-XA``) the language it is made from."""
+    return PSEUDO_LOCALES.get(code, code)
+
+
+def is_pseudo(code: str) -> bool:
+    return code in PSEUDO_LOCALES
+
+
+def pseudo_source(code: str) -> str:
+    """The message refusing a pseudo-locale as a source language."""
+    return (f"{code} is a pseudo-locale: use it as a target only (translate from "
+            f"{PSEUDO_LOCALES[code]} or another language)")
 
 
 def one_of(words: Iterable[str] = SUPPORTED, last: str = "or") -> str:
@@ -77,7 +100,10 @@ def normalise_lang(code: str, *, allow_auto: bool = False) -> str:
     key = _ALIASES.get(key, key)
     if key in SUPPORTED:
         return key
+    if key in _PSEUDO_KEYS:  # en-XA keeps its spelling: it is written as a tag
+        return _PSEUDO_KEYS[key]
     choices = ", ".join(SUPPORTED) + (", auto" if allow_auto else "")
+    choices += "".join(f" (or {p} as a target)" for p in PSEUDO_LOCALES)
     raise UserError(f"unknown or unsupported language {code!r}: use one of {choices}")
 
 

@@ -305,19 +305,20 @@ def assemble(original: str, segments: Sequence[Segment], outputs: Sequence[str])
 TranslateFn = Callable[[Sequence[str], str, str], list[Translation]]
 
 
-def plan_article(text: str, src: str) -> tuple[str, list[Segment], list[str]]:
+def plan_article(text: str, src: str, tgt: str | None = None
+                 ) -> tuple[str, list[Segment], list[str]]:
     """The article's language (``src``, or detected for ``"auto"``), its segments and the
     language of each: what :func:`translate_article` translates (a translation memory
     looks the same sentences up before an article goes to a worker)."""
     src = detect.source_language(src, text)
     segments = segment(text, src)
-    return src, segments, detect.segment_languages(segments, src)
+    return src, segments, detect.segment_languages(segments, src, tgt)
 
 
 def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateFn
                       ) -> ArticleTranslation:
     """Segment, identify, translate what is not already in ``tgt``, and reassemble."""
-    src, segments, langs = plan_article(text, src)
+    src, segments, langs = plan_article(text, src, tgt)
     outputs = [s.text for s in segments]
     records = [SegmentRecord(s.start, s.end, s.text, lang, "kept", s.text)
                for s, lang in zip(segments, langs, strict=True)]

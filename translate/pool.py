@@ -117,6 +117,10 @@ class ModelPool:
         """
         backend = backend or self.backend
         key = (step.spec.ref, step.spec.target_token or step.tgt, step.tgt, backend)
+        if key not in self._engines and step.spec.pseudo:  # no model: letters mapped
+            from .pseudo import PseudoEngine
+
+            self._engines[key] = PseudoEngine(step.tgt, self.config.pseudo_expansion)
         if key not in self._engines:
             checkpoint = self._checkpoint(step, weights=backend == "torch")
             # one decoder per checkpoint and backend: a multilingual checkpoint serving

@@ -28,7 +28,8 @@ def test_every_option_reaches_the_config(tmp_path):
         "article", "x.txt", "--from", "en", "--to", "it", "--model",
         f"en-it={MODELS / 'en-it'}", "--models-dir", str(MODELS), "--device", "cpu",
         "--backend", "auto", "--beam-size", "2", "--glossary", str(g), "--no-enforce",
-        "--allow-pickle", "--threads", "1", "--max-batch-tokens", "512"])
+        "--allow-pickle", "--threads", "1", "--max-batch-tokens", "512",
+        "--pseudo-expansion", "0.25"])
     config = translator_config(args)
     default = TranslatorConfig()
     unchanged = [f.name for f in dataclasses.fields(TranslatorConfig)
@@ -38,6 +39,7 @@ def test_every_option_reaches_the_config(tmp_path):
     payload = pickle.loads(pickle.dumps(config.portable()))
     assert payload.enforce_terms is False and payload.threads == 1
     assert payload.beam_size == 2 and payload.backend == "auto"
+    assert payload.pseudo_expansion == 0.25
     assert payload.glossary == (str(g.resolve()),)
     assert payload == config.portable()
 

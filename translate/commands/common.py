@@ -30,6 +30,7 @@ FLAGS = {
     "models": "--model",
     "models_dir": "--models-dir",
     "out_dir": "-o",
+    "pseudo_expansion": "--pseudo-expansion",
     "report": "--report",
     "scheduler": "--scheduler",
     "src_lang": "--src-lang",
@@ -82,6 +83,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                    help="CPU threads per model (default: decided by the backend)")
     p.add_argument("--allow-pickle", action="store_true",
                    help="allow checkpoints that only ship pickle weights (unsafe)")
+    p.add_argument("--pseudo-expansion", type=float, default=0.0, metavar="FRACTION",
+                   help="with --to en-XA (pseudo-locale): pad each segment with ~ by this "
+                        "fraction of its length, e.g. 0.3 (default: 0, no padding)")
 
 
 def add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -121,6 +125,7 @@ def translator_config(args: argparse.Namespace) -> TranslatorConfig:
         enforce_terms=not args.no_enforce,
         allow_pickle=args.allow_pickle,
         threads=args.threads,
+        pseudo_expansion=args.pseudo_expansion,
     )
 
 

@@ -166,7 +166,7 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
         items: list[_Work] = []
         if b.translatable:
             segs = [s for s in segment(b.text, src) if any(c.isalpha() for c in s.text)]
-            for s, lang in zip(segs, detect.segment_languages(segs, src), strict=True):
+            for s, lang in zip(segs, detect.segment_languages(segs, src, tgt), strict=True):
                 items.append(_Work(i, s.start, s.end, s.text, lang))
         per_block.append(items)
         work.extend(items)

@@ -311,7 +311,7 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
     spans = [(starts[k] + a, starts[k] + b, o, c)
              for k, st in enumerate(styled) for a, b, o, c in st.spans]
     sentences = [s for s in segment(stream, src) if any(ch.isalpha() for ch in s.text)]
-    langs = detect.segment_languages(sentences, src)
+    langs = detect.segment_languages(sentences, src, tgt)
     results: dict[int, object] = {}
     for lang, idx in detect.by_language(langs, skip=tgt).items():
         outs = translator.translate_batch([sentences[i].text for i in idx], lang, tgt,

@@ -48,6 +48,9 @@ def check_rules(rules: str) -> str:
 def gettext_plural_forms(lang: str, rules: str = "gettext") -> tuple[int, str]:
     """``(nplurals, plural expression)`` for a new catalog in ``lang``: what msginit
     writes (``rules="gettext"``) or CLDR's (``"cldr"``)."""
+    from ..languages import rules_lang
+
+    lang = rules_lang(lang)  # en-XA: English's
     if check_rules(rules) == "gettext" and lang in _msginit_table():
         return _msginit_table()[lang]
     rule = get_plural(lang)
@@ -99,6 +102,9 @@ def cldr_categories(lang: str, ordinal: bool = False, rules: str = "cldr") -> tu
     """The CLDR categories ``lang`` needs, in canonical order (always with ``other``);
     with ``rules="gettext"`` (cardinal only) ``many`` is left out where gettext's rule has
     fewer forms than CLDR (Italian: ``one``, ``other``)."""
+    from ..languages import rules_lang
+
+    lang = rules_lang(lang)
     loc = Locale.parse(lang)
     rule = loc.ordinal_form if ordinal else loc.plural_form
     tags = set(rule.tags) | {"other"}

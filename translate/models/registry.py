@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import UserError, param
-from ..languages import LANGUAGES, SUPPORTED, normalise_lang
+from ..languages import LANGUAGES, PSEUDO_LOCALES, SUPPORTED, normalise_lang, pseudo_source
 
 PIVOT = "en"
 
@@ -33,7 +33,12 @@ class ModelSpec:
 
     ref: str
     target_token: str | None = None
-    origin: str = "default"  # default | models-dir | override
+    origin: str = "default"  # default | models-dir | override | pseudo
+
+    @property
+    def pseudo(self) -> bool:
+        """A pseudo-locale's step (:class:`translate.pseudo.PseudoEngine`, no model)."""
+        return self.origin == "pseudo"
 
     def __str__(self) -> str:
         return self.ref + (f":{self.target_token}" if self.target_token else "")
@@ -139,6 +144,12 @@ class ModelRegistry:
         """The model calls that take ``src`` text to ``tgt``: one, or two through English."""
         if src == tgt:
             return ()
+        if src in PSEUDO_LOCALES:
+            raise UserError(pseudo_source(src))
+        if tgt in PSEUDO_LOCALES:  # the model route to its language, then the pseudo step
+            base = PSEUDO_LOCALES[tgt]
+            return self.route(src, base) + (Step(base, tgt, ModelSpec(f"pseudo:{tgt}",
+                                                                      origin="pseudo")),)
         spec = self.direct(src, tgt)
         if spec is not None:
             return (Step(src, tgt, spec),)

@@ -137,9 +137,9 @@ def iter_segments(text: str, lang: str) -> Iterator[Segment]:
 def rules_for(lang: str) -> LanguageRules:
     """The rules of ``lang`` (an ISO code or an alias such as ``eng``), loaded once: the
     class its ``segment_rules`` in ``translate/languages.toml`` names."""
-    from ..languages import LANGUAGES, load_named, normalise_lang
+    from ..languages import LANGUAGES, load_named, normalise_lang, rules_lang
 
-    code = lang if lang in LANGUAGES else normalise_lang(lang)
+    code = rules_lang(lang if lang in LANGUAGES else normalise_lang(lang))
     return load_named(LANGUAGES[code].segment_rules)()
 
 

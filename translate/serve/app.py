@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from .. import detect
 from ..errors import UserError
-from ..languages import NAMES, SUPPORTED
+from ..languages import NAMES, SUPPORTED, TARGETS, normalise_lang
 from .batcher import BatcherClosed, QueueFull
 from .files import DownloadStore
 from .keys import ApiKey, KeyStore
@@ -202,9 +202,11 @@ class Server:
         code = value.strip().lower()
         if code == "auto" and auto:
             return code
-        if code not in SUPPORTED:
-            raise ServeError(400, f"{value} is not supported")
-        return code
+        if code in SUPPORTED:
+            return code
+        if name == "target" and code.replace("_", "-") in (t.lower() for t in TARGETS):
+            return normalise_lang(code)  # a pseudo-locale (en-XA), a target only
+        raise ServeError(400, f"{value} is not supported")
 
     # ------------------------------------------------------------------ routes
 

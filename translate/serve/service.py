@@ -175,7 +175,7 @@ class TranslationService:
             detected = detect.candidates(text)[0] if src == detect.AUTO else None
             lang = detect.source_language(src, text)
             segs = segment(text, lang)
-            plans.append((text, lang, detected, segs, detect.segment_languages(segs, lang)))
+            plans.append((text, lang, detected, segs, detect.segment_languages(segs, lang, tgt)))
         # one submission per (language, target): every sentence of the request at once
         at = [(i, j) for i, plan in enumerate(plans) for j in range(len(plan[4]))]
         groups = {lang: [at[k] for k in idx] for lang, idx in detect.by_language(

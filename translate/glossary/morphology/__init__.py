@@ -146,8 +146,9 @@ class Morphology:
 def morphology_for(lang: str) -> Morphology:
     """The rules for ``lang``: the class its ``morphology`` in
     ``translate/languages.toml`` names."""
-    from ...languages import LANGUAGES, load_named
+    from ...languages import LANGUAGES, load_named, rules_lang
 
+    lang = rules_lang(lang)
     if lang not in LANGUAGES or not LANGUAGES[lang].morphology:
         raise ValueError(f"no morphology for language {lang!r}")
     return load_named(LANGUAGES[lang].morphology)()

@@ -266,7 +266,7 @@ def target_catalog(doc: Document, tgt: str, previous: Document | None = None, *,
     else:
         nplurals, expr = gettext_plural_forms(tgt, plural_rules)
     if not same_lang:
-        catalog.locale = tgt
+        catalog.locale = tgt.replace("-", "_")  # gettext's spelling: en_XA
     catalog.set_plural_forms(nplurals, expr)
     catalog.fuzzy = False
     if prev is not None and not _has_header(doc.data, b"POT-Creation-Date"):
