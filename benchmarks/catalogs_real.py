@@ -169,7 +169,8 @@ def kill_and_resume(paths: list[Path], reference: Path, work: Path) -> bool:
     import sqlite3
 
     out = work / "killed"
-    cmd = [sys.executable, __file__, "--child", str(out), *map(str, paths)]
+    cmd = [sys.executable, __file__, "--child", str(out), "--targets", ",".join(TARGETS),
+           *map(str, paths)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, env=env)
     db = out / ".translate-memory.sqlite"
@@ -291,8 +292,9 @@ def run_app(only: list[str], counted, calls: dict, kill: list[str]) -> None:
             row["kill"] = kill_and_resume([path], out, work / (name.replace("/", "_") + ".k"))
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
-    print("| catalog | units | translated (az+it) | failed QA | written broken | own tool | "
-          "keys of the source | left out (az+it) | rerun free | kill+resume | s |")
+    both = "+".join(TARGETS)
+    print(f"| catalog | units | translated ({both}) | failed QA | written broken | own tool | "
+          f"keys of the source | left out ({both}) | rerun free | kill+resume | s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['catalog']} | {r['units']} | {r['translated']} | {r['failed']} | "
@@ -310,8 +312,12 @@ def main() -> int:
                     help="catalogs for the kill-and-resume check")
     ap.add_argument("--app", action="store_true",
                     help="the app catalogs of fixtures/catalogs-real/app (issue 28)")
+    ap.add_argument("--targets", default=",".join(TARGETS),
+                    help="target languages, comma-separated (default az,it; en-XA: the "
+                         "pseudo-locale, no model)")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args()
+    TARGETS[:] = args.targets.split(",")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     if args.child:
         child(args.paths, args.child)

@@ -25,7 +25,7 @@ CASES = [
                                                           '$t(key, {"count": 2})']),
     ('Hi <x id="INTERPOLATION" equiv-text="{{ name }}"/>!', {"angular"},
      ['<x id="INTERPOLATION" equiv-text="{{ name }}"/>']),
-    ("%1$s &lt;b&gt;", {"java-printf-format"}, ["%1$s", "&lt;", "&gt;"]),
+    ("%1$s &lt;b&gt;", {"java-printf-format"}, ["%1$s", "&lt;b&gt;"]),
 ]
 
 

@@ -196,3 +196,20 @@ def test_word_links_are_exact_decoded_or_recalled_from_a_memory(tmp_path, monkey
     assert "__PH0__" in first[0].text
     english = tr.translate_batch(texts, "en", "en", memory=memory)
     assert [t.text for t in english] == texts
+
+
+def test_android_escaped_html_stays_markup(capsys, tmp_path):
+    """Regression: Android's escaped HTML (``&lt;b&gt;``, for Html.fromHtml) is markup: the
+    tag names were translated (``&lt;ḃ&gt;``) and QA let it through."""
+    src = tmp_path / "src"
+    (src / "res/values").mkdir(parents=True)
+    (src / "res/values/strings.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<resources>\n'
+        '    <string name="bold">Make it &lt;b&gt;bold&lt;/b&gt; now</string>\n'
+        '</resources>\n', encoding="utf-8")
+    code, _, err = run(capsys, "localise", src, "--from", "en", "--to", "en-XA", "-o",
+                       tmp_path / "out")
+    assert code == 0, err
+    strings = (tmp_path / "out/res/values-en-rXA/strings.xml").read_text(encoding="utf-8")
+    assert (f'>[{_accented("Make it")} &lt;b&gt;{_accented("bold")}&lt;/b&gt; '
+            f'{_accented("now")}]</string>') in strings
