@@ -26,6 +26,11 @@ CASES = [
     ('Hi <x id="INTERPOLATION" equiv-text="{{ name }}"/>!', {"angular"},
      ['<x id="INTERPOLATION" equiv-text="{{ name }}"/>']),
     ("%1$s &lt;b&gt;", {"java-printf-format"}, ["%1$s", "&lt;b&gt;"]),
+    # Java ChoiceFormat: one argument, "choice" and its branches never translated (en-XA
+    # showed the keyword accented in Jenkins' Messages.properties)
+    ("Stop {0,choice,1#{0,number,integer} build|1<{0,number,integer} builds} of {1}",
+     {"java-format"}, ["{0,choice,1#{0,number,integer} build|1<{0,number,integer} builds}",
+                       "{1}"]),
 ]
 
 

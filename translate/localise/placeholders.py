@@ -57,7 +57,10 @@ LOOSE_TOKEN_RE = re.compile(r"(?:_{1,2} ?|(?<![^\W_]))[Pp][Hh] ?_? ?(\d{1,5})(?!
 # placeholders.toml), so that the only token-like things in a masked text are real tokens.
 _LOOKALIKE_AFTER_TOKEN_RE = re.compile(r"(?:_+ ?)?[Pp][Hh] ?_* ?\d+(?: ?_+)?")
 
-_ICU_START_RE = re.compile(r"\{\s*[A-Za-z_][\w.]*\s*,\s*(?:plural|select|selectordinal)\s*,")
+#: a complex argument: ICU's plural/select/selectordinal, and Java MessageFormat's choice
+#: (``{0,choice,1#{0} build|1<{0} builds}``), whose argument may be an index
+_ICU_START_RE = re.compile(
+    r"\{\s*(?:[A-Za-z_][\w.]*|\d+)\s*,\s*(?:plural|select|selectordinal|choice)\s*,")
 
 _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                         "meta", "param", "source", "track", "wbr"})
@@ -133,7 +136,8 @@ Protected = Masked
 
 
 def icu_complex_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of ICU ``{x, plural|select|selectordinal, ...}`` arguments (outermost only)."""
+    """Spans of ICU ``{x, plural|select|selectordinal, ...}`` and Java ``{0,choice,...}``
+    arguments (outermost only)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     while True:
