@@ -242,3 +242,15 @@ def test_concurrent_mixed_directions_keep_apart(make_server, base_translator):
         replies = list(pool.map(lambda j: srv.post("/translate", {
             "q": j[0], "source": j[1], "target": j[2], "glossary": j[3]}), jobs))
     assert [r.body["translatedText"] for r in replies] == [expect(*j) for j in jobs]
+
+
+def test_source_equal_to_target_and_text_without_words_come_back_unchanged(live):
+    """LibreTranslate parity (issue 25): source=it&target=it returns the text as it is
+    (English text in it was translated into Italian), and text with nothing to translate
+    (emoji, numbers, punctuation) is not sent to a model."""
+    english = ROWS[3]["en"]
+    same = live.post("/translate", {"q": english, "source": "it", "target": "it"})
+    assert same.status == 200 and same.body["translatedText"] == english
+    for text in ("🎉🎉 👍", "2024 — 10:30 (+1)", "…!?"):
+        r = live.post("/translate", {"q": text, "source": "en", "target": "it"})
+        assert r.status == 200 and r.body["translatedText"] == text, text

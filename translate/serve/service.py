@@ -175,7 +175,14 @@ class TranslationService:
             detected = detect.candidates(text)[0] if src == detect.AUTO else None
             lang = detect.source_language(src, text)
             segs = segment(text, lang)
-            plans.append((text, lang, detected, segs, detect.segment_languages(segs, lang, tgt)))
+            if src == tgt:  # as LibreTranslate: the text comes back as it is
+                langs = [tgt] * len(segs)
+            else:  # a segment without a letter (emoji, numbers) has nothing to translate
+                langs = [seg_lang if any(c.isalpha() for c in seg.text) else tgt
+                         for seg, seg_lang in zip(segs, detect.segment_languages(segs, lang,
+                                                                                 tgt),
+                                                  strict=True)]
+            plans.append((text, lang, detected, segs, langs))
         # one submission per (language, target): every sentence of the request at once
         at = [(i, j) for i, plan in enumerate(plans) for j in range(len(plan[4]))]
         groups = {lang: [at[k] for k in idx] for lang, idx in detect.by_language(
