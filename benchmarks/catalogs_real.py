@@ -268,25 +268,31 @@ def app_keys(path: Path, dest: Path, lang: str) -> tuple[set[str], set[str]]:
     return src, set(fmt.existing(fmt.read(dest.read_bytes(), str(dest), lang), lang))
 
 
+def run_twice(path: Path, out: Path, counted, calls: dict):
+    """The job on one catalog, timed, then again: ``(report, seconds, rerun_free)``, where
+    a free rerun asks the model nothing, writes no file and leaves every output as it was."""
+    start = time.perf_counter()
+    calls["n"] = 0
+    report = job([path], out, counted)
+    seconds = time.perf_counter() - start
+    first = outputs(out)
+    calls["n"] = 0
+    again = job([path], out, counted)
+    return report, seconds, calls["n"] == 0 and not again.files_written and outputs(out) == first
+
+
 def run_app(only: list[str], counted, calls: dict, kill: list[str]) -> None:
     work = Path(tempfile.mkdtemp(prefix="catalogs-app-"))
     rows = []
     for path in app_catalogs(only):
         name = str(path.relative_to(APP))
         out = work / name.replace("/", "_")
-        start = time.perf_counter()
-        calls["n"] = 0
-        report = job([path], out, counted)
-        seconds = time.perf_counter() - start
-        first = outputs(out)
-        calls["n"] = 0
-        again = job([path], out, counted)
+        report, seconds, rerun_free = run_twice(path, out, counted, calls)
         dests = sorted({Path(f.output) for f in report.files})
         row = {"catalog": name, "units": report.units // len(TARGETS),
                "translated": report.translated, "failed": len(report.failed), "broken": 0,
                "keys": True, "missing": 0, "tool": tool_check(path, dests, work),
-               "rerun": calls["n"] == 0 and not again.files_written and outputs(out) == first,
-               "seconds": round(seconds, 1)}
+               "rerun": rerun_free, "seconds": round(seconds, 1)}
         for f in report.files:
             dest = Path(f.output)
             row["broken"] += broken(path, dest, f.lang)
@@ -344,14 +350,7 @@ def main() -> int:
     for path in catalogs(args.paths):
         name = str(path.relative_to(REAL))
         out = work / name.replace("/", "_")
-        start = time.perf_counter()
-        calls["n"] = 0
-        report = job([path], out, counted)
-        seconds = time.perf_counter() - start
-        first = outputs(out)
-        calls["n"] = 0
-        again = job([path], out, counted)
-        rerun_free = calls["n"] == 0 and not again.files_written and outputs(out) == first
+        report, seconds, rerun_free = run_twice(path, out, counted, calls)
         row = {"catalog": name, "units": report.units // len(TARGETS),
                "translated": report.translated,
                "failed": len(report.failed), "broken": 0, "msgfmt": "-", "xsd": "-",
