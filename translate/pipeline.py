@@ -74,7 +74,8 @@ class SegmentRecord:
                     "action": self.action, "text": self.text, "models": list(self.models),
                     "warnings": list(self.warnings),
                     "terms": [term_check_dict(t) for t in self.terms],
-                    "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment]}
+                    "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment],
+                    "from_memory": self.from_memory}
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),

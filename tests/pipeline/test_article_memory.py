@@ -251,3 +251,22 @@ def test_documents_reuse_the_memory_too(capsys, tmp_path, fmt):
         assert main(argv) == 0, capsys.readouterr().err
     assert sum(second) == 0
     assert next(out.iterdir()).read_bytes() == written
+
+
+def test_a_document_rerun_with_the_memory_reports_its_reused_sentences(capsys, tmp_path):
+    """Regression: an HTML article run twice with --tm reused every sentence, but its report
+    had no "from_memory" and the summary said "0 segment(s) from the memory, 18 translated"."""
+    html = tmp_path / "story.en.html"
+    html.write_bytes((ROOT.parent / "shared/corpus/html/khojaly-rome.en.html").read_bytes())
+    args = ["article", str(html), "--from", "en", "--to", "it", "-o", str(tmp_path / "out"),
+            "--tm", str(tmp_path / "tm.sqlite"), "--models-dir", str(MODELS), "--no-glossary",
+            "--report", str(tmp_path / "r.json")]
+    assert main(args) == 0
+    first = (tmp_path / "out/story.it.html").read_bytes()
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "18 segment(s) from the memory" in capsys.readouterr().err
+    segments = json.loads((tmp_path / "r.json").read_text())["files"][0]["targets"]["it"][
+        "segments"]
+    assert segments and all(s["from_memory"] for s in segments if s["action"] == "translated")
+    assert (tmp_path / "out/story.it.html").read_bytes() == first

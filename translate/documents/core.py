@@ -187,8 +187,8 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
             else:
                 records.append(SegmentRecord(
                     w.start, w.end, w.text, w.lang, "translated", r.text, tuple(r.models),
-                    tuple(r.warnings), tuple(r.terms), block=i, where=b.where,
-                    alignment=tuple(getattr(r, "alignment", ()) or ())))
+                    tuple(r.warnings), tuple(r.terms), getattr(r, "from_memory", False),
+                    block=i, where=b.where, alignment=tuple(getattr(r, "alignment", ()) or ())))
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
@@ -451,6 +451,7 @@ class _Chained:
     warnings: tuple[str, ...]
     terms: tuple[object, ...]
     alignment: tuple[object, ...]
+    from_memory: bool = False  # both steps reused from the translation memory
 
     @classmethod
     def of(cls, first, second) -> _Chained:
@@ -462,7 +463,8 @@ class _Chained:
         return cls(first, second, first.source, second.text,
                    tuple(first.models) + tuple(second.models),
                    tuple(first.warnings) + tuple(second.warnings),
-                   tuple(second.terms), composed)
+                   tuple(second.terms), composed,
+                   getattr(first, "from_memory", False) and getattr(second, "from_memory", False))
 
 
 @dataclass(frozen=True, slots=True)
