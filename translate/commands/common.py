@@ -23,6 +23,7 @@ FLAGS = {
     "executor": "--executor",
     "fmt": "--format",
     "glossaries": "--glossary",
+    "data_dir": "--data-dir",
     "keys_db": "--keys-db",
     "limits": "--limit",
     "max_batch_tokens": "--max-batch-tokens",

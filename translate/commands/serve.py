@@ -22,9 +22,14 @@ from ..errors import UserError
 DEFAULT_PORT = 5000
 
 
-def default_keys_db() -> str:
+def default_data_dir() -> str:
+    """Where the server keeps its state (``ServeSettings.data_dir``): per user."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return str(Path(base) / "translate" / "api_keys.sqlite")
+    return str(Path(base) / "translate")
+
+
+def default_keys_db(data_dir: str | None = None) -> str:
+    return str(Path(data_dir or default_data_dir()) / "api_keys.sqlite")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -60,9 +65,13 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
                    help="how long a batch waits for more sentences (default 5 ms)")
     g.add_argument("--batch-tokens", type=int, default=2048,
                    help="source tokens in one batched model call (default 2048)")
+    g.add_argument("--data-dir", default=None, metavar="DIR",
+                   help="where the server keeps its state: API glossaries "
+                        "(glossaries.sqlite), the default key database (default "
+                        f"{default_data_dir()})")
     g.add_argument("--keys-db", default=None,
-                   help=f"API key database (SQLite; default {default_keys_db()} when "
-                        "--require-api-key is given)")
+                   help="API key database (SQLite; default DATA_DIR/api_keys.sqlite when "
+                        "--require-api-key is given or that file exists)")
     g.add_argument("--require-api-key", action="store_true",
                    help="refuse requests without a valid API key (403)")
     g.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
@@ -139,9 +148,11 @@ def build_translator(args):
 def build_settings(args):
     from ..serve.settings import ServeSettings
 
+    data_dir = args.data_dir or default_data_dir()
     keys_db = args.keys_db
-    if keys_db is None and (args.require_api_key or Path(default_keys_db()).is_file()):
-        keys_db = default_keys_db()  # where `translate serve keys add` put them
+    if keys_db is None and (args.require_api_key
+                            or Path(default_keys_db(data_dir)).is_file()):
+        keys_db = default_keys_db(data_dir)  # where `translate serve keys add` put them
     cors = () if args.no_cors else tuple(args.cors_origin or ("*",))
     return ServeSettings(
         char_limit=args.char_limit, req_limit=args.req_limit,
@@ -151,13 +162,14 @@ def build_settings(args):
         keys_db=keys_db, cors_origins=cors, glossaries=parse_glossaries(args.glossary),
         glossary=not args.no_glossary, suggestions_tm=args.suggestions_tm,
         download_ttl_s=args.download_ttl, load=args.load,
-        alternatives_limit=args.alternatives_limit)
+        alternatives_limit=args.alternatives_limit, data_dir=data_dir)
 
 
 def run_keys(args) -> int:
     from ..serve.keys import KeyStore
 
-    store = KeyStore(args.keys_db_sub or args.keys_db or default_keys_db())
+    store = KeyStore(args.keys_db_sub or args.keys_db
+                     or default_keys_db(getattr(args, "data_dir", None)))
     try:
         if args.keys_command == "add":
             key, rec = store.add(args.name, req_limit=args.key_req_limit,

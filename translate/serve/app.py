@@ -27,6 +27,7 @@ from .. import detect
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED, TARGETS, normalise_lang
 from .batcher import BatcherClosed, QueueFull
+from .deepl import deepl_routes
 from .files import DownloadStore
 from .keys import ApiKey, KeyStore
 from .limits import RateLimiter
@@ -238,7 +239,8 @@ class Server:
             texts = ["\n".join(t.splitlines()) for t in texts]
         check_text_size(texts, self.char_limit(record))
         request.scope.setdefault("state", {})["chars"] = sum(len(t) for t in texts)
-        glossary = self.service.glossary_name(params.get("glossary"))
+        glossary = self.service.glossary_name(params.get("glossary")
+                                              or params.get("glossary_id"))
         report = str(params.get("report", "")).lower() in TRUE
         if fmt == "html":
             results = await self._translate_html(texts, source, target, glossary)
@@ -369,7 +371,8 @@ class Server:
             raise ServeError(400, "Invalid request: missing file parameter")
         source = self.lang(params.get("source"), "source", auto=True)
         target = self.lang(params.get("target"), "target")
-        glossary = self.service.glossary_name(params.get("glossary"))
+        glossary = self.service.glossary_name(params.get("glossary")
+                                              or params.get("glossary_id"))
         name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
         if not name:
             raise ServeError(400, "Invalid request: empty file")
@@ -473,6 +476,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
         route("/download_file/{ident:str}", server.download_file, ["GET"],
               name="download_file"),
         *(route(p, server.page, ["GET"]) for p in STATIC),
+        *deepl_routes(server, read_params),  # DeepL's API (translate/serve/deepl.py)
     ]
 
     async def http_error(request, exc: HTTPException):
@@ -486,7 +490,8 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
     if settings.cors_origins:
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins),
-            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
             max_age=60 * 60 * 24 * 20))
 
     from contextlib import asynccontextmanager

@@ -46,6 +46,15 @@ class DownloadStore:
             self._expire(time.monotonic())
             return self._files.get(ident)
 
+    def pop(self, ident: str) -> StoredFile | None:
+        """The file, removed from the store (``None``: unknown or expired)."""
+        with self._lock:
+            self._expire(time.monotonic())
+            stored = self._files.pop(ident, None)
+            if stored is not None:
+                self._size -= len(stored.data)
+            return stored
+
     def _expire(self, now: float) -> None:
         for ident in [i for i, f in self._files.items() if f.expires <= now]:
             self._size -= len(self._files.pop(ident).data)

@@ -155,8 +155,9 @@ class TranslationService:
 
     def describe_glossaries(self) -> list[dict]:
         return [{"name": name, "default": name == self.default_glossary,
-                 "concepts": len(g), "languages": list(g.languages)}
-                for name, g in self.glossaries.items()]
+                 "concepts": len(g), "languages": list(g.languages),
+                 **({"label": g.label} if getattr(g, "label", "") else {})}
+                for name, g in list(self.glossaries.items())]
 
     def languages(self) -> list[dict]:
         return [{"code": c, "name": NAMES[c], "targets": [t for t in SUPPORTED if t != c]}

@@ -35,6 +35,17 @@ class ServeSettings:
         alternatives_limit: most ``alternatives`` one request may ask for (more is a 400,
             as LibreTranslate's ``--alternatives-limit``); ``-1`` for none. The default,
             3, is what a beam of 4 holds besides the best: beyond it the beam widens.
+        data_dir: the directory where the server keeps its state (``None``: nothing is
+            kept; API glossaries live in memory until the server stops). Its layout:
+
+            - ``glossaries.sqlite``: glossaries made over HTTP (DeepL's ``/v2/glossaries``
+              and ``/v3/glossaries``, :mod:`translate.serve.glossary_store`);
+            - ``api_keys.sqlite``: the API keys, where ``translate serve --keys-db``
+              defaults to (:mod:`translate.serve.keys`);
+            - ``suggestions.sqlite``: reserved for ``/suggest``'s memory.
+
+            The command line's default is ``$XDG_DATA_HOME/translate``
+            (``~/.local/share/translate``).
     """
 
     char_limit: int = 5000
@@ -56,3 +67,4 @@ class ServeSettings:
     load: str = "first-use"
     frontend_timeout_ms: int = 60000
     alternatives_limit: int = 3
+    data_dir: str | None = None

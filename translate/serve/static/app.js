@@ -24,7 +24,7 @@
     for (const l of langs) { option($("source"), l.code, l.name); option($("target"), l.code, l.name); }
     $("target").value = (settings.language && settings.language.target.code) || "it";
     const gl = settings.glossaries || [];
-    for (const g of gl) { option($("glossary"), g.name, g.name + " (" + g.concepts + ")").selected = g.default; }
+    for (const g of gl) { option($("glossary"), g.name, (g.label || g.name) + " (" + g.concepts + ")").selected = g.default; }
     option($("glossary"), "off", "off");
     $("file").accept = (settings.supportedFilesFormat || []).join(",");
   }
