@@ -360,7 +360,7 @@ def test_a_bad_glossary_entry_is_a_400_naming_it(srv, entries, fmt, named):
 
 
 def test_errors_in_deepl_shape(make_server, srv):
-    small = make_server(char_limit=20, data_dir=None)
+    small = make_server(char_limit=20, max_upload_mb=0.001, data_dir=None)
     cases = [
         (srv, "GET", "/v2/glossaries/nope", {}, 404),
         (srv, "POST", "/v2/translate", {"json": {"text": ["x"], "target_lang": "FR"}}, 400),
@@ -371,8 +371,11 @@ def test_errors_in_deepl_shape(make_server, srv):
                                                  "glossary_id": "x"}}, 400),
         (small, "POST", "/v2/translate", {"json": {"text": ["a" * 21], "target_lang": "IT"}},
          413),
+        (small, "POST", "/v2/document", {"data": {"target_lang": "IT"},
+                                         "files": {"file": ("a.txt", b"Rome. " * 400)}}, 413),
         (srv, "POST", "/v2/translate", {"json": {"text": ["Rome"], "target_lang": "IT"},
                                         "headers": {"Authorization": "Bearer x"}}, 403),
+        (srv, "POST", "/v2/document/NOPE", {"json": {"document_key": "x"}}, 404),
     ]
     for server, method, path, kw, status in cases:
         r = call(server, method, path, **kw)

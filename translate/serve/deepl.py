@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..errors import UserError
-from ..languages import NAMES, PSEUDO_LOCALES, SUPPORTED, normalise_lang
+from ..languages import NAMES, PSEUDO_LOCALES, SUPPORTED
 from .batcher import BatcherClosed, QueueFull
 from .glossary_store import (
     FILE_NAME,
@@ -44,6 +44,7 @@ from .glossary_store import (
     GlossaryRecord,
     GlossaryStore,
     as_glossary,
+    deepl_lang,
     glossary_lang,
     parse_entries,
 )
@@ -92,14 +93,7 @@ def source_lang(value: object) -> str:
 
 
 def _lang(value: str, name: str, *, pseudo: bool) -> str:
-    code = value.strip()
-    try:
-        lang = normalise_lang(code)
-    except UserError:
-        try:
-            lang = normalise_lang(code.replace("_", "-").split("-", 1)[0])
-        except UserError:
-            lang = ""
+    lang = deepl_lang(value)
     if lang and ("-" not in lang or pseudo):
         return lang
     choices = ", ".join(deepl_code(c) for c in SUPPORTED)

@@ -126,19 +126,25 @@ def as_glossary(record: GlossaryRecord) -> ApiGlossary:
                        label=record.name, pairs=tuple(pairs))
 
 
+def deepl_lang(code: str) -> str:
+    """The toolkit's code for a DeepL language code (``EN``, ``en-GB`` -> ``en``; a
+    pseudo-locale ``EN-XA`` -> ``en-XA``); ``""`` for a language it does not have."""
+    code = code.strip()
+    try:
+        return normalise_lang(code)
+    except UserError:
+        try:
+            return normalise_lang(code.replace("_", "-").split("-", 1)[0])
+        except UserError:
+            return ""
+
+
 def glossary_lang(value: object, what: str) -> str:
     """A glossary language (``EN``, ``en-GB`` -> ``en``): a model language, not a
     pseudo-locale."""
     if not isinstance(value, str) or not value.strip():
         raise GlossaryEntryError(f"missing {what}")
-    code = value.strip()
-    try:
-        lang = normalise_lang(code)
-    except UserError:
-        try:
-            lang = normalise_lang(code.replace("_", "-").split("-", 1)[0])
-        except UserError:
-            lang = ""
+    lang = deepl_lang(value)
     if not lang or "-" in lang:  # a pseudo-locale has no glossary
         raise GlossaryEntryError(f"{what} {value!r} is not supported for glossaries")
     return lang
@@ -387,4 +393,4 @@ def _check_pairs(dictionaries: list[Dictionary]) -> None:
 
 __all__ = ["MAX_TERM_CHARS", "ApiGlossary", "Dictionary", "GlossaryEntryError",
            "GlossaryNotFound", "GlossaryRecord", "GlossaryStore", "as_glossary",
-           "glossary_lang", "parse_entries"]
+           "deepl_lang", "glossary_lang", "parse_entries"]

@@ -148,7 +148,9 @@ class TranslationService:
         if name.lower() in (OFF, "none", "false", "0", "no"):
             return OFF
         if name not in self.glossaries:
-            known = ", ".join([*self.glossaries, OFF])
+            names = list(self.glossaries)  # API glossaries too: name a few
+            known = ", ".join([*names[:8], OFF]) + (
+                f" or another of GET /glossaries' {len(names)}" if len(names) > 8 else "")
             raise ServeError(400, f"Invalid request: unknown glossary {name!r} (use one of "
                                   f"{known})")
         return name
