@@ -58,6 +58,8 @@ NO_LIMIT = 1_000_000_000_000
 MAX_TEXTS = 50
 #: documents waiting, translating or waiting to be downloaded at most
 MAX_DOCUMENTS = 256
+#: clients whose billed characters ``/v2/usage`` remembers at most (as the rate limiter)
+MAX_CLIENTS = 65536
 FORMALITY = ("default", "prefer_more", "prefer_less")
 SPLIT = ("0", "1", "nonewlines")
 #: markup of ``tag_handling=xml``: comments, CDATA, tags, entities
@@ -213,7 +215,8 @@ class DeepL:
             self._publish(record)
         self.documents: OrderedDict[str, Document] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
-        self.billed: dict[str, int] = {}
+        #: characters billed per key (or client address), since the server started
+        self.billed: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
@@ -293,7 +296,9 @@ class DeepL:
     def bill(self, request: Request, record, chars: int) -> None:
         with self._lock:
             who = self.who(request, record)
-            self.billed[who] = self.billed.get(who, 0) + chars
+            self.billed[who] = self.billed.pop(who, 0) + chars
+            while len(self.billed) > MAX_CLIENTS:  # the least recently billed go first
+                self.billed.popitem(last=False)
         request.scope.setdefault("state", {})["chars"] = chars
 
     async def multi(self, request: Request, params: dict, name: str) -> list:
