@@ -223,6 +223,11 @@ def test_azerbaijani_entry_over_http_inflects_as_in_a_file_glossary(make_server,
         assert terms == file_terms
         assert [(t["required"], t["status"], t["suffix"]) for t in terms] == \
             [("Xocalı", "found", "da")]
+        # a document with the glossary: the same sentence, the same term
+        out = io.BytesIO()
+        client.translate_document((KHOJALY_EN + "\n").encode(), out, source_lang="EN",
+                                  target_lang="AZ", glossary=g, filename="story.txt")
+        assert out.getvalue().decode() == KHOJALY_AZ + "\n"
         listed = {x["name"]: x for x in srv.get("/glossaries").body}
         assert listed[g.glossary_id]["label"] == "khojaly"
         assert listed[g.glossary_id]["languages"] == ["en", "az"]
