@@ -464,3 +464,80 @@ def test_data_dir_option_and_default(tmp_path, monkeypatch):
     settings = build_settings(args)
     assert settings.data_dir == str(tmp_path / "d")
     assert settings.keys_db == str(tmp_path / "d" / "api_keys.sqlite")
+
+
+def _env():
+    import os
+
+    from support import ROOT
+
+    env = dict(os.environ)  # this checkout's translate, in the child processes too
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _start_serve(port, data_dir):
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from support import FIXTURES, ROOT
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "translate.cli", "serve", "--port", str(port), "--models-dir",
+         str(FIXTURES / "models"), "--data-dir", str(data_dir), "--require-api-key",
+         "--log-level", "warning"],
+        cwd=ROOT, env=_env(), stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+            return proc
+        except OSError:
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+
+@pytest.mark.slow
+def test_translate_serve_keeps_keys_and_glossaries_in_its_data_dir(tmp_path):
+    """The command itself: `translate serve --data-dir DIR keys add` puts the key where
+    `translate serve --data-dir DIR` finds it, and a glossary made over HTTP is there
+    after a restart."""
+    import signal
+    import subprocess
+    import sys
+
+    from serve.serve_helpers import free_port
+    from support import ROOT
+
+    data = tmp_path / "state"
+    add = subprocess.run([sys.executable, "-m", "translate.cli", "serve", "--data-dir",
+                          str(data), "keys", "add", "--name", "weblate"],
+                         capture_output=True, text=True, cwd=ROOT, env=_env(), timeout=120)
+    assert add.returncode == 0, add.stderr
+    key = add.stdout.strip()
+    assert (data / "api_keys.sqlite").is_file()
+    gid = None
+    for _run in range(2):  # the second run is a restart on the same data directory
+        port = free_port()
+        proc = _start_serve(port, data)
+        try:
+            client = deepl.DeepLClient(key, server_url=f"http://127.0.0.1:{port}")
+            if gid is None:
+                gid = client.create_glossary("desk", "EN", "AZ",
+                                             {"Khojaly": "Xocalı"}).glossary_id
+            assert client.get_glossary_entries(gid) == {"Khojaly": "Xocalı"}
+            out = client.translate_text(KHOJALY_EN, source_lang="EN", target_lang="AZ",
+                                        glossary=gid)
+            assert out.text == KHOJALY_AZ
+            with pytest.raises(deepl.AuthorizationException):
+                deepl.Translator("not-a-key",
+                                 server_url=f"http://127.0.0.1:{port}").get_usage()
+            client.close()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+    assert sorted(p.name for p in data.iterdir() if p.suffix == ".sqlite") == \
+        ["api_keys.sqlite", "glossaries.sqlite"]
