@@ -39,7 +39,6 @@ from .files import DownloadStore, content_disposition
 from .keys import ApiKey, KeyStore
 from .limits import KeyLockout, RateLimiter
 from .service import (
-    DOCUMENT_EXTENSIONS,
     LOCALISE_EXTENSIONS,
     TEXT_EXTENSIONS,
     ServeError,
@@ -393,13 +392,15 @@ class Server:
         return JSONResponse(self.service.describe_glossaries())
 
     async def health(self, request: Request) -> Response:
-        """``{"status", "queue", "oldest_wait_s", ...}``: 503 when a request waiting now
-        could not start within the queue timeout, or the server is shutting down."""
+        """``{"status", "queue", "oldest_wait_s", "running_s", ...}``: 503 when a request
+        could not start within the queue timeout now (one waits longer, or the model call
+        in progress has run longer), or the server is shutting down."""
         batcher = self.service.batcher
-        oldest = batcher.oldest_wait()
-        busy = oldest >= self.settings.queue_timeout_s or batcher.closed
+        oldest, running = batcher.oldest_wait(), batcher.running()
+        limit = self.settings.queue_timeout_s
+        busy = oldest >= limit or running >= limit or batcher.closed
         body = {"status": "busy" if busy else "ok", "queue": batcher.pending,
-                "oldest_wait_s": round(oldest, 3),
+                "oldest_wait_s": round(oldest, 3), "running_s": round(running, 3),
                 "queue_timeout_s": self.settings.queue_timeout_s,
                 "file_jobs": self.settings.file_jobs - self.file_slots._value}  # noqa: SLF001
         headers = ({"Retry-After": str(max(1, math.ceil(self.settings.queue_timeout_s)))}

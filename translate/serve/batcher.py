@@ -117,6 +117,7 @@ class DynamicBatcher:
         self._pending = 0
         self._cond = threading.Condition()
         self._closed = False
+        self._busy_since: float | None = None
         self._thread = threading.Thread(target=self._loop, name="translate-model",
                                         daemon=True)
         self._thread.start()
@@ -133,6 +134,11 @@ class DynamicBatcher:
             waits = [now - t.arrived for q in self._queues.values() for t in q
                      if not t.started.is_set() and not t.cancelled()]
         return max(waits, default=0.0)
+
+    def running(self) -> float:
+        """Seconds the model call in progress has run (0 when the model is idle)."""
+        since = self._busy_since
+        return 0.0 if since is None else time.monotonic() - since
 
     @property
     def closed(self) -> bool:
@@ -275,34 +281,42 @@ class DynamicBatcher:
             key, slices = taken
             if not slices:
                 continue
-            first = slices[0][0]
-            if first.call is not None:
-                if first.set_running_or_notify_cancel():
-                    try:
-                        first.set_result(first.call())
-                    except BaseException as exc:  # noqa: BLE001 - handed to the request
-                        first.set_exception(exc)
-                continue
-            texts = [t for ticket, start, n in slices for t in ticket.texts[start:start + n]]
+            self._busy_since = time.monotonic()
             try:
-                results = self.run(key, texts)
-            except BaseException as exc:  # noqa: BLE001 - handed to each request
-                for ticket, _, _ in slices:
-                    self._fail(ticket, exc)
-                continue
-            self.stats.calls += 1
-            self.stats.sentences += len(texts)
-            self.stats.largest = max(self.stats.largest, len(texts))
-            if len(self.stats.jobs_per_call) < 10000:
-                self.stats.jobs_per_call.append(len(slices))
-            pos = 0
-            for ticket, start, n in slices:
-                ticket.results[start:start + n] = results[pos:pos + n]
-                ticket.done_count += n
-                pos += n
-                if ticket.done_count == len(ticket.texts):
-                    if ticket.set_running_or_notify_cancel():
-                        ticket.set_result(ticket.results)
+                self._serve(key, slices)
+            finally:
+                self._busy_since = None
+
+    def _serve(self, key: Hashable, slices: list[tuple[Ticket, int, int]]) -> None:
+        """One model call (or one ``call``) and its results handed out."""
+        first = slices[0][0]
+        if first.call is not None:
+            if first.set_running_or_notify_cancel():
+                try:
+                    first.set_result(first.call())
+                except BaseException as exc:  # noqa: BLE001 - handed to the request
+                    first.set_exception(exc)
+            return
+        texts = [t for ticket, start, n in slices for t in ticket.texts[start:start + n]]
+        try:
+            results = self.run(key, texts)
+        except BaseException as exc:  # noqa: BLE001 - handed to each request
+            for ticket, _, _ in slices:
+                self._fail(ticket, exc)
+            return
+        self.stats.calls += 1
+        self.stats.sentences += len(texts)
+        self.stats.largest = max(self.stats.largest, len(texts))
+        if len(self.stats.jobs_per_call) < 10000:
+            self.stats.jobs_per_call.append(len(slices))
+        pos = 0
+        for ticket, start, n in slices:
+            ticket.results[start:start + n] = results[pos:pos + n]
+            ticket.done_count += n
+            pos += n
+            if ticket.done_count == len(ticket.texts):
+                if ticket.set_running_or_notify_cancel():
+                    ticket.set_result(ticket.results)
 
     def _fail(self, ticket: Ticket, exc: BaseException) -> None:
         """A failed slice fails its whole request; its other slices are dropped."""

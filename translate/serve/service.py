@@ -16,12 +16,11 @@ import json
 import re
 import threading
 import time
-from concurrent.futures import TimeoutError as FutureTimeout
 from collections.abc import Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from .. import detect
 from ..documents import EXTENSIONS, translate_document
