@@ -10,10 +10,10 @@ throughput grows with load, while a lone request waits at most the gather window
 model call happens on that one thread.
 
 Fair scheduling: one model call holds at most ``batch_tokens`` (about) source tokens,
-shared out round-robin between the waiting requests of its key, a few sentences each, so
-a long request is decoded in slices that interleave with other clients' work: a
-one-sentence request waits for one call, never behind a whole long one. A request keeps
-its place (the back of the line) after each slice.
+shared out between the waiting requests of its key in equal shares (what one leaves
+goes to the others), so a long request is decoded in slices that interleave with other
+clients' work: a one-sentence request waits for one call, never behind a whole long one.
+A request goes to the back of the line after each slice.
 
 A submission is a :class:`Ticket` (a ``concurrent.futures.Future``): cancelling it (the
 client went away, its time ran out) drops its sentences that are not decoded yet.
@@ -38,10 +38,6 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 Run = Callable[[Hashable, list[str]], list]
-
-#: sentences one request contributes to a model call before the next request's turn
-SLICE = 8
-
 
 class QueueFull(Exception):
     """More sentences are waiting than the server accepts."""
@@ -242,9 +238,10 @@ class DynamicBatcher:
             return key, slices
 
     def _slices(self, queue: deque[Ticket]) -> list[tuple[Ticket, int, int]]:
-        """Round-robin over ``queue``: up to :data:`SLICE` sentences from each request in
-        turn until the token budget is full (always at least one sentence); unbatched,
-        the first request whole."""
+        """Fair shares of one call: each waiting request in turn gets up to an equal
+        share of the token budget (at least one sentence); what the others leave is
+        shared out again, so a lone request fills the call. Unbatched: the first
+        request whole."""
         if not self.enabled:
             t = queue[0]
             start, t.next = t.next, len(t.texts)
@@ -252,23 +249,27 @@ class DynamicBatcher:
         taken: dict[int, list] = {}
         order: list[Ticket] = []
         budget = self.batch_tokens
-        progress = True
-        while progress and budget > 0:
-            progress = False
-            for t in queue:
-                k = 0
-                while t.left and k < SLICE:
+        while budget > 0:
+            active = [t for t in queue if t.left]
+            if not active:
+                break
+            share = max(1, budget // len(active))
+            for t in active:
+                got = 0
+                while t.left and budget > 0:
                     cost = t.tokens[t.next]
-                    if cost > budget and (order or k):
+                    if got and got + cost > share:
+                        break  # its share is used: the next request's turn
+                    if cost > budget and order:
+                        budget = 0  # the call is full
                         break
                     if id(t) not in taken:
                         taken[id(t)] = [t, t.next, 0]
                         order.append(t)
                     taken[id(t)][2] += 1
                     t.next += 1
+                    got += cost
                     budget -= cost
-                    k += 1
-                    progress = True
                 if budget <= 0:
                     break
         return [tuple(taken[id(t)]) for t in order]

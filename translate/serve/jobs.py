@@ -17,6 +17,7 @@ inherits the server's threads or models.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import resource
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from ..errors import UserError
-from .service import ServeError, client_message
+from .errors import ServeError, client_message
 
 log = logging.getLogger("translate.serve")
 
@@ -61,7 +62,7 @@ def warm_up() -> None:
 
 def memory_message(memory_mb: int) -> str:
     return (f"Invalid request: the file needs more than {memory_mb} MB of memory to "
-            f"read (the server's file memory limit, --file-memory-mb)")
+            f"read (the server's file memory limit)")
 
 
 def run_isolated(fn: Callable, args: tuple, *, serve: Callable[[str, tuple], object],
@@ -86,8 +87,8 @@ def run_isolated(fn: Callable, args: tuple, *, serve: Callable[[str, tuple], obj
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ServeError(503, f"Translating the file took longer than "
-                                      f"{timeout_s:g} s (the server's --file-timeout); try "
-                                      "again later or send a smaller file")
+                                      f"{timeout_s:g} s (the server's file time limit); "
+                                      "try again later or send a smaller file")
             if cancelled is not None and cancelled.is_set():
                 raise JobCancelled()
             try:
@@ -142,6 +143,15 @@ def _child(conn, fn, args, memory_mb: int) -> None:
         conn.close()
 
 
+def plain(value):
+    """A report value as JSON: dataclasses as dicts, tuples and sets as lists."""
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
+
+
 class RemoteTranslator:
     """What :func:`translate.documents.translate_document` needs of a translator, asked
     of the server (which owns the models)."""
@@ -165,8 +175,6 @@ def document_job(remote, data: bytes, fmt: str, src: str, tgt: str, limits,
     import json
 
     from ..documents import translate_document
-    from .service import plain
-
     result = translate_document(data, fmt, src, tgt, RemoteTranslator(remote), name=name,
                                 limits=limits)
     report = json.loads(json.dumps(result.report(), default=plain, ensure_ascii=False))

@@ -32,6 +32,8 @@ from ..protocol import Translates
 from ..request import TranslationRequest
 from ..segment import segment
 from .batcher import DynamicBatcher, QueueTimeout, Ticket
+from .errors import REQUEST_FIELDS, ServeError, client_message  # noqa: F401 - re-exported
+from .jobs import plain
 from .settings import ServeSettings
 
 OFF = "off"
@@ -40,26 +42,6 @@ LOCALISE_EXTENSIONS = supported_extensions()
 TEXT_EXTENSIONS = (".txt",)
 #: document formats by extension (translate.documents), plain text aside
 DOCUMENT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt != "text"}
-
-
-class ServeError(Exception):
-    """An error answered as LibreTranslate does: ``{"error": message}`` with ``status``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-#: How the server says a parameter that a library message names
-#: (:func:`translate.errors.param`): by the request field that carries it; the others
-#: (the server's own settings) keep the library's name.
-REQUEST_FIELDS = {"src": "source", "tgts": "target", "targets": "target", "fmt": "format"}
-
-
-def client_message(exc: UserError) -> str:
-    """A library error in the terms of the request (its fields, not the CLI's flags)."""
-    return exc.render(REQUEST_FIELDS)
 
 
 @cache
@@ -361,14 +343,6 @@ class TranslationService:
                 self.settings.timeout_s)
         report = json.loads(json.dumps(result.report(), default=plain, ensure_ascii=False))
         return result.data, report
-
-
-def plain(value):
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    return str(value)
 
 
 async def model_result(ticket: Ticket, timeout: float, queue_timeout: float | None = None):
