@@ -248,24 +248,42 @@ def attack_main(args) -> int:
 
     sents = news_sentences(600)
     per_client = 4 if args.quick else 10
+    rounds = args.rounds or (1 if args.quick else 3)
     server = ServerProcess(batching=True, backend=args.backend,
                            models_dir=ROOT / "fixtures" / "models", extra=())
     rows = []
     t_start = time.perf_counter()
+
+    def median_run(runs: list[dict]) -> dict:
+        out = {k: statistics.median(r[k] for r in runs)
+               for k in ("rps", "p50_ms", "p95_ms", "p99_ms")}
+        out["requests"] = sum(r["requests"] for r in runs)
+        out["failures"] = sum(r["failures"] for r in runs)
+        return out
+
     try:
         for target in ("en-XA", "it"):
             load(server.port, sents, 4, 16, target=target)  # warm-up
             for clients in (16, 64):
                 n = clients * per_client
-                calm = load(server.port, sents, clients, n, target=target)
-                with Attacker(server.port, sents, target) as attacker:
-                    hit = load(server.port, sents, clients, n, offset=n, target=target)
-                rows.append((target, clients, calm, hit, attacker.answers))
+                calm, hit, answers = [], [], {}
+                for r in range(rounds):  # calm and attacked runs alternate (load drifts)
+                    calm.append(load(server.port, sents, clients, n, offset=2 * r * n,
+                                     target=target))
+                    with Attacker(server.port, sents, target) as attacker:
+                        hit.append(load(server.port, sents, clients, n,
+                                        offset=(2 * r + 1) * n, target=target))
+                    for kind, counts in attacker.answers.items():
+                        for status, c in counts.items():
+                            answers.setdefault(kind, {})
+                            answers[kind][status] = answers[kind].get(status, 0) + c
+                rows.append((target, clients, median_run(calm), median_run(hit), answers))
         rss = server.rss_mb()
     finally:
         server.close()
     print(f"backend {args.backend}, default limits, {platform.machine()} "
-          f"{os.cpu_count()} CPUs, {per_client} requests per client")
+          f"{os.cpu_count()} CPUs, {per_client} requests per client, {rounds} round(s) "
+          "each (medians)")
     print("| target | clients | attack | requests | req/s | p50 ms | p95 ms | p99 ms | "
           "p95 x (calm) | failures |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -213,6 +213,7 @@ class Server:
         self.lockout = KeyLockout(settings.key_failures, settings.key_window_s,
                                   settings.key_lockout_s)
         self.file_slots = asyncio.Semaphore(max(1, settings.file_jobs))
+        self.file_running = 0
         self.downloads = DownloadStore(settings.download_ttl_s,
                                        int(settings.download_max_mb * 1024 * 1024))
         self._static: dict[str, bytes] = {}
@@ -402,7 +403,7 @@ class Server:
         body = {"status": "busy" if busy else "ok", "queue": batcher.pending,
                 "oldest_wait_s": round(oldest, 3), "running_s": round(running, 3),
                 "queue_timeout_s": self.settings.queue_timeout_s,
-                "file_jobs": self.settings.file_jobs - self.file_slots._value}  # noqa: SLF001
+                "file_jobs": self.file_running}
         headers = ({"Retry-After": str(max(1, math.ceil(self.settings.queue_timeout_s)))}
                    if busy else None)
         return JSONResponse(body, status_code=503 if busy else 200, headers=headers)
@@ -516,6 +517,7 @@ class Server:
         except TimeoutError:
             raise QueueTimeout() from None
         cancelled = threading.Event()
+        self.file_running += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(
                 None, lambda: self.service.translate_file_job(
@@ -523,6 +525,7 @@ class Server:
                     cancelled=cancelled))
         finally:
             cancelled.set()  # the worker is stopped when this request is cancelled
+            self.file_running -= 1
             self.file_slots.release()
 
     async def download_file(self, request: Request) -> Response:

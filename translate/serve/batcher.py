@@ -13,7 +13,9 @@ Fair scheduling: one model call holds at most ``batch_tokens`` (about) source to
 shared out between the waiting requests of its key in equal shares (what one leaves
 goes to the others), so a long request is decoded in slices that interleave with other
 clients' work: a one-sentence request waits for one call, never behind a whole long one.
-A request goes to the back of the line after each slice.
+A request goes to the back of the line after each slice. The sentences of one turn are
+decoded shortest first, in calls of similar length (a batch costs as much as its longest
+sentence), and each request is answered as soon as its last sentence is.
 
 A submission is a :class:`Ticket` (a ``concurrent.futures.Future``): cancelling it (the
 client went away, its time ran out) drops its sentences that are not decoded yet.
@@ -298,26 +300,45 @@ class DynamicBatcher:
                 except BaseException as exc:  # noqa: BLE001 - handed to the request
                     first.set_exception(exc)
             return
-        texts = [t for ticket, start, n in slices for t in ticket.texts[start:start + n]]
-        try:
-            results = self.run(key, texts)
-        except BaseException as exc:  # noqa: BLE001 - handed to each request
-            for ticket, _, _ in slices:
-                self._fail(ticket, exc)
-            return
-        self.stats.calls += 1
-        self.stats.sentences += len(texts)
-        self.stats.largest = max(self.stats.largest, len(texts))
-        if len(self.stats.jobs_per_call) < 10000:
-            self.stats.jobs_per_call.append(len(slices))
-        pos = 0
-        for ticket, start, n in slices:
-            ticket.results[start:start + n] = results[pos:pos + n]
-            ticket.done_count += n
-            pos += n
-            if ticket.done_count == len(ticket.texts):
-                if ticket.set_running_or_notify_cancel():
-                    ticket.set_result(ticket.results)
+        items = [(ticket, i) for ticket, start, n in slices for i in range(start, start + n)]
+        for part in self._by_length(items):
+            texts = [ticket.texts[i] for ticket, i in part]
+            try:
+                results = self.run(key, texts)
+            except BaseException as exc:  # noqa: BLE001 - handed to each request
+                for ticket in {id(t): t for t, _ in part}.values():
+                    self._fail(ticket, exc)
+                continue
+            self.stats.calls += 1
+            self.stats.sentences += len(texts)
+            self.stats.largest = max(self.stats.largest, len(texts))
+            if len(self.stats.jobs_per_call) < 10000:
+                self.stats.jobs_per_call.append(len({id(t) for t, _ in part}))
+            for (ticket, i), result in zip(part, results, strict=True):
+                ticket.results[i] = result
+                ticket.done_count += 1
+                if ticket.done_count == len(ticket.texts) and not ticket.done():
+                    if ticket.set_running_or_notify_cancel():
+                        ticket.set_result(ticket.results)
+
+    @staticmethod
+    def _by_length(items: list[tuple[Ticket, int]]) -> list[list[tuple[Ticket, int]]]:
+        """The sentences of one turn in model calls of similar length, shortest first: a
+        batch is decoded as long as its longest sentence, so one long sentence (another
+        client's long list) would make every short one in its call as slow as itself.
+        A call's longest sentence is at most twice (and 16 tokens more than) its
+        shortest."""
+        ordered = sorted(items, key=lambda item: item[0].tokens[item[1]])
+        parts: list[list[tuple[Ticket, int]]] = []
+        for item in ordered:
+            cost = item[0].tokens[item[1]]
+            if parts:
+                first = parts[-1][0][0].tokens[parts[-1][0][1]]
+                if cost <= max(2 * first, first + 16):
+                    parts[-1].append(item)
+                    continue
+            parts.append([item])
+        return parts
 
     def _fail(self, ticket: Ticket, exc: BaseException) -> None:
         """A failed slice fails its whole request; its other slices are dropped."""

@@ -335,12 +335,14 @@ class TranslationService:
 
     def translate_document(self, data: bytes, fmt: str, src: str, tgt: str,
                            glossary: str) -> tuple[bytes, dict]:
-        """A small document (an HTML ``q`` within the char limit), run on the model
-        thread; returns its bytes and its JSON-safe report."""
-        translator = self.translator(glossary)
-        result = self.batcher.call(
-            lambda: translate_document(data, fmt, src, tgt, translator)).result(
-                self.settings.timeout_s)
+        """A small document (an HTML ``q`` within the char limit) on the calling worker
+        thread, its sentences through the batcher (fair turns, as every request); its
+        bytes and its JSON-safe report."""
+        from .jobs import RemoteTranslator
+
+        handle = self.remote_handler(glossary, self.settings.timeout_s)
+        result = translate_document(data, fmt, src, tgt,
+                                    RemoteTranslator(lambda name, *args: handle(name, args)))
         report = json.loads(json.dumps(result.report(), default=plain, ensure_ascii=False))
         return result.data, report
 
