@@ -20,6 +20,7 @@ import math
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -214,6 +215,10 @@ class Server:
                                   settings.key_lockout_s)
         self.file_slots = asyncio.Semaphore(max(1, settings.file_jobs))
         self.file_running = 0
+        # each file job holds a thread while its worker process runs: their own threads,
+        # so they never take the shared executor's from the other requests
+        self.file_threads = ThreadPoolExecutor(max(1, settings.file_jobs),
+                                               thread_name_prefix="translate-file-job")
         self.downloads = DownloadStore(settings.download_ttl_s,
                                        int(settings.download_max_mb * 1024 * 1024))
         self._static: dict[str, bytes] = {}
@@ -520,7 +525,7 @@ class Server:
         self.file_running += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                None, lambda: self.service.translate_file_job(
+                self.file_threads, lambda: self.service.translate_file_job(
                     kind, data, ext, source, target, glossary, name=name,
                     cancelled=cancelled))
         finally:
@@ -657,6 +662,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
             await asyncio.get_running_loop().run_in_executor(None, service.load_all)
         yield
         await asyncio.get_running_loop().run_in_executor(None, service.close)
+        server.file_threads.shutdown(wait=False, cancel_futures=True)
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: http_error, Exception: any_error})
