@@ -316,6 +316,8 @@ def _raw(srv, body: bytes, ctype: str = "application/json", path: str = "/transl
     (b'{"q": "caf\\ud800 text", "source": "en", "target": "en-XA"}',
      "Invalid request: q is not valid Unicode (a lone surrogate at character 3)"),
     (b'{"q": ["ok", "\\udfff"], "source": "en", "target": "en-XA"}', "not valid Unicode"),
+    (b'{"q": "x", "source": "en", "target": "en-XA", "\\ud800": 1}',
+     "Invalid request: a parameter name is not valid Unicode"),
     (b'{"q": 5, "source": "en", "target": "en-XA"}', "q must be a string"),
     (b'{"q": {"a": 1}, "source": "en", "target": "en-XA"}', "q must be a string"),
     (b'{"q": [["nested"]], "source": "en", "target": "en-XA"}', "q must be a string"),
@@ -331,7 +333,7 @@ def _raw(srv, body: bytes, ctype: str = "application/json", path: str = "/transl
     (b'{"q": "x", "source": "en", "target": "en-XA", "api_key": 5}', "api_key must be"),
     (b'"just a string"', "Invalid JSON format"),
     (b"\xff\xfe{", "Invalid JSON format"),
-])
+], ids=lambda value: value[:40].decode("latin-1") if isinstance(value, bytes) else None)
 def test_bad_bodies_are_4xx_json(guarded, body, expected):
     r = _raw(guarded, body)
     assert 400 <= r.status < 500, (r.status, r.body)

@@ -120,7 +120,7 @@ class AccessLog:
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused once it grows past ``limit`` bytes (with or without a
     Content-Length); kept on the request, where Starlette's form parser reads it. Once
-    it is read, the request is watched for its client going away (see ``route``)."""
+    it is read, the request is watched for its client going away (see :func:`answer`)."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -177,6 +177,7 @@ async def read_params(request: Request, limit: int = 16 << 20) -> tuple[dict, di
         if not isinstance(body, dict):
             raise ServeError(400, "Invalid JSON format")
         for name, value in body.items():
+            check_unicode(name, "a parameter name")
             check_unicode(value, name)
         params.update(body)
     elif ctype.startswith("application/x-www-form-urlencoded"):
