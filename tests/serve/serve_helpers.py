@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
 
 
 def free_port() -> int:
@@ -28,3 +36,101 @@ def upload(live, filename, content, **fields):
     data, ctype = multipart({"source": "en", "target": "it", **fields}, filename, content)
     return live.request("POST", "/translate_file", data=data,
                         headers={"Content-Type": ctype})
+
+
+@dataclass
+class Reply:
+    status: int
+    body: object
+    headers: dict
+
+    @property
+    def error(self) -> str:
+        assert isinstance(self.body, dict) and set(self.body) == {"error"}, self.body
+        assert isinstance(self.body["error"], str) and self.body["error"]
+        assert "Traceback" not in self.body["error"]
+        return self.body["error"]
+
+
+class Client:
+    """HTTP requests to ``self.url`` (urllib: a new connection per request)."""
+
+    url: str
+
+    def request(self, method: str, path: str, *, json_body=None, data: bytes | None = None,
+                headers: dict | None = None, timeout: float = 120) -> Reply:
+        headers = dict(headers or {})
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                raw, status, hdrs = r.read(), r.status, dict(r.headers)
+        except urllib.error.HTTPError as e:
+            raw, status, hdrs = e.read(), e.code, dict(e.headers)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = raw
+        return Reply(status, body, {k.lower(): v for k, v in hdrs.items()})
+
+    def post(self, path: str, body: dict, **kw) -> Reply:
+        return self.request("POST", path, json_body=body, **kw)
+
+    def form(self, path: str, fields: dict, **kw) -> Reply:
+        from urllib.parse import urlencode
+
+        return self.request("POST", path, data=urlencode(fields).encode(), headers={
+            "Content-Type": "application/x-www-form-urlencoded"}, **kw)
+
+    def get(self, path: str, **kw) -> Reply:
+        return self.request("GET", path, **kw)
+
+
+class ServeProcess(Client):
+    """``translate serve`` as a subprocess on a free port (fixture models, the access log
+    off), started and waited for; ``rss_mb()`` reads its resident memory."""
+
+    def __init__(self, *args: str, env: dict | None = None) -> None:
+        from support import MODELS, ROOT
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environ = dict(os.environ if env is None else env)
+        environ["PYTHONPATH"] = str(ROOT) + os.pathsep + environ.get("PYTHONPATH", "")
+        environ.setdefault("TRANSLATE_OFFLINE", "1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "translate.cli", "serve", "--port", str(self.port),
+             "--models-dir", str(MODELS), "--log-level", "warning", *args],
+            cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/languages", timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    err = self.stop()
+                    raise RuntimeError("translate serve did not start: "
+                                       + err[-2000:]) from None
+                time.sleep(0.2)
+
+    def rss_mb(self) -> float:
+        for line in open(f"/proc/{self.proc.pid}/status", encoding="ascii"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS")
+
+    def stop(self) -> str:
+        """Stop the server; its stderr."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return self.proc.stderr.read() if self.proc.stderr else ""

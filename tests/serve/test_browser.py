@@ -74,3 +74,56 @@ def test_paste_translate_highlight(browser, live, base_translator, tmp_path):
     assert browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+def test_key_field_and_no_stale_results(browser, make_server, tmp_path):
+    """A server that requires keys: the page shows the key field, a translation without
+    a key shows the server's error, with one it works; swapping languages and uploading
+    a file clear the old translation (and a text translation clears an old file link)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    from translate.serve.keys import KeyStore
+
+    db = tmp_path / "keys.sqlite"
+    key, _ = KeyStore(db).add("desk")
+    srv = make_server(require_api_key=True, keys_db=str(db))
+    browser.get(srv.url + "/")
+    wait = WebDriverWait(browser, 120)
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "target")).options) == 3)
+    field = browser.find_element(By.ID, "api_key")
+    assert field.is_displayed() and field.get_attribute("type") == "password"
+    assert browser.find_element(By.ID, "key-required").is_displayed()
+    Select(browser.find_element(By.ID, "source")).select_by_value("en")
+    Select(browser.find_element(By.ID, "target")).select_by_value("it")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("The minister spoke in Rome.")
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "API key"))
+    assert "error" in browser.find_element(By.ID, "status").get_attribute("class")
+    assert browser.find_element(By.ID, "output").text == ""
+    field.send_keys(key)
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "Done."))
+    output = browser.find_element(By.ID, "output")
+    translated = output.text
+    assert translated.strip() and translated != "The minister spoke in Rome."
+    # swap: the translation becomes the source, the old output is gone
+    browser.find_element(By.ID, "swap").click()
+    assert box.get_attribute("value") == translated
+    assert output.text == "" and not browser.find_element(By.ID, "copy").is_enabled()
+    assert Select(browser.find_element(By.ID, "source")
+                  ).first_selected_option.get_attribute("value") == "it"
+    # translate again, then a file: the text result is cleared, the file link shown
+    browser.find_element(By.ID, "translate").click()
+    wait.until(lambda d: d.find_element(By.ID, "output").text.strip())
+    story = tmp_path / "story.txt"
+    story.write_text("Il ministro ha parlato.", encoding="utf-8")
+    browser.find_element(By.ID, "file").send_keys(str(story))
+    assert output.text == ""  # a new file chosen: the old result is gone at once
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "translated file is ready"))
+    link = browser.find_element(By.ID, "file-link")
+    assert link.is_displayed() and "story.txt" in link.text
+    assert output.text == "" and browser.find_element(By.ID, "terms").text == ""

@@ -84,11 +84,14 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     g.add_argument("--download-ttl", type=float, default=600.0,
                    help="seconds a translated file stays downloadable (default 600)")
     g.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
+    add_limit_options(p)
     t = p.add_argument_group("translation")
     t.add_argument("--models-dir", default=None)
     t.add_argument("--model", action="append", default=[], metavar="SRC-TGT=REF")
     t.add_argument("--device", choices=("cpu", "cuda"), default=None)
-    t.add_argument("--backend", choices=("torch", "ctranslate2", "auto"), default="torch")
+    t.add_argument("--backend", choices=("torch", "ctranslate2", "auto"), default=None,
+                   help="default: the library's (TranslatorConfig.backend, as the other "
+                        "commands and the API)")
     t.add_argument("--beam-size", type=int, default=None)
     t.add_argument("--threads", type=int, default=None,
                    help="CPU threads per model (with TranslatorConfig; default: the backend's)")
@@ -116,6 +119,56 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         sp.add_argument("--keys-db", dest="keys_db_sub", default=None)
 
 
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    """What one request, client or connection may cost (ServeSettings has each default)."""
+    from dataclasses import fields
+
+    from ..limits import Limits
+    from ..serve.settings import ServeSettings
+
+    d = ServeSettings()
+    a = p.add_argument_group("limits (admission, files, connections, abuse)")
+    a.add_argument("--batch-limit", type=int, default=d.batch_limit,
+                   help=f"most texts in one q list, as LibreTranslate's (default "
+                        f"{d.batch_limit}; -1: none); more is a 400")
+    a.add_argument("--request-tokens", type=int, default=d.request_tokens,
+                   help=f"most source tokens (about words x 1.3) per request (default "
+                        f"{d.request_tokens}; -1: none); more is a 400")
+    a.add_argument("--queue-timeout", type=float, default=d.queue_timeout_s,
+                   help=f"seconds a request may wait to start before a 503 with "
+                        f"Retry-After (default {d.queue_timeout_s:g})")
+    a.add_argument("--file-memory-mb", type=int, default=d.file_memory_mb,
+                   help=f"memory of the worker process that opens one uploaded document "
+                        f"or catalog (default {d.file_memory_mb}); more is a 400")
+    a.add_argument("--file-timeout", type=float, default=d.file_timeout_s,
+                   help=f"seconds one file job may take (default {d.file_timeout_s:g})")
+    a.add_argument("--file-jobs", type=int, default=d.file_jobs,
+                   help=f"file jobs at once (default {d.file_jobs})")
+    a.add_argument("--limit", action="append", default=None, metavar="NAME=N",
+                   help="a limit on DOCX/ODT packages, checked while reading (repeatable): "
+                        + ", ".join(f"{f.name} (default {f.default})"
+                                    for f in fields(Limits)))
+    a.add_argument("--key-failures", type=int, default=d.key_failures,
+                   help=f"invalid API keys from one address within --key-window before "
+                        f"it gets 429 (default {d.key_failures}; -1: never)")
+    a.add_argument("--key-window", type=float, default=d.key_window_s,
+                   help=f"seconds the invalid keys are counted in (default "
+                        f"{d.key_window_s:g})")
+    a.add_argument("--key-lockout", type=float, default=d.key_lockout_s,
+                   help=f"seconds an address gets 429 after too many invalid keys "
+                        f"(default {d.key_lockout_s:g})")
+    a.add_argument("--request-timeout", type=float, default=d.request_timeout_s,
+                   help=f"seconds a client has to send a request's headers and body; a "
+                        f"stalled connection is closed (default {d.request_timeout_s:g})")
+    a.add_argument("--keep-alive", type=float, default=d.keep_alive_s,
+                   help=f"seconds an idle keep-alive connection stays open (default "
+                        f"{d.keep_alive_s:g})")
+    a.add_argument("--max-connections", type=int, default=d.max_connections,
+                   help=f"connections at once; more get 503 (default {d.max_connections})")
+    a.add_argument("--max-header-kb", type=int, default=d.max_header_kb,
+                   help=f"largest request head in KB (default {d.max_header_kb})")
+
+
 def parse_glossaries(values: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out: dict[str, list[str]] = {}
     for value in values:
@@ -134,8 +187,10 @@ def build_translator(args):
     from .. import Translator
 
     kwargs = dict(models=args.model or None, models_dir=args.models_dir, device=args.device,
-                  backend=args.backend, beam_size=args.beam_size, glossary=None,
+                  beam_size=args.beam_size, glossary=None,
                   enforce_terms=not args.no_enforce, allow_pickle=args.allow_pickle)
+    if args.backend is not None:  # else the one default, TranslatorConfig's
+        kwargs["backend"] = args.backend
     if not hasattr(Translator, "from_config"):  # before contract 1 (TranslatorConfig)
         return Translator(**kwargs)
     from ..config import TranslatorConfig
@@ -162,7 +217,22 @@ def build_settings(args):
         keys_db=keys_db, cors_origins=cors, glossaries=parse_glossaries(args.glossary),
         glossary=not args.no_glossary, suggestions_tm=args.suggestions_tm,
         download_ttl_s=args.download_ttl, load=args.load,
-        alternatives_limit=args.alternatives_limit, data_dir=data_dir)
+        alternatives_limit=args.alternatives_limit, data_dir=data_dir,
+        **limit_settings(args))
+
+
+def limit_settings(args) -> dict:
+    """The ServeSettings fields of :func:`add_limit_options`."""
+    from ..limits import Limits
+
+    return dict(
+        batch_limit=args.batch_limit, request_tokens=args.request_tokens,
+        queue_timeout_s=args.queue_timeout, file_memory_mb=args.file_memory_mb,
+        file_timeout_s=args.file_timeout, file_jobs=args.file_jobs,
+        limits=Limits.parse(args.limit), key_failures=args.key_failures,
+        key_window_s=args.key_window, key_lockout_s=args.key_lockout,
+        request_timeout_s=args.request_timeout, keep_alive_s=args.keep_alive,
+        max_connections=args.max_connections, max_header_kb=args.max_header_kb)
 
 
 def run_keys(args) -> int:
@@ -200,6 +270,7 @@ def run(args) -> int:
         raise UserError("translate serve needs the serve extra: pip install "
                         "'newsdesk-translate[serve]'") from None
     from ..serve.app import create_app
+    from ..serve.connections import uvicorn_options
 
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(message)s")
@@ -211,5 +282,6 @@ def run(args) -> int:
     # uvicorn handles SIGTERM/SIGINT: it stops accepting, lets in-flight requests finish,
     # then runs the app's shutdown (the model thread finishes its queue)
     uvicorn.run(app, host=args.host, port=args.port, access_log=False,
-                log_level=args.log_level, timeout_graceful_shutdown=int(args.timeout) + 5)
+                log_level=args.log_level, timeout_graceful_shutdown=int(args.timeout) + 5,
+                **uvicorn_options(settings))
     return 0

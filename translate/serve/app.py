@@ -1,8 +1,14 @@
 """The HTTP layer: LibreTranslate's routes, request and response shapes, and error codes.
 
-Errors are ``{"error": "..."}`` with 400 (bad request, unsupported language or format),
-403 (invalid or missing key, feature off), 429 (rate limit), 500 (internal, logged here,
-never a traceback to the client) and 503 (queue full, timed out, shutting down).
+Errors are ``{"error": "..."}`` with 400 (bad request, unsupported language or format,
+a request past a limit), 403 (invalid or missing key, feature off), 429 (rate limit, an
+address locked out after invalid keys), 500 (internal, logged here, never a traceback or
+an internal message to the client) and 503 with ``Retry-After`` (queue full, could not
+start within the queue timeout, timed out, shutting down).
+
+Admission control: a request past ``--batch-limit`` texts or ``--request-tokens`` tokens
+is refused before anything is queued; the batcher (:mod:`.batcher`) gives each request
+its turn; a request whose client disconnects is cancelled and its queued work dropped.
 """
 
 from __future__ import annotations
@@ -10,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -19,20 +28,19 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import detect
 from ..errors import UserError
 from ..languages import NAMES, SUPPORTED, TARGETS, normalise_lang
-from .batcher import BatcherClosed, QueueFull
+from .batcher import BatcherClosed, QueueFull, QueueTimeout, estimate_tokens
 from .deepl import deepl_routes
-from .files import DownloadStore
+from .files import DownloadStore, content_disposition
 from .keys import ApiKey, KeyStore
-from .limits import RateLimiter
+from .limits import KeyLockout, RateLimiter
 from .service import (
-    DOCUMENT_EXTENSIONS,
     LOCALISE_EXTENSIONS,
     TEXT_EXTENSIONS,
     ServeError,
@@ -41,6 +49,7 @@ from .service import (
     client_message,
 )
 from .settings import ServeSettings
+from .spec import openapi_document
 
 log = logging.getLogger("translate.serve")
 access_log = logging.getLogger("translate.serve.access")
@@ -52,8 +61,31 @@ TRUE = ("1", "true", "yes", "on")
 TEXT_DOCUMENTS = (".html", ".htm", ".md", ".markdown", ".srt", ".vtt")
 
 
-def error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def error(status: int, message: str, retry_after: float | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(max(1, math.ceil(retry_after)))} if retry_after else None
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+class AllowOrigin:
+    """ASGI middleware: ``Access-Control-Allow-Origin: *`` on every response, as
+    LibreTranslate sends it (with or without an ``Origin`` header)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                if not any(k.lower() == b"access-control-allow-origin" for k, _ in headers):
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
 
 
 class AccessLog:
@@ -88,7 +120,8 @@ class AccessLog:
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused once it grows past ``limit`` bytes (with or without a
-    Content-Length); kept on the request, where Starlette's form parser reads it."""
+    Content-Length); kept on the request, where Starlette's form parser reads it. Once
+    it is read, the request is watched for its client going away (see :func:`answer`)."""
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -98,7 +131,22 @@ async def read_body(request: Request, limit: int) -> bytes:
         chunks.append(chunk)
     body = b"".join(chunks)
     request._body = body  # noqa: SLF001 - Starlette's cache of the body
+    body_read = request.scope.get("translate.body_read")
+    if body_read is not None:
+        body_read.set()
     return body
+
+
+def check_unicode(value: object, name: str) -> None:
+    """A 400 for a string (or a list's string) that is not valid Unicode: a lone
+    surrogate (``"\\ud800"`` in JSON) cannot be encoded, segmented or translated."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ServeError(400, f"Invalid request: {name} is not valid Unicode (a "
+                                      f"lone surrogate at character {exc.start})") from None
 
 
 def _multipart_complete(body: bytes, ctype: str) -> bool:
@@ -124,10 +172,14 @@ async def read_params(request: Request, limit: int = 16 << 20) -> tuple[dict, di
     if "application/json" in ctype:
         try:
             body = json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nested deeper than the parser goes (100,000 brackets)
             raise ServeError(400, "Invalid JSON format") from None
         if not isinstance(body, dict):
             raise ServeError(400, "Invalid JSON format")
+        for name, value in body.items():
+            check_unicode(name, "a parameter name")
+            check_unicode(value, name)
         params.update(body)
     elif ctype.startswith("application/x-www-form-urlencoded"):
         # decoded as UTF-8 ourselves: Starlette reads raw (not %-escaped) bytes as Latin-1,
@@ -161,6 +213,14 @@ class Server:
         self.settings = settings
         self.keys = KeyStore(settings.keys_db) if settings.keys_db else None
         self.limiter = RateLimiter()
+        self.lockout = KeyLockout(settings.key_failures, settings.key_window_s,
+                                  settings.key_lockout_s)
+        self.file_slots = asyncio.Semaphore(max(1, settings.file_jobs))
+        self.file_running = 0
+        # each file job holds a thread while its worker process runs: their own threads,
+        # so they never take the shared executor's from the other requests
+        self.file_threads = ThreadPoolExecutor(max(1, settings.file_jobs),
+                                               thread_name_prefix="translate-file-job")
         self.downloads = DownloadStore(settings.download_ttl_s,
                                        int(settings.download_max_mb * 1024 * 1024))
         self._static: dict[str, bytes] = {}
@@ -176,9 +236,15 @@ class Server:
         record = None
         if key is not None and not isinstance(key, str):
             raise ServeError(400, "Invalid request: api_key must be a string")
+        address = (request.client or ("-",))[0]
         if key:
+            locked = self.lockout.locked(address)
+            if locked:
+                raise RetryLater(429, "Too many invalid API keys from this address; try "
+                                      f"again in {math.ceil(locked)} s", locked)
             record = self.keys.lookup(key) if self.keys else None
             if record is None and (self.keys is not None or self.settings.require_api_key):
+                self.lockout.failed(address)
                 raise ServeError(403, "Invalid API key")
         elif self.settings.require_api_key:
             raise ServeError(403, "Please contact the server operator to get an API key")
@@ -191,6 +257,20 @@ class Server:
             request.scope.setdefault("state", {})["key_id"] = record.id
         return record
 
+    def admit(self, texts: list[str], batch: bool) -> None:
+        """Admission control, before anything is queued: ``--batch-limit`` texts and
+        ``--request-tokens`` tokens per request (400 naming the limit)."""
+        limit = self.settings.batch_limit
+        if batch and limit != -1 and len(texts) > limit:
+            raise ServeError(400, f"Invalid request: request ({len(texts)} texts) exceeds "
+                                  f"the batch limit ({limit})")
+        budget = self.settings.request_tokens
+        if budget != -1:
+            tokens = sum(estimate_tokens(t) for t in texts)
+            if tokens > budget:
+                raise ServeError(400, f"Invalid request: request (about {tokens} tokens) "
+                                      f"exceeds the token limit per request ({budget})")
+
     def char_limit(self, record: ApiKey | None) -> int:
         if record is not None and record.char_limit is not None:
             return record.char_limit
@@ -198,7 +278,9 @@ class Server:
 
     @staticmethod
     def lang(value: object, name: str, *, auto: bool = False) -> str:
-        if not value or not isinstance(value, str):
+        if value and not isinstance(value, str):
+            raise ServeError(400, f"Invalid request: {name} must be a string")
+        if not value:
             raise ServeError(400, f"Invalid request: missing {name} parameter")
         code = value.strip().lower()
         if code == "auto" and auto:
@@ -221,6 +303,7 @@ class Server:
         texts = q if batch else [q]
         if not all(isinstance(t, str) for t in texts):
             raise ServeError(400, "Invalid request: q must be a string or a list of strings")
+        self.admit(texts, batch)
         source = self.lang(params.get("source"), "source", auto=True)
         target = self.lang(params.get("target"), "target")
         fmt = params.get("format") or "text"
@@ -228,7 +311,7 @@ class Server:
             raise ServeError(400, f"{fmt} format is not supported")
         try:
             alternatives = max(0, int(params.get("alternatives") or 0))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ServeError(400, "Invalid request: alternatives parameter is not a number"
                              ) from None
         cap = self.settings.alternatives_limit
@@ -318,11 +401,29 @@ class Server:
         return JSONResponse(self.service.describe_glossaries())
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"status": "ok", "queue": self.service.batcher.pending})
+        """``{"status", "queue", "oldest_wait_s", "running_s", ...}``: 503 when a request
+        could not start within the queue timeout now (one waits longer, or the model call
+        in progress has run longer), or the server is shutting down."""
+        batcher = self.service.batcher
+        oldest, running = batcher.oldest_wait(), batcher.running()
+        limit = self.settings.queue_timeout_s
+        busy = oldest >= limit or running >= limit or batcher.closed
+        body = {"status": "busy" if busy else "ok", "queue": batcher.pending,
+                "oldest_wait_s": round(oldest, 3), "running_s": round(running, 3),
+                "queue_timeout_s": self.settings.queue_timeout_s,
+                "file_jobs": self.file_running}
+        headers = ({"Retry-After": str(max(1, math.ceil(self.settings.queue_timeout_s)))}
+                   if busy else None)
+        return JSONResponse(body, status_code=503 if busy else 200, headers=headers)
+
+    async def spec(self, request: Request) -> Response:
+        """The OpenAPI document of every endpoint (LibreTranslate's ``/spec``)."""
+        return JSONResponse(openapi_document(self.settings))
 
     async def frontend_settings(self, request: Request) -> Response:
         return JSONResponse({
             "charLimit": self.settings.char_limit,
+            "batchLimit": self.settings.batch_limit,
             "frontendTimeout": self.settings.frontend_timeout_ms,
             "apiKeys": self.keys is not None,
             "keyRequired": self.settings.require_api_key,
@@ -406,34 +507,110 @@ class Server:
             media = "text/plain; charset=utf-8"
         elif source == target:
             out, media = data, "application/octet-stream"
-        elif ext in LOCALISE_EXTENSIONS:
-            out, _rep = await self._run_blocking(self.service.translate_localise_file, data,
-                                                 ext, source, target, glossary)
-            media = "application/octet-stream"
         else:
-            out, _rep = await self._run_blocking(self.service.translate_document, data,
-                                                 DOCUMENT_EXTENSIONS[ext], source, target,
-                                                 glossary)
+            kind = "catalog" if ext in LOCALISE_EXTENSIONS else "document"
+            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name)
             media = "application/octet-stream"
         stem = name[:-len(ext)] if ext else name
         ident = self.downloads.put(out, f"{stem}.{target}{ext}", media)
         url = str(request.url_for("download_file", ident=ident))
         return JSONResponse({"translatedFileUrl": url})
 
+    async def file_job(self, kind: str, data: bytes, ext: str, source: str, target: str,
+                       glossary: str, name: str) -> tuple[bytes, dict]:
+        """A document or catalog in an isolated worker (:mod:`.jobs`): at most
+        ``--file-jobs`` at once, a later one waits up to the queue timeout (then 503);
+        stopped when the client goes away. For any endpoint that translates files."""
+        try:
+            await asyncio.wait_for(self.file_slots.acquire(), self.settings.queue_timeout_s)
+        except TimeoutError:
+            raise QueueTimeout() from None
+        cancelled = threading.Event()
+        self.file_running += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self.file_threads, lambda: self.service.translate_file_job(
+                    kind, data, ext, source, target, glossary, name=name,
+                    cancelled=cancelled))
+        finally:
+            cancelled.set()  # the worker is stopped when this request is cancelled
+            self.file_running -= 1
+            self.file_slots.release()
+
     async def download_file(self, request: Request) -> Response:
         stored = self.downloads.get(request.path_params["ident"])
         if stored is None:
             raise ServeError(404, "File not found (translated files expire; translate it "
                                   "again)")
-        safe = stored.filename.encode("ascii", "replace").decode().replace('"', "_")
         return Response(stored.data, media_type=stored.media_type,
-                        headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+                        headers={"Content-Disposition": content_disposition(stored.filename)})
 
     async def page(self, request: Request) -> Response:
         path = request.url.path
         media = STATIC[path][1]
         return Response(self._static[path], media_type=media,
                         headers={"Cache-Control": "no-cache"})
+
+
+class RetryLater(ServeError):
+    """An error answered with ``Retry-After`` (seconds)."""
+
+    def __init__(self, status: int, message: str, retry_after: float) -> None:
+        super().__init__(status, message)
+        self.retry_after = retry_after
+
+
+async def until_disconnected(request: Request, body_read: asyncio.Event) -> None:
+    """Returns when the client goes away (watched only once the body is read: before,
+    the handler itself is reading it)."""
+    await body_read.wait()
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def answer(handler, request: Request, settings: ServeSettings) -> Response:
+    """``handler(request)``, its errors as LibreTranslate's JSON; cancelled when the
+    client disconnects, so its queued work leaves the batcher. Reusable by any
+    endpoint (``route`` wraps every one of this module's)."""
+    retry = max(1.0, settings.queue_timeout_s / 2)
+    body_read = asyncio.Event()
+    request.scope["translate.body_read"] = body_read
+    work = asyncio.ensure_future(handler(request))
+    gone = asyncio.ensure_future(until_disconnected(request, body_read))
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not work.done():  # the client went away: nobody reads the answer
+            work.cancel()
+            return Response(status_code=499)
+        return work.result()
+    except RetryLater as exc:
+        return error(exc.status, exc.message, exc.retry_after)
+    except ServeError as exc:
+        return error(exc.status, exc.message, retry if exc.status == 503 else None)
+    except QueueFull:
+        return error(503, "Server busy: too many texts are waiting; try again shortly",
+                     retry)
+    except QueueTimeout:
+        return error(503, f"Server busy: the request could not start within "
+                          f"{settings.queue_timeout_s:g} s; try again shortly", retry)
+    except BatcherClosed:
+        return error(503, "Server is shutting down", retry)
+    except TimeoutError:
+        return error(503, "Translation timed out; try again later or send less text",
+                     retry)
+    except UserError as exc:
+        return error(400, client_message(exc))
+    except ClientDisconnect:
+        return Response(status_code=499)
+    except Exception:  # noqa: BLE001 - logged here, never sent
+        log.exception("internal error on %s", request.url.path)
+        return error(500, "Internal server error (logged on the server)")
+    finally:
+        gone.cancel()
+        if not work.done():
+            work.cancel()
 
 
 def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
@@ -444,24 +621,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
 
     def route(path, fn, methods, name=None):
         async def endpoint(request: Request) -> Response:
-            try:
-                return await fn(request)
-            except ServeError as exc:
-                return error(exc.status, exc.message)
-            except QueueFull:
-                return error(503, "Server busy: too many texts are waiting; try again "
-                                  "shortly")
-            except BatcherClosed:
-                return error(503, "Server is shutting down")
-            except TimeoutError:
-                return error(503, "Translation timed out; try again later or send less "
-                                  "text")
-            except UserError as exc:
-                return error(400, client_message(exc))
-            except Exception as exc:  # noqa: BLE001 - logged here, never sent
-                log.exception("internal error on %s", path)
-                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-                return error(500, f"Cannot translate text: {first}")
+            return await answer(fn, request, settings)
         return Route(path, endpoint, methods=methods, name=name)
 
     routes = [
@@ -470,6 +630,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
         route("/languages", server.languages, ["GET", "POST"]),
         route("/glossaries", server.glossaries, ["GET"]),
         route("/health", server.health, ["GET"]),
+        route("/spec", server.spec, ["GET"]),
         route("/frontend/settings", server.frontend_settings, ["GET"]),
         route("/suggest", server.suggest, ["POST"]),
         route("/translate_file", server.translate_file, ["POST"]),
@@ -487,6 +648,8 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
         return error(500, "Internal server error")
 
     middleware = [Middleware(AccessLog)]
+    if "*" in settings.cors_origins:
+        middleware.append(Middleware(AllowOrigin))
     if settings.cors_origins:
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins),
@@ -498,10 +661,14 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app):
+        from .jobs import warm_up
+
+        await asyncio.get_running_loop().run_in_executor(None, warm_up)
         if settings.load == "start":
             await asyncio.get_running_loop().run_in_executor(None, service.load_all)
         yield
         await asyncio.get_running_loop().run_in_executor(None, service.close)
+        server.file_threads.shutdown(wait=False, cancel_futures=True)
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: http_error, Exception: any_error})

@@ -61,3 +61,15 @@ class DownloadStore:
 
     def __len__(self) -> int:
         return len(self._files)
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII ``filename`` for old clients and the exact name as
+    ``filename*`` (RFC 5987/6266: UTF-8, percent-encoded) for every other."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\%' else "_"
+                       for c in filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -14,13 +14,13 @@ import asyncio
 import dataclasses
 import json
 import re
-import shutil
-import tempfile
+import threading
+import time
 from collections.abc import Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from .. import detect
 from ..documents import EXTENSIONS, translate_document
@@ -31,7 +31,9 @@ from ..pipeline import ArticleTranslation, SegmentRecord, Translation
 from ..protocol import Translates
 from ..request import TranslationRequest
 from ..segment import segment
-from .batcher import DynamicBatcher
+from .batcher import DynamicBatcher, QueueTimeout, Ticket
+from .errors import REQUEST_FIELDS, ServeError, client_message  # noqa: F401 - re-exported
+from .jobs import plain
 from .settings import ServeSettings
 
 OFF = "off"
@@ -40,26 +42,6 @@ LOCALISE_EXTENSIONS = supported_extensions()
 TEXT_EXTENSIONS = (".txt",)
 #: document formats by extension (translate.documents), plain text aside
 DOCUMENT_EXTENSIONS = {ext: fmt for ext, fmt in EXTENSIONS.items() if fmt != "text"}
-
-
-class ServeError(Exception):
-    """An error answered as LibreTranslate does: ``{"error": message}`` with ``status``."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-#: How the server says a parameter that a library message names
-#: (:func:`translate.errors.param`): by the request field that carries it; the others
-#: (the server's own settings) keep the library's name.
-REQUEST_FIELDS = {"src": "source", "tgts": "target", "targets": "target", "fmt": "format"}
-
-
-def client_message(exc: UserError) -> str:
-    """A library error in the terms of the request (its fields, not the CLI's flags)."""
-    return exc.render(REQUEST_FIELDS)
 
 
 @cache
@@ -121,10 +103,10 @@ class TranslationService:
         return self.base.using(glossary=self.glossary(glossary))
 
     def _run(self, key, texts: list[str]) -> list[Translation]:
-        src, tgt, glossary, *more = key
-        alternatives = more[0] if more else 0
+        src, tgt, glossary, alternatives, align = key
         return self.base.run(texts, TranslationRequest(
-            src, tgt, glossary=self.glossary(glossary), alternatives=alternatives))
+            src, tgt, glossary=self.glossary(glossary), alternatives=alternatives,
+            align=align))
 
     def load_all(self) -> None:
         """Load every direction's models now (``--load start``), on the model thread."""
@@ -229,15 +211,21 @@ class TranslationService:
                                 alternatives=0):
         loop = asyncio.get_running_loop()
         futures = []
-        for seg_lang, idx in groups.items():
-            texts = [plans[i][3][j].text for i, j in idx]
-            fut = self.batcher.submit(batch_key(seg_lang, tgt, glossary, alternatives), texts)
-            futures.append((seg_lang, idx, texts, asyncio.wrap_future(fut)))
+        total = sum(len(idx) for idx in groups.values())
+        if total > self.batcher.max_pending:  # could never start: refused, not queued
+            raise ServeError(400, f"Invalid request: request ({total} sentences) exceeds "
+                                  f"the queue size ({self.batcher.max_pending})")
         pattern = protected_pattern()
         retry: dict[str, list[tuple[tuple[int, int], str]]] = {}
         try:
+            for seg_lang, idx in groups.items():
+                texts = [plans[i][3][j].text for i, j in idx]
+                fut = self.batcher.submit(batch_key(seg_lang, tgt, glossary, alternatives),
+                                          texts)
+                futures.append((seg_lang, idx, texts, fut))
             for seg_lang, idx, texts, fut in futures:
-                done = await model_result(fut, deadline - loop.time())
+                done = await model_result(fut, deadline - loop.time(),
+                                          self.settings.queue_timeout_s)
                 for key, text, res in zip(idx, texts, done, strict=True):
                     spans = pattern.findall(text)
                     if spans and any(res.text.count(p) != text.count(p) for p in spans):
@@ -272,7 +260,7 @@ class TranslationService:
                 if kind == "text" and any(ch.isalpha() for ch in piece):
                     pieces.append(piece.strip())
             layouts.append((key, layout))
-        fut = asyncio.wrap_future(self.batcher.submit((seg_lang, tgt, glossary), pieces))
+        fut = self.batcher.submit(batch_key(seg_lang, tgt, glossary), pieces)
         try:
             done = iter(await model_result(fut, deadline - loop.time()))
         finally:
@@ -303,68 +291,102 @@ class TranslationService:
         exts += list(DOCUMENT_EXTENSIONS)
         return exts
 
-    def translate_localise_file(self, data: bytes, ext: str, src: str, tgt: str,
-                                glossary: str) -> tuple[bytes, dict]:
-        """A PO/JSON/XLIFF catalog through ``translate.localise.run_job``, in a private
-        temporary directory under names of our own (``catalog<ext>``); run on a worker
-        thread, its model calls go through the batcher."""
-        from ..localise.jobs import glossary_term_check, run_job
+    def remote_handler(self, glossary: str, timeout: float):
+        """What a file job's worker may ask of the server (:mod:`.jobs`): sentences
+        translated through the batcher under the request's glossary, and a route."""
+        deadline = time.monotonic() + timeout
 
-        terms = self.glossary(glossary)
+        def handle(name: str, args: tuple):
+            if name == "translate_batch":
+                texts, src, tgt, align = args
+                ticket = self.batcher.submit(batch_key(src, tgt, glossary, 0, align), texts)
+                try:
+                    return ticket.result(max(0.001, deadline - time.monotonic()))
+                except FutureTimeout:
+                    raise ServeError(503, "Translating the file took longer than "
+                                          f"{timeout:g} s; try again later or send a "
+                                          "smaller file") from None
+                except UserError as exc:
+                    raise ServeError(500, "Cannot translate file: "
+                                          f"{client_message(exc)}") from None
+                finally:
+                    ticket.cancel()
+            if name == "route":
+                src, tgt = args
+                return [(step.src, step.tgt) for step in self.base.route(src, tgt)]
+            raise ServeError(500, f"Cannot translate file: unknown call {name!r}")
+        return handle
 
-        def batch(texts, s, t):  # run_job wants one string per text
-            return [r.text for r in self.batcher.submit((s, t, glossary), list(texts))
-                    .result(self.settings.timeout_s)]
+    def translate_file_job(self, kind: str, data: bytes, ext: str, src: str, tgt: str,
+                           glossary: str, *, name: str = "<upload>",
+                           cancelled: threading.Event | None = None) -> tuple[bytes, dict]:
+        """A document (``kind="document"``) or catalog (``"catalog"``) translated in an
+        isolated worker (:func:`.jobs.run_isolated`) under the settings' file limits;
+        blocking (run it on a worker thread). Reusable by any endpoint that takes files."""
+        from . import jobs
 
-        workdir = Path(tempfile.mkdtemp(prefix="translate-serve-"))
-        try:
-            source = workdir / "in" / f"catalog{ext}"
-            source.parent.mkdir()
-            source.write_bytes(data)
-            check = glossary_term_check(terms) if terms is not None else None
-            report = run_job([source], src, [tgt], workdir / "out", batch,
-                             memory=workdir / "tm.sqlite", glossary=check, progress=False)
-            written = [Path(p) for p in report.files_written]
-            if not written:
-                raise ServeError(500, "Cannot translate file: nothing was written")
-            return written[0].read_bytes(), report.as_dict()
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+        settings = self.settings
+        if kind == "catalog":
+            fn, args = jobs.catalog_job, (data, ext, src, tgt, self.glossary(glossary))
+        else:
+            fn, args = jobs.document_job, (data, DOCUMENT_EXTENSIONS[ext], src, tgt,
+                                           settings.limits, name)
+        return jobs.run_isolated(fn, args,
+                                 serve=self.remote_handler(glossary, settings.file_timeout_s),
+                                 memory_mb=settings.file_memory_mb,
+                                 timeout_s=settings.file_timeout_s, cancelled=cancelled)
 
     def translate_document(self, data: bytes, fmt: str, src: str, tgt: str,
                            glossary: str) -> tuple[bytes, dict]:
-        """A document (:func:`translate.documents.translate_document`), run on the model
-        thread; returns its bytes and its JSON-safe report."""
-        translator = self.translator(glossary)
-        result = self.batcher.call(
-            lambda: translate_document(data, fmt, src, tgt, translator)).result(
-                self.settings.timeout_s)
-        report = json.loads(json.dumps(result.report(), default=_plain, ensure_ascii=False))
+        """A small document (an HTML ``q`` within the char limit) on the calling worker
+        thread, its sentences through the batcher (fair turns, as every request); its
+        bytes and its JSON-safe report."""
+        from .jobs import RemoteTranslator
+
+        handle = self.remote_handler(glossary, self.settings.timeout_s)
+        result = translate_document(data, fmt, src, tgt,
+                                    RemoteTranslator(lambda name, *args: handle(name, args)))
+        report = json.loads(json.dumps(result.report(), default=plain, ensure_ascii=False))
         return result.data, report
 
 
-def _plain(value):
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    return str(value)
-
-
-async def model_result(fut, timeout: float):
-    """The batcher's answer; a library error there (a model that cannot be loaded, a
-    broken checkpoint) is the server's problem, not the request's: 500, one line."""
+async def model_result(ticket: Ticket, timeout: float, queue_timeout: float | None = None):
+    """The batcher's answer to ``ticket`` within ``timeout`` s; :class:`QueueTimeout` when
+    it has not started within ``queue_timeout`` s of its arrival. A library error there
+    (a model that cannot be loaded, a broken checkpoint) is the server's problem, not the
+    request's: 500, one line. Cancelled (the client went away, time ran out): its
+    sentences not decoded yet leave the queue."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    fut = asyncio.wrap_future(ticket)
     try:
-        return await asyncio.wait_for(fut, max(0.001, timeout))
+        left = (ticket.arrived + queue_timeout - time.monotonic()
+                if queue_timeout is not None else timeout)
+        if left < timeout and not ticket.started.is_set():
+            started = loop.create_future()
+
+            def on_start():
+                if not started.done():
+                    started.set_result(None)
+            ticket.on_start(lambda: loop.call_soon_threadsafe(on_start))
+            try:
+                await asyncio.wait_for(started, max(0.001, left))
+            except TimeoutError:
+                if not ticket.started.is_set():
+                    raise QueueTimeout() from None
+        return await asyncio.wait_for(fut, max(0.001, deadline - loop.time()))
     except UserError as exc:
         raise ServeError(500, f"Cannot translate text: {client_message(exc)}") from None
+    finally:
+        ticket.cancel()
 
 
-def batch_key(src: str, tgt: str, glossary: str, alternatives: int = 0) -> tuple:
+def batch_key(src: str, tgt: str, glossary: str, alternatives: int = 0,
+              align: bool = False) -> tuple:
     """The batcher key of a submission: requests asking for a different number of
-    alternatives are decoded apart (the key says how many the batch decodes); without
-    alternatives the key is the one file jobs use, so they batch together."""
-    return (src, tgt, glossary, alternatives) if alternatives else (src, tgt, glossary)
+    alternatives, or for word alignment (documents), are decoded apart (the key says
+    what the batch decodes)."""
+    return (src, tgt, glossary, alternatives, align)
 
 
 def _text_alternatives(text: str, segs, outputs: Sequence[str],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..limits import DEFAULT_LIMITS, Limits
+
 
 @dataclass(frozen=True)
 class ServeSettings:
@@ -46,6 +48,27 @@ class ServeSettings:
 
             The command line's default is ``$XDG_DATA_HOME/translate``
             (``~/.local/share/translate``).
+        batch_limit: most texts in one ``q`` list (LibreTranslate's ``--batch-limit``;
+            more is a 400 at once); ``-1`` for none.
+        request_tokens: most source tokens (about: words x 1.3) one request may send
+            (more is a 400 at once); ``-1`` for none.
+        queue_timeout_s: a request whose translation has not started after this long is
+            answered 503 with ``Retry-After`` (its work leaves the queue).
+        file_memory_mb: memory (address space) of the worker process that opens one
+            uploaded document or catalog; past it the upload is a 400.
+        file_timeout_s: how long one file job may take (503 past it).
+        file_jobs: file jobs at once (more wait, up to the queue timeout).
+        limits: what a document package may inflate to, checked while reading
+            (:class:`translate.limits.Limits`, the ``--limit NAME=N`` option).
+        key_failures: invalid API keys from one address within ``key_window_s`` before
+            that address gets 429 for ``key_lockout_s``; ``-1``: never locked out.
+        key_window_s: the window the invalid keys are counted in.
+        key_lockout_s: how long an address is refused (429) after too many invalid keys.
+        request_timeout_s: a client must send a request's headers and body within this
+            long (a stalled connection is closed).
+        keep_alive_s: an idle keep-alive connection is closed after this long.
+        max_connections: connections (and requests in progress) at once; more get 503.
+        max_header_kb: largest request head (request line and headers).
     """
 
     char_limit: int = 5000
@@ -68,3 +91,17 @@ class ServeSettings:
     frontend_timeout_ms: int = 60000
     alternatives_limit: int = 3
     data_dir: str | None = None
+    batch_limit: int = 128
+    request_tokens: int = 8192
+    queue_timeout_s: float = 15.0
+    file_memory_mb: int = 1024
+    file_timeout_s: float = 120.0
+    file_jobs: int = 2
+    limits: Limits = DEFAULT_LIMITS
+    key_failures: int = 10
+    key_window_s: float = 60.0
+    key_lockout_s: float = 300.0
+    request_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_connections: int = 512
+    max_header_kb: int = 16

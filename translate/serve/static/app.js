@@ -27,6 +27,26 @@
     for (const g of gl) { option($("glossary"), g.name, (g.label || g.name) + " (" + g.concepts + ")").selected = g.default; }
     option($("glossary"), "off", "off");
     $("file").accept = (settings.supportedFilesFormat || []).join(",");
+    $("key-label").hidden = !settings.apiKeys && !settings.keyRequired;
+    $("key-required").hidden = !settings.keyRequired;
+    try { $("api_key").value = sessionStorage.getItem("api_key") || ""; } catch (e) { /* private mode */ }
+  }
+
+  function apiKey() {
+    const k = $("api_key").value.trim();
+    try { sessionStorage.setItem("api_key", k); } catch (e) { /* private mode */ }
+    return k;
+  }
+
+  // What the last translation showed: gone once it no longer matches the page
+  // (another file, swapped languages), so a stale result is never read as the new one.
+  function clearText() {
+    $("output").textContent = ""; $("terms").textContent = ""; $("warnings").textContent = "";
+    $("detected").textContent = ""; state.text = "";
+    $("copy").disabled = $("download").disabled = true;
+  }
+  function clearFile() {
+    const link = $("file-link"); link.hidden = true; link.removeAttribute("href"); link.textContent = "";
   }
 
   function escapeText(s) {
@@ -79,6 +99,9 @@
     status("Translating…");
     const body = { q: q, source: $("source").value, target: $("target").value,
                    format: "text", glossary: $("glossary").value, report: true };
+    const key = apiKey();
+    if (key) body.api_key = key;
+    clearFile();
     const r = await fetch("translate", { method: "POST", headers: { "Content-Type": "application/json" },
                                          body: JSON.stringify(body) });
     const data = await r.json();
@@ -95,6 +118,9 @@
     const form = new FormData();
     form.append("file", f); form.append("source", $("source").value);
     form.append("target", $("target").value); form.append("glossary", $("glossary").value);
+    const key = apiKey();
+    if (key) form.append("api_key", key);
+    clearText(); clearFile();
     status("Translating " + f.name + "…");
     const r = await fetch("translate_file", { method: "POST", body: form });
     const data = await r.json();
@@ -122,8 +148,10 @@
     const s = $("source").value, t = $("target").value;
     if (s === "auto") return;
     $("source").value = t; $("target").value = s;
-    if (state.text) { $("q").value = state.text; }
+    if (state.text) { $("q").value = state.text; $("chars").textContent = state.text.length; }
+    clearText(); clearFile();
   });
+  $("file").addEventListener("change", () => { clearText(); clearFile(); });
   $("copy").addEventListener("click", async () => {
     try { await navigator.clipboard.writeText(state.text); status("Copied."); }
     catch (e) { status("Copy failed: select the text and copy it.", true); }
