@@ -66,6 +66,12 @@ class Inline:
     payload: Markup = field(default_factory=lambda: Markup(""))
     void: bool = False
     depth: int = 0
+    #: the element began before this block (its start tag is written there): it starts
+    #: where the block's text starts, in the target too
+    from_start: bool = False
+    #: the element goes on after this block (its end tag is written later): it ends
+    #: where the block's text ends, in the target too
+    to_end: bool = False
 
     @property
     def frozen(self) -> bool:
@@ -76,6 +82,17 @@ class Inline:
 
 def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[:1]
+
+
+def _same_shape(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` character for character, accents aside: a word the model
+    copied (a name, a number), or its pseudo-locale form. An element that cuts such a
+    word cuts it at the same place in the target."""
+    return len(a) == len(b) and all(x == y or _base(x) == _base(y) for x, y in zip(a, b))
 
 
 def _parents(inlines: Sequence[Inline]) -> list[int]:
@@ -165,12 +182,25 @@ class _Mapper:
         else:  # pragma: no cover - every position is in a gap or a segment
             return len(self.target)
         for (a, b), (c, d) in seg.links:  # inside a word the model copied: same place
-            if a < p < b and self.source[a:b] == self.target[c:d]:
+            if a < p < b and _same_shape(self.source[a:b], self.target[c:d]):
                 return c + (p - a)
+        src = self.source
+        if src[p - 1].isspace() and not src[p].isspace():
+            # right before a word (after a space): before that word's translation
+            at = [lk for lk in seg.links if lk[0][0] == p]
+            if at:
+                return min(lk[1][0] for lk in at)
         before = [lk for lk in seg.links if lk[0][0] < p]
         if before:
             nearest = max(lk[0][0] for lk in before)
-            return max(lk[1][1] for lk in before if lk[0][0] == nearest)
+            at = max(lk[1][1] for lk in before if lk[0][0] == nearest)
+            # after the white space that follows that word in the source (``word <img>
+            # next``), as much of the target's white space there
+            word_end = max(lk[0][1] for lk in before if lk[0][0] == nearest)
+            space = p - word_end if word_end < p and not src[word_end:p].strip() else 0
+            while space and at < seg.tgt[1] and self.target[at].isspace():
+                at, space = at + 1, space - 1
+            return at
         after = [lk for lk in seg.links if lk[0][0] >= p]
         if after:
             nearest = min(lk[0][0] for lk in after)
@@ -234,16 +264,26 @@ class _Mapper:
             a = self.point(s) if a is None else a
             b = a if b is None else max(a, b)
             return a, b
-        # edges in the white space before/after whole segments keep their place there
-        if first_full is not None and first_full is first_seen and s < first_full.src[0]:
+        # edges in the white space before/after whole segments keep their place there;
+        # so do they before/after a segment the element begins/ends (partly) when its
+        # first/last target word is the segment's
+        if first_seen is not None and s < first_seen.src[0] and (
+                first_full is first_seen or self._first_word(first_seen) >= lo):
             g = self.gap_point(s)
             if g is not None:
                 lo = min(lo, g)
-        if last_full is not None and last_full is last_seen and e > last_full.src[1]:
+        if last_seen is not None and e > last_seen.src[1] and (
+                last_full is last_seen or self._last_word(last_seen) <= hi):
             g = self.gap_point(e)
             if g is not None:
                 hi = max(hi, g)
         return lo, hi
+
+    def _first_word(self, seg: _Seg) -> int:
+        return min((lk[1][0] for lk in seg.links), default=seg.tgt[0])
+
+    def _last_word(self, seg: _Seg) -> int:
+        return max((lk[1][1] for lk in seg.links), default=seg.tgt[1])
 
     def copied(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
         """A never-translated element's span: where it was projected when the model copied
@@ -264,7 +304,43 @@ class _Mapper:
             if trail and self.target[j:j + len(trail)] == trail:
                 j += len(trail)
             return i, j
-        return a, b
+        return self._own(s, e, a, b)
+
+    def _own(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+        """The part of ``[a, b)`` that a never-translated element over ``source[s:e]``
+        may write its original over: never a target word linked only to words outside
+        it (those are another element's or the sentence's own words), so the run of its
+        own words between such words that has the most of them; none: nothing (the
+        original goes in at ``a``)."""
+        own: list[tuple[int, int]] = []
+        foreign: dict[tuple[int, int], bool] = {}  # target word -> linked only outside
+        for seg in self.segs:
+            if seg.tgt[1] <= a or seg.tgt[0] >= b:
+                continue
+            for (x, y), t in seg.links:
+                if t[1] <= a or t[0] >= b:
+                    continue
+                # a word partly inside is the element's only where it was cut at the
+                # same place (a copied word): else writing over it would lose the rest
+                inside = s <= x and y <= e or (x < e and y > s and _same_shape(
+                    self.source[x:y], self.target[t[0]:t[1]]))
+                if inside:
+                    own.append(t)
+                foreign[t] = foreign.get(t, True) and not inside
+        if not own:
+            return a, a
+        bad = sorted(t for t, only_outside in foreign.items() if only_outside)
+        if not bad:
+            return a, b
+        best: tuple[int, int, int] = (0, a, a)  # own characters, start, end
+        for lo, hi in zip([a] + [t[1] for t in bad], [t[0] for t in bad] + [b], strict=True):
+            mine = [(max(lo, t[0]), min(hi, t[1])) for t in own if t[0] < hi and t[1] > lo]
+            mine = [m for m in mine if m[0] < m[1]]
+            if mine:
+                size = sum(y - x for x, y in mine)
+                if size > best[0]:
+                    best = (size, min(x for x, _ in mine), max(y for _, y in mine))
+        return best[1], best[2]
 
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
         covered = [lk for lk in seg.links if lk[0][0] < e and lk[0][1] > s]
@@ -283,9 +359,16 @@ class _Mapper:
         if (hs < s or he > e) and src[hs:he] == tgt[lo:hi]:
             # words the model copied as they were: the element cuts them at the same place
             return lo + max(0, s - hs), hi - max(0, he - e)
+        cut_lo = cut_hi = False
+        for (a, b), (c, d) in covered:  # a cut word copied (or pseudo): same place
+            if a < s < b and c == lo and _same_shape(src[a:b], tgt[c:d]):
+                lo, cut_lo = c + (s - a), True
+            if a < e < b and d == hi and _same_shape(src[a:b], tgt[c:d]):
+                hi, cut_hi = d - (b - e), True
+        hi = max(lo, hi)
         # a source word cut at punctuation: cut the target word at the same punctuation
         first = min(covered, key=lambda lk: (lk[0][0], lk[1][0]))
-        if first[0][0] < s:
+        if first[0][0] < s and not cut_lo:
             prefix = src[first[0][0]:s]
             words = [lk for lk in covered if lk[1][0] == lo]
             word_end = max(lk[1][1] for lk in words)
@@ -294,7 +377,7 @@ class _Mapper:
                 if i >= 0 and i + len(prefix) < hi:
                     lo = i + len(prefix)
         last = max(covered, key=lambda lk: (lk[0][1], lk[1][1]))
-        if last[0][1] > e:
+        if last[0][1] > e and not cut_hi:
             suffix = src[e:last[0][1]]
             words = [lk for lk in covered if lk[1][1] == hi]
             word_start = min(lk[1][0] for lk in words)
@@ -310,6 +393,24 @@ class _Mapper:
             lo, hi = self._absorb(seg, s, e, lo, hi)
         if self.articles:
             lo = self._shared_article(seg, s, e, lo, hi)
+        return self._edge_space(seg, s, e, lo, hi)
+
+    def _edge_space(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+        """White space an element starts or ends with inside the segment (``word<i>
+        (aside)</i>``) stays inside it: as much of the target's white space there."""
+        src, tgt = self.source, self.target
+        k = s
+        while k < e and src[k].isspace():
+            k += 1
+        lead = k - s if s > seg.src[0] and k < e else 0
+        k = e
+        while k > s and src[k - 1].isspace():
+            k -= 1
+        trail = e - k if e < seg.src[1] and k > s else 0
+        while lead and lo > seg.tgt[0] and tgt[lo - 1].isspace():
+            lo, lead = lo - 1, lead - 1
+        while trail and hi < seg.tgt[1] and tgt[hi].isspace():
+            hi, trail = hi + 1, trail - 1
         return lo, hi
 
     def _shared_article(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> int:
@@ -385,11 +486,57 @@ class _Node:
 MAX_INLINE_DEPTH = 100
 
 
+def _word_at(text: str, x: int, lo: int, hi: int) -> tuple[int, int]:
+    """The word of ``text[lo:hi]`` at or next to ``x`` (``(x, x)`` if there is none)."""
+    a, b = _strip_span(text, lo, hi)
+    if a >= b:
+        return x, x
+    x = min(max(x, a), b - 1) if x < b else b - 1
+    while x > a and text[x].isspace():
+        x -= 1
+    s = e = x
+    while s > a and not text[s - 1].isspace():
+        s -= 1
+    while e < b and not text[e].isspace():
+        e += 1
+    return s, e
+
+
+def _give_way(host: _Node, c: _Node, text: str) -> bool:
+    """``c`` landed inside ``host``, which cannot hold it (a link in a link, anything in
+    a never-translated element, which would write over its words): ``host`` keeps the
+    larger side of it, or, where ``c`` covers all of ``host``, the two share it at the
+    white space nearest its middle (in source order). False where they cannot both keep
+    some text."""
+    left, right = (host.ts, c.ts), (c.te, host.te)
+    side = max(_strip_span(text, *left), _strip_span(text, *right), key=lambda r: r[1] - r[0])
+    if side[1] > side[0]:
+        host.ts, host.te = side
+        return True
+    a, b = _strip_span(text, host.ts, host.te)
+    if b - a < 2:
+        return False
+    middle = (a + b) // 2
+    spaces = [k for k in range(a + 1, b) if text[k].isspace() and not text[k - 1].isspace()]
+    cut = min(spaces, key=lambda k: abs(k - middle)) if spaces else middle
+    first, second = _strip_span(text, a, cut), _strip_span(text, cut, b)
+    if first[0] >= first[1] or second[0] >= second[1]:
+        return False
+    if host.index < c.index:
+        (host.ts, host.te), (c.ts, c.te) = first, second
+    else:
+        (c.ts, c.te), (host.ts, host.te) = first, second
+    return True
+
+
 def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     """Clip ``children`` to ``[lo, hi]`` and make them valid siblings (see module rules)."""
     for c in children:
+        outside = not c.zero and (c.te <= lo or c.ts >= hi)
         c.ts = min(max(c.ts, lo), hi)
         c.te = min(max(c.te, c.ts), hi)
+        if outside:  # mapped outside its parent: the parent's word nearest to it
+            c.ts, c.te = _word_at(text, c.ts, lo, hi)
     order = sorted(children, key=lambda c: (c.ts, -(c.te - c.ts), c.index))
     accepted: list[_Node] = []
     for c in order:
@@ -403,8 +550,10 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
                 host.children.append(c)
                 c = None  # type: ignore[assignment]
                 break
-            if c.te <= host.te:  # inside an element that cannot hold it: after it
-                c.ts = c.te = host.te
+            if c.te <= host.te:  # inside an element that cannot hold it
+                if not c.zero and _give_way(host, c, text):
+                    continue
+                c.ts = c.te = host.te  # after it
                 continue
             c.ts = host.te  # crossing: cut at the host's end (and the space after it)
             while c.ts < c.te and text[c.ts].isspace():
@@ -446,11 +595,21 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
         if el.void or el.start >= el.end:
             p = mapper.point(el.start)
             nodes.append(_Node(i, el, p, p))
+        elif not source[el.start:el.end].strip():  # only white space: as much of it
+            a = b = mapper.point(el.start)
+            while b < len(target) and target[b].isspace() and b - a < el.end - el.start:
+                b += 1
+            nodes.append(_Node(i, el, a, b))
         else:
             a, b = mapper.span(el.start, el.end)
             if el.frozen:
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
+        if el.from_start:
+            nodes[-1].ts = 0
+        if el.to_end:
+            nodes[-1].te = len(target)
+            nodes[-1].ts = min(nodes[-1].ts, nodes[-1].te)
     roots: list[_Node] = []
     for node, parent in zip(nodes, _parents(inlines), strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
