@@ -470,6 +470,7 @@ class _Node:
     ts: int
     te: int
     children: list[_Node] = field(default_factory=list)
+    words: bool = True  # its source text has a letter or digit
 
     @property
     def zero(self) -> bool:
@@ -565,9 +566,60 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
             c.te = max(c.ts, min(c.te, min(nxt)))
         accepted.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
+    if any(c.ts == c.te and _wraps_text(c) for c in accepted):
+        _fill(accepted, lo, hi, text)
+        accepted.sort(key=lambda c: (c.ts, c.index))
     for a in accepted:
         a.children = _place(a.children, a.ts, a.te, text)
     return accepted
+
+
+def _wraps_text(c: _Node) -> bool:
+    """An element that wrapped text in the source and writes the target's (a never-
+    translated one writes its own original, wherever it is)."""
+    return not c.el.void and c.el.start < c.el.end and not c.el.frozen and c.words
+
+
+def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
+    """Siblings (sorted) that wrapped text but were placed on none: each takes the free
+    word (covered by no sibling) nearest to it in ``[lo, hi]``, else shares the nearest
+    sibling's words (:func:`_give_way`), so no element comes back empty."""
+    for c in nodes:
+        if c.ts != c.te or not _wraps_text(c):
+            continue
+        others = sorted((n.ts, n.te) for n in nodes if n is not c and n.ts < n.te)
+        free: list[tuple[int, int]] = []
+        pos = lo
+        for a, b in others + [(hi, hi)]:
+            if a > pos:
+                free.extend(m for m in _words(text, pos, a))
+            pos = max(pos, b)
+        free = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])] or free
+        if free:
+            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - c.ts), abs(w[1] - c.ts)))
+            continue
+        full = [n for n in nodes if n is not c and n.ts < n.te]
+        for host in sorted(full, key=lambda n: min(abs(n.ts - c.ts), abs(n.te - c.ts))):
+            c.ts, c.te = host.ts, host.te
+            if _give_way(host, c, text):
+                break
+            c.ts = c.te = host.te
+        else:
+            continue
+
+
+def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    k = a
+    while k < b:
+        if text[k].isspace():
+            k += 1
+            continue
+        start = k
+        while k < b and not text[k].isspace():
+            k += 1
+        out.append((start, k))
+    return out
 
 
 def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence,
@@ -605,6 +657,7 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
             if el.frozen:
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
+        nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end])
         if el.from_start:
             nodes[-1].ts = 0
         if el.to_end:
