@@ -11,8 +11,10 @@ into tokens that join back to the exact input). On those tokens:
   ``time``, ``small``, ``sub``, ``sup``, ``abbr``, ``q``, ``cite``, ... and the voids
   ``br``, ``img``, ``wbr``, ``input``) and comments inside a block are markup spans;
 * never translated, carried byte for byte: ``script``, ``style``, ``pre``, ``textarea``,
-  ``svg``, ``math``, ``template``; inside a sentence ``code``, ``kbd``, ``samp``, ``var``
-  and any element with ``translate="no"`` or class ``notranslate`` (the words go to the
+  ``svg``, ``math``, ``template`` (inside a block an ``svg`` or ``math`` is one void
+  element: an icon stays in its link's sentence); inside a sentence ``code``, ``kbd``,
+  ``samp``, ``var``, any element with ``translate="no"`` or class ``notranslate`` and a
+  link whose whole text is a URL, an e-mail address or a handle (the words go to the
   model for a fluent sentence, and the element's original inside is written back);
   comments, doctype, URLs and all other attributes;
 * translated attributes: ``alt``, ``title``, ``aria-label``, ``placeholder``, and the
@@ -20,9 +22,15 @@ into tokens that join back to the exact input). On those tokens:
   ``twitter:`` ones); ``<html lang>`` becomes the target language.
 
 Text is decoded (character references) for translation; translated text is escaped
-minimally (``&`` and ``<``; in attribute values also the quote). Invalid markup inside a
-block (an inline element left open, or closed across another) is repaired where the
-projection needs a tree, and said once in the result's notes.
+minimally (``&`` and ``<``; in attribute values also the quote).
+
+Every tag stays where it was written. An inline element open at the end of a block (valid
+HTML5: ``<a>`` around a ``<div>``) goes on in the next blocks without an end tag there,
+until its own end tag or the end tag of a block element it is inside. Only an element that
+its own block's end tag closes (``<p><b>x</p>``, which a browser closes there too) gets an
+end tag, said "repaired" in the notes. End tags crossed (``<b>x<i>y</b>z</i>``) are kept
+as written: the inner element's part inside ends with no end tag and goes on after it
+without a start tag, as browsers read it (said in the notes).
 """
 
 from __future__ import annotations

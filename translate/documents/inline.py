@@ -29,8 +29,18 @@ Rules of :func:`project`, in order:
    aligned source word before them (before the nearest one after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
    another is nested in it (unless that is not allowed: a link in a link, anything in a
-   frozen element), one that crosses another is cut at the other's edge. Nothing is lost:
-   an element cut to nothing is written empty.
+   frozen element: then the other keeps the larger side of it, or they share it), one
+   that crosses another is cut at the other's edge. Nothing is lost, and an element that
+   wrapped words comes back with words: one left on none takes the nearest word of its
+   parent that no sibling has, else a share of a sibling's.
+
+Finer rules, so that an exact alignment (the pseudo-locale ``en-XA``) gives back exactly
+the source's structure: an element that cuts a word which the model copied (accents
+aside: ``_same_shape``) cuts the copy at the same place; white space at an element's
+edge stays inside it, and a void element after a space goes after the same space; a
+never-translated element never writes its original over target words aligned only to
+other text (``_Mapper._own``); an element carried from the previous block
+(``from_start``) or on into the next (``to_end``) starts or ends with the target text.
 """
 
 from __future__ import annotations
