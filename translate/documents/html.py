@@ -583,13 +583,16 @@ def _without_phantoms(inlines: list[dict]) -> list[dict]:
 
 def _link_text(tokens: list[Token], text: str, i: int, limit: int = 2000) -> str | None:
     """The text of the link starting at token ``i`` when it holds only text and inline
-    elements (``None`` when it runs past ``limit`` characters or into a block)."""
+    elements (``None`` when it runs past ``limit`` characters or tokens, into a block or
+    another link: so every link is looked at in time bounded by ``limit``)."""
     parts: list[str] = []
     size = 0
-    for j in range(i + 1, len(tokens)):
+    for j in range(i + 1, min(len(tokens), i + 1 + limit)):
         t = tokens[j]
         if t.kind == "end" and t.tag == "a":
             return decode_entities("".join(parts))[0]
+        if t.kind == "start" and t.tag == "a":
+            return None
         if t.kind == "text":
             size += t.end - t.start
             if size > limit:

@@ -46,6 +46,7 @@ other text (``_Mapper._own``); an element carried from the previous block
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -133,7 +134,30 @@ def word_links(text: str, start: int, end: int, offset: int) -> list[tuple]:
 class _Seg:
     src: tuple[int, int]
     tgt: tuple[int, int]
-    links: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
+    links: tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # sorted by source
+    starts: tuple[int, ...] = ()  # source start of each link, for bisection
+    widest: int = 0  # the longest source word linked
+    first_word: int = 0  # target start of its first linked word (tgt[0]: none)
+    last_word: int = 0  # target end of its last linked word (tgt[1]: none)
+
+    def near(self, s: int, e: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word may overlap ``[s, e)`` (a superset, in order)."""
+        return self.links[bisect_left(self.starts, s - self.widest):
+                          bisect_left(self.starts, e)]
+
+    def before(self, p: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word starts at the nearest start before ``p``."""
+        k = bisect_left(self.starts, p)
+        if not k:
+            return ()
+        return self.links[bisect_left(self.starts, self.starts[k - 1]):k]
+
+    def starting(self, p: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word starts at the nearest start at or after ``p``."""
+        k = bisect_left(self.starts, p)
+        if k == len(self.starts):
+            return ()
+        return self.links[k:bisect_right(self.starts, self.starts[k])]
 
 
 class _Mapper:
@@ -153,11 +177,22 @@ class _Mapper:
             t0, t1 = _strip_span(target, 0, len(target))
             if s1 > s0:
                 segments.append(((s0, s1), (t0, max(t0, t1))))
+        pairs.sort()
+        starts = [p[0][0] for p in pairs]
         segs = []
         for (ss, se), (ts, te) in sorted(segments):
-            own = tuple(p for p in pairs if ss <= p[0][0] < se or (p[0][0] == se == ss))
-            segs.append(_Seg((ss, se), (ts, te), own))
+            own = tuple(pairs[bisect_left(starts, ss):bisect_left(starts, max(se, ss + 1))
+                              if se == ss else bisect_left(starts, se)])
+            if se == ss:
+                own = tuple(p for p in own if p[0][0] == ss)
+            segs.append(_Seg((ss, se), (ts, te), own, tuple(p[0][0] for p in own),
+                             max((p[0][1] - p[0][0] for p in own), default=0),
+                             min((p[1][0] for p in own), default=ts),
+                             max((p[1][1] for p in own), default=te)))
         self.segs = segs
+        self.seg_starts = [seg.src[0] for seg in segs]
+        self.seg_ends = [seg.src[1] for seg in segs]
+        self.seg_tgt_ends = [seg.tgt[1] for seg in segs]
         # the white space around and between segments: (source span, target span)
         gaps = []
         ps, pt = 0, 0
@@ -166,9 +201,16 @@ class _Mapper:
             ps, pt = seg.src[1], seg.tgt[1]
         gaps.append(((ps, len(source)), (pt, len(target))))
         self.gaps = gaps
+        self.gap_ends = [g[0][1] for g in gaps]
+
+    def overlapping(self, s: int, e: int) -> list[_Seg]:
+        """The segments whose source overlaps ``[s, e)``, in order."""
+        return self.segs[bisect_right(self.seg_ends, s):bisect_left(self.seg_starts, e)]
 
     def gap_point(self, p: int) -> int | None:
-        for (g0, g1), (t0, t1) in self.gaps:
+        k = bisect_left(self.gap_ends, p)  # the first gap that does not end before p
+        if k < len(self.gaps):
+            (g0, g1), (t0, t1) = self.gaps[k]
             if g0 <= p <= g1:
                 if p == g1:
                     return t1
@@ -186,21 +228,20 @@ class _Mapper:
         g = self.gap_point(p)
         if g is not None:
             return g
-        for seg in self.segs:
-            if seg.src[0] < p < seg.src[1]:
-                break
-        else:  # pragma: no cover - every position is in a gap or a segment
+        k = bisect_left(self.seg_starts, p) - 1  # the last segment starting before p
+        if k < 0 or not p < self.segs[k].src[1]:  # pragma: no cover - in a gap
             return len(self.target)
-        for (a, b), (c, d) in seg.links:  # inside a word the model copied: same place
+        seg = self.segs[k]
+        for (a, b), (c, d) in seg.near(p, p + 1):  # inside a word the model copied
             if a < p < b and _same_shape(self.source[a:b], self.target[c:d]):
                 return c + (p - a)
         src = self.source
         if src[p - 1].isspace() and not src[p].isspace():
             # right before a word (after a space): before that word's translation
-            at = [lk for lk in seg.links if lk[0][0] == p]
+            at = [lk for lk in seg.starting(p) if lk[0][0] == p]
             if at:
                 return min(lk[1][0] for lk in at)
-        before = [lk for lk in seg.links if lk[0][0] < p]
+        before = seg.before(p)
         if before:
             nearest = max(lk[0][0] for lk in before)
             at = max(lk[1][1] for lk in before if lk[0][0] == nearest)
@@ -211,10 +252,9 @@ class _Mapper:
             while space and at < seg.tgt[1] and self.target[at].isspace():
                 at, space = at + 1, space - 1
             return at
-        after = [lk for lk in seg.links if lk[0][0] >= p]
+        after = seg.starting(p)
         if after:
-            nearest = min(lk[0][0] for lk in after)
-            return min(lk[1][0] for lk in after if lk[0][0] == nearest)
+            return min(lk[1][0] for lk in after)
         return self._snap_end(self._proportional(seg, p), seg)
 
     def _snap_start(self, x: int, seg: _Seg) -> int:
@@ -252,7 +292,7 @@ class _Mapper:
         hi: int | None = None
         first_full = last_full = None
         first_seen = last_seen = None
-        for seg in self.segs:
+        for seg in self.overlapping(s, e):
             ss, se = seg.src
             if e <= ss or s >= se:
                 continue
@@ -278,22 +318,16 @@ class _Mapper:
         # so do they before/after a segment the element begins/ends (partly) when its
         # first/last target word is the segment's
         if first_seen is not None and s < first_seen.src[0] and (
-                first_full is first_seen or self._first_word(first_seen) >= lo):
+                first_full is first_seen or first_seen.first_word >= lo):
             g = self.gap_point(s)
             if g is not None:
                 lo = min(lo, g)
         if last_seen is not None and e > last_seen.src[1] and (
-                last_full is last_seen or self._last_word(last_seen) <= hi):
+                last_full is last_seen or last_seen.last_word <= hi):
             g = self.gap_point(e)
             if g is not None:
                 hi = max(hi, g)
         return lo, hi
-
-    def _first_word(self, seg: _Seg) -> int:
-        return min((lk[1][0] for lk in seg.links), default=seg.tgt[0])
-
-    def _last_word(self, seg: _Seg) -> int:
-        return max((lk[1][1] for lk in seg.links), default=seg.tgt[1])
 
     def copied(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
         """A never-translated element's span: where it was projected when the model copied
@@ -304,8 +338,10 @@ class _Mapper:
         core = want.strip()
         if self.target[a:b] == want or not core:
             return a, b
-        i = self.target.find(core)
-        if i >= 0 and self.target.find(core, i + 1) < 0:
+        near = self.overlapping(s, e)  # looked for in its own sentences' translation
+        t0, t1 = (near[0].tgt[0], near[-1].tgt[1]) if near else (0, len(self.target))
+        i = self.target.find(core, t0, t1)
+        if i >= 0 and self.target.find(core, i + 1, t1) < 0:
             j = i + len(core)
             lead = want[:len(want) - len(want.lstrip())]
             trail = want[len(want.rstrip()):]
@@ -324,9 +360,9 @@ class _Mapper:
         original goes in at ``a``)."""
         own: list[tuple[int, int]] = []
         foreign: dict[tuple[int, int], bool] = {}  # target word -> linked only outside
-        for seg in self.segs:
-            if seg.tgt[1] <= a or seg.tgt[0] >= b:
-                continue
+        for seg in self.segs[bisect_right(self.seg_tgt_ends, a):]:
+            if seg.tgt[0] >= b:
+                break
             for (x, y), t in seg.links:
                 if t[1] <= a or t[0] >= b:
                     continue
@@ -353,7 +389,7 @@ class _Mapper:
         return best[1], best[2]
 
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
-        covered = [lk for lk in seg.links if lk[0][0] < e and lk[0][1] > s]
+        covered = [lk for lk in seg.near(s, e) if lk[0][0] < e and lk[0][1] > s]
         if not covered:
             a = self._nearest(self._proportional(seg, max(s, seg.src[0])), seg, start=True)
             b = self._nearest(self._proportional(seg, min(e, seg.src[1])), seg, start=False)
@@ -550,9 +586,14 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
             c.ts, c.te = _word_at(text, c.ts, lo, hi)
     order = sorted(children, key=lambda c: (c.ts, -(c.te - c.ts), c.index))
     accepted: list[_Node] = []
+    # the accepted ones that may still hold or meet a later one (they end after where
+    # the later ones start: in this order that only moves on), in order of acceptance
+    active: list[_Node] = []
     for c in order:
+        if active and any(a.te <= c.ts or a.ts >= a.te for a in active):
+            active = [a for a in active if a.te > c.ts and a.ts < a.te]
         while True:
-            host = next((a for a in accepted if a.ts < a.te and (
+            host = next((a for a in active if a.ts < a.te and (
                 a.ts < c.ts < a.te or (a.ts == c.ts and (not c.zero or c.index > a.index)))),
                 None)
             if host is None:
@@ -571,10 +612,12 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
                 c.ts += 1
         if c is None:
             continue
-        nxt = [a.ts for a in accepted if a.ts >= c.ts and a.ts < a.te and a is not c]
+        nxt = [a.ts for a in active if a.ts >= c.ts and a.ts < a.te and a is not c]
         if nxt and not c.zero:
             c.te = max(c.ts, min(c.te, min(nxt)))
         accepted.append(c)
+        if c.ts < c.te:
+            active.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
     if any(c.ts == c.te and _wraps_text(c) for c in accepted):
         _fill(accepted, lo, hi, text)
