@@ -134,3 +134,15 @@ def test_an_element_left_open_at_the_end_of_a_fragment_gets_no_end_tag(xa):
     result = run(xa, "<li>Open <b>to the end")
     assert result.text == f"<li>[{x('Open')} <b>{x('to the end')}]"
     assert result.notes == ()
+
+
+def test_old_style_anchors_left_open_are_closed_by_the_next_link(xa):
+    # <a name> never closed, before each heading (old pages): a browser closes each at the
+    # next <a>, so they do not nest 200 deep; nothing is added or said
+    src = "".join(f'<a name="s{i}"><h2>Part {i}</h2><p>See <a href="#s{i}">this</a>.</p>'
+                  for i in range(200))
+    result = run(xa, src)
+    assert result.text == "".join(
+        f'<a name="s{i}"><h2>[{x("Part")} {i}]</h2><p>[{x("See")} <a href="#s{i}">'
+        f'{x("this")}</a>.]</p>' for i in range(200))
+    assert result.notes == ()

@@ -362,6 +362,7 @@ class HtmlDocument:
         for a, b in self.runs:
             carry = self._closed_between(carry, prev, a)
             block, carry = self.build_block(a, b, tags, carry)
+            carry = carry[-(MAX_INLINE_DEPTH // 2):]  # the outermost write nothing more
             out.append(block)
             prev = b
         return out
@@ -412,6 +413,11 @@ class HtmlDocument:
                 i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
+                if tok.tag == "a":  # a link closes the one still open (browsers do)
+                    k = next((k for k in reversed(st.stack)
+                              if st.inlines[k]["tag"] == "a"), None)
+                    if k is not None:
+                        self._close(st, k, "", None)
                 if len(st.stack) >= MAX_INLINE_DEPTH:
                     raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
@@ -478,13 +484,19 @@ class HtmlDocument:
                                    open=raw, close="", void=True, depth=len(st.stack),
                                    key=tok.start))
             return
+        self._close(st, k, raw, tok)
+
+    def _close(self, st: _Building, k: int, raw: str, tok: Token | None) -> None:
+        """Close the open element ``k`` here with ``raw`` (``""``: closed implicitly),
+        splitting the ones open inside it (said in the notes for an end tag ``tok``)."""
         crossed = []
         while st.stack and st.stack[-1] != k:
             inner = st.inlines[st.stack.pop()]
             inner["end"] = len(st.chars)  # no end tag here: it comes later
             crossed.append(inner)
-            st.kept.append(f"<{inner['tag']}> at line {self.line(inner['key'])} crosses "
-                           f"</{tok.tag}> at line {self.line(tok.start)}")
+            if tok is not None:
+                st.kept.append(f"<{inner['tag']}> at line {self.line(inner['key'])} crosses "
+                               f"</{tok.tag}> at line {self.line(tok.start)}")
         st.stack.pop()
         st.inlines[k]["end"] = len(st.chars)
         st.inlines[k]["close"] = raw

@@ -528,8 +528,9 @@ class _Node:
         return not (self.el.tag == "a" and other.el.tag == "a")
 
 
-#: the deepest nesting of inline elements a reader gives :func:`project` (its placement
-#: recurses once per level): deeper markup is the reader's one-line error for its file
+#: the deepest nesting of inline elements a reader gives :func:`project` (placement has
+#: no recursion, but time grows with depth): deeper markup is the reader's one-line error
+#: for its file
 MAX_INLINE_DEPTH = 100
 
 
@@ -622,9 +623,20 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     if any(c.ts == c.te and _wraps_text(c) for c in accepted):
         _fill(accepted, lo, hi, text)
         accepted.sort(key=lambda c: (c.ts, c.index))
-    for a in accepted:
-        a.children = _place(a.children, a.ts, a.te, text)
     return accepted
+
+
+def _place_tree(roots: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
+    """:func:`_place` on every level of the tree, parents first (no recursion: nesting
+    depth is not bounded by Python's stack)."""
+    placed = _place(roots, lo, hi, text)
+    todo = list(placed)
+    while todo:
+        node = todo.pop()
+        if node.children:
+            node.children = _place(node.children, node.ts, node.te, text)
+            todo.extend(node.children)
+    return placed
 
 
 def _wraps_text(c: _Node) -> bool:
@@ -719,15 +731,13 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
     roots: list[_Node] = []
     for node, parent in zip(nodes, _parents(inlines), strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
-    placed = _place(roots, 0, len(target), target)
+    placed = _place_tree(roots, 0, len(target), target)
     out: list[Inline] = []
-
-    def walk(level: list[_Node], depth: int) -> None:
-        for n in level:
-            out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
-            walk(n.children, depth + 1)
-
-    walk(placed, 0)
+    todo = [(n, 0) for n in reversed(placed)]
+    while todo:  # pre-order, without recursion
+        n, depth = todo.pop()
+        out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
+        todo.extend((c, depth + 1) for c in reversed(n.children))
     return tuple(out)
 
 
