@@ -10,7 +10,6 @@ import html
 import re
 from dataclasses import dataclass
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -413,11 +413,12 @@ class HtmlDocument:
                 i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
-                if tok.tag == "a":  # a link closes the one still open (browsers do)
-                    k = next((k for k in reversed(st.stack)
-                              if st.inlines[k]["tag"] == "a"), None)
-                    if k is not None:
-                        self._close(st, k, "", None)
+                if tok.tag == "a":  # a link closes the one still open (browsers do):
+                    # no end tag matches that one any more, none is added, it is not
+                    # carried on (its place in this block's tree is kept)
+                    for k in st.stack:
+                        if st.inlines[k]["tag"] == "a":
+                            st.inlines[k]["tag"] = "#a"
                 if len(st.stack) >= MAX_INLINE_DEPTH:
                     raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
@@ -486,17 +487,17 @@ class HtmlDocument:
             return
         self._close(st, k, raw, tok)
 
-    def _close(self, st: _Building, k: int, raw: str, tok: Token | None) -> None:
-        """Close the open element ``k`` here with ``raw`` (``""``: closed implicitly),
-        splitting the ones open inside it (said in the notes for an end tag ``tok``)."""
+    def _close(self, st: _Building, k: int, raw: str, tok: Token) -> None:
+        """Close the open element ``k`` here with its end tag ``tok`` (``raw``), splitting
+        the ones open inside it (said in the notes)."""
         crossed = []
         while st.stack and st.stack[-1] != k:
             inner = st.inlines[st.stack.pop()]
             inner["end"] = len(st.chars)  # no end tag here: it comes later
             crossed.append(inner)
-            if tok is not None:
-                st.kept.append(f"<{inner['tag']}> at line {self.line(inner['key'])} crosses "
-                               f"</{tok.tag}> at line {self.line(tok.start)}")
+            name = inner["tag"].lstrip("#")
+            st.kept.append(f"<{name}> at line {self.line(inner['key'])} crosses "
+                           f"</{tok.tag}> at line {self.line(tok.start)}")
         st.stack.pop()
         st.inlines[k]["end"] = len(st.chars)
         st.inlines[k]["close"] = raw
@@ -516,6 +517,8 @@ class HtmlDocument:
         for k in st.stack:
             el = st.inlines[k]
             el["end"] = n
+            if el["tag"].startswith("#"):  # closed already (a link by the next one)
+                continue
             if cut is not None and el["key"] > cut:
                 if el["open"] and self.repair:  # opened in this block
                     el["close"] = f"</{el['tag']}>"

@@ -103,7 +103,8 @@ def _same_shape(a: str, b: str) -> bool:
     """Whether ``b`` is ``a`` character for character, accents aside: a word the model
     copied (a name, a number), or its pseudo-locale form. An element that cuts such a
     word cuts it at the same place in the target."""
-    return len(a) == len(b) and all(x == y or _base(x) == _base(y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(x == y or _base(x) == _base(y)
+                                    for x, y in zip(a, b, strict=True))
 
 
 def _parents(inlines: Sequence[Inline]) -> list[int]:
