@@ -621,7 +621,7 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
         if c.ts < c.te:
             active.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
-    if any(c.ts == c.te and _wraps_text(c) for c in accepted):
+    if any(_wraps_text(c) and not text[c.ts:c.te].strip() for c in accepted):
         _fill(accepted, lo, hi, text)
         accepted.sort(key=lambda c: (c.ts, c.index))
     return accepted
@@ -651,8 +651,9 @@ def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
     word (covered by no sibling) nearest to it in ``[lo, hi]``, else shares the nearest
     sibling's words (:func:`_give_way`), so no element comes back empty."""
     for c in nodes:
-        if c.ts != c.te or not _wraps_text(c):
+        if not _wraps_text(c) or text[c.ts:c.te].strip():
             continue
+        c.te = c.ts  # white space only: as empty
         others = sorted((n.ts, n.te) for n in nodes if n is not c and n.ts < n.te)
         free: list[tuple[int, int]] = []
         pos = lo
