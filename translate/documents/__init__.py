@@ -149,14 +149,18 @@ def _translate_html(text: str, src: str, tgt: str, translator, *, repair: bool =
 
     doc = read_html(text, tgt, repair=repair, name=options.get("name"))
     # one language for the whole document, from its body text
-    src = detect.source_language(
-        src, lambda: " ".join(doc.build_block(a, b, {}).text for a, b in doc.runs))
+    src = detect.source_language(src, lambda: " ".join(b.text for b in doc.blocks({})))
+    doc.notes.clear()
+    doc.kept.clear()
     attr_out, attr_segs, notes = translate_blocks(doc.attr_blocks, src, tgt, translator)
     tags = doc.rewritten_tags(attr_out)
-    blocks = [doc.build_block(a, b, tags) for a, b in doc.runs]
+    blocks = doc.blocks(tags)
     outputs, segments, notes2 = translate_blocks(blocks, src, tgt, translator)
     out = doc.write(outputs, attr_out)
     notes = list(dict.fromkeys(notes + notes2))
+    if doc.kept:
+        notes.insert(0, "invalid HTML kept as it was (browsers restructure it): "
+                     + "; ".join(dict.fromkeys(doc.kept)))
     if doc.notes:
         notes.insert(0, "invalid HTML repaired: " + "; ".join(dict.fromkeys(doc.notes)))
     return out, list(segments) + list(attr_segs), notes

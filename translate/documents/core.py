@@ -265,8 +265,7 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
             mid = out = w.text
             origin.extend(range(w.start, w.end))
             l1 = [_Pair(s, t) for s, t in word_links(b.text, w.start, w.end, mpos)]
-            l2 = [_Pair(s, t) for s, t in word_links(mid, 0, len(mid), tpos)]
-            l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
+            l2 = _identity(mid, mpos, tpos) if chained else []
         elif isinstance(r, _Chained):
             mid, out = r.first.text, r.text
             origin.extend(_translated_origin(b, w, out))
@@ -277,8 +276,7 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
             mid = out = r.text
             origin.extend(_translated_origin(b, w, out))
             l1 = _shift(getattr(r, "alignment", ()) or (), w.start, mpos)
-            l2 = [_Pair(s, t) for s, t in word_links(mid, 0, len(mid), tpos)]
-            l2 = [_Pair((x.src[0] + mpos, x.src[1] + mpos), x.tgt) for x in l2]
+            l2 = _identity(mid, mpos, tpos) if chained else []
         links1.extend(l1)
         links2.extend(l2)
         segs1.append(((w.start, w.end), (mpos, mpos + len(mid))))
@@ -307,6 +305,13 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
         placed = project(b.inlines, b.text, target, links1, segments=segs1,
                          absorb=_absorbed(langs, tgt))
     return target, placed, origin
+
+
+def _identity(mid: str, mpos: int, tpos: int) -> list[_Pair]:
+    """The second step's links of a segment with none (its text kept as it is), for the
+    second projection of a block that went through a pivot (only such blocks need it)."""
+    return [_Pair((s[0] + mpos, s[1] + mpos), t)
+            for s, t in word_links(mid, 0, len(mid), tpos)]
 
 
 def _translated_origin(b: Block, w: _Work, out: str) -> list[int]:

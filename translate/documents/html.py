@@ -11,8 +11,10 @@ into tokens that join back to the exact input). On those tokens:
   ``time``, ``small``, ``sub``, ``sup``, ``abbr``, ``q``, ``cite``, ... and the voids
   ``br``, ``img``, ``wbr``, ``input``) and comments inside a block are markup spans;
 * never translated, carried byte for byte: ``script``, ``style``, ``pre``, ``textarea``,
-  ``svg``, ``math``, ``template``; inside a sentence ``code``, ``kbd``, ``samp``, ``var``
-  and any element with ``translate="no"`` or class ``notranslate`` (the words go to the
+  ``svg``, ``math``, ``template`` (inside a block an ``svg`` or ``math`` is one void
+  element: an icon stays in its link's sentence); inside a sentence ``code``, ``kbd``,
+  ``samp``, ``var``, any element with ``translate="no"`` or class ``notranslate`` and a
+  link whose whole text is a URL, an e-mail address or a handle (the words go to the
   model for a fluent sentence, and the element's original inside is written back);
   comments, doctype, URLs and all other attributes;
 * translated attributes: ``alt``, ``title``, ``aria-label``, ``placeholder``, and the
@@ -20,14 +22,22 @@ into tokens that join back to the exact input). On those tokens:
   ``twitter:`` ones); ``<html lang>`` becomes the target language.
 
 Text is decoded (character references) for translation; translated text is escaped
-minimally (``&`` and ``<``; in attribute values also the quote). Invalid markup inside a
-block (an inline element left open, or closed across another) is repaired where the
-projection needs a tree, and said once in the result's notes.
+minimally (``&`` and ``<``; in attribute values also the quote).
+
+Every tag stays where it was written. An inline element open at the end of a block (valid
+HTML5: ``<a>`` around a ``<div>``) goes on in the next blocks without an end tag there,
+until its own end tag or the end tag of a block element it is inside. Only an element that
+its own block's end tag closes (``<p><b>x</p>``, which a browser closes there too) gets an
+end tag, said "repaired" in the notes. End tags crossed (``<b>x<i>y</b>z</i>``) are kept
+as written: the inner element's part inside ends with no end tag and goes on after it
+without a start tag, as browsers read it (said in the notes).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -42,6 +52,14 @@ INLINE = frozenset({
 INLINE_VOID = frozenset({"br", "img", "wbr", "input"})
 FROZEN_INLINE = frozenset({"code", "kbd", "samp", "var"})
 RAW_ELEMENTS = frozenset({"script", "style", "pre", "textarea", "svg", "math", "template"})
+#: never translated and phrasing content: inside a block, one element carried whole (an
+#: icon in a link stays in the link's sentence)
+ATOMIC_INLINE = frozenset({"svg", "math"})
+#: a link's whole text that is a URL, an e-mail address or a handle (``@name``,
+#: ``@name@server``, ``#tag``), or a bare domain with a path: kept as it is
+NOT_PROSE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[^\s@]+@[^\s@]+\.[a-z]{2,}|@[\w.-]+(?:@[\w.-]+)?"
+    r"|#\w+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*)", re.IGNORECASE)
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "param", "source", "track", "wbr"})
 TRANSLATED_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
@@ -238,7 +256,17 @@ class _Building:
     inlines: list[dict] = field(default_factory=list)
     stack: list[int] = field(default_factory=list)  # indices into inlines
     repairs: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # invalid nesting, kept as it was
     pending_break: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """An inline element still open at the end of a block, carried into the next ones
+    (valid HTML5: ``<a>`` around a ``<div>``): its name and where its start tag is."""
+
+    tag: str
+    key: int
 
 
 @dataclass(slots=True)
@@ -250,14 +278,21 @@ class HtmlDocument:
     runs: list[tuple[int, int]] = field(default_factory=list)  # token ranges of blocks
     attr_jobs: list[_AttrJob] = field(default_factory=list)
     attr_blocks: list[Block] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    repair: bool = True  # close inline elements left open at the end of their block
+    notes: list[str] = field(default_factory=list)  # repairs (said "repaired")
+    kept: list[str] = field(default_factory=list)  # invalid markup written as it was
+    repair: bool = True  # close inline elements that their block's end tag closes
     name: str | None = None  # the file, for errors (None: the caller names it)
+    #: end tag (token index) of a block element -> where its start tag is: the inline
+    #: elements opened after that start are closed there (by a browser too)
+    closes: dict[int, int] = field(default_factory=dict)
+    #: start tags (token index) of links whose whole text is a URL, e-mail or handle
+    kept_links: set[int] = field(default_factory=set)
+    _lines: list[int] | None = None
 
     def line(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
-
-    # --- attributes -------------------------------------------------------------
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._lines, pos) + 1
 
     def _collect_attributes(self, i: int, tgt: str) -> None:
         tok = self.tokens[i]
@@ -317,9 +352,38 @@ class HtmlDocument:
 
     # --- blocks -------------------------------------------------------------------
 
-    def build_block(self, a: int, b: int, tags: dict[int, str]) -> Block:
-        """The plain text and inline markup of tokens ``a..b-1``."""
+    def blocks(self, tags: dict[int, str]) -> list[Block]:
+        """The blocks of :attr:`runs`, in order: an inline element left open at the end
+        of one (a link around a ``<div>``) continues in the next ones until its end tag,
+        or until the end tag of a block element it is inside closes it."""
+        out: list[Block] = []
+        carry: list[_Open] = []
+        prev = 0
+        for a, b in self.runs:
+            carry = self._closed_between(carry, prev, a)
+            block, carry = self.build_block(a, b, tags, carry)
+            carry = carry[-(MAX_INLINE_DEPTH // 2):]  # the outermost write nothing more
+            out.append(block)
+            prev = b
+        return out
+
+    def _closed_between(self, carry: list[_Open], a: int, b: int) -> list[_Open]:
+        for i in range(a, b):
+            cut = self.closes.get(i)
+            if cut is not None and carry:
+                carry = [c for c in carry if c.key < cut]
+        return carry
+
+    def build_block(self, a: int, b: int, tags: dict[int, str],
+                    carry: Sequence[_Open] = ()) -> tuple[Block, list[_Open]]:
+        """The plain text and inline markup of tokens ``a..b-1``, with the elements of
+        ``carry`` open at its start (written before it); and the elements open at its
+        end that go on after it."""
         st = _Building()
+        for c in carry:  # written before this block: no start tag here
+            st.stack.append(len(st.inlines))
+            st.inlines.append(dict(start=0, end=None, tag=c.tag, open="", close="",
+                                   depth=len(st.stack) - 1, key=c.key))
         text = self.text
         i = a
         while i < b:
@@ -333,6 +397,9 @@ class HtmlDocument:
                 st.pending_break = False
                 st.chars.extend(dec)
                 st.origin.extend(org)
+            elif tok.kind == "start" and tok.tag in ATOMIC_INLINE:
+                i = self._atomic(st, i, b, raw) + 1
+                continue
             elif tok.kind == "comment" or (tok.kind in ("start", "startend")
                                            and (tok.tag in INLINE_VOID
                                                 or tok.kind == "startend")):
@@ -341,10 +408,17 @@ class HtmlDocument:
                                        void=True, depth=len(st.stack), key=tok.start))
                 st.pending_break = (tok.tag == "br" and bool(st.chars)
                                     and not st.chars[-1].isspace())
-            elif tok.kind == "start" and (tok.tag in FROZEN_INLINE or _no_translate(tok)):
+            elif tok.kind == "start" and (tok.tag in FROZEN_INLINE or _no_translate(tok)
+                                          or i in self.kept_links):
                 i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
+                if tok.tag == "a":  # a link closes the one still open (browsers do):
+                    # no end tag matches that one any more, none is added, it is not
+                    # carried on (its place in this block's tree is kept)
+                    for k in st.stack:
+                        if st.inlines[k]["tag"] == "a":
+                            st.inlines[k]["tag"] = "#a"
                 if len(st.stack) >= MAX_INLINE_DEPTH:
                     raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
@@ -353,18 +427,38 @@ class HtmlDocument:
             elif tok.kind == "end":
                 self._end_tag(st, tok, raw)
             i += 1
-        self._close_open(st)
-        if st.repairs:
-            self.notes.extend(st.repairs)
+        going_on = self._close_open(st, b)
+        self.notes.extend(st.repairs)
+        self.kept.extend(st.kept)
+        inlines = _without_phantoms(st.inlines)
+        n = len(st.chars)
         els = tuple(Inline(d["start"], d["end"], d["tag"],
                            Markup(d["open"], d["close"], d.get("frozen"), d["key"]),
-                           d.get("void", False), d["depth"]) for d in st.inlines)
-        return Block("".join(st.chars), tuple(st.origin), els, _escape_text, "text",
-                     f"line {self.line(self.tokens[a].start)}")
+                           d.get("void", False), d["depth"],
+                           from_start=not d["open"] and not d.get("void", False)
+                           and d["start"] == 0,
+                           to_end=not d["close"] and not d.get("void", False)
+                           and d["end"] == n and d.get("frozen") is None)
+                    for d in inlines)
+        block = Block("".join(st.chars), tuple(st.origin), els, _escape_text, "text",
+                      f"line {self.line(self.tokens[a].start)}")
+        return block, going_on
+
+    def _atomic(self, st: _Building, i: int, b: int, raw: str) -> int:
+        """An ``<svg>`` or ``<math>`` inside a block: carried whole, byte for byte, as
+        one void element. Returns the index of its end tag."""
+        j = self._matching_end(i, b)
+        end = self.tokens[j].end if j < b else self.tokens[b - 1].end
+        whole = raw + self.text[self.tokens[i].end:end]
+        st.inlines.append(dict(start=len(st.chars), end=len(st.chars), tag=self.tokens[i].tag,
+                               open=whole, close="", void=True, depth=len(st.stack),
+                               key=self.tokens[i].start))
+        return j
 
     def _frozen(self, st: _Building, i: int, b: int, raw: str) -> int:
-        """An element kept as it is (code, ``translate="no"``): its text joins the block,
-        written by the element itself. Returns the index of its end tag."""
+        """An element kept as it is (code, ``translate="no"``, a link whose text is a
+        URL): its text joins the block, written by the element itself. Returns the index
+        of its end tag."""
         tok, text = self.tokens[i], self.text
         j = self._matching_end(i, b)
         inner_end = self.tokens[j].start if j < b else self.tokens[b - 1].end
@@ -372,9 +466,6 @@ class HtmlDocument:
         plain = "".join(decode_entities(text[t.start:t.end])[0]
                         for t in self.tokens[i + 1:j] if t.kind == "text")
         close = text[self.tokens[j].start:self.tokens[j].end] if j < b else ""
-        if j >= b and self.repair:
-            st.repairs.append(f"<{tok.tag}> at line {self.line(tok.start)} not closed")
-            close = f"</{tok.tag}>"
         st.inlines.append(dict(start=len(st.chars), end=len(st.chars) + len(plain),
                                tag=tok.tag, open=raw, close=close, frozen=inner,
                                depth=len(st.stack), key=tok.start))
@@ -384,38 +475,59 @@ class HtmlDocument:
         return j
 
     def _end_tag(self, st: _Building, tok, raw: str) -> None:
-        """An end tag: closes its element (and, repaired, the ones left open inside it);
-        a stray one is kept where it was."""
-        open_at = [k for k in st.stack if st.inlines[k]["tag"] == tok.tag]
-        if not open_at:  # a stray end tag: kept where it was
+        """An end tag: closes its element; one that closes an element with others still
+        open inside it (``<b>x<i>y</b>z</i>``) splits them: their part inside ends
+        there without an end tag and goes on after it, as browsers read it (every tag
+        stays where it was); a stray end tag is kept where it was."""
+        k = next((k for k in reversed(st.stack) if st.inlines[k]["tag"] == tok.tag), None)
+        if k is None:  # a stray end tag: kept where it was
             st.inlines.append(dict(start=len(st.chars), end=len(st.chars), tag="/" + tok.tag,
                                    open=raw, close="", void=True, depth=len(st.stack),
                                    key=tok.start))
             return
-        k = open_at[-1]
+        self._close(st, k, raw, tok)
+
+    def _close(self, st: _Building, k: int, raw: str, tok: Token) -> None:
+        """Close the open element ``k`` here with its end tag ``tok`` (``raw``), splitting
+        the ones open inside it (said in the notes)."""
+        crossed = []
         while st.stack and st.stack[-1] != k:
             inner = st.inlines[st.stack.pop()]
-            inner["end"] = len(st.chars)
-            inner["close"] = f"</{inner['tag']}>"
-            st.repairs.append(f"<{inner['tag']}> at line {self.line(inner['key'])} "
-                              f"closed before </{tok.tag}>")
+            inner["end"] = len(st.chars)  # no end tag here: it comes later
+            crossed.append(inner)
+            name = inner["tag"].lstrip("#")
+            st.kept.append(f"<{name}> at line {self.line(inner['key'])} crosses "
+                           f"</{tok.tag}> at line {self.line(tok.start)}")
         st.stack.pop()
         st.inlines[k]["end"] = len(st.chars)
         st.inlines[k]["close"] = raw
+        for inner in reversed(crossed):  # goes on after the end tag, without a start tag
+            st.stack.append(len(st.inlines))
+            st.inlines.append(dict(start=len(st.chars), end=None, tag=inner["tag"], open="",
+                                   close="", depth=len(st.stack) - 1, key=inner["key"]))
 
-    def _close_open(self, st: _Building) -> None:
-        """Elements still open at the block's end: closed there (repaired), or kept as a
-        start tag with no end, where it stood."""
-        for k in reversed(st.stack):
-            if not self.repair:  # kept as it was: a start tag with no end, where it stood
-                st.inlines[k].update(end=st.inlines[k]["start"], void=True)
-                for later in st.inlines[k + 1:]:
-                    later["depth"] -= 1
+    def _close_open(self, st: _Building, b: int) -> list[_Open]:
+        """Elements still open at the block's end (token ``b``): where ``b`` is the end
+        tag of a block element they are inside (``<p><b>x</p>``), the ones opened in this
+        block are closed here (repaired: a browser closes them there too); all others go
+        on after the block, written without an end tag here. Returns those."""
+        n = len(st.chars)
+        cut = self.closes.get(b)
+        going_on: list[_Open] = []
+        for k in st.stack:
+            el = st.inlines[k]
+            el["end"] = n
+            if el["tag"].startswith("#"):  # closed already (a link by the next one)
                 continue
-            st.inlines[k]["end"] = len(st.chars)
-            st.inlines[k]["close"] = f"</{st.inlines[k]['tag']}>"
-            st.repairs.append(f"<{st.inlines[k]['tag']}> at line "
-                              f"{self.line(st.inlines[k]['key'])} not closed")
+            if cut is not None and el["key"] > cut:
+                if el["open"] and self.repair:  # opened in this block
+                    el["close"] = f"</{el['tag']}>"
+                    where = f" before {self.text[self.tokens[b].start:self.tokens[b].end]}"
+                    st.repairs.append(f"<{el['tag']}> at line {self.line(el['key'])} not "
+                                      f"closed{where}")
+                continue
+            going_on.append(_Open(el["tag"], el["key"]))
+        return going_on
 
     def _too_deep(self, tok: Token) -> UserError:
         problem = (f"inline elements nested more than {MAX_INLINE_DEPTH} deep "
@@ -463,6 +575,50 @@ class HtmlDocument:
         return "".join(parts)
 
 
+def _without_phantoms(inlines: list[dict]) -> list[dict]:
+    """``inlines`` (pre-order with depths) less the parts of elements that write nothing
+    in this block (no start tag, no end tag: an element open all through it), each
+    remaining one's depth lowered by its ancestors taken out."""
+    if not any(not d["open"] and not d["close"] and not d.get("void") for d in inlines):
+        return inlines
+    out: list[dict] = []
+    chain: list[bool] = []  # per open ancestor: taken out?
+    removed = 0
+    for d in inlines:
+        while len(chain) > d["depth"]:
+            removed -= chain.pop()
+        phantom = not d["open"] and not d["close"] and not d.get("void")
+        if not phantom:
+            out.append(dict(d, depth=d["depth"] - removed))
+        if not d.get("void"):
+            chain.append(phantom)
+            removed += phantom
+    return out
+
+
+def _link_text(tokens: list[Token], text: str, i: int, limit: int = 2000) -> str | None:
+    """The text of the link starting at token ``i`` when it holds only text and inline
+    elements (``None`` when it runs past ``limit`` characters or tokens, into a block or
+    another link: so every link is looked at in time bounded by ``limit``)."""
+    parts: list[str] = []
+    size = 0
+    for j in range(i + 1, min(len(tokens), i + 1 + limit)):
+        t = tokens[j]
+        if t.kind == "end" and t.tag == "a":
+            return decode_entities("".join(parts))[0]
+        if t.kind == "start" and t.tag == "a":
+            return None
+        if t.kind == "text":
+            size += t.end - t.start
+            if size > limit:
+                return None
+            parts.append(text[t.start:t.end])
+        elif t.kind in ("start", "startend", "end") and t.tag not in INLINE \
+                and t.tag not in INLINE_VOID:
+            return None
+    return None
+
+
 def read_html(text: str, tgt: str, *, repair: bool = True,
               name: str | None = None) -> HtmlDocument:
     """Tokenize ``text`` and find its blocks and translated attributes. ``repair=False``
@@ -489,6 +645,8 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
             doc.runs.append((run_start, end))
         run_start = None
 
+    blocks: list[tuple[str, int]] = []  # open block elements: name, start position
+    open_count: dict[str, int] = {}
     for i, tok in enumerate(tokens):
         if raw_tag is not None:
             raw_depth = _depth(tok, raw_tag, raw_depth)
@@ -500,17 +658,24 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
             continue
         if tok.kind in ("start", "startend"):
             doc._collect_attributes(i, tgt)
-        inline = tok.tag in INLINE or tok.tag in INLINE_VOID or tok.tag in FROZEN_INLINE
+        inline = (tok.tag in INLINE or tok.tag in INLINE_VOID or tok.tag in FROZEN_INLINE
+                  or tok.tag in ATOMIC_INLINE)
+        if tok.kind == "start" and tok.tag == "a":
+            words = _link_text(tokens, text, i)
+            if words is not None and NOT_PROSE.fullmatch(words.strip()):
+                doc.kept_links.add(i)
         if tok.kind in ("text", "comment"):
             if run_start is None:
                 run_start = i
-        elif tok.kind == "start" and (tok.tag in RAW_ELEMENTS
-                                      or (_no_translate(tok) and not inline)):
+        elif tok.kind == "start" and not inline and (tok.tag in RAW_ELEMENTS
+                                                     or _no_translate(tok)):
             flush(i)
             if tok.tag not in VOID:
                 raw_tag, raw_depth = tok.tag, 1
         elif tok.kind == "start" and inline and (tok.tag in FROZEN_INLINE
-                                                 or _no_translate(tok)):
+                                                 or tok.tag in ATOMIC_INLINE
+                                                 or _no_translate(tok)
+                                                 or i in doc.kept_links):
             if run_start is None:
                 run_start = i
             frozen_tag, frozen_depth = tok.tag, 1
@@ -519,5 +684,15 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
                 run_start = i
         else:
             flush(i)
+            if tok.kind == "start" and tok.tag not in VOID:
+                blocks.append((tok.tag, tok.start))
+                open_count[tok.tag] = open_count.get(tok.tag, 0) + 1
+            elif tok.kind == "end" and open_count.get(tok.tag):
+                while True:  # the browser closes the ones inside it too
+                    tag, at = blocks.pop()
+                    open_count[tag] -= 1
+                    if tag == tok.tag:
+                        doc.closes[i] = at
+                        break
     flush(len(tokens))
     return doc

@@ -29,13 +29,24 @@ Rules of :func:`project`, in order:
    aligned source word before them (before the nearest one after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
    another is nested in it (unless that is not allowed: a link in a link, anything in a
-   frozen element), one that crosses another is cut at the other's edge. Nothing is lost:
-   an element cut to nothing is written empty.
+   frozen element: then the other keeps the larger side of it, or they share it), one
+   that crosses another is cut at the other's edge. Nothing is lost, and an element that
+   wrapped words comes back with words: one left on none takes the nearest word of its
+   parent that no sibling has, else a share of a sibling's.
+
+Finer rules, so that an exact alignment (the pseudo-locale ``en-XA``) gives back exactly
+the source's structure: an element that cuts a word which the model copied (accents
+aside: ``_same_shape``) cuts the copy at the same place; white space at an element's
+edge stays inside it, and a void element after a space goes after the same space; a
+never-translated element never writes its original over target words aligned only to
+other text (``_Mapper._own``); an element carried from the previous block
+(``from_start``) or on into the next (``to_end``) starts or ends with the target text.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -66,6 +77,12 @@ class Inline:
     payload: Markup = field(default_factory=lambda: Markup(""))
     void: bool = False
     depth: int = 0
+    #: the element began before this block (its start tag is written there): it starts
+    #: where the block's text starts, in the target too
+    from_start: bool = False
+    #: the element goes on after this block (its end tag is written later): it ends
+    #: where the block's text ends, in the target too
+    to_end: bool = False
 
     @property
     def frozen(self) -> bool:
@@ -76,6 +93,18 @@ class Inline:
 
 def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[:1]
+
+
+def _same_shape(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` character for character, accents aside: a word the model
+    copied (a name, a number), or its pseudo-locale form. An element that cuts such a
+    word cuts it at the same place in the target."""
+    return len(a) == len(b) and all(x == y or _base(x) == _base(y)
+                                    for x, y in zip(a, b, strict=True))
 
 
 def _parents(inlines: Sequence[Inline]) -> list[int]:
@@ -106,7 +135,30 @@ def word_links(text: str, start: int, end: int, offset: int) -> list[tuple]:
 class _Seg:
     src: tuple[int, int]
     tgt: tuple[int, int]
-    links: tuple[tuple[tuple[int, int], tuple[int, int]], ...]
+    links: tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # sorted by source
+    starts: tuple[int, ...] = ()  # source start of each link, for bisection
+    widest: int = 0  # the longest source word linked
+    first_word: int = 0  # target start of its first linked word (tgt[0]: none)
+    last_word: int = 0  # target end of its last linked word (tgt[1]: none)
+
+    def near(self, s: int, e: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word may overlap ``[s, e)`` (a superset, in order)."""
+        return self.links[bisect_left(self.starts, s - self.widest):
+                          bisect_left(self.starts, e)]
+
+    def before(self, p: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word starts at the nearest start before ``p``."""
+        k = bisect_left(self.starts, p)
+        if not k:
+            return ()
+        return self.links[bisect_left(self.starts, self.starts[k - 1]):k]
+
+    def starting(self, p: int) -> Sequence[tuple[tuple[int, int], tuple[int, int]]]:
+        """Its links whose source word starts at the nearest start at or after ``p``."""
+        k = bisect_left(self.starts, p)
+        if k == len(self.starts):
+            return ()
+        return self.links[k:bisect_right(self.starts, self.starts[k])]
 
 
 class _Mapper:
@@ -126,11 +178,22 @@ class _Mapper:
             t0, t1 = _strip_span(target, 0, len(target))
             if s1 > s0:
                 segments.append(((s0, s1), (t0, max(t0, t1))))
+        pairs.sort()
+        starts = [p[0][0] for p in pairs]
         segs = []
         for (ss, se), (ts, te) in sorted(segments):
-            own = tuple(p for p in pairs if ss <= p[0][0] < se or (p[0][0] == se == ss))
-            segs.append(_Seg((ss, se), (ts, te), own))
+            own = tuple(pairs[bisect_left(starts, ss):bisect_left(starts, max(se, ss + 1))
+                              if se == ss else bisect_left(starts, se)])
+            if se == ss:
+                own = tuple(p for p in own if p[0][0] == ss)
+            segs.append(_Seg((ss, se), (ts, te), own, tuple(p[0][0] for p in own),
+                             max((p[0][1] - p[0][0] for p in own), default=0),
+                             min((p[1][0] for p in own), default=ts),
+                             max((p[1][1] for p in own), default=te)))
         self.segs = segs
+        self.seg_starts = [seg.src[0] for seg in segs]
+        self.seg_ends = [seg.src[1] for seg in segs]
+        self.seg_tgt_ends = [seg.tgt[1] for seg in segs]
         # the white space around and between segments: (source span, target span)
         gaps = []
         ps, pt = 0, 0
@@ -139,9 +202,16 @@ class _Mapper:
             ps, pt = seg.src[1], seg.tgt[1]
         gaps.append(((ps, len(source)), (pt, len(target))))
         self.gaps = gaps
+        self.gap_ends = [g[0][1] for g in gaps]
+
+    def overlapping(self, s: int, e: int) -> list[_Seg]:
+        """The segments whose source overlaps ``[s, e)``, in order."""
+        return self.segs[bisect_right(self.seg_ends, s):bisect_left(self.seg_starts, e)]
 
     def gap_point(self, p: int) -> int | None:
-        for (g0, g1), (t0, t1) in self.gaps:
+        k = bisect_left(self.gap_ends, p)  # the first gap that does not end before p
+        if k < len(self.gaps):
+            (g0, g1), (t0, t1) = self.gaps[k]
             if g0 <= p <= g1:
                 if p == g1:
                     return t1
@@ -159,22 +229,33 @@ class _Mapper:
         g = self.gap_point(p)
         if g is not None:
             return g
-        for seg in self.segs:
-            if seg.src[0] < p < seg.src[1]:
-                break
-        else:  # pragma: no cover - every position is in a gap or a segment
+        k = bisect_left(self.seg_starts, p) - 1  # the last segment starting before p
+        if k < 0 or not p < self.segs[k].src[1]:  # pragma: no cover - in a gap
             return len(self.target)
-        for (a, b), (c, d) in seg.links:  # inside a word the model copied: same place
-            if a < p < b and self.source[a:b] == self.target[c:d]:
+        seg = self.segs[k]
+        for (a, b), (c, d) in seg.near(p, p + 1):  # inside a word the model copied
+            if a < p < b and _same_shape(self.source[a:b], self.target[c:d]):
                 return c + (p - a)
-        before = [lk for lk in seg.links if lk[0][0] < p]
+        src = self.source
+        if src[p - 1].isspace() and not src[p].isspace():
+            # right before a word (after a space): before that word's translation
+            at = [lk for lk in seg.starting(p) if lk[0][0] == p]
+            if at:
+                return min(lk[1][0] for lk in at)
+        before = seg.before(p)
         if before:
             nearest = max(lk[0][0] for lk in before)
-            return max(lk[1][1] for lk in before if lk[0][0] == nearest)
-        after = [lk for lk in seg.links if lk[0][0] >= p]
+            at = max(lk[1][1] for lk in before if lk[0][0] == nearest)
+            # after the white space that follows that word in the source (``word <img>
+            # next``), as much of the target's white space there
+            word_end = max(lk[0][1] for lk in before if lk[0][0] == nearest)
+            space = p - word_end if word_end < p and not src[word_end:p].strip() else 0
+            while space and at < seg.tgt[1] and self.target[at].isspace():
+                at, space = at + 1, space - 1
+            return at
+        after = seg.starting(p)
         if after:
-            nearest = min(lk[0][0] for lk in after)
-            return min(lk[1][0] for lk in after if lk[0][0] == nearest)
+            return min(lk[1][0] for lk in after)
         return self._snap_end(self._proportional(seg, p), seg)
 
     def _snap_start(self, x: int, seg: _Seg) -> int:
@@ -212,7 +293,7 @@ class _Mapper:
         hi: int | None = None
         first_full = last_full = None
         first_seen = last_seen = None
-        for seg in self.segs:
+        for seg in self.overlapping(s, e):
             ss, se = seg.src
             if e <= ss or s >= se:
                 continue
@@ -234,12 +315,16 @@ class _Mapper:
             a = self.point(s) if a is None else a
             b = a if b is None else max(a, b)
             return a, b
-        # edges in the white space before/after whole segments keep their place there
-        if first_full is not None and first_full is first_seen and s < first_full.src[0]:
+        # edges in the white space before/after whole segments keep their place there;
+        # so do they before/after a segment the element begins/ends (partly) when its
+        # first/last target word is the segment's
+        if first_seen is not None and s < first_seen.src[0] and (
+                first_full is first_seen or first_seen.first_word >= lo):
             g = self.gap_point(s)
             if g is not None:
                 lo = min(lo, g)
-        if last_full is not None and last_full is last_seen and e > last_full.src[1]:
+        if last_seen is not None and e > last_seen.src[1] and (
+                last_full is last_seen or last_seen.last_word <= hi):
             g = self.gap_point(e)
             if g is not None:
                 hi = max(hi, g)
@@ -254,8 +339,10 @@ class _Mapper:
         core = want.strip()
         if self.target[a:b] == want or not core:
             return a, b
-        i = self.target.find(core)
-        if i >= 0 and self.target.find(core, i + 1) < 0:
+        near = self.overlapping(s, e)  # looked for in its own sentences' translation
+        t0, t1 = (near[0].tgt[0], near[-1].tgt[1]) if near else (0, len(self.target))
+        i = self.target.find(core, t0, t1)
+        if i >= 0 and self.target.find(core, i + 1, t1) < 0:
             j = i + len(core)
             lead = want[:len(want) - len(want.lstrip())]
             trail = want[len(want.rstrip()):]
@@ -264,10 +351,46 @@ class _Mapper:
             if trail and self.target[j:j + len(trail)] == trail:
                 j += len(trail)
             return i, j
-        return a, b
+        return self._own(s, e, a, b)
+
+    def _own(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+        """The part of ``[a, b)`` that a never-translated element over ``source[s:e]``
+        may write its original over: never a target word linked only to words outside
+        it (those are another element's or the sentence's own words), so the run of its
+        own words between such words that has the most of them; none: nothing (the
+        original goes in at ``a``)."""
+        own: list[tuple[int, int]] = []
+        foreign: dict[tuple[int, int], bool] = {}  # target word -> linked only outside
+        for seg in self.segs[bisect_right(self.seg_tgt_ends, a):]:
+            if seg.tgt[0] >= b:
+                break
+            for (x, y), t in seg.links:
+                if t[1] <= a or t[0] >= b:
+                    continue
+                # a word partly inside is the element's only where it was cut at the
+                # same place (a copied word): else writing over it would lose the rest
+                inside = s <= x and y <= e or (x < e and y > s and _same_shape(
+                    self.source[x:y], self.target[t[0]:t[1]]))
+                if inside:
+                    own.append(t)
+                foreign[t] = foreign.get(t, True) and not inside
+        if not own:
+            return a, a
+        bad = sorted(t for t, only_outside in foreign.items() if only_outside)
+        if not bad:
+            return a, b
+        best: tuple[int, int, int] = (0, a, a)  # own characters, start, end
+        for lo, hi in zip([a] + [t[1] for t in bad], [t[0] for t in bad] + [b], strict=True):
+            mine = [(max(lo, t[0]), min(hi, t[1])) for t in own if t[0] < hi and t[1] > lo]
+            mine = [m for m in mine if m[0] < m[1]]
+            if mine:
+                size = sum(y - x for x, y in mine)
+                if size > best[0]:
+                    best = (size, min(x for x, _ in mine), max(y for _, y in mine))
+        return best[1], best[2]
 
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
-        covered = [lk for lk in seg.links if lk[0][0] < e and lk[0][1] > s]
+        covered = [lk for lk in seg.near(s, e) if lk[0][0] < e and lk[0][1] > s]
         if not covered:
             a = self._nearest(self._proportional(seg, max(s, seg.src[0])), seg, start=True)
             b = self._nearest(self._proportional(seg, min(e, seg.src[1])), seg, start=False)
@@ -283,9 +406,16 @@ class _Mapper:
         if (hs < s or he > e) and src[hs:he] == tgt[lo:hi]:
             # words the model copied as they were: the element cuts them at the same place
             return lo + max(0, s - hs), hi - max(0, he - e)
+        cut_lo = cut_hi = False
+        for (a, b), (c, d) in covered:  # a cut word copied (or pseudo): same place
+            if a < s < b and c == lo and _same_shape(src[a:b], tgt[c:d]):
+                lo, cut_lo = c + (s - a), True
+            if a < e < b and d == hi and _same_shape(src[a:b], tgt[c:d]):
+                hi, cut_hi = d - (b - e), True
+        hi = max(lo, hi)
         # a source word cut at punctuation: cut the target word at the same punctuation
         first = min(covered, key=lambda lk: (lk[0][0], lk[1][0]))
-        if first[0][0] < s:
+        if first[0][0] < s and not cut_lo:
             prefix = src[first[0][0]:s]
             words = [lk for lk in covered if lk[1][0] == lo]
             word_end = max(lk[1][1] for lk in words)
@@ -294,7 +424,7 @@ class _Mapper:
                 if i >= 0 and i + len(prefix) < hi:
                     lo = i + len(prefix)
         last = max(covered, key=lambda lk: (lk[0][1], lk[1][1]))
-        if last[0][1] > e:
+        if last[0][1] > e and not cut_hi:
             suffix = src[e:last[0][1]]
             words = [lk for lk in covered if lk[1][1] == hi]
             word_start = min(lk[1][0] for lk in words)
@@ -310,6 +440,24 @@ class _Mapper:
             lo, hi = self._absorb(seg, s, e, lo, hi)
         if self.articles:
             lo = self._shared_article(seg, s, e, lo, hi)
+        return self._edge_space(seg, s, e, lo, hi)
+
+    def _edge_space(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+        """White space an element starts or ends with inside the segment (``word<i>
+        (aside)</i>``) stays inside it: as much of the target's white space there."""
+        src, tgt = self.source, self.target
+        k = s
+        while k < e and src[k].isspace():
+            k += 1
+        lead = k - s if s > seg.src[0] and k < e else 0
+        k = e
+        while k > s and src[k - 1].isspace():
+            k -= 1
+        trail = e - k if e < seg.src[1] and k > s else 0
+        while lead and lo > seg.tgt[0] and tgt[lo - 1].isspace():
+            lo, lead = lo - 1, lead - 1
+        while trail and hi < seg.tgt[1] and tgt[hi].isspace():
+            hi, trail = hi + 1, trail - 1
         return lo, hi
 
     def _shared_article(self, seg: _Seg, s: int, e: int, lo: int, hi: int) -> int:
@@ -369,6 +517,7 @@ class _Node:
     ts: int
     te: int
     children: list[_Node] = field(default_factory=list)
+    words: bool = True  # its source text has a letter or digit
 
     @property
     def zero(self) -> bool:
@@ -380,21 +529,73 @@ class _Node:
         return not (self.el.tag == "a" and other.el.tag == "a")
 
 
-#: the deepest nesting of inline elements a reader gives :func:`project` (its placement
-#: recurses once per level): deeper markup is the reader's one-line error for its file
+#: the deepest nesting of inline elements a reader gives :func:`project` (placement has
+#: no recursion, but time grows with depth): deeper markup is the reader's one-line error
+#: for its file
 MAX_INLINE_DEPTH = 100
+
+
+def _word_at(text: str, x: int, lo: int, hi: int) -> tuple[int, int]:
+    """The word of ``text[lo:hi]`` at or next to ``x`` (``(x, x)`` if there is none)."""
+    a, b = _strip_span(text, lo, hi)
+    if a >= b:
+        return x, x
+    x = min(max(x, a), b - 1) if x < b else b - 1
+    while x > a and text[x].isspace():
+        x -= 1
+    s = e = x
+    while s > a and not text[s - 1].isspace():
+        s -= 1
+    while e < b and not text[e].isspace():
+        e += 1
+    return s, e
+
+
+def _give_way(host: _Node, c: _Node, text: str) -> bool:
+    """``c`` landed inside ``host``, which cannot hold it (a link in a link, anything in
+    a never-translated element, which would write over its words): ``host`` keeps the
+    larger side of it, or, where ``c`` covers all of ``host``, the two share it at the
+    white space nearest its middle (in source order). False where they cannot both keep
+    some text."""
+    left, right = (host.ts, c.ts), (c.te, host.te)
+    side = max(_strip_span(text, *left), _strip_span(text, *right), key=lambda r: r[1] - r[0])
+    if side[1] > side[0]:
+        host.ts, host.te = side
+        return True
+    a, b = _strip_span(text, host.ts, host.te)
+    if b - a < 2:
+        return False
+    middle = (a + b) // 2
+    spaces = [k for k in range(a + 1, b) if text[k].isspace() and not text[k - 1].isspace()]
+    cut = min(spaces, key=lambda k: abs(k - middle)) if spaces else middle
+    first, second = _strip_span(text, a, cut), _strip_span(text, cut, b)
+    if first[0] >= first[1] or second[0] >= second[1]:
+        return False
+    if host.index < c.index:
+        (host.ts, host.te), (c.ts, c.te) = first, second
+    else:
+        (c.ts, c.te), (host.ts, host.te) = first, second
+    return True
 
 
 def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     """Clip ``children`` to ``[lo, hi]`` and make them valid siblings (see module rules)."""
     for c in children:
+        outside = not c.zero and (c.te <= lo or c.ts >= hi)
         c.ts = min(max(c.ts, lo), hi)
         c.te = min(max(c.te, c.ts), hi)
+        if outside:  # mapped outside its parent: the parent's word nearest to it
+            c.ts, c.te = _word_at(text, c.ts, lo, hi)
     order = sorted(children, key=lambda c: (c.ts, -(c.te - c.ts), c.index))
     accepted: list[_Node] = []
+    # the accepted ones that may still hold or meet a later one (they end after where
+    # the later ones start: in this order that only moves on), in order of acceptance
+    active: list[_Node] = []
     for c in order:
+        if active and any(a.te <= c.ts or a.ts >= a.te for a in active):
+            active = [a for a in active if a.te > c.ts and a.ts < a.te]
         while True:
-            host = next((a for a in accepted if a.ts < a.te and (
+            host = next((a for a in active if a.ts < a.te and (
                 a.ts < c.ts < a.te or (a.ts == c.ts and (not c.zero or c.index > a.index)))),
                 None)
             if host is None:
@@ -403,22 +604,89 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
                 host.children.append(c)
                 c = None  # type: ignore[assignment]
                 break
-            if c.te <= host.te:  # inside an element that cannot hold it: after it
-                c.ts = c.te = host.te
+            if c.te <= host.te:  # inside an element that cannot hold it
+                if not c.zero and _give_way(host, c, text):
+                    continue
+                c.ts = c.te = host.te  # after it
                 continue
             c.ts = host.te  # crossing: cut at the host's end (and the space after it)
             while c.ts < c.te and text[c.ts].isspace():
                 c.ts += 1
         if c is None:
             continue
-        nxt = [a.ts for a in accepted if a.ts >= c.ts and a.ts < a.te and a is not c]
+        nxt = [a.ts for a in active if a.ts >= c.ts and a.ts < a.te and a is not c]
         if nxt and not c.zero:
             c.te = max(c.ts, min(c.te, min(nxt)))
         accepted.append(c)
+        if c.ts < c.te:
+            active.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
-    for a in accepted:
-        a.children = _place(a.children, a.ts, a.te, text)
+    if any(_wraps_text(c) and not text[c.ts:c.te].strip() for c in accepted):
+        _fill(accepted, lo, hi, text)
+        accepted.sort(key=lambda c: (c.ts, c.index))
     return accepted
+
+
+def _place_tree(roots: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
+    """:func:`_place` on every level of the tree, parents first (no recursion: nesting
+    depth is not bounded by Python's stack)."""
+    placed = _place(roots, lo, hi, text)
+    todo = list(placed)
+    while todo:
+        node = todo.pop()
+        if node.children:
+            node.children = _place(node.children, node.ts, node.te, text)
+            todo.extend(node.children)
+    return placed
+
+
+def _wraps_text(c: _Node) -> bool:
+    """An element that wrapped text in the source and writes the target's (a never-
+    translated one writes its own original, wherever it is)."""
+    return not c.el.void and c.el.start < c.el.end and not c.el.frozen and c.words
+
+
+def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
+    """Siblings (sorted) that wrapped text but were placed on none: each takes the free
+    word (covered by no sibling) nearest to it in ``[lo, hi]``, else shares the nearest
+    sibling's words (:func:`_give_way`), so no element comes back empty."""
+    for c in nodes:
+        if not _wraps_text(c) or text[c.ts:c.te].strip():
+            continue
+        c.te = c.ts  # white space only: as empty
+        others = sorted((n.ts, n.te) for n in nodes if n is not c and n.ts < n.te)
+        free: list[tuple[int, int]] = []
+        pos = lo
+        for a, b in others + [(hi, hi)]:
+            if a > pos:
+                free.extend(m for m in _words(text, pos, a))
+            pos = max(pos, b)
+        free = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])] or free
+        if free:
+            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - c.ts), abs(w[1] - c.ts)))
+            continue
+        full = [n for n in nodes if n is not c and n.ts < n.te]
+        for host in sorted(full, key=lambda n: min(abs(n.ts - c.ts), abs(n.te - c.ts))):
+            c.ts, c.te = host.ts, host.te
+            if _give_way(host, c, text):
+                break
+            c.ts = c.te = host.te
+        else:
+            continue
+
+
+def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out = []
+    k = a
+    while k < b:
+        if text[k].isspace():
+            k += 1
+            continue
+        start = k
+        while k < b and not text[k].isspace():
+            k += 1
+        out.append((start, k))
+    return out
 
 
 def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence,
@@ -446,23 +714,32 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
         if el.void or el.start >= el.end:
             p = mapper.point(el.start)
             nodes.append(_Node(i, el, p, p))
+        elif not source[el.start:el.end].strip():  # only white space: as much of it
+            a = b = mapper.point(el.start)
+            while b < len(target) and target[b].isspace() and b - a < el.end - el.start:
+                b += 1
+            nodes.append(_Node(i, el, a, b))
         else:
             a, b = mapper.span(el.start, el.end)
             if el.frozen:
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
+        nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end])
+        if el.from_start:
+            nodes[-1].ts = 0
+        if el.to_end:
+            nodes[-1].te = len(target)
+            nodes[-1].ts = min(nodes[-1].ts, nodes[-1].te)
     roots: list[_Node] = []
     for node, parent in zip(nodes, _parents(inlines), strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
-    placed = _place(roots, 0, len(target), target)
+    placed = _place_tree(roots, 0, len(target), target)
     out: list[Inline] = []
-
-    def walk(level: list[_Node], depth: int) -> None:
-        for n in level:
-            out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
-            walk(n.children, depth + 1)
-
-    walk(placed, 0)
+    todo = [(n, 0) for n in reversed(placed)]
+    while todo:  # pre-order, without recursion
+        n, depth = todo.pop()
+        out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
+        todo.extend((c, depth + 1) for c in reversed(n.children))
     return tuple(out)
 
 
