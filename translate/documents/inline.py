@@ -78,6 +78,13 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "PS"
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` copied, its letters perhaps accented (the pseudo-locale's
+    ``async/await`` -> ``åšýñç/åŵåîţ``): same length, same base character at each place."""
+    return a == b or (len(a) == len(b) and all(
+        x == y or unicodedata.normalize("NFD", y)[0] == x for x, y in zip(a, b, strict=True)))
+
+
 def _parents(inlines: Sequence[Inline]) -> list[int]:
     """Parent index of each inline (-1 for a top-level one), from pre-order and depth."""
     parents: list[int] = []
@@ -148,6 +155,25 @@ class _Mapper:
                 return min(t0 + (p - g0), t1)
         return None
 
+    def _in_space(self, seg: _Seg, p: int) -> int | None:
+        """A void in the white space between two words, or at the start of a word: the
+        same place between their translations when the target has the same white space
+        there; else before the translation of the word after it, if it starts one."""
+        src = self.source
+        a = p
+        while a > seg.src[0] and src[a - 1].isspace():
+            a -= 1
+        b = p
+        while b < seg.src[1] and src[b].isspace():
+            b += 1
+        ends = [lk[1][1] for lk in seg.links if lk[0][1] == a]
+        starts = [lk[1][0] for lk in seg.links if lk[0][0] == b]
+        if ends and starts and self.target[max(ends):min(starts)] == src[a:b]:
+            return max(ends) + (p - a)
+        if p == b and starts:
+            return min(starts)
+        return None
+
     def _proportional(self, seg: _Seg, x: int) -> int:
         (ss, se), (ts, te) = seg.src, seg.tgt
         if se <= ss:
@@ -165,8 +191,12 @@ class _Mapper:
         else:  # pragma: no cover - every position is in a gap or a segment
             return len(self.target)
         for (a, b), (c, d) in seg.links:  # inside a word the model copied: same place
-            if a < p < b and self.source[a:b] == self.target[c:d]:
+            if a < p < b and _same_word(self.source[a:b], self.target[c:d]):
                 return c + (p - a)
+        if self.source[p - 1].isspace():  # in white space, or at a word's start
+            at = self._in_space(seg, p)
+            if at is not None:
+                return at
         before = [lk for lk in seg.links if lk[0][0] < p]
         if before:
             nearest = max(lk[0][0] for lk in before)
@@ -280,7 +310,7 @@ class _Mapper:
         src, tgt = self.source, self.target
         hs = min(lk[0][0] for lk in covered)
         he = max(lk[0][1] for lk in covered)
-        if (hs < s or he > e) and src[hs:he] == tgt[lo:hi]:
+        if (hs < s or he > e) and _same_word(src[hs:he], tgt[lo:hi]):
             # words the model copied as they were: the element cuts them at the same place
             return lo + max(0, s - hs), hi - max(0, he - e)
         # a source word cut at punctuation: cut the target word at the same punctuation
