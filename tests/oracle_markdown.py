@@ -12,7 +12,8 @@ what differs (empty: the oracle holds):
   were only an added bracket dropped, neighbouring text tokens joined);
 * raw HTML keeps every tag byte for byte, its text equal after :func:`plain`;
 * the footnote references and definition labels (``[^1]``, ``[^1]:``) are the same, in
-  the same order; no backslash escape is added (``\\[`` for a pseudo bracket).
+  the same order; no backslash is added before a bracket or ``<`` (``\\[`` for a
+  pseudo bracket), but where a bracket in a link's text has its pair outside the link.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ __all__ = ["differences", "plain", "untranslated"]
 
 _FM = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^(?:---|\.\.\.|\+\+\+)[ \t]*$", re.S | re.M)
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](:?)")
-_ESCAPES = ("\\[", "\\]", "\\*", "\\_", "\\<", "\\`")
+# a translated ``*`` or ``_`` may get a backslash where it could pair with markup (the
+# token stream shows whether it did any harm); brackets and ``<`` only where needed
+_ESCAPES = ("\\[", "\\]", "\\<")
 _TAG = re.compile(r"<[^>]*>")
 
 

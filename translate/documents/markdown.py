@@ -111,6 +111,8 @@ def _needs_escape(t: str, k: int, labels: frozenset[str]) -> bool:
     nxt = t[k + 1] if k + 1 < len(t) else "\n"
     if ch == "\\":
         return nxt in _ASCII_PUNCT or nxt in "\r\n"
+    if ch in "*_" and t.count(ch) == 1:  # alone in its block: no pair to emphasise with
+        return prev in "\r\n"  # (but a line's first ``*`` may start a list item)
     if ch == "*":
         return not (prev in " \t" and nxt.isspace())
     if ch == "_":
