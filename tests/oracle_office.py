@@ -1,0 +1,237 @@
+"""The ``en-XA`` oracle for DOCX and ODT (issue 23): a package translated to the
+pseudo-locale must be the source with only its letters accented and brackets added.
+
+:func:`differences` compares two packages and returns what differs (empty: it holds):
+
+* the same zip members in the same order, every member other than the text parts
+  byte for byte;
+* in the text parts, every element outside the paragraphs the same (tag and attributes,
+  in order), and each paragraph's properties the same;
+* each paragraph the same sequence of items: text with its formatting (run properties
+  or span style, the language left out) and its hyperlink, equal after :func:`plain`
+  (runs of the same formatting joined: the writer may split or join runs); and every
+  tab, line break, soft or non-breaking hyphen, field, note, bookmark and comment anchor
+  (tag and attributes) in its place between the words.
+
+:func:`untranslated` lists the texts of an output that still have plain letters.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from lxml import etree
+
+from translate.pseudo import unpseudo
+
+__all__ = ["differences", "plain", "untranslated"]
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _t(tag: str) -> str:
+    return f"{{{TEXT}}}{tag}"
+
+
+def plain(text: str) -> str:
+    """``text`` with the pseudo letters back and every bracket dropped."""
+    return unpseudo(text).replace("[", "").replace("]", "")
+
+
+def text_parts(names: list[str], kind: str) -> list[str]:
+    if kind == "docx":
+        return [m for m in names if m == "word/document.xml" or m in (
+            "word/footnotes.xml", "word/endnotes.xml", "docProps/core.xml")
+            or m.startswith(("word/header", "word/footer")) and m.endswith(".xml")]
+    return [m for m in ("content.xml", "styles.xml", "meta.xml") if m in names]
+
+
+def _attrs(el) -> tuple:
+    return tuple(sorted((k, v) for k, v in el.attrib.items()
+                        if k not in (_w("val"),) or el.tag != _w("lang")))
+
+
+def _rpr_key(rpr) -> bytes:
+    if rpr is None:
+        return b""
+    rpr = etree.fromstring(etree.tostring(rpr))
+    for el in rpr.findall(_w("lang")) + rpr.findall(_w("noProof")):
+        rpr.remove(el)
+    return etree.tostring(rpr, method="c14n") if len(rpr) or rpr.attrib else b""
+
+
+def _paragraphs(root, kind: str) -> list:
+    if kind == "docx":
+        return list(root.iter(_w("p")))
+    return list(root.iter(_t("p"), _t("h")))
+
+
+def _docx_items(p) -> list[tuple]:
+    items: list[tuple] = []
+
+    def text(fmt, link, s):
+        items.append(("text", fmt, link, s))
+
+    def walk(el, link, in_field):
+        for child in el:
+            tag = child.tag
+            if tag == _w("pPr"):
+                continue
+            if tag == _w("hyperlink"):
+                walk(child, _attrs(child), in_field)
+            elif tag == _w("r"):
+                fmt = _rpr_key(child.find(_w("rPr")))
+                for c in child:
+                    if c.tag == _w("rPr"):
+                        continue
+                    if c.tag == _w("fldChar"):
+                        kind = c.get(_w("fldCharType"))
+                        in_field[0] = kind in ("begin", "separate")
+                        items.append(("field", kind))
+                    elif c.tag in (_w("t"), _w("delText")) and not in_field[0]:
+                        text(fmt, link, c.text or "")
+                    elif c.tag in (_w("t"), _w("instrText")):
+                        items.append(("field text", c.text or ""))
+                    else:
+                        items.append((etree.QName(c).localname, _attrs(c)))
+            elif tag in (_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo"), _w("smartTag"),
+                         _w("customXml"), _w("fldSimple")):
+                items.append((etree.QName(child).localname, _attrs(child)))
+                walk(child, link, in_field)
+            else:
+                items.append((etree.QName(child).localname, _attrs(child)))
+
+    walk(p, None, [False])
+    return items
+
+
+def _odt_items(p) -> list[tuple]:
+    items: list[tuple] = []
+
+    def walk(el, style, link):
+        if el.text:
+            items.append(("text", style, link, el.text))
+        for child in el:
+            tag = child.tag
+            if tag == _t("span"):
+                walk(child, child.get(_t("style-name")), link)
+            elif tag == _t("a"):
+                walk(child, style, _attrs(child))
+            elif tag == _t("s"):
+                items.append(("text", style, link, " " * int(child.get(_t("c"), "1"))))
+            else:  # a tab, line break, field, note, bookmark: whole, with its own text
+                inner = "" if tag in (_t("note"), _t("annotation")) else \
+                    "".join(child.itertext())
+                items.append((etree.QName(child).localname, _attrs(child), inner))
+            if child.tail:
+                items.append(("text", style, link, child.tail))
+
+    walk(p, None, None)
+    return items
+
+
+def _normalise(items: list[tuple]) -> list[tuple]:
+    """Text items joined where formatting and link are the same, compared after
+    :func:`plain`; items that were only an added bracket dropped."""
+    out: list[tuple] = []
+    for item in items:
+        if item[0] == "text":
+            s = plain(item[3])
+            if not s:
+                continue
+            if out and out[-1][:3] == item[:3]:
+                out[-1] = item[:3] + (out[-1][3] + s,)
+                continue
+            item = item[:3] + (s,)
+        out.append(item)
+    return out
+
+
+def _outside(root, kind: str) -> list[tuple]:
+    """Every element outside the paragraphs (and the paragraphs' own properties)."""
+    para = _w("p") if kind == "docx" else None
+    out = []
+
+    def walk(el):
+        out.append((el.tag, _attrs(el)))
+        if kind == "docx" and el.tag == para:
+            ppr = el.find(_w("pPr"))
+            if ppr is not None:
+                out.extend((e.tag, _attrs(e)) for e in ppr.iter() if e.tag != _w("lang"))
+            return
+        if kind == "odt" and el.tag in (_t("p"), _t("h")):
+            return
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+
+    walk(root)
+    return out
+
+
+def _part_differences(a: bytes, b: bytes, member: str, kind: str) -> list[str]:
+    ra, rb = etree.fromstring(a), etree.fromstring(b)
+    if member in ("docProps/core.xml", "meta.xml"):
+        ta = [(e.tag, plain(e.text or "")) for e in ra.iter()]
+        tb = [(e.tag, plain(e.text or "")) for e in rb.iter()]
+        return [] if ta == tb else [f"{member}: {ta} != {tb}"]
+    problems = []
+    if _outside(ra, kind) != _outside(rb, kind):
+        problems.append(f"{member}: the elements outside the paragraphs differ")
+    pa, pb = _paragraphs(ra, kind), _paragraphs(rb, kind)
+    if len(pa) != len(pb):
+        return problems + [f"{member}: {len(pa)} paragraphs became {len(pb)}"]
+    items = _docx_items if kind == "docx" else _odt_items
+    for n, (x, y) in enumerate(zip(pa, pb, strict=True)):
+        ia, ib = _normalise(items(x)), _normalise(items(y))
+        if ia != ib:
+            problems.append(f"{member}: paragraph {n + 1}:\n  {ia!r}\n  became {ib!r}")
+    return problems
+
+
+def differences(source: bytes, output: bytes, kind: str) -> list[str]:
+    """What breaks the oracle property between a ``.docx``/``.odt`` (``kind``) and its
+    ``en-XA`` output; empty when it holds."""
+    za, zb = zipfile.ZipFile(io.BytesIO(source)), zipfile.ZipFile(io.BytesIO(output))
+    names = za.namelist()
+    if names != zb.namelist():
+        return [f"members {names} became {zb.namelist()}"]
+    problems = []
+    parts = set(text_parts(names, kind))
+    for member in names:
+        a, b = za.read(member), zb.read(member)
+        if member not in parts:
+            if a != b:
+                problems.append(f"{member} changed")
+        elif a != b:
+            problems.extend(_part_differences(a, b, member, kind))
+    return problems
+
+
+_PLAIN_LETTER = re.compile("[a-pr-zA-PR-Z]")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def untranslated(output: bytes, kind: str) -> list[str]:
+    """The paragraph texts of an ``en-XA`` package that still have plain letters (URLs
+    and field results left out)."""
+    z = zipfile.ZipFile(io.BytesIO(output))
+    out = []
+    items = _docx_items if kind == "docx" else _odt_items
+    for member in text_parts(z.namelist(), kind):
+        if member in ("docProps/core.xml", "meta.xml"):
+            continue
+        root = etree.fromstring(z.read(member))
+        for n, p in enumerate(_paragraphs(root, kind)):
+            text = "".join(i[3] for i in items(p) if i[0] == "text")
+            if _PLAIN_LETTER.search(_URL.sub("", text)):
+                out.append(f"{member}: paragraph {n + 1}: {text!r}")
+    return out
