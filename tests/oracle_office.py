@@ -92,9 +92,9 @@ def _docx_items(p) -> list[tuple]:
                 for c in child:
                     if c.tag == _w("rPr"):
                         continue
-                    if c.tag == _w("fldChar"):
+                    if c.tag == _w("fldChar"):  # (fields nest: their depth)
                         kind = c.get(_w("fldCharType"))
-                        in_field[0] = kind in ("begin", "separate")
+                        in_field[0] += {"begin": 1, "end": -1}.get(kind, 0)
                         items.append(("field", kind))
                     elif c.tag in (_w("t"), _w("delText")) and not in_field[0]:
                         text(fmt, link, c.text or "")
@@ -109,7 +109,7 @@ def _docx_items(p) -> list[tuple]:
             else:
                 items.append((etree.QName(child).localname, _attrs(child)))
 
-    walk(p, None, [False])
+    walk(p, None, [0])
     return items
 
 
@@ -128,8 +128,10 @@ def _odt_items(p) -> list[tuple]:
             elif tag == _t("s"):
                 items.append(("text", style, link, " " * int(child.get(_t("c"), "1"))))
             else:  # a tab, line break, field, note, bookmark: whole, with its own text
-                inner = "" if tag in (_t("note"), _t("annotation")) else \
-                    "".join(child.itertext())
+                nested = child.find(f".//{_t('p')}") is not None or \
+                    child.find(f".//{_t('h')}") is not None
+                inner = "" if nested else "".join(child.itertext())  # its own paragraphs
+                # are compared in turn
                 items.append((etree.QName(child).localname, _attrs(child), inner))
             if child.tail:
                 items.append(("text", style, link, child.tail))
@@ -138,21 +140,32 @@ def _odt_items(p) -> list[tuple]:
     return items
 
 
-def _normalise(items: list[tuple]) -> list[tuple]:
-    """Text items joined where formatting and link are the same, compared after
-    :func:`plain`; items that were only an added bracket dropped."""
-    out: list[tuple] = []
+def _normalise(items: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """A paragraph's items as (1) its text after :func:`plain` with every other item in
+    its place, and (2) the formatting and link of its words: the words of each stretch
+    of one formatting and link. White space at the edge of a formatted stretch may move
+    to its neighbour (its formatting is not compared: the placement wraps words);
+    ``w:lastRenderedPageBreak`` (where Word last laid out a page) is left out."""
+    flow: list[tuple] = []
+    looks: list[list] = []  # [formatting, link, text]
     for item in items:
-        if item[0] == "text":
-            s = plain(item[3])
-            if not s:
-                continue
-            if out and out[-1][:3] == item[:3]:
-                out[-1] = item[:3] + (out[-1][3] + s,)
-                continue
-            item = item[:3] + (s,)
-        out.append(item)
-    return out
+        if item[0] == "lastRenderedPageBreak":
+            continue
+        if item[0] != "text":
+            flow.append(item)
+            continue
+        s = plain(item[3])
+        if flow and flow[-1][0] == "text":
+            flow[-1] = ("text", flow[-1][1] + s)
+        elif s:
+            flow.append(("text", s))
+        for ch in s:
+            if looks and (ch.isspace() or looks[-1][:2] == list(item[1:3])):
+                looks[-1][2] += ch
+            elif not ch.isspace():
+                looks.append([item[1], item[2], ch])
+    looks = [(f, k, " ".join(t.split())) for f, k, t in looks]
+    return flow, looks
 
 
 def _outside(root, kind: str) -> list[tuple]:
@@ -177,6 +190,16 @@ def _outside(root, kind: str) -> list[tuple]:
     return out
 
 
+def _show(items) -> str:
+    """Items for a message: formatting keys shortened."""
+    out = []
+    for item in items:
+        if isinstance(item[0], bytes):
+            item = (re.sub(rb' xmlns:\w+="[^"]*"', b"", item[0]).decode(),) + item[1:]
+        out.append(item)
+    return repr(out)
+
+
 def _part_differences(a: bytes, b: bytes, member: str, kind: str) -> list[str]:
     ra, rb = etree.fromstring(a), etree.fromstring(b)
     if member in ("docProps/core.xml", "meta.xml"):
@@ -193,7 +216,14 @@ def _part_differences(a: bytes, b: bytes, member: str, kind: str) -> list[str]:
     for n, (x, y) in enumerate(zip(pa, pb, strict=True)):
         ia, ib = _normalise(items(x)), _normalise(items(y))
         if ia != ib:
-            problems.append(f"{member}: paragraph {n + 1}:\n  {ia!r}\n  became {ib!r}")
+            which = 0 if ia[0] != ib[0] else 1
+            xa, xb = ia[which], ib[which]
+            k = next((k for k, (u, v) in enumerate(zip(xa, xb)) if u != v),
+                     min(len(xa), len(xb)))
+            what = ("text and elements", "formatting of the words")[which]
+            problems.append(f"{member}: paragraph {n + 1}, {what}, item {k}:\n  "
+                            f"{_show(xa[max(0, k - 1):k + 2])}\n  became "
+                            f"{_show(xb[max(0, k - 1):k + 2])}")
     return problems
 
 

@@ -224,6 +224,10 @@ class _Piece:
     fmt: object  # formatting key (a run-properties element or None); void: the element
     link: object  # the enclosing hyperlink element, or None
     void: bool = False
+    # a void that stands for white space (a tab, a line break): the plain text gets this
+    # character after it, so the words on either side stay apart for the model, and the
+    # written paragraph drops one white-space character next to the element
+    space: str = ""
 
 
 class _Paragraphs(Protocol):
@@ -244,16 +248,20 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     keys = [_fmt_key(pc) for pc in pieces]
     for pc, key in zip(pieces, keys, strict=True):
         if not pc.void:
-            weight[key] = weight.get(key, 0) + len(pc.text)
+            weight[key] = weight.get(key, 0) + len(pc.text.strip())
     base_key = max(weight, key=lambda k: weight[k]) if weight else b""
     base = next((pc.fmt for pc, k in zip(pieces, keys, strict=True)
                  if k == base_key and not pc.void), None)
     text: list[str] = []
     spans: list[list] = []  # [start, end, kind, object, key, link]
+    sofar = ""  # the text so far
     pos = 0
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
-            spans.append([pos, pos, "void", pc.fmt, None, pc.link])
+            spans.append([pos, pos, "void", pc.fmt, bool(pc.space), pc.link])
+            text.append(pc.space)
+            sofar += pc.space
+            pos += len(pc.space)
             continue
         end = pos + len(pc.text)
         if pc.link is not None:
@@ -264,20 +272,29 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
                 spans.append([pos, end, "link", pc.link, None, None])
         if key != base_key:
             last = next((sp for sp in reversed(spans) if sp[2] == "fmt"), None)
-            if last is not None and last[4] == key and last[1] == pos and last[5] is pc.link:
-                last[1] = end
-            else:
+            between = sofar[last[1]:pos] if last is not None else "x"
+            if (last is not None and last[4] == key and not between.strip()
+                    and last[5] is pc.link):
+                last[1] = end  # (over the white space between: its look is not seen)
+            elif pc.text.strip():  # white space alone: no stretch of its own
                 spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
         text.append(pc.text)
+        sofar += pc.text
         pos = end
     table: dict[int, tuple[str, object]] = {}
     inlines = []
-    for n, (start, end, kind, obj, _key, link) in enumerate(spans):
-        table[n] = (kind, obj)
+    for n, (start, end, kind, obj, key, link) in enumerate(spans):
+        table[n] = (kind, obj, kind == "void" and key)
         depth = 1 if kind != "link" and link is not None else 0
         inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
                               depth=depth))
-    inlines.sort(key=lambda el: (el.start, -el.end, el.depth, el.payload.key))
+    # pre-order: a container before what starts with it, but an element at the end of
+    # its hyperlink (a proofing mark closing the linked word) before what follows it
+    link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
+    closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
+               and sp[0] == sp[1] == link_end.get(id(sp[5]))}
+    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
+                                 el.payload.key))
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
 
@@ -323,11 +340,37 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     return out
 
 
+def _swallow(text: str, spans) -> tuple[str, list]:
+    """The translated paragraph without the white space that its tabs and line breaks
+    stood for: each such element takes the white-space character right after it (or
+    else right before it) out of the text."""
+    gone: set[int] = set()
+    for at, _end, (kind, _obj, space) in sorted(spans, key=lambda sp: sp[0]):
+        if kind != "void" or not space:
+            continue
+        for k in (at, at - 1):
+            if 0 <= k < len(text) and text[k].isspace() and k not in gone:
+                gone.add(k)
+                break
+    if not gone:
+        return text, list(spans)
+    shift = [0] * (len(text) + 1)
+    for k in range(len(text)):
+        shift[k + 1] = shift[k] + (k in gone)
+    kept = "".join(ch for k, ch in enumerate(text) if k not in gone)
+    return kept, [(a - shift[a], b - shift[b], p) for a, b, p in spans]
+
+
 # ----------------------------------------------------------------------------- DOCX
 
 _RUN_TEXT = {_w("t"), _w("tab"), _w("br"), _w("cr"), _w("rPr"), _w("lastRenderedPageBreak"),
              _w("noBreakHyphen"), _w("softHyphen")}
 _TRACKED = {_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")}
+#: elements around runs that the runs are read through (written back around them)
+_CONTAINERS = {_w("hyperlink"), _w("smartTag"), _w("customXml")}
+#: run content kept as a void element of its own, with the white space it stands for
+_RUN_VOIDS = {_w("tab"): " ", _w("br"): "\n", _w("cr"): "\n", _w("softHyphen"): ""}
+_NB_HYPHEN = "\u2011"
 
 
 class _Docx:
@@ -339,12 +382,8 @@ class _Docx:
         for child in p:
             if child.tag == _w("pPr"):
                 continue
-            if child.tag == _w("hyperlink"):
-                for run in child:
-                    if run.tag == _w("r") and self._is_text(run):
-                        out.append(_Piece(self._text(run), run.find(_w("rPr")), child))
-                    elif run.tag == _w("r") or run.tag == _w("proofErr"):
-                        out.append(_Piece("", run, child, void=True))
+            if child.tag in _CONTAINERS and field is None:
+                self._container(child, out)
                 continue
             if child.tag == _w("r"):
                 chars = [fc.get(_w("fldCharType")) for fc in child.iter(_w("fldChar"))]
@@ -361,7 +400,7 @@ class _Docx:
                         field = None
                     continue
                 if self._is_text(child):
-                    out.append(_Piece(self._text(child), child.find(_w("rPr")), None))
+                    out.extend(self._run(child, None))
                     continue
             if field is not None:
                 field.append(child)
@@ -371,22 +410,52 @@ class _Docx:
             return None
         return out
 
+    def _container(self, el, out: list[_Piece]) -> None:
+        """A hyperlink, smart tag or custom-XML element around runs: its runs are text
+        (the innermost container is their "link", written back around them with the
+        containers outside it); anything else in it is kept whole."""
+        for run in el:
+            if run.tag == _w("r") and self._is_text(run):
+                out.extend(self._run(run, el))
+            elif run.tag in _CONTAINERS:
+                self._container(run, out)
+            elif run.tag != _w("smartTagPr") and run.tag != _w("customXmlPr"):
+                out.append(_Piece("", run, el, void=True))
+
     @staticmethod
     def _is_text(run) -> bool:
         return all(c.tag in _RUN_TEXT for c in run) and any(
             c.tag in (_w("t"), _w("tab")) for c in run)
 
     @staticmethod
-    def _text(run) -> str:
-        parts = []
+    def _run(run, link) -> list[_Piece]:
+        """A text run as pieces: its text (a non-breaking hyphen as U+2011), and each
+        tab, line break and soft hyphen a void element of its own (a run of the same
+        formatting holding just it), so that it keeps its place between the words
+        whatever the model does with white space; ``w:lastRenderedPageBreak`` (where
+        Word last laid out a page) is left out."""
+        rpr = run.find(_w("rPr"))
+        out: list[_Piece] = []
         for c in run:
             if c.tag == _w("t"):
-                parts.append(c.text or "")
-            elif c.tag == _w("tab"):
-                parts.append("\t")
-            elif c.tag in (_w("br"), _w("cr")):
-                parts.append("\n")
-        return "".join(parts)
+                text = c.text or ""
+            elif c.tag == _w("noBreakHyphen"):
+                text = _NB_HYPHEN
+            elif c.tag in _RUN_VOIDS:
+                el = etree.Element(run.tag, dict(run.attrib))
+                if rpr is not None:
+                    el.append(copy.deepcopy(rpr))
+                el.append(copy.deepcopy(c))
+                el[-1].tail = None
+                out.append(_Piece("", el, link, void=True, space=_RUN_VOIDS[c.tag]))
+                continue
+            else:
+                continue
+            if out and not out[-1].void:
+                out[-1] = _Piece(out[-1].text + text, rpr, link)
+            elif text:
+                out.append(_Piece(text, rpr, link))
+        return out
 
     def write(self, p, text, spans, tgt, base=None):
         for child in list(p):
@@ -403,29 +472,43 @@ class _Docx:
                 continue
             if link is not current_link:
                 current_link = link
-                if link is not None:
-                    link_el = etree.SubElement(p, link.tag, dict(link.attrib))
-                    link_el.text, link_el.tail = None, None
-                else:
-                    link_el = None
+                link_el = _containers(p, link) if link is not None else None
             parent = link_el if link_el is not None else p
             run = etree.SubElement(parent, _w("r"))
             rpr = copy.deepcopy(fmt) if fmt is not None else etree.Element(_w("rPr"))
             _set_lang(rpr, tgt)
             run.append(rpr)
             for i, chunk in enumerate(piece.replace("\t", "\x00\t\x00")
-                                      .replace("\n", "\x00\n\x00").split("\x00")):
+                                      .replace("\n", "\x00\n\x00")
+                                      .replace(_NB_HYPHEN, f"\x00{_NB_HYPHEN}\x00")
+                                      .split("\x00")):
                 if not chunk:
                     continue
                 if chunk == "\t":
                     etree.SubElement(run, _w("tab"))
                 elif chunk == "\n":
                     etree.SubElement(run, _w("br"))
+                elif chunk == _NB_HYPHEN:
+                    etree.SubElement(run, _w("noBreakHyphen"))
                 else:
                     t = etree.SubElement(run, _w("t"))
                     t.text = chunk
                     t.set(f"{{{XML_NS}}}space", "preserve")
                 del i
+
+
+def _containers(p, link) -> etree._Element:
+    """``link`` and the containers it was in (a smart tag in a smart tag) made anew at
+    the end of ``p``: the innermost, where the runs go."""
+    chain = [link]
+    while (up := chain[-1].getparent()) is not None and up.tag in _CONTAINERS:
+        chain.append(up)
+    parent = p
+    for el in reversed(chain):
+        parent = etree.SubElement(parent, el.tag, dict(el.attrib))
+        for props in el.findall(_w("smartTagPr")) + el.findall(_w("customXmlPr")):
+            parent.append(copy.deepcopy(props))
+    return parent
 
 
 _AFTER_LANG = {_w("eastAsianLayout"), _w("specVanish"), _w("oMath")}
@@ -470,10 +553,9 @@ class _Odt:
                 self._walk(child, style, child, out)
             elif child.tag == _t("s"):
                 out.append(_Piece(" " * self._spaces(child), style, link))
-            elif child.tag == _t("tab"):
-                out.append(_Piece("\t", style, link))
-            elif child.tag == _t("line-break"):
-                out.append(_Piece("\n", style, link))
+            elif child.tag in (_t("tab"), _t("line-break")):  # in its place between words
+                out.append(_Piece("", child, link, void=True,
+                                  space=" " if child.tag == _t("tab") else "\n"))
             else:  # a note, frame, bookmark, annotation: kept whole (its own paragraphs
                 out.append(_Piece("", child, link, void=True))  # are translated in turn)
             if child.tail:
@@ -597,7 +679,7 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
-            handler.write(p, out.text, spans, tgt, base)
+            handler.write(p, *_swallow(out.text, spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
