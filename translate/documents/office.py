@@ -244,6 +244,7 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     stretch of runs whose formatting is not the base one (the formatting covering most
     text), and each void element; returns the block, the base formatting and what each
     element's key stands for."""
+    pieces = _spacers(pieces)
     weight: dict[bytes, int] = {}
     keys = [_fmt_key(pc) for pc in pieces]
     for pc, key in zip(pieces, keys, strict=True):
@@ -297,6 +298,27 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
                                  el.payload.key))
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
+
+
+def _spacers(pieces: list[_Piece]) -> list[_Piece]:
+    """The pieces, a tab or line break standing for white space only between two words
+    (next to white space, or at an edge of the paragraph, it needs none)."""
+    after = [""] * (len(pieces) + 1)  # the first character of the text after each piece
+    for i in range(len(pieces) - 1, -1, -1):
+        q = pieces[i]
+        after[i] = after[i + 1] if q.void or not q.text else q.text[0]
+    out: list[_Piece] = []
+    last = ""
+    for i, pc in enumerate(pieces):
+        if pc.void and pc.space:
+            if not last or last.isspace() or not after[i + 1] or after[i + 1].isspace():
+                pc = _Piece(pc.text, pc.fmt, pc.link, True)
+            else:
+                last = pc.space
+        elif pc.text:
+            last = pc.text[-1]
+        out.append(pc)
+    return out
 
 
 def _fmt_key(pc: _Piece) -> bytes:
