@@ -26,7 +26,8 @@ from lxml import etree
 
 from translate.pseudo import unpseudo
 
-__all__ = ["differences", "plain", "untranslated"]
+__all__ = ["differences", "docx_package", "odt_package", "paragraph_xml", "plain",
+           "untranslated"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -218,7 +219,8 @@ def _part_differences(a: bytes, b: bytes, member: str, kind: str) -> list[str]:
         if ia != ib:
             which = 0 if ia[0] != ib[0] else 1
             xa, xb = ia[which], ib[which]
-            k = next((k for k, (u, v) in enumerate(zip(xa, xb)) if u != v),
+            k = next((k for k, (u, v) in enumerate(zip(xa, xb, strict=False))
+                      if u != v),
                      min(len(xa), len(xb)))
             what = ("text and elements", "formatting of the words")[which]
             problems.append(f"{member}: paragraph {n + 1}, {what}, item {k}:\n  "
@@ -265,3 +267,58 @@ def untranslated(output: bytes, kind: str) -> list[str]:
             if _PLAIN_LETTER.search(_URL.sub("", text)):
                 out.append(f"{member}: paragraph {n + 1}: {text!r}")
     return out
+
+
+# ----------------------------------------------------------------------------- packages
+
+_DOCX_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/></Types>')
+_DOCX_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+
+
+def docx_package(body: str) -> bytes:
+    """A minimal ``.docx`` whose body is ``body`` (``w:p`` elements; prefixes ``w`` and
+    ``r`` declared)."""
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/'
+        f'officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _DOCX_TYPES)
+        z.writestr("_rels/.rels", _DOCX_RELS)
+        z.writestr("word/document.xml", document)
+    return buf.getvalue()
+
+
+def odt_package(body: str) -> bytes:
+    """A minimal ``.odt`` whose text is ``body`` (``text:p`` elements; prefixes ``text``
+    and ``xlink`` declared)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        f'xmlns:text="{TEXT}" xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2">'
+        f'<office:body><office:text>{body}</office:text></office:body>'
+        '</office:document-content>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def paragraph_xml(data: bytes, kind: str, n: int = 0) -> str:
+    """Paragraph ``n`` of a package's body as XML, namespace declarations left out."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(z.read("word/document.xml" if kind == "docx" else "content.xml"))
+    xml = etree.tostring(_paragraphs(root, kind)[n], encoding="unicode")
+    return re.sub(r' xmlns:\w+="[^"]*"', "", xml)

@@ -259,7 +259,8 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     pos = 0
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
-            spans.append([pos, pos, "void", pc.fmt, bool(pc.space), pc.link])
+            # how the written paragraph fits white space around it (see _fit_space)
+            spans.append([pos, pos, "void", pc.fmt, "swallow" if pc.space else "", pc.link])
             text.append(pc.space)
             sofar += pc.space
             pos += len(pc.space)
@@ -282,10 +283,14 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         text.append(pc.text)
         sofar += pc.text
         pos = end
-    table: dict[int, tuple[str, object]] = {}
+    plain = "".join(text)
+    table: dict[int, tuple[str, object, str]] = {}
     inlines = []
     for n, (start, end, kind, obj, key, link) in enumerate(spans):
-        table[n] = (kind, obj, kind == "void" and key)
+        if kind == "void" and not key and 0 < start < len(plain) and \
+                plain[start - 1].isspace() and plain[start].isspace():
+            key = "spaced"  # a field or anchor standing between words, as a word
+        table[n] = (kind, obj, key if kind == "void" else "")
         depth = 1 if kind != "link" and link is not None else 0
         inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
                               depth=depth))
@@ -362,25 +367,32 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     return out
 
 
-def _swallow(text: str, spans) -> tuple[str, list]:
-    """The translated paragraph without the white space that its tabs and line breaks
-    stood for: each such element takes the white-space character right after it (or
-    else right before it) out of the text."""
-    gone: set[int] = set()
-    for at, _end, (kind, _obj, space) in sorted(spans, key=lambda sp: sp[0]):
-        if kind != "void" or not space:
+def _fit_space(text: str, spans) -> tuple[str, list]:
+    """The translated paragraph with the white space around its void elements as the
+    source had it: a tab or line break takes out the white-space character it stood for
+    (right after it, or else right before it); an element that stood between two spaces
+    (a cross-reference field between words) gets a space on a side that has none."""
+    spans = list(spans)
+    voids = sorted((sp[0], n) for n, sp in enumerate(spans)
+                   if sp[2][0] == "void" and sp[2][2])
+    for at, n in reversed(voids):  # right to left: the edits leave the rest in place
+        at = spans[n][0]
+        if spans[n][2][2] == "swallow":
+            for k in (at, at - 1):
+                if 0 <= k < len(text) and text[k].isspace():
+                    text = text[:k] + text[k + 1:]
+                    spans = [(a - (a > k), b - (b > k), p) for a, b, p in spans]
+                    break
             continue
-        for k in (at, at - 1):
-            if 0 <= k < len(text) and text[k].isspace() and k not in gone:
-                gone.add(k)
-                break
-    if not gone:
-        return text, list(spans)
-    shift = [0] * (len(text) + 1)
-    for k in range(len(text)):
-        shift[k + 1] = shift[k] + (k in gone)
-    kept = "".join(ch for k, ch in enumerate(text) if k not in gone)
-    return kept, [(a - shift[a], b - shift[b], p) for a, b, p in spans]
+        if 0 < at < len(text) and not text[at].isspace():  # a space after it
+            text = text[:at] + " " + text[at:]
+            spans = [(a + (a > at or (a == at and b > a)), b + (b > at), p)
+                     for a, b, p in spans]
+        if 0 < at < len(text) and not text[at - 1].isspace():  # and before it
+            text = text[:at] + " " + text[at:]
+            spans = [(a + (a > at or m == n or (a == at and b > a)), b + (b > at or m == n),
+                      p) for m, (a, b, p) in enumerate(spans)]
+    return text, spans
 
 
 # ----------------------------------------------------------------------------- DOCX
@@ -701,7 +713,7 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
-            handler.write(p, *_swallow(out.text, spans), tgt, base)
+            handler.write(p, *_fit_space(out.text, spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
