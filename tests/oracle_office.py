@@ -154,6 +154,8 @@ def _normalise(items: list[tuple]) -> tuple[list[tuple], list[tuple]]:
             continue
         if item[0] != "text":
             flow.append(item)
+            if looks:  # an element between words parts them
+                looks[-1][2] += " "
             continue
         s = plain(item[3])
         if flow and flow[-1][0] == "text":

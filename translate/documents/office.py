@@ -268,8 +268,8 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         end = pos + len(pc.text)
         if pc.link is not None:
             last = next((sp for sp in reversed(spans) if sp[2] == "link"), None)
-            if last is not None and last[3] is pc.link and last[1] == pos:
-                last[1] = end
+            if last is not None and last[3] is pc.link and not sofar[last[1]:pos].strip():
+                last[1] = end  # (over a tab's white space: one link, not two)
             else:
                 spans.append([pos, end, "link", pc.link, None, None])
         if key != base_key:
@@ -284,19 +284,22 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         sofar += pc.text
         pos = end
     plain = "".join(text)
-    table: dict[int, tuple[str, object, str]] = {}
+    link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
+    table: dict[int, tuple[str, object, str, object]] = {}
     inlines = []
     for n, (start, end, kind, obj, key, link) in enumerate(spans):
         if kind == "void" and not key and 0 < start < len(plain) and \
                 plain[start - 1].isspace() and plain[start].isspace():
             key = "spaced"  # a field or anchor standing between words, as a word
-        table[n] = (kind, obj, key if kind == "void" else "")
+        if kind == "void" and link is not None and start == link_end[id(link)] and \
+                start and plain[start - 1].isspace():
+            link = None  # after the link's last word and a space: placed on its own
+        table[n] = (kind, obj, key if kind == "void" else "", link)
         depth = 1 if kind != "link" and link is not None else 0
         inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
                               depth=depth))
     # pre-order: a container before what starts with it, but an element at the end of
     # its hyperlink (a proofing mark closing the linked word) before what follows it
-    link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
     inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
@@ -344,12 +347,20 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         cuts.update((a, b))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out = []
-    voids = [(a, p[1]) for a, b, p in sorted(
+    links = [(a, b, p[1]) for a, b, p in spans if p[0] == "link" and a < b]
+
+    def link_of(at: int, p):
+        """A void's hyperlink: its own, or the one it landed strictly inside."""
+        own = p[3] if len(p) > 3 else None
+        return own if own is not None else next(
+            (el for a, b, el in links if a < at < b), None)
+
+    voids = [(a, p[1], link_of(a, p)) for a, b, p in sorted(
         (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
-            out.append(("", None, None, voids[vi][1]))
+            out.append(("", None, voids[vi][2], voids[vi][1]))
             vi += 1
         if hi is None or hi <= lo:
             continue
@@ -362,7 +373,7 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
                     link = p[1]
         out.append((text[lo:hi], fmt, link, None))
     while vi < len(voids):
-        out.append(("", None, None, voids[vi][1]))
+        out.append(("", None, voids[vi][2], voids[vi][1]))
         vi += 1
     return out
 
@@ -500,13 +511,13 @@ class _Docx:
             _set_lang(ppr.find(_w("rPr")), tgt)
         current_link, link_el = None, None
         for piece, fmt, link, void in _layout(text, spans, base):
+            if link is not current_link:
+                current_link = link
+                link_el = _containers(p, link) if link is not None else None
             if void is not None:
                 for el in void if isinstance(void, list) else [void]:
                     (link_el if link_el is not None else p).append(el)
                 continue
-            if link is not current_link:
-                current_link = link
-                link_el = _containers(p, link) if link is not None else None
             parent = link_el if link_el is not None else p
             run = etree.SubElement(parent, _w("r"))
             rpr = copy.deepcopy(fmt) if fmt is not None else etree.Element(_w("rPr"))
