@@ -49,12 +49,13 @@ class _Escapes:
     mark: str
     always: str
     link: str  # before the ``[`` and ``]`` of a link's markup
+    label: str  # around the ``[label]`` added after a shortcut reference link's text
     labels: frozenset[str]  # the document's link reference labels, normalised
 
     @classmethod
     def of(cls, text: str, labels) -> _Escapes:
         free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
-        return cls(next(free), next(free), next(free), frozenset(labels))
+        return cls(next(free), next(free), next(free), next(free), frozenset(labels))
 
     def md(self, ch: str) -> str:
         return self.mark + ch if ch in _MD_SPECIAL else ch
@@ -71,14 +72,19 @@ class _Escapes:
         plain: list[str] = []
         marks: dict[int, bool] = {}
         links: set[int] = set()
+        added: list[int] = []  # where each added ``[label]`` starts and ends
         for ch in text:
             if ch == self.mark or ch == self.always:
                 marks[len(plain)] = ch == self.always
             elif ch == self.link:
                 links.add(len(plain))
+            elif ch == self.label:
+                added.append(len(plain))
             else:
                 plain.append(ch)
         t = "".join(plain)
+        if added:  # a label the link's text still is (not translated): not added
+            t, marks, links = self._labels(t, marks, links, added)
         unpaired: set[int] = set()
         inside, opened = 0, []
         for k in sorted(links | {k for k in marks if t[k] in "[]"}):
@@ -100,6 +106,28 @@ class _Escapes:
                 out.append("\\")
             out.append(ch)
         return "".join(out)
+
+
+    @staticmethod
+    def _labels(t: str, marks: dict[int, bool], links: set[int], added: list[int]):
+        """``t`` without each added ``[label]`` whose link text is that label (a link the
+        translation left as it was), the marks and link edges moved to match."""
+        opens = sorted(k for k in links if t[k] == "[")
+        drop: list[tuple[int, int]] = []
+        for a, b in zip(added[::2], added[1::2], strict=False):
+            start = max((k for k in opens if k < a - 1), default=None)
+            if start is not None and " ".join(t[start + 1:a - 1].split()).lower() == \
+                    " ".join(t[a + 1:b - 1].split()).lower():
+                drop.append((a, b))
+        if not drop:
+            return t, marks, links
+
+        def moved(k: int) -> int:
+            return k - sum(b - a for a, b in drop if b <= k)
+
+        keep = [ch for k, ch in enumerate(t) if not any(a <= k < b for a, b in drop)]
+        return ("".join(keep), {moved(k): v for k, v in marks.items()},
+                {moved(k) for k in links})
 
 
 def _needs_escape(t: str, k: int, labels: frozenset[str]) -> bool:
@@ -573,7 +601,8 @@ class _Walk:
                 tail = self.raw(self.k, end)
                 start = self.links.pop() if self.links else self.k
                 if tail in ("]", "][]"):  # the text is the label: it goes after it
-                    tail = "][" + self.raw(start, self.k) + "]"
+                    tail = "]" + self.esc.label + "[" + self.raw(start, self.k) + "]" \
+                        + self.esc.label
                 self.close("a", self.esc.link + tail)
                 self.k = end
             elif kind == "image":
