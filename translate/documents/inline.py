@@ -138,6 +138,14 @@ class _Mapper:
             own = tuple(p for p in pairs if ss <= p[0][0] < se or (p[0][0] == se == ss))
             segs.append(_Seg((ss, se), (ts, te), own))
         self.segs = segs
+        # target starts (ends) of the words linked to a source word starting (ending) at
+        # an offset: for a void in white space, without a scan of the links per void
+        self.by_start: dict[int, list[int]] = {}
+        self.by_end: dict[int, list[int]] = {}
+        for seg in segs:
+            for (a, b), (c, d) in seg.links:
+                self.by_start.setdefault(a, []).append(c)
+                self.by_end.setdefault(b, []).append(d)
         # the white space around and between segments: (source span, target span)
         gaps = []
         ps, pt = 0, 0
@@ -166,8 +174,8 @@ class _Mapper:
         b = p
         while b < seg.src[1] and src[b].isspace():
             b += 1
-        ends = [lk[1][1] for lk in seg.links if lk[0][1] == a]
-        starts = [lk[1][0] for lk in seg.links if lk[0][0] == b]
+        ends = self.by_end.get(a, ())
+        starts = self.by_start.get(b, ())
         if ends and starts and self.target[max(ends):min(starts)] == src[a:b]:
             return max(ends) + (p - a)
         if p == b and starts:

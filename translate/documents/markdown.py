@@ -100,9 +100,10 @@ class _Escapes:
                 else:
                     unpaired.add(k)
         out = []
+        alone = {ch for ch in "*_" if t.count(ch) == 1}
         for k, ch in enumerate(t):
             if k in marks and (marks[k] or k in unpaired
-                               or _needs_escape(t, k, self.labels)):
+                               or _needs_escape(t, k, self.labels, alone)):
                 out.append("\\")
             out.append(ch)
         return "".join(out)
@@ -130,7 +131,7 @@ class _Escapes:
                 {moved(k) for k in links})
 
 
-def _needs_escape(t: str, k: int, labels: frozenset[str]) -> bool:
+def _needs_escape(t: str, k: int, labels: frozenset[str], alone: set[str]) -> bool:
     """Whether the translated character ``t[k]`` needs a backslash where it is: only
     where it would otherwise start or end markup (so ``team_url`` and the ``[`` ``]``
     around a pseudo-localised segment stay as they are)."""
@@ -139,7 +140,7 @@ def _needs_escape(t: str, k: int, labels: frozenset[str]) -> bool:
     nxt = t[k + 1] if k + 1 < len(t) else "\n"
     if ch == "\\":
         return nxt in _ASCII_PUNCT or nxt in "\r\n"
-    if ch in "*_" and t.count(ch) == 1:  # alone in its block: no pair to emphasise with
+    if ch in alone:  # the only ``*`` (``_``) of its block: nothing to emphasise with
         return prev in "\r\n"  # (but a line's first ``*`` may start a list item)
     if ch == "*":
         return not (prev in " \t" and nxt.isspace())
@@ -148,11 +149,11 @@ def _needs_escape(t: str, k: int, labels: frozenset[str]) -> bool:
     if ch == "[":
         if nxt == "^":
             return True
-        end = t.find("]", k + 1)
+        end = t.find("]", k + 1, k + 1001) if labels else -1  # (a label: 999 at most)
         return end > 0 and " ".join(t[k + 1:end].split()).lower().upper() in labels
     if ch == "]":
         if nxt == "[":  # a full reference link only with a defined label
-            end = t.find("]", k + 2)
+            end = t.find("]", k + 2, k + 1002) if labels else -1
             return end > 0 and " ".join(t[k + 2:end].split()).lower().upper() in labels
         return nxt in "(:"
     if ch == "<":
