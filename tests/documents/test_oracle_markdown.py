@@ -6,6 +6,7 @@ by a small file through the CLI; and generated documents with nested inline mark
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -150,3 +151,32 @@ def test_generated_markdown_round_trips_to_en_xa(translator, paragraphs):
     out, _ = to_xa(source, translator)
     assert differences(source, out) == []
     assert untranslated(out) == []
+
+
+# ----------------------------------------------------------------------------- linear time
+
+
+def _seconds(text: str, translator) -> float:
+    start = time.perf_counter()
+    out, _ = to_xa(text, translator)
+    assert out
+    return time.perf_counter() - start
+
+
+def test_a_long_run_of_spaces_in_a_front_matter_title_is_read_in_linear_time(translator):
+    """120 KB of spaces inside a title: the value's regex backtracked at every space
+    (88 s; 30 s for 30 KB); one pass now."""
+    text = "---\ntitle: Rome" + " " * 120_000 + "news\n---\n\nBody text.\n"
+    assert _seconds(text, translator) < 20
+    out, _ = to_xa(text, translator)
+    assert out.startswith('---\ntitle: "[Ŕöḿé') and differences(text, out) == []
+
+
+@pytest.mark.slow
+def test_unclosed_emphasis_markers_take_linear_time(translator):
+    """``*a `` repeated (issue 24: 300k of them ran 71 s and was killed): four times the
+    input takes about four times as long, not sixteen."""
+    _seconds("*a " * 2_000 + "\n", translator)  # warm up
+    small = _seconds("*a " * 25_000 + "\n", translator)
+    large = _seconds("*a " * 100_000 + "\n", translator)
+    assert large < 8 * small, (small, large)
