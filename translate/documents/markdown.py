@@ -15,6 +15,7 @@ front-matter key, and all markup. A block whose source cannot be matched token b
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ class _Escapes:
     """How translated characters are escaped in one document. A character that may need a
     backslash is written after ``mark`` (``always``: one that needs it, ``|`` in a table
     cell); whether it does is decided once its block is written (:meth:`unmark`), from its
-    neighbours there. The marks are two private-use characters the document lacks."""
+    neighbours there. The marks are private-use characters the document lacks."""
 
     mark: str
     always: str
@@ -108,7 +109,6 @@ class _Escapes:
             out.append(ch)
         return "".join(out)
 
-
     @staticmethod
     def _labels(t: str, marks: dict[int, bool], links: set[int], added: list[int]):
         """``t`` without each added ``[label]`` whose link text is that label (a link the
@@ -116,19 +116,23 @@ class _Escapes:
         opens = sorted(k for k in links if t[k] == "[")
         drop: list[tuple[int, int]] = []
         for a, b in zip(added[::2], added[1::2], strict=False):
-            start = max((k for k in opens if k < a - 1), default=None)
-            if start is not None and " ".join(t[start + 1:a - 1].split()).lower() == \
+            i = bisect.bisect_left(opens, a - 1)  # the link's own ``[``: the last before
+            if i and " ".join(t[opens[i - 1] + 1:a - 1].split()).lower() == \
                     " ".join(t[a + 1:b - 1].split()).lower():
                 drop.append((a, b))
         if not drop:
             return t, marks, links
-
-        def moved(k: int) -> int:
-            return k - sum(b - a for a, b in drop if b <= k)
-
-        keep = [ch for k, ch in enumerate(t) if not any(a <= k < b for a, b in drop)]
-        return ("".join(keep), {moved(k): v for k, v in marks.items()},
-                {moved(k) for k in links})
+        gone = [0] * (len(t) + 1)  # characters dropped before each offset
+        acc = j = 0
+        for k in range(len(t) + 1):
+            while j < len(drop) and drop[j][1] <= k:
+                acc += drop[j][1] - drop[j][0]
+                j += 1
+            gone[k] = acc
+        keep = "".join(t[last:a] for last, a in zip(
+            [0] + [b for _, b in drop], [a for a, _ in drop] + [len(t)], strict=True))
+        return (keep, {k - gone[k]: v for k, v in marks.items()},
+                {k - gone[k] for k in links})
 
 
 def _needs_escape(t: str, k: int, labels: frozenset[str], alone: set[str]) -> bool:
