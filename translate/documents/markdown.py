@@ -7,10 +7,15 @@ output is the input byte for byte outside translated text.
 Translated: headings, paragraphs, list items, block quotes, table cells (each a block),
 link text (the URL and title kept), image alt text, raw HTML blocks and inline HTML as for
 HTML documents (:mod:`.html`), and the ``title``, ``description`` and ``summary`` values of
-a YAML front matter. Kept: code spans and code blocks (a code span inside a sentence goes
-to the model for a fluent sentence and is written back unchanged), autolinks, every other
-front-matter key, and all markup. A block whose source cannot be matched token by token
-(an unusual construct) is kept as it is and named in the notes.
+a YAML (``---``) or TOML (``+++``) front matter. Kept: code spans and code blocks (a code
+span inside a sentence goes to the model for a fluent sentence and is written back
+unchanged), autolinks, footnote references and the labels of footnote definitions
+(``[^1]``, ``[^1]:``, placed with the word before them), every other front-matter key, and
+all markup. A shortcut reference link (``[Oli]``) whose text is translated is written as a
+full one (``[Oli translated][Oli]``), so it still finds its definition. Translated text gets
+a backslash only where a character would otherwise make markup (``team_url`` and the
+brackets of the pseudo-locale stay as they are). A block whose source cannot be matched
+token by token (an unusual construct) is kept as it is and named in the notes.
 """
 
 from __future__ import annotations

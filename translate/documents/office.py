@@ -11,7 +11,12 @@ text is its base, and every stretch of runs with other formatting (bold, italic,
 style) is a span, as is each hyperlink, projected onto the translation by word alignment.
 Runs that hold no text (drawings, footnote references, fields such as page numbers,
 bookmarks, comment anchors) are void elements kept whole and placed after the word they
-followed. Paragraphs with tracked changes are left exactly as they are (and reported).
+followed; one that stood between two spaces keeps a space on each side. Tabs, line breaks
+and soft hyphens are void elements too (the model sees a space for a tab or break between
+two words, and the written paragraph drops it again), so a model that rewrites white space
+cannot lose them. Runs inside smart tags and custom-XML elements are text, their
+containers written back around them. Paragraphs with tracked changes are left exactly as
+they are (and reported).
 """
 
 from __future__ import annotations
