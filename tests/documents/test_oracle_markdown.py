@@ -11,6 +11,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from oracle_markdown import differences, untranslated
 
 from support import FIXTURES
@@ -68,6 +69,16 @@ def test_two_code_spans_stay_two_with_their_words_between(capsys, tmp_path):
     assert "`async`/`await`" in out
     assert "[ḋöçš](https://a.example)/[åṕî](/api)" in out
     assert differences(source, out) == []
+
+
+def test_two_code_spans_stay_two_when_the_model_drops_what_was_between(translator):
+    """The fixture model drops the ``/`` of ``async``/``await``: the spans met and became
+    one (```async``await```)."""
+    source = "Use `asyncio` or `trio` for this.\n\nBoth `async`/`await` expressions work.\n"
+    result = translate_document(source.encode(), "markdown", "en", "it", translator)
+    codes = [c.content for t in MarkdownIt("commonmark").parse(result.text)
+             if t.type == "inline" for c in t.children if c.type == "code_inline"]
+    assert codes == ["asyncio", "trio", "async", "await"], result.text
 
 
 def test_a_link_across_two_sentences_keeps_its_text_and_its_place(capsys, tmp_path):

@@ -56,12 +56,14 @@ class _Escapes:
     always: str
     link: str  # before the ``[`` and ``]`` of a link's markup
     label: str  # around the ``[label]`` added after a shortcut reference link's text
+    code: str  # around a code span's markup: two that meet get a space between
     labels: frozenset[str]  # the document's link reference labels, normalised
 
     @classmethod
     def of(cls, text: str, labels) -> _Escapes:
         free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
-        return cls(next(free), next(free), next(free), next(free), frozenset(labels))
+        return cls(next(free), next(free), next(free), next(free), next(free),
+                   frozenset(labels))
 
     def md(self, ch: str) -> str:
         return self.mark + ch if ch in _MD_SPECIAL else ch
@@ -72,7 +74,11 @@ class _Escapes:
     def unmark(self, text: str) -> str:
         """``text`` with each mark turned into a backslash where the marked character
         needs one, and dropped elsewhere. Inside a link's text a translated bracket
-        without its pair (a segment's edge inside the link) needs one too."""
+        without its pair (a segment's edge inside the link) needs one too. Two code spans
+        that the translation put side by side get a space between them (else they are
+        one: ```a``b```)."""
+        if self.code in text:  # code spans the translation left touching stay two
+            text = text.replace(self.code * 2, " ").replace(self.code, "")
         if not any(m in text for m in (self.mark, self.always, self.link)):
             return text
         plain: list[str] = []
@@ -587,7 +593,8 @@ class _Walk:
                 if end < 0:
                     raise _Mismatch("`")
                 inner = self.raw(self.k, end)
-                self.frozen("code", t.markup, inner, t.markup, t.content)
+                self.frozen("code", self.esc.code + t.markup, inner,
+                            t.markup + self.esc.code, t.content)
                 self.k = end + len(t.markup)
             elif kind == "link_open" and t.markup == "autolink":
                 start = self.k
