@@ -30,7 +30,8 @@ from translate.pseudo import unpseudo
 __all__ = ["differences", "plain", "untranslated"]
 
 _FM = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n(.*?)^(?:---|\.\.\.|\+\+\+)[ \t]*$", re.S | re.M)
-_FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](:?)")
+_FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEF = re.compile(r"^[ \t>]*\[\^([^\]\s]+)\]:", re.M)
 # a translated ``*`` or ``_`` may get a backslash where it could pair with markup (the
 # token stream shows whether it did any harm); brackets and ``<`` only where needed
 _ESCAPES = ("\\[", "\\]", "\\<")
@@ -139,9 +140,11 @@ def differences(source: str, output: str) -> list[str]:
         if a != b:
             problems.append(f"token {n}: {a!r}\n  became {b!r}")
             break
-    fa, fb = _FOOTNOTE.findall(body_a), _FOOTNOTE.findall(body_b)
-    if fa != fb:
-        problems.append(f"footnote labels {fa!r} became {fb!r}")
+    for what, pattern in (("footnote references", _FOOTNOTE),
+                          ("footnote definitions", _FOOTNOTE_DEF)):
+        fa, fb = pattern.findall(body_a), pattern.findall(body_b)
+        if fa != fb:
+            problems.append(f"{what} {fa!r} became {fb!r}")
     # a bracket in a link's text needs its backslash where its pair is outside the link
     # (a segment's edge inside the link)
     env: dict = {}

@@ -81,6 +81,17 @@ def test_two_code_spans_stay_two_when_the_model_drops_what_was_between(translato
     assert codes == ["asyncio", "trio", "async", "await"], result.text
 
 
+def test_two_links_on_one_translated_phrase_share_its_words(translator):
+    """The fixture model puts both links' words in one phrase: the second link came back
+    empty, ``[...](#Min_and_max)[](#Clear)``; it takes the phrase's last word."""
+    source = ("- New built-in functions: [min, max](/ref/spec#Min_and_max)\n"
+              "  and [clear](/ref/spec#Clear).\n")
+    result = translate_document(source.encode(), "markdown", "en", "it", translator)
+    links = re.findall(r"\[([^\]]*)\]\((/ref/spec#\w+)\)", result.text)
+    assert [href for _, href in links] == ["/ref/spec#Min_and_max", "/ref/spec#Clear"]
+    assert all(text.strip() for text, _ in links), result.text
+
+
 def test_a_link_across_two_sentences_keeps_its_text_and_its_place(capsys, tmp_path):
     source = ('We said it in 2023, ["Boring is good... Boring means being able to '
               'focus."](/blog/compat). See [the notes][notes] and [Oli].\n\n'

@@ -12,8 +12,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle_office import (differences, docx_package, odt_package, paragraph_xml, plain,
-                           untranslated)
+from oracle_office import differences, docx_package, odt_package, paragraph_xml, plain, untranslated
 
 from support import FIXTURES, MODELS
 from translate.cli import main

@@ -454,9 +454,44 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
             c.te = max(c.ts, min(c.te, min(nxt)))
         accepted.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
+    _share_words(accepted, text)
     for a in accepted:
         a.children = _place(a.children, a.ts, a.te, text)
     return accepted
+
+
+def _share_words(siblings: list[_Node], text: str) -> None:
+    """An element that wrapped words but was squeezed to nothing (its words went to a
+    sibling it touches: two links on one translated phrase) takes the sibling's last word
+    (or its first, for a sibling after it) where the sibling keeps at least one."""
+    for i, c in enumerate(siblings):
+        if c.el.void or c.el.frozen or c.el.start >= c.el.end or c.ts != c.te:
+            continue
+        before = siblings[i - 1] if i and siblings[i - 1].te == c.ts else None
+        after = next((b for b in siblings[i + 1:] if b.ts == c.te and b.ts < b.te), None)
+        if before is not None and not (before.el.void or before.el.frozen):
+            cut = text.rfind(" ", before.ts, before.te)
+            if cut > before.ts and text[before.ts:cut].strip():
+                c.ts, c.te = cut + 1, before.te
+                before.te = _back(text, cut, before.ts)
+                continue
+        if after is not None and not (after.el.void or after.el.frozen):
+            cut = text.find(" ", after.ts, after.te)
+            if cut > after.ts and text[cut:after.te].strip():
+                c.ts, c.te = after.ts, cut
+                after.ts = _forward(text, cut, after.te)
+
+
+def _back(text: str, i: int, limit: int) -> int:
+    while i > limit and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _forward(text: str, i: int, limit: int) -> int:
+    while i < limit and text[i].isspace():
+        i += 1
+    return i
 
 
 def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence,
