@@ -143,6 +143,27 @@ def test_a_field_between_words_keeps_its_spaces(capsys, tmp_path):
     assert re.search(r"<w:fldChar w:fldCharType=\"end\"/></w:r><w:r>.*<w:t[^>]*> \w", xml)
 
 
+LINKED = ("Adaptations have included <text:a xlink:href='#Stage_shows'>stage shows</text:a>, a "
+          "<text:a xlink:href='#Novels'>\"trilogy\" of five books</text:a> published between "
+          "1979 and 1992, a sixth novel penned by <text:a xlink:href='/Eoin_Colfer'>Eoin "
+          "Colfer</text:a> in 2009, a <text:a xlink:href='/TV'>1981 TV series</text:a>, a "
+          "<text:a xlink:href='/Game'>1984 computer game</text:a>, and three series of "
+          "three-part <text:a xlink:href='#Comic_books'>comic book adaptations</text:a> of the "
+          "first three novels published by <text:a xlink:href='/DC_Comics'>DC Comics</text:a> "
+          "between 1993 and 1996.")
+
+
+def test_a_hyperlink_is_never_split_around_another(capsys, tmp_path):
+    """With the fixture model a link's words landed around other links' words: the link
+    was written in pieces around them, one of them a link on a space."""
+    data = odt_package(f"<text:p>{LINKED}</text:p>")
+    out, _ = cli(capsys, tmp_path, data, "odt", "it")
+    links = re.findall(r'<text:a xlink:href="([^"]*)">(.*?)</text:a>', paragraph_xml(out, "odt"))
+    hrefs = [h for h, _ in links]
+    assert len(hrefs) == len(set(hrefs)), links  # each link once
+    assert all(text.strip() for _, text in links), links
+
+
 def test_paragraphs_left_as_they_are_are_named_on_stderr(capsys, tmp_path):
     data = docx_package('<w:p><w:r><w:t xml:space="preserve">Kept </w:t></w:r><w:ins w:id="1" '
                         'w:author="a"><w:r><w:t>inserted</w:t></w:r></w:ins></w:p>'

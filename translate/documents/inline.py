@@ -461,11 +461,12 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
 
 
 def _share_words(siblings: list[_Node], text: str) -> None:
-    """An element that wrapped words but was squeezed to nothing (its words went to a
-    sibling it touches: two links on one translated phrase) takes the sibling's last word
-    (or its first, for a sibling after it) where the sibling keeps at least one."""
+    """An element that wrapped words but was squeezed to nothing or to white space (its
+    words went to a sibling it touches: two links on one translated phrase) takes the
+    sibling's last word (or its first, for a sibling after it) where the sibling keeps at
+    least one."""
     for i, c in enumerate(siblings):
-        if c.el.void or c.el.frozen or c.el.start >= c.el.end or c.ts != c.te:
+        if c.el.void or c.el.frozen or c.el.start >= c.el.end or text[c.ts:c.te].strip():
             continue
         before = siblings[i - 1] if i and siblings[i - 1].te == c.ts else None
         after = next((b for b in siblings[i + 1:] if b.ts == c.te and b.ts < b.te), None)

@@ -301,8 +301,10 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
             link = None  # after the link's last word and a space: placed on its own
         table[n] = (kind, obj, key if kind == "void" else "", link)
         depth = 1 if kind != "link" and link is not None else 0
-        inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
-                              depth=depth))
+        # a hyperlink is an "a" to the placement: never placed inside another one (it
+        # would be written split in two around it)
+        inlines.append(Inline(start, end, "a" if kind == "link" else kind,
+                              Markup("", "", key=n), void=kind == "void", depth=depth))
     # pre-order: a container before what starts with it, but an element at the end of
     # its hyperlink (a proofing mark closing the linked word) before what follows it
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
