@@ -407,6 +407,7 @@ class _Node:
     ts: int
     te: int
     children: list[_Node] = field(default_factory=list)
+    words: bool = False  # it wrapped words in the source (not only white space)
 
     @property
     def zero(self) -> bool:
@@ -466,7 +467,7 @@ def _share_words(siblings: list[_Node], text: str) -> None:
     sibling's last word (or its first, for a sibling after it) where the sibling keeps at
     least one."""
     for i, c in enumerate(siblings):
-        if c.el.void or c.el.frozen or c.el.start >= c.el.end or text[c.ts:c.te].strip():
+        if c.el.void or c.el.frozen or not c.words or text[c.ts:c.te].strip():
             continue
         before = siblings[i - 1] if i and siblings[i - 1].te == c.ts else None
         after = next((b for b in siblings[i + 1:] if b.ts == c.te and b.ts < b.te), None)
@@ -524,7 +525,7 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
             a, b = mapper.span(el.start, el.end)
             if el.frozen:
                 a, b = mapper.copied(el.start, el.end, a, b)
-            nodes.append(_Node(i, el, a, b))
+            nodes.append(_Node(i, el, a, b, words=bool(source[el.start:el.end].strip())))
     roots: list[_Node] = []
     for node, parent in zip(nodes, _parents(inlines), strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
