@@ -18,19 +18,25 @@ Rules of :func:`project`, in order:
 2. Otherwise the element maps to the hull of the target words aligned to the source words
    it overlaps. Where the element cut a source word at punctuation (``"<b>Name</b>"`` with
    a whitespace word ``"Name"``), the same punctuation is cut off the target word; where
-   it cut words that the model copied unchanged, it cuts the copy at the same place. In a
+   it cut words that the model copied unchanged (or with only their letters accented, as
+   the pseudo-locale ``en-XA`` does), it cuts the copy at the same place. In a
    language that writes function words as suffixes (``absorb``), the target word right
    after the span joins it when it renders only function words right before the element
    (Azerbaijani ``qətlə yetirilib`` for *were* ... *killed*).
 3. An element with no aligned word keeps its relative position in the segment, snapped to
    whole words. A never-translated element whose words the model copied elsewhere in the
    block (exactly once) goes on that copy, so no translated word is overwritten.
-   Void and empty elements go after the target word aligned to the nearest
-   aligned source word before them (before the nearest one after them, at a segment start).
+   A void element in the white space between two words keeps its place in it when the
+   target has the same white space between their translations; one at the start of a word
+   goes before that word's translation. Other void and empty elements go after the target
+   word aligned to the nearest aligned source word before them (before the nearest one
+   after them, at a segment start).
 4. Nesting stays valid: a child is clipped to its parent; a sibling that lands inside
    another is nested in it (unless that is not allowed: a link in a link, anything in a
    frozen element), one that crosses another is cut at the other's edge. Nothing is lost:
-   an element cut to nothing is written empty.
+   an element that wrapped words and was cut to nothing (or to white space) takes the last
+   word of the sibling it touches before it (or the first of the one after it) where that
+   sibling keeps one; else it is written empty.
 """
 
 from __future__ import annotations
@@ -470,7 +476,8 @@ def _share_words(siblings: list[_Node], text: str) -> None:
         if c.el.void or c.el.frozen or not c.words or text[c.ts:c.te].strip():
             continue
         before = siblings[i - 1] if i and siblings[i - 1].te == c.ts else None
-        after = next((b for b in siblings[i + 1:] if b.ts == c.te and b.ts < b.te), None)
+        nxt = siblings[i + 1] if i + 1 < len(siblings) else None
+        after = nxt if nxt is not None and nxt.ts == c.te < nxt.te else None
         if before is not None and not (before.el.void or before.el.frozen):
             cut = text.rfind(" ", before.ts, before.te)
             if cut > before.ts and text[before.ts:cut].strip():
