@@ -7,14 +7,20 @@ output is the input byte for byte outside translated text.
 Translated: headings, paragraphs, list items, block quotes, table cells (each a block),
 link text (the URL and title kept), image alt text, raw HTML blocks and inline HTML as for
 HTML documents (:mod:`.html`), and the ``title``, ``description`` and ``summary`` values of
-a YAML front matter. Kept: code spans and code blocks (a code span inside a sentence goes
-to the model for a fluent sentence and is written back unchanged), autolinks, every other
-front-matter key, and all markup. A block whose source cannot be matched token by token
-(an unusual construct) is kept as it is and named in the notes.
+a YAML (``---``) or TOML (``+++``) front matter. Kept: code spans and code blocks (a code
+span inside a sentence goes to the model for a fluent sentence and is written back
+unchanged), autolinks, footnote references and the labels of footnote definitions
+(``[^1]``, ``[^1]:``, placed with the word before them), every other front-matter key, and
+all markup. A shortcut reference link (``[Oli]``) whose text is translated is written as a
+full one (``[Oli translated][Oli]``), so it still finds its definition. Translated text gets
+a backslash only where a character would otherwise make markup (``team_url`` and the
+brackets of the pseudo-locale stay as they are). A block whose source cannot be matched
+token by token (an unusual construct) is kept as it is and named in the notes.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -30,14 +36,144 @@ __all__ = ["translate_markdown"]
 FRONT_MATTER_KEYS = ("title", "description", "summary")
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _MD_SPECIAL = set("\\`*_[]<")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE_DEF = re.compile(r"\[\^[^\]\s]+\]:[ \t]*")
+_ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 class _Mismatch(Exception):
     pass
 
 
-def _escape_md(ch: str) -> str:
-    return "\\" + ch if ch in _MD_SPECIAL else ch
+@dataclass(frozen=True, slots=True)
+class _Escapes:
+    """How translated characters are escaped in one document. A character that may need a
+    backslash is written after ``mark`` (``always``: one that needs it, ``|`` in a table
+    cell); whether it does is decided once its block is written (:meth:`unmark`), from its
+    neighbours there. The marks are private-use characters the document lacks."""
+
+    mark: str
+    always: str
+    link: str  # before the ``[`` and ``]`` of a link's markup
+    label: str  # around the ``[label]`` added after a shortcut reference link's text
+    code: str  # around a code span's markup: two that meet get a space between
+    labels: frozenset[str]  # the document's link reference labels, normalised
+
+    @classmethod
+    def of(cls, text: str, labels) -> _Escapes:
+        free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
+        return cls(next(free), next(free), next(free), next(free), next(free),
+                   frozenset(labels))
+
+    def md(self, ch: str) -> str:
+        return self.mark + ch if ch in _MD_SPECIAL else ch
+
+    def cell(self, ch: str) -> str:
+        return self.always + ch if ch == "|" else self.md(ch)
+
+    def unmark(self, text: str) -> str:
+        """``text`` with each mark turned into a backslash where the marked character
+        needs one, and dropped elsewhere. Inside a link's text a translated bracket
+        without its pair (a segment's edge inside the link) needs one too. Two code spans
+        that the translation put side by side get a space between them (else they are
+        one: ```a``b```)."""
+        if self.code in text:  # code spans the translation left touching stay two
+            text = text.replace(self.code * 2, " ").replace(self.code, "")
+        if not any(m in text for m in (self.mark, self.always, self.link)):
+            return text
+        plain: list[str] = []
+        marks: dict[int, bool] = {}
+        links: set[int] = set()
+        added: list[int] = []  # where each added ``[label]`` starts and ends
+        for ch in text:
+            if ch == self.mark or ch == self.always:
+                marks[len(plain)] = ch == self.always
+            elif ch == self.link:
+                links.add(len(plain))
+            elif ch == self.label:
+                added.append(len(plain))
+            else:
+                plain.append(ch)
+        t = "".join(plain)
+        if added:  # a label the link's text still is (not translated): not added
+            t, marks, links = self._labels(t, marks, links, added)
+        unpaired: set[int] = set()
+        inside, opened = 0, []
+        for k in sorted(links | {k for k in marks if t[k] in "[]"}):
+            if k in links:
+                inside += 1 if t[k] == "[" else -1
+                unpaired.update(opened)
+                opened = []
+            elif inside > 0 and t[k] == "[":
+                opened.append(k)
+            elif inside > 0:
+                if opened:
+                    opened.pop()
+                else:
+                    unpaired.add(k)
+        out = []
+        alone = {ch for ch in "*_" if t.count(ch) == 1}
+        for k, ch in enumerate(t):
+            if k in marks and (marks[k] or k in unpaired
+                               or _needs_escape(t, k, self.labels, alone)):
+                out.append("\\")
+            out.append(ch)
+        return "".join(out)
+
+    @staticmethod
+    def _labels(t: str, marks: dict[int, bool], links: set[int], added: list[int]):
+        """``t`` without each added ``[label]`` whose link text is that label (a link the
+        translation left as it was), the marks and link edges moved to match."""
+        opens = sorted(k for k in links if t[k] == "[")
+        drop: list[tuple[int, int]] = []
+        for a, b in zip(added[::2], added[1::2], strict=False):
+            i = bisect.bisect_left(opens, a - 1)  # the link's own ``[``: the last before
+            if i and " ".join(t[opens[i - 1] + 1:a - 1].split()).lower() == \
+                    " ".join(t[a + 1:b - 1].split()).lower():
+                drop.append((a, b))
+        if not drop:
+            return t, marks, links
+        gone = [0] * (len(t) + 1)  # characters dropped before each offset
+        acc = j = 0
+        for k in range(len(t) + 1):
+            while j < len(drop) and drop[j][1] <= k:
+                acc += drop[j][1] - drop[j][0]
+                j += 1
+            gone[k] = acc
+        keep = "".join(t[last:a] for last, a in zip(
+            [0] + [b for _, b in drop], [a for a, _ in drop] + [len(t)], strict=True))
+        return (keep, {k - gone[k]: v for k, v in marks.items()},
+                {k - gone[k] for k in links})
+
+
+def _needs_escape(t: str, k: int, labels: frozenset[str], alone: set[str]) -> bool:
+    """Whether the translated character ``t[k]`` needs a backslash where it is: only
+    where it would otherwise start or end markup (so ``team_url`` and the ``[`` ``]``
+    around a pseudo-localised segment stay as they are)."""
+    ch = t[k]
+    prev = t[k - 1] if k else "\n"
+    nxt = t[k + 1] if k + 1 < len(t) else "\n"
+    if ch == "\\":
+        return nxt in _ASCII_PUNCT or nxt in "\r\n"
+    if ch in alone:  # the only ``*`` (``_``) of its block: nothing to emphasise with
+        return prev in "\r\n"  # (but a line's first ``*`` may start a list item)
+    if ch == "*":
+        return not (prev in " \t" and nxt.isspace())
+    if ch == "_":
+        return not ((prev.isalnum() and nxt.isalnum()) or (prev in " \t" and nxt.isspace()))
+    if ch == "[":
+        if nxt == "^":
+            return True
+        end = t.find("]", k + 1, k + 1001) if labels else -1  # (a label: 999 at most)
+        return end > 0 and " ".join(t[k + 1:end].split()).lower().upper() in labels
+    if ch == "]":
+        if nxt == "[":  # a full reference link only with a defined label
+            end = t.find("]", k + 2, k + 1002) if labels else -1
+            return end > 0 and " ".join(t[k + 2:end].split()).lower().upper() in labels
+        return nxt in "(:"
+    if ch == "<":
+        return nxt.isascii() and (nxt.isalpha() or nxt in "/!?")
+    return True  # a backtick
 
 
 def _parser():
@@ -52,9 +188,17 @@ def _parser():
 
 # ----------------------------------------------------------------------------- front matter
 
-_FM_OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-_FM_LINE = re.compile(r"^(title|description|summary)([ \t]*:[ \t]+)(\S.*?)[ \t]*$", re.M)
+_FM_OPEN = re.compile(r"(---|\+\+\+)[ \t]*(?:\r\n|\r|\n)")
+_FM_CLOSE = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M),
+             "+++": re.compile(r"^\+\+\+[ \t]*$", re.M)}
+# the value ends at the line's last non-blank character (a lazy ``.*?`` before ``[ \t]*$``
+# would retry the white space at every character: quadratic on a long run of spaces)
+_FM_LINE = re.compile(r"^(title|description|summary)([ \t]*:[ \t]+)(\S(?:[^\r\n]*\S)?)", re.M)
+# TOML (Zola, Hugo ``+++``): a one-line basic or literal string of a top-level key
+_TOML_LINE = re.compile(r"""^(title|description|summary)([ \t]*=[ \t]*)"""
+                        r"""("(?:[^"\\\r\n]|\\[^\r\n])*"|'[^'\r\n]*')[ \t]*(?:#[^\r\n]*)?$""",
+                        re.M)
+_TOML_TABLE = re.compile(r"^[ \t]*\[", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +206,25 @@ class _Value:
     start: int
     end: int
     style: str  # '"', "'" or ""
+    toml: bool = False
 
 
 def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
-    """The end of the front matter (0 without one) and its translated values."""
+    """The end of the front matter (0 without one) and its translated values: YAML
+    (``---``) or TOML (``+++``)."""
     m = _FM_OPEN.match(text)
     if not m:
         return 0, []
-    close = _FM_CLOSE.search(text, m.end())
+    toml = m.group(1) == "+++"
+    close = _FM_CLOSE[m.group(1)].search(text, m.end())
     if not close:
         return 0, []
     end = close.end()
     nl = _NEWLINE.match(text, end)
     end = nl.end() if nl else end
+    if toml:
+        table = _TOML_TABLE.search(text, m.end(), close.start())
+        return end, _toml_values(text, m.end(), table.start() if table else close.start())
     out = []
     for line in _FM_LINE.finditer(text, m.end(), close.start()):
         raw = line.group(3)
@@ -95,6 +245,35 @@ def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
                       where=f"front matter {line.group(1)}")
         out.append((_Value(start, start + len(raw), style), block))
     return end, out
+
+
+def _toml_values(text: str, start: int, end: int) -> list[tuple[_Value, Block]]:
+    """The translated values of a TOML front matter's top-level keys (before its first
+    table), each a one-line string."""
+    import tomllib
+
+    out = []
+    for line in _TOML_LINE.finditer(text, start, end):
+        raw = line.group(3)
+        try:
+            value = tomllib.loads("v = " + raw)["v"]
+        except tomllib.TOMLDecodeError:
+            continue
+        if not any(c.isalpha() for c in value):
+            continue
+        block = Block(value, tuple(_toml_escape(c) for c in value), escape=_toml_escape,
+                      kind="front matter", where=f"front matter {line.group(1)}")
+        out.append((_Value(line.start(3), line.end(3), raw[0], toml=True), block))
+    return out
+
+
+def _toml_escape(ch: str) -> str:
+    """One character in a TOML basic string."""
+    if ch in '"\\':
+        return "\\" + ch
+    if ch < " " or ch == "\x7f":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\u{ord(ch):04x}")
+    return ch
 
 
 def _yaml_scalar(raw: str):
@@ -167,8 +346,10 @@ def _locate(text: str, lines: list[tuple[int, int]], content: str, first: int,
 class _Walk:
     """Plain text, raw origins and inline spans of one inline token."""
 
-    def __init__(self, text: str, src: _Source, alts: list[str | None]) -> None:
-        self.text, self.src = text, src
+    def __init__(self, text: str, src: _Source, alts: list[str | None],
+                 esc: _Escapes) -> None:
+        self.text, self.src, self.esc = text, src, esc
+        self.links: list[int] = []  # where the text of each open link starts
         self.c = src.content
         self.k = 0
         self.chars: list[str] = []
@@ -224,14 +405,55 @@ class _Walk:
             else:
                 raise _Mismatch(repr(t[i:i + 10]))
 
+    def footnotes(self, t: str) -> None:
+        """A text token, its footnote references (``[^1]``) and a footnote definition's
+        label (``[^1]:`` starting the block) taken out whole as void elements (the
+        parser has no footnotes: they are text to it)."""
+        at = 0
+        for m in _FOOTNOTE_REF.finditer(t):
+            self.text_token(t[at:m.start()])
+            at = m.end()
+            if not self.c.startswith(m.group(0), self.k):  # an escaped bracket: text
+                self.text_token(m.group(0))
+                continue
+            end = self.k + len(m.group(0))
+            if self.k == 0 or self.c[self.k - 1] == "\n":  # a line's start: a definition
+                d = _FOOTNOTE_DEF.match(self.c, self.k)
+                if d and t.startswith(d.group(0), m.start()):
+                    end, at = d.end(), m.start() + len(d.group(0))
+            self.void("#footnote", self.raw(self.k, end))
+            self.k = end
+        self.text_token(t[at:])
+
+    def footnote_link(self, children, i: int) -> bool:
+        """A footnote reference that the parser took for a link, because a reference
+        definition has its label (``[^1]: https://...``): kept whole, as a footnote."""
+        m = _FOOTNOTE_REF.match(self.c, self.k)
+        if not (m and i + 2 < len(children) and children[i + 1].type == "text"
+                and children[i + 2].type == "link_close"
+                and "[" + children[i + 1].content + "]" == m.group(0)):
+            return False
+        end = self._link_tail(m.end() - 1)
+        self.void("#footnote", self.raw(self.k, end))
+        self.k = end
+        return True
+
     def softbreak(self) -> None:
         k = self.k
         while k < len(self.c) and self.c[k] == " ":
             k += 1
         if not self.c.startswith("\n", k):
             raise _Mismatch("line break")
-        self.add("\n", [self.raw(self.k, k + 1)])
-        self.k = k + 1
+        end = self._indent(k + 1)
+        self.add("\n", [self.raw(self.k, end)])
+        self.k = end
+
+    def _indent(self, k: int) -> int:
+        """The end of the white space that starts the line at ``k`` (markdown-it leaves
+        it out of the text: an indented continuation line)."""
+        while k < len(self.c) and self.c[k] in " \t":
+            k += 1
+        return k
 
     def hardbreak(self) -> None:
         k = self.k
@@ -244,6 +466,7 @@ class _Walk:
             if not self.c.startswith("\n", end) or end - k < 2:
                 raise _Mismatch("hard break")
             end += 1
+        end = self._indent(end)
         self.void("br", self.raw(k, end))
         self.add("\n", [""])
         self.k = end
@@ -349,7 +572,7 @@ class _Walk:
             t = children[i]
             kind = t.type
             if kind == "text":
-                self.text_token(t.content)
+                self.footnotes(t.content)
             elif kind == "softbreak":
                 self.softbreak()
             elif kind == "hardbreak":
@@ -370,7 +593,8 @@ class _Walk:
                 if end < 0:
                     raise _Mismatch("`")
                 inner = self.raw(self.k, end)
-                self.frozen("code", t.markup, inner, t.markup, t.content)
+                self.frozen("code", self.esc.code + t.markup, inner,
+                            t.markup + self.esc.code, t.content)
                 self.k = end + len(t.markup)
             elif kind == "link_open" and t.markup == "autolink":
                 start = self.k
@@ -382,12 +606,21 @@ class _Walk:
                 self.k = end + 1
                 while i < len(children) and children[i].type != "link_close":
                     i += 1
+            elif kind == "link_open" and self.footnote_link(children, i):
+                i += 3
+                continue
             elif kind == "link_open":
                 self.expect("[")
-                self.open("a", "[")
+                self.links.append(self.k)
+                self.open("a", self.esc.link + "[")
             elif kind == "link_close":
                 end = self._link_tail(self.k)
-                self.close("a", self.raw(self.k, end))
+                tail = self.raw(self.k, end)
+                start = self.links.pop() if self.links else self.k
+                if tail in ("]", "][]"):  # the text is the label: it goes after it
+                    tail = "]" + self.esc.label + "[" + self.raw(start, self.k) + "]" \
+                        + self.esc.label
+                self.close("a", self.esc.link + tail)
                 self.k = end
             elif kind == "image":
                 self.image()
@@ -456,13 +689,14 @@ class _Walk:
             self.void("#html", raw)
         return i + 1
 
-    def block(self, where: str) -> Block:
+    def block(self, where: str, cell: bool = False) -> Block:
         if self.stack:
             raise _Mismatch("unclosed markup")
         els = tuple(Inline(d["start"], d["end"], d["tag"],
                            Markup(d["open"], d["close"], d.get("frozen"), d["key"]),
                            d.get("void", False), d["depth"]) for d in self.inlines)
-        return Block("".join(self.chars), tuple(self.origin), els, _escape_md, "text", where)
+        return Block("".join(self.chars), tuple(self.origin), els,
+                     self.esc.cell if cell else self.esc.md, "text", where)
 
 
 # ----------------------------------------------------------------------------- document
@@ -496,20 +730,25 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
     fm_end, fm_values = _front_matter(text)
     # the front matter becomes blank lines for the parser, so line numbers stay the same
     body = "".join("\n" for _ in _NEWLINE.finditer(text, 0, fm_end)) + text[fm_end:]
-    tokens = _parser().parse(body)
+    env: dict = {}
+    tokens = _parser().parse(body, env)
+    esc = _Escapes.of(text, env.get("references", {}))
     lines = _lines(text)
     inline_tokens = [t for t in tokens if t.type == "inline" and t.map]
+    cells = {id(t) for prev, t in zip(tokens, tokens[1:], strict=False)
+             if prev.type in ("th_open", "td_open")}
     # one language for the whole document, from its body text
     src = detect.source_language(src, lambda: " ".join(t.content for t in inline_tokens))
     html_blocks = [t for t in tokens if t.type == "html_block" and t.map]
 
     # pass 1: image alt texts (they are written into the markup of their block)
-    alt_blocks, alt_at = _alt_blocks(inline_tokens)
+    alt_blocks, alt_at = _alt_blocks(inline_tokens, esc)
     alt_out, alt_segs, n1 = translate_blocks(alt_blocks, src, tgt, translator)
     alts = {k: v for k, v in zip(alt_at, alt_out, strict=True) if v is not None}
 
     # pass 2: the text blocks
-    blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes)
+    blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes, esc,
+                                             cells)
     outputs, segs, n2 = translate_blocks(blocks, src, tgt, translator)
 
     # raw HTML blocks, as HTML
@@ -523,22 +762,25 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
     fm_out, fm_segs, n3 = translate_blocks([blk for _, blk in fm_values], src, tgt,
                                            translator)
     for (value, _), out in zip(fm_values, fm_out, strict=True):
-        if out is not None:
-            replacements.append((value.start, value.end, _yaml_value(out, value.style)))
+        if out is None:
+            continue
+        # TOML: a basic string (its characters escaped for one), whatever the source's
+        written = f'"{out}"' if value.toml else _yaml_value(out, value.style)
+        replacements.append((value.start, value.end, written))
     parts = []
     pos = 0
     for a, b, out in sorted(replacements):
         if a < pos:
             continue
         parts.append(text[pos:a])
-        parts.append(out)
+        parts.append(esc.unmark(out))
         pos = b
     parts.append(text[pos:])
     notes = list(dict.fromkeys(n1 + n2 + n3 + notes))
     return "".join(parts), list(segs) + alt_segs + html_segs + fm_segs, notes
 
 
-def _alt_blocks(inline_tokens) -> tuple[list[Block], list[int]]:
+def _alt_blocks(inline_tokens, esc: _Escapes) -> tuple[list[Block], list[int]]:
     """The image alt texts to translate, and the id of each image token."""
     alt_blocks: list[Block] = []
     alt_at: list[int] = []
@@ -549,15 +791,15 @@ def _alt_blocks(inline_tokens) -> tuple[list[Block], list[int]]:
             if c.type == "image":
                 alt = _alt_text(c)
                 if any(ch.isalpha() for ch in alt):
-                    alt_blocks.append(Block(alt, tuple(_escape_md(ch) for ch in alt),
-                                            escape=_escape_md, kind="attribute",
+                    alt_blocks.append(Block(alt, tuple(esc.md(ch) for ch in alt),
+                                            escape=esc.md, kind="attribute",
                                             where=f"line {t.map[0] + 1} image alt"))
                     alt_at.append(id(c))
     return alt_blocks, alt_at
 
 
-def _text_blocks(text: str, lines, inline_tokens, alts: dict[int, str], notes: list[str]
-                 ) -> tuple[list[Block], list[tuple[int, int]],
+def _text_blocks(text: str, lines, inline_tokens, alts: dict[int, str], notes: list[str],
+                 esc: _Escapes, cells: set[int]) -> tuple[list[Block], list[tuple[int, int]],
                             list[list[tuple[int, int, str]]]]:
     """The text blocks, each with its source range and its images' translated alt
     spans; a block whose markup cannot be followed is kept (noted in ``notes``)."""
@@ -571,9 +813,9 @@ def _text_blocks(text: str, lines, inline_tokens, alts: dict[int, str], notes: l
         try:
             located = _locate(text, lines, t.content, t.map[0], cursor)
             walk = _Walk(text, located, [alts.get(id(c)) for c in t.children or ()
-                                         if c.type == "image"])
+                                         if c.type == "image"], esc)
             walk.walk(t.children or ())
-            block = walk.block(f"line {t.map[0] + 1}")
+            block = walk.block(f"line {t.map[0] + 1}", id(t) in cells)
         except _Mismatch as exc:
             notes.append(f"line {t.map[0] + 1}: kept as it is (could not follow its markup "
                          f"at {exc})")

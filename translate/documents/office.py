@@ -11,7 +11,12 @@ text is its base, and every stretch of runs with other formatting (bold, italic,
 style) is a span, as is each hyperlink, projected onto the translation by word alignment.
 Runs that hold no text (drawings, footnote references, fields such as page numbers,
 bookmarks, comment anchors) are void elements kept whole and placed after the word they
-followed. Paragraphs with tracked changes are left exactly as they are (and reported).
+followed; one that stood between two spaces keeps a space on each side. Tabs, line breaks
+and soft hyphens are void elements too (the model sees a space for a tab or break between
+two words, and the written paragraph drops it again), so a model that rewrites white space
+cannot lose them. Runs inside smart tags and custom-XML elements are text, their
+containers written back around them. Paragraphs with tracked changes are left exactly as
+they are (and reported).
 """
 
 from __future__ import annotations
@@ -224,6 +229,10 @@ class _Piece:
     fmt: object  # formatting key (a run-properties element or None); void: the element
     link: object  # the enclosing hyperlink element, or None
     void: bool = False
+    # a void that stands for white space (a tab, a line break): the plain text gets this
+    # character after it, so the words on either side stay apart for the model, and the
+    # written paragraph drops one white-space character next to the element
+    space: str = ""
 
 
 class _Paragraphs(Protocol):
@@ -240,46 +249,91 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     stretch of runs whose formatting is not the base one (the formatting covering most
     text), and each void element; returns the block, the base formatting and what each
     element's key stands for."""
+    pieces = _spacers(pieces)
     weight: dict[bytes, int] = {}
     keys = [_fmt_key(pc) for pc in pieces]
     for pc, key in zip(pieces, keys, strict=True):
         if not pc.void:
-            weight[key] = weight.get(key, 0) + len(pc.text)
+            weight[key] = weight.get(key, 0) + len(pc.text.strip())
     base_key = max(weight, key=lambda k: weight[k]) if weight else b""
     base = next((pc.fmt for pc, k in zip(pieces, keys, strict=True)
                  if k == base_key and not pc.void), None)
     text: list[str] = []
     spans: list[list] = []  # [start, end, kind, object, key, link]
+    sofar = ""  # the text so far
     pos = 0
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
-            spans.append([pos, pos, "void", pc.fmt, None, pc.link])
+            # how the written paragraph fits white space around it (see _fit_space)
+            spans.append([pos, pos, "void", pc.fmt, "swallow" if pc.space else "", pc.link])
+            text.append(pc.space)
+            sofar += pc.space
+            pos += len(pc.space)
             continue
         end = pos + len(pc.text)
         if pc.link is not None:
             last = next((sp for sp in reversed(spans) if sp[2] == "link"), None)
-            if last is not None and last[3] is pc.link and last[1] == pos:
-                last[1] = end
+            if last is not None and last[3] is pc.link and not sofar[last[1]:pos].strip():
+                last[1] = end  # (over a tab's white space: one link, not two)
             else:
                 spans.append([pos, end, "link", pc.link, None, None])
         if key != base_key:
             last = next((sp for sp in reversed(spans) if sp[2] == "fmt"), None)
-            if last is not None and last[4] == key and last[1] == pos and last[5] is pc.link:
-                last[1] = end
-            else:
+            between = sofar[last[1]:pos] if last is not None else "x"
+            if (last is not None and last[4] == key and not between.strip()
+                    and last[5] is pc.link):
+                last[1] = end  # (over the white space between: its look is not seen)
+            elif pc.text.strip():  # white space alone: no stretch of its own
                 spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
         text.append(pc.text)
+        sofar += pc.text
         pos = end
-    table: dict[int, tuple[str, object]] = {}
+    plain = "".join(text)
+    link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
+    table: dict[int, tuple[str, object, str, object]] = {}
     inlines = []
-    for n, (start, end, kind, obj, _key, link) in enumerate(spans):
-        table[n] = (kind, obj)
+    for n, (start, end, kind, obj, key, link) in enumerate(spans):
+        if kind == "void" and not key and 0 < start < len(plain) and \
+                plain[start - 1].isspace() and plain[start].isspace():
+            key = "spaced"  # a field or anchor standing between words, as a word
+        if kind == "void" and link is not None and start == link_end[id(link)] and \
+                start and plain[start - 1].isspace():
+            link = None  # after the link's last word and a space: placed on its own
+        table[n] = (kind, obj, key if kind == "void" else "", link)
         depth = 1 if kind != "link" and link is not None else 0
-        inlines.append(Inline(start, end, kind, Markup("", "", key=n), void=kind == "void",
-                              depth=depth))
-    inlines.sort(key=lambda el: (el.start, -el.end, el.depth, el.payload.key))
+        # a hyperlink is an "a" to the placement: never placed inside another one (it
+        # would be written split in two around it)
+        inlines.append(Inline(start, end, "a" if kind == "link" else kind,
+                              Markup("", "", key=n), void=kind == "void", depth=depth))
+    # pre-order: a container before what starts with it, but an element at the end of
+    # its hyperlink (a proofing mark closing the linked word) before what follows it
+    closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
+               and sp[0] == sp[1] == link_end.get(id(sp[5]))}
+    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
+                                 el.payload.key))
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
+
+
+def _spacers(pieces: list[_Piece]) -> list[_Piece]:
+    """The pieces, a tab or line break standing for white space only between two words
+    (next to white space, or at an edge of the paragraph, it needs none)."""
+    after = [""] * (len(pieces) + 1)  # the first character of the text after each piece
+    for i in range(len(pieces) - 1, -1, -1):
+        q = pieces[i]
+        after[i] = after[i + 1] if q.void or not q.text else q.text[0]
+    out: list[_Piece] = []
+    last = ""
+    for i, pc in enumerate(pieces):
+        if pc.void and pc.space:
+            if not last or last.isspace() or not after[i + 1] or after[i + 1].isspace():
+                pc = _Piece(pc.text, pc.fmt, pc.link, True)
+            else:
+                last = pc.space
+        elif pc.text:
+            last = pc.text[-1]
+        out.append(pc)
+    return out
 
 
 def _fmt_key(pc: _Piece) -> bytes:
@@ -300,12 +354,20 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         cuts.update((a, b))
     points = sorted(c for c in cuts if 0 <= c <= len(text))
     out = []
-    voids = [(a, p[1]) for a, b, p in sorted(
+    links = [(a, b, p[1]) for a, b, p in spans if p[0] == "link" and a < b]
+
+    def link_of(at: int, p):
+        """A void's hyperlink: its own, or the one it landed strictly inside."""
+        own = p[3] if len(p) > 3 else None
+        return own if own is not None else next(
+            (el for a, b, el in links if a < at < b), None)
+
+    voids = [(a, p[1], link_of(a, p)) for a, b, p in sorted(
         (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
-            out.append(("", None, None, voids[vi][1]))
+            out.append(("", None, voids[vi][2], voids[vi][1]))
             vi += 1
         if hi is None or hi <= lo:
             continue
@@ -318,9 +380,37 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
                     link = p[1]
         out.append((text[lo:hi], fmt, link, None))
     while vi < len(voids):
-        out.append(("", None, None, voids[vi][1]))
+        out.append(("", None, voids[vi][2], voids[vi][1]))
         vi += 1
     return out
+
+
+def _fit_space(text: str, spans) -> tuple[str, list]:
+    """The translated paragraph with the white space around its void elements as the
+    source had it: a tab or line break takes out the white-space character it stood for
+    (right after it, or else right before it); an element that stood between two spaces
+    (a cross-reference field between words) gets a space on a side that has none."""
+    spans = list(spans)
+    voids = sorted((sp[0], n) for n, sp in enumerate(spans)
+                   if sp[2][0] == "void" and sp[2][2])
+    for at, n in reversed(voids):  # right to left: the edits leave the rest in place
+        at = spans[n][0]
+        if spans[n][2][2] == "swallow":
+            for k in (at, at - 1):
+                if 0 <= k < len(text) and text[k].isspace():
+                    text = text[:k] + text[k + 1:]
+                    spans = [(a - (a > k), b - (b > k), p) for a, b, p in spans]
+                    break
+            continue
+        if 0 < at < len(text) and not text[at].isspace():  # a space after it
+            text = text[:at] + " " + text[at:]
+            spans = [(a + (a > at or (a == at and b > a)), b + (b > at), p)
+                     for a, b, p in spans]
+        if 0 < at < len(text) and not text[at - 1].isspace():  # and before it
+            text = text[:at] + " " + text[at:]
+            spans = [(a + (a > at or m == n or (a == at and b > a)), b + (b > at or m == n),
+                      p) for m, (a, b, p) in enumerate(spans)]
+    return text, spans
 
 
 # ----------------------------------------------------------------------------- DOCX
@@ -328,6 +418,11 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
 _RUN_TEXT = {_w("t"), _w("tab"), _w("br"), _w("cr"), _w("rPr"), _w("lastRenderedPageBreak"),
              _w("noBreakHyphen"), _w("softHyphen")}
 _TRACKED = {_w("ins"), _w("del"), _w("moveFrom"), _w("moveTo")}
+#: elements around runs that the runs are read through (written back around them)
+_CONTAINERS = {_w("hyperlink"), _w("smartTag"), _w("customXml")}
+#: run content kept as a void element of its own, with the white space it stands for
+_RUN_VOIDS = {_w("tab"): " ", _w("br"): "\n", _w("cr"): "\n", _w("softHyphen"): ""}
+_NB_HYPHEN = "\u2011"
 
 
 class _Docx:
@@ -339,12 +434,8 @@ class _Docx:
         for child in p:
             if child.tag == _w("pPr"):
                 continue
-            if child.tag == _w("hyperlink"):
-                for run in child:
-                    if run.tag == _w("r") and self._is_text(run):
-                        out.append(_Piece(self._text(run), run.find(_w("rPr")), child))
-                    elif run.tag == _w("r") or run.tag == _w("proofErr"):
-                        out.append(_Piece("", run, child, void=True))
+            if child.tag in _CONTAINERS and field is None:
+                self._container(child, out)
                 continue
             if child.tag == _w("r"):
                 chars = [fc.get(_w("fldCharType")) for fc in child.iter(_w("fldChar"))]
@@ -361,7 +452,7 @@ class _Docx:
                         field = None
                     continue
                 if self._is_text(child):
-                    out.append(_Piece(self._text(child), child.find(_w("rPr")), None))
+                    out.extend(self._run(child, None))
                     continue
             if field is not None:
                 field.append(child)
@@ -371,22 +462,52 @@ class _Docx:
             return None
         return out
 
+    def _container(self, el, out: list[_Piece]) -> None:
+        """A hyperlink, smart tag or custom-XML element around runs: its runs are text
+        (the innermost container is their "link", written back around them with the
+        containers outside it); anything else in it is kept whole."""
+        for run in el:
+            if run.tag == _w("r") and self._is_text(run):
+                out.extend(self._run(run, el))
+            elif run.tag in _CONTAINERS:
+                self._container(run, out)
+            elif run.tag != _w("smartTagPr") and run.tag != _w("customXmlPr"):
+                out.append(_Piece("", run, el, void=True))
+
     @staticmethod
     def _is_text(run) -> bool:
         return all(c.tag in _RUN_TEXT for c in run) and any(
             c.tag in (_w("t"), _w("tab")) for c in run)
 
     @staticmethod
-    def _text(run) -> str:
-        parts = []
+    def _run(run, link) -> list[_Piece]:
+        """A text run as pieces: its text (a non-breaking hyphen as U+2011), and each
+        tab, line break and soft hyphen a void element of its own (a run of the same
+        formatting holding just it), so that it keeps its place between the words
+        whatever the model does with white space; ``w:lastRenderedPageBreak`` (where
+        Word last laid out a page) is left out."""
+        rpr = run.find(_w("rPr"))
+        out: list[_Piece] = []
         for c in run:
             if c.tag == _w("t"):
-                parts.append(c.text or "")
-            elif c.tag == _w("tab"):
-                parts.append("\t")
-            elif c.tag in (_w("br"), _w("cr")):
-                parts.append("\n")
-        return "".join(parts)
+                text = c.text or ""
+            elif c.tag == _w("noBreakHyphen"):
+                text = _NB_HYPHEN
+            elif c.tag in _RUN_VOIDS:
+                el = etree.Element(run.tag, dict(run.attrib))
+                if rpr is not None:
+                    el.append(copy.deepcopy(rpr))
+                el.append(copy.deepcopy(c))
+                el[-1].tail = None
+                out.append(_Piece("", el, link, void=True, space=_RUN_VOIDS[c.tag]))
+                continue
+            else:
+                continue
+            if out and not out[-1].void:
+                out[-1] = _Piece(out[-1].text + text, rpr, link)
+            elif text:
+                out.append(_Piece(text, rpr, link))
+        return out
 
     def write(self, p, text, spans, tgt, base=None):
         for child in list(p):
@@ -397,35 +518,49 @@ class _Docx:
             _set_lang(ppr.find(_w("rPr")), tgt)
         current_link, link_el = None, None
         for piece, fmt, link, void in _layout(text, spans, base):
+            if link is not current_link:
+                current_link = link
+                link_el = _containers(p, link) if link is not None else None
             if void is not None:
                 for el in void if isinstance(void, list) else [void]:
                     (link_el if link_el is not None else p).append(el)
                 continue
-            if link is not current_link:
-                current_link = link
-                if link is not None:
-                    link_el = etree.SubElement(p, link.tag, dict(link.attrib))
-                    link_el.text, link_el.tail = None, None
-                else:
-                    link_el = None
             parent = link_el if link_el is not None else p
             run = etree.SubElement(parent, _w("r"))
             rpr = copy.deepcopy(fmt) if fmt is not None else etree.Element(_w("rPr"))
             _set_lang(rpr, tgt)
             run.append(rpr)
             for i, chunk in enumerate(piece.replace("\t", "\x00\t\x00")
-                                      .replace("\n", "\x00\n\x00").split("\x00")):
+                                      .replace("\n", "\x00\n\x00")
+                                      .replace(_NB_HYPHEN, f"\x00{_NB_HYPHEN}\x00")
+                                      .split("\x00")):
                 if not chunk:
                     continue
                 if chunk == "\t":
                     etree.SubElement(run, _w("tab"))
                 elif chunk == "\n":
                     etree.SubElement(run, _w("br"))
+                elif chunk == _NB_HYPHEN:
+                    etree.SubElement(run, _w("noBreakHyphen"))
                 else:
                     t = etree.SubElement(run, _w("t"))
                     t.text = chunk
                     t.set(f"{{{XML_NS}}}space", "preserve")
                 del i
+
+
+def _containers(p, link) -> etree._Element:
+    """``link`` and the containers it was in (a smart tag in a smart tag) made anew at
+    the end of ``p``: the innermost, where the runs go."""
+    chain = [link]
+    while (up := chain[-1].getparent()) is not None and up.tag in _CONTAINERS:
+        chain.append(up)
+    parent = p
+    for el in reversed(chain):
+        parent = etree.SubElement(parent, el.tag, dict(el.attrib))
+        for props in el.findall(_w("smartTagPr")) + el.findall(_w("customXmlPr")):
+            parent.append(copy.deepcopy(props))
+    return parent
 
 
 _AFTER_LANG = {_w("eastAsianLayout"), _w("specVanish"), _w("oMath")}
@@ -470,10 +605,9 @@ class _Odt:
                 self._walk(child, style, child, out)
             elif child.tag == _t("s"):
                 out.append(_Piece(" " * self._spaces(child), style, link))
-            elif child.tag == _t("tab"):
-                out.append(_Piece("\t", style, link))
-            elif child.tag == _t("line-break"):
-                out.append(_Piece("\n", style, link))
+            elif child.tag in (_t("tab"), _t("line-break")):  # in its place between words
+                out.append(_Piece("", child, link, void=True,
+                                  space=" " if child.tag == _t("tab") else "\n"))
             else:  # a note, frame, bookmark, annotation: kept whole (its own paragraphs
                 out.append(_Piece("", child, link, void=True))  # are translated in turn)
             if child.tail:
@@ -597,7 +731,7 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
-            handler.write(p, out.text, spans, tgt, base)
+            handler.write(p, *_fit_space(out.text, spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
