@@ -32,6 +32,7 @@ FLAGS = {
     "out_dir": "-o",
     "pseudo_expansion": "--pseudo-expansion",
     "report": "--report",
+    "review_below": "--review-below",
     "scheduler": "--scheduler",
     "src_lang": "--src-lang",
     "targets": "--to",
@@ -86,6 +87,10 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pseudo-expansion", type=float, default=0.0, metavar="FRACTION",
                    help="with --to en-XA (pseudo-locale): pad each segment with ~ by this "
                         "fraction of its length, e.g. 0.3 (default: 0, no padding)")
+    p.add_argument("--review-below", type=float, default=0.5, metavar="CONFIDENCE",
+                   help="flag a translation for review when the model's confidence in it "
+                        "(0-1, ranks sentences within one model) is below this "
+                        "(default: 0.5)")
 
 
 def add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -126,6 +131,7 @@ def translator_config(args: argparse.Namespace) -> TranslatorConfig:
         allow_pickle=args.allow_pickle,
         threads=args.threads,
         pseudo_expansion=args.pseudo_expansion,
+        review_below=getattr(args, "review_below", 0.5),
     )
 
 

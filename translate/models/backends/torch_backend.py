@@ -91,16 +91,56 @@ class TorchBackend:
             model.generation_config.bad_words_ids = None
         self.base_config = model.generation_config
 
-    def generate(self, request: DecodeRequest, attention: list | None = None
-                 ) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None,
+                 scores: list | None = None) -> list[list[int]]:
         """Output ids per sentence; with ``attention`` (a list), also append to it each
-        sentence's alignment-head weights over its output (see :meth:`attention`)."""
+        sentence's alignment-head weights over its output (see :meth:`attention`); with
+        ``scores`` (a list), each best output's mean token log-probability
+        (:meth:`score`)."""
         outputs = self._generate(request)
+        best = [[t for t in out if t != self.pad_id]
+                for out in outputs[::max(1, request.num_hypotheses)]]
         if attention is not None:  # of the best hypothesis (n-best: every n-th row)
-            attention.extend(self.attention(request.ids, [
-                [t for t in out if t != self.pad_id]
-                for out in outputs[::max(1, request.num_hypotheses)]]))
+            attention.extend(self.attention(request.ids, best))
+        if scores is not None:
+            scores.extend(self.score(request.ids, best))
         return outputs
+
+    def score(self, source_ids, target_ids) -> list[float]:
+        """The mean log-probability per token of given outputs (``</s>`` included where
+        given), by one teacher-forced pass: the model's own distribution (log-softmax of
+        its logits, as beam search scores them), exact for whatever search produced the
+        output. ``generate(output_scores=True)`` would give beam search's sums too, but
+        keeps a copy of every step's vocabulary-sized scores; one forward pass is
+        cheaper."""
+        torch = self.torch
+        rows = len(source_ids)
+        if not rows:
+            return []
+        width = max(len(s) for s in source_ids)
+        length = max(1, max(len(t) for t in target_ids))
+        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((rows, width), dtype=torch.long)
+        start = int(self.model.config.decoder_start_token_id)
+        decoder_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
+        labels = torch.full((rows, length), -1, dtype=torch.long)
+        for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True)):
+            input_ids[row, :len(src)] = torch.tensor(list(src), dtype=torch.long)
+            mask[row, :len(src)] = 1
+            tgt = list(tgt)
+            prefix = [start, *tgt[:-1]] if tgt else [start]
+            decoder_ids[row, :len(prefix)] = torch.tensor(prefix, dtype=torch.long)
+            if tgt:
+                labels[row, :len(tgt)] = torch.tensor(tgt, dtype=torch.long)
+        with torch.inference_mode():
+            logits = self.model(input_ids=input_ids.to(self.device),
+                                attention_mask=mask.to(self.device),
+                                decoder_input_ids=decoder_ids.to(self.device)).logits
+            logp = torch.log_softmax(logits.float(), dim=-1).cpu()
+        keep = labels >= 0
+        picked = logp.gather(-1, labels.clamp(min=0).unsqueeze(-1)).squeeze(-1) * keep
+        counts = keep.sum(-1).clamp(min=1)
+        return (picked.sum(-1) / counts).tolist()
 
     def attention(self, source_ids, target_ids) -> list[list[list[float]]]:
         """The alignment head's weights for given outputs, by one teacher-forced pass:
