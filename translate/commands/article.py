@@ -34,7 +34,8 @@ def add_parser(sub) -> None:
                    help="write DIR/<stem>.<lang>.txt per target instead of stdout")
     p.add_argument("--report", metavar="FILE.json", help="write a JSON report per segment")
     p.add_argument("--strict", action="store_true",
-                   help="exit 3 when a glossary term is missing from the output")
+                   help="exit 3 when a glossary term is missing from the output, or its "
+                        "source spelling is still in it")
     p.add_argument("--max-size", type=float, default=None, metavar="MB",
                    help="refuse articles larger than this (default: 10 MB)")
     p.add_argument("--limit", action="append", default=None, metavar="NAME=N",
@@ -108,4 +109,8 @@ def run(args: argparse.Namespace) -> int:
     if args.strict and result.missing_terms:
         raise TermsMissingError(f"{result.missing_terms} glossary term(s) missing from the "
                                 "output (--strict); see --report for which")
+    if args.strict and result.untranslated_terms:
+        raise TermsMissingError(f"{result.untranslated_terms} glossary term(s) left in their "
+                                "source spelling in the output (--strict); see --report "
+                                "for which")
     return 0

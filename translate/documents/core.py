@@ -188,7 +188,9 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
                 records.append(SegmentRecord(
                     w.start, w.end, w.text, w.lang, "translated", r.text, tuple(r.models),
                     tuple(r.warnings), tuple(r.terms), getattr(r, "from_memory", False),
-                    block=i, where=b.where, alignment=tuple(getattr(r, "alignment", ()) or ())))
+                    block=i, where=b.where, alignment=tuple(getattr(r, "alignment", ()) or ()),
+                    confidence=getattr(r, "confidence", None),
+                    review=tuple(getattr(r, "review", ())), human=getattr(r, "human", False)))
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
@@ -452,6 +454,9 @@ class _Chained:
     terms: tuple[object, ...]
     alignment: tuple[object, ...]
     from_memory: bool = False  # both steps reused from the translation memory
+    confidence: float | None = None  # both steps' multiplied
+    review: tuple[str, ...] = ()
+    human: bool = False
 
     @classmethod
     def of(cls, first, second) -> _Chained:
@@ -464,7 +469,16 @@ class _Chained:
                    tuple(first.models) + tuple(second.models),
                    tuple(first.warnings) + tuple(second.warnings),
                    tuple(second.terms), composed,
-                   getattr(first, "from_memory", False) and getattr(second, "from_memory", False))
+                   getattr(first, "from_memory", False) and getattr(second, "from_memory", False),
+                   _product(getattr(first, "confidence", None),
+                            getattr(second, "confidence", None)),
+                   tuple(dict.fromkeys((*getattr(first, "review", ()),
+                                        *getattr(second, "review", ())))),
+                   getattr(second, "human", False))
+
+
+def _product(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a * b, 4)
 
 
 @dataclass(frozen=True, slots=True)
