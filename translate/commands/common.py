@@ -21,6 +21,7 @@ FLAGS = {
     "beam_size": "--beam-size",
     "device": "--device",
     "executor": "--executor",
+    "export_xliff": "--export-xliff",
     "fmt": "--format",
     "glossaries": "--glossary",
     "keys_db": "--keys-db",

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import UserError
+from ..errors import UserError, param
 from ..pipeline import Translation, normalise
 from .core import ROUND_TRIP, Block
 
@@ -441,12 +441,13 @@ def read_xliff(data: bytes, name: str) -> XliffDocument:
     files = root.findall(_q("file"))
     if len(files) != 1:
         raise UserError(f"{name}: holds {len(files)} <file> elements; give an XLIFF written "
-                        "by translate article --export-xliff (one document per file)")
+                        f"by {param('export_xliff')} (one document per file)")
     f = files[0]
     internal = f.find(f"{_q('header')}/{_q('skl')}/{_q('internal-file')}")
     if internal is None or internal.get("form") != "base64":
         raise UserError(f"{name}: has no document in its skeleton (<skl><internal-file "
-                        "form=\"base64\">); export the document again with --export-xliff")
+                        f"form=\"base64\">); export the document again with "
+                        f"{param('export_xliff')}")
     raw = "".join(internal.itertext()).strip()
     if len(raw) > MAX_DOCUMENT_BYTES * 4 // 3 + 4:
         raise UserError(f"{name}: the document in its skeleton is over "
@@ -458,7 +459,7 @@ def read_xliff(data: bytes, name: str) -> XliffDocument:
     fmt = FORMATS_OF.get(f.get("datatype", ""))
     if fmt is None:
         raise UserError(f"{name}: unknown datatype {f.get('datatype')!r}; give an XLIFF "
-                        "written by translate article --export-xliff")
+                        f"written by {param('export_xliff')}")
     src, tgt = f.get("source-language", ""), f.get("target-language", "")
     units: dict[str, _InUnit] = {}
     for tu in f.iter(_q("trans-unit")):
