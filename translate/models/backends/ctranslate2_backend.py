@@ -302,7 +302,8 @@ class CTranslate2Backend:
         hypothesis's mean token log-probability: ``return_scores`` of the search itself
         (CTranslate2 divides the sum by the length, ``</s>`` included, at
         ``length_penalty=1``: no extra work), or one forced scoring pass (:meth:`score`)
-        for an output the search did not score (constrained, or ended by the cap).
+        for an output the search did not score: constrained, or cut by the length cap (its
+        ``</s>`` scored where it was forced: a runaway output is not a confident one).
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
