@@ -84,25 +84,34 @@ class Learned:
     target: str
     qa: str = ""
     confidence: float | None = None
+    review: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A stored translation that answers a sentence: its text, whether a person made it,
-    and the confidence stored with it (``None``: not known)."""
+    the confidence stored with it (``None``: not known) and the review reasons it had."""
 
     target: str
     human: bool = False
     confidence: float | None = None
+    review: tuple[str, ...] = ()
 
 
 def as_hit(value: Hit | str | tuple) -> Hit:
-    """A :class:`Hit` from itself, a bare target, or ``(target, human, confidence)``."""
+    """A :class:`Hit` from itself, a bare target, or ``(target, human, confidence,
+    review)``."""
     if isinstance(value, Hit):
         return value
     if isinstance(value, str):
         return Hit(value)
-    return Hit(*value)
+    target, *rest = value
+    return Hit(target, *rest[:2], tuple(rest[2]) if len(rest) > 2 else ())
+
+
+def split_review(text: str) -> tuple[str, ...]:
+    """The review reasons a memory entry stored (``"; "``-joined)."""
+    return tuple(r for r in text.split("; ") if r) if text else ()
 
 
 class SentenceMemory(Protocol):
@@ -221,7 +230,7 @@ class StoredMemory:
         except sqlite3.Error as exc:
             raise _sqlite_error(self.tm.path, exc) from None
         out = {s: Hit(e.target, True, 1.0) for s, e in human.items()}
-        out.update({s: Hit(e.target, False, e.confidence)
+        out.update({s: Hit(e.target, False, e.confidence, split_review(e.review))
                     for (_, s), e in found.items() if reusable(e)})
         return out
 
@@ -254,7 +263,7 @@ def reusable(entry: TMEntry | None) -> bool:
 def store(tm: TranslationMemory, context: str, learned: Iterable[Learned],
           route: str = "") -> None:
     rows = [TMEntry(x.src, x.tgt, context, x.source, x.target, "mt", x.qa, route=route,
-                    confidence=x.confidence) for x in learned]
+                    confidence=x.confidence, review="; ".join(x.review)) for x in learned]
     try:
         tm.store_many(rows)
     except sqlite3.Error as exc:
@@ -333,7 +342,8 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
 def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
              ) -> tuple[tuple, ...]:
     """The hits of one article, looked up in this process before it goes to a worker:
-    ``(src, tgt, source, target, human, confidence)`` per sentence the memory answers
+    ``(src, tgt, source, target, human, confidence, review)`` per sentence the memory
+    answers
     (the worker wraps them in a :class:`RecalledMemory`)."""
     from . import detect, pipeline
 
@@ -343,7 +353,7 @@ def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
         sources = list(dict.fromkeys(
             pipeline.normalise_with_offsets(segments[i].text, lang).text for i in idx))
         key = keys.memory_key(lang, tgt)
-        hits.extend((lang, tgt, s, h.target, h.human, h.confidence)
+        hits.extend((lang, tgt, s, h.target, h.human, h.confidence, h.review)
                     for s, h in memory.recall(key, sources).items())
     return tuple(hits)
 

@@ -17,8 +17,9 @@ correction (an edited XLIFF target, a ``/suggest``); anything else a TMX file sa
 are stored without a context, so they answer under any model settings
 (:mod:`translate.article_memory`).
 
-Schema 2 added ``route`` and ``confidence``; a memory of schema 1 is migrated in place
-when it is opened (two ``ALTER TABLE ... ADD COLUMN``, one transaction), and
+Schema 2 added ``route``, ``confidence`` and ``review`` (the reasons it was flagged for
+review when it was made, so a reuse says them again); a memory of schema 1 is migrated in
+place when it is opened (three ``ALTER TABLE ... ADD COLUMN``, one transaction), and
 :mod:`translate.sqlitesafe` accepts exactly the schemas this module made: 1, 1 migrated,
 and 2.
 """
@@ -65,6 +66,7 @@ CREATE TABLE IF NOT EXISTS units (
 _MIGRATE_1_2 = """
 ALTER TABLE units ADD COLUMN route TEXT NOT NULL DEFAULT '';
 ALTER TABLE units ADD COLUMN confidence REAL;
+ALTER TABLE units ADD COLUMN review TEXT NOT NULL DEFAULT '';
 """
 
 _SCHEMA = """
@@ -81,6 +83,7 @@ CREATE TABLE IF NOT EXISTS units (
     changed  TEXT NOT NULL,
     route    TEXT NOT NULL DEFAULT '',
     confidence REAL,
+    review   TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (src_lang, tgt_lang, context, source)
 );
 """
@@ -89,14 +92,15 @@ CREATE TABLE IF NOT EXISTS units (
 ACCEPTED_SCHEMAS = (_SCHEMA, _SCHEMA_1, _SCHEMA_1 + _MIGRATE_1_2)
 
 _COLUMNS = "src_lang, tgt_lang, context, source, target, origin, qa, created, changed, " \
-           "route, confidence"
+           "route, confidence, review"
 
 _UPSERT = f"""
 INSERT INTO units ({_COLUMNS})
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (src_lang, tgt_lang, context, source) DO UPDATE SET
     target = excluded.target, origin = excluded.origin, qa = excluded.qa,
-    changed = excluded.changed, route = excluded.route, confidence = excluded.confidence
+    changed = excluded.changed, route = excluded.route, confidence = excluded.confidence,
+    review = excluded.review
 WHERE units.origin = 'mt' OR excluded.origin <> 'mt'
 """
 
@@ -124,6 +128,7 @@ class TMEntry:
     changed: str = ""
     route: str = ""
     confidence: float | None = None
+    review: str = ""  # why it was flagged for review when it was made ("; "-joined)
 
     @property
     def human(self) -> bool:
@@ -347,7 +352,7 @@ class TranslationMemory:
         """Store entries in one transaction (all or none); returns how many were given."""
         now = _now()
         rows = [(e.src, e.tgt, e.context or "", e.source, e.target, e.origin, e.qa,
-                 e.created or now, e.changed or now, e.route, e.confidence)
+                 e.created or now, e.changed or now, e.route, e.confidence, e.review)
                 for e in entries]
         if rows:
             try:
@@ -387,9 +392,9 @@ class TranslationMemory:
 
 
 def _entry(row: tuple) -> TMEntry:
-    src, tgt, context, source, target, origin, qa, created, changed, route, conf = row
+    src, tgt, context, source, target, origin, qa, created, changed, route, conf, review = row
     return TMEntry(src, tgt, context or None, source, target, origin, qa, created, changed,
-                   route or "", conf)
+                   route or "", conf, review or "")
 
 
 # ----------------------------------------------------------------------------- TMX 1.4b

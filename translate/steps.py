@@ -120,15 +120,16 @@ def remembered(sources: list[str], call: Call, inner: Stage
     decoded = dict(zip(misses, inner(misses, call), strict=True))
     memory.remember(key, [article_memory.Learned(call.src, call.tgt, s, d.text,
                                                  article_memory.problems(d.warnings, d.terms),
-                                                 d.confidence)
+                                                 d.confidence, d.review)
                           for s, d in decoded.items()])
     links = align_recalled(recalled, call) if call.align else {}
     found = {}
     for s, (hit, checks) in recalled.items():
         found[s] = Draft(hit.target, checks, alignment=links.get(s, ()), from_memory=True,
                          confidence=hit.confidence, human=hit.human,
-                         review=() if hit.human else review_of(s, hit.target, call,
-                                                               hit.confidence, (), checks))
+                         review=() if hit.human else tuple(dict.fromkeys((
+                             *hit.review, *review_of(s, hit.target, call, hit.confidence, (),
+                                                     checks)))))
     return [found.get(s) or decoded[s] for s in sources], models
 
 

@@ -78,7 +78,7 @@ def test_a_schema_1_memory_is_migrated_in_place_and_keeps_its_entries(tmp_path):
     with sqlite3.connect(path) as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(units)")]
         schema = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
-    assert columns[-2:] == ["route", "confidence"] and schema == "2"
+    assert columns[-3:] == ["route", "confidence", "review"] and schema == "2"
     with TranslationMemory(path) as tm:  # the migrated schema is accepted again
         assert len(tm) == 3
 

@@ -155,3 +155,29 @@ def test_po_units_flagged_for_review_stay_fuzzy_with_the_reason(capsys, tmp_path
     assert unsure.fuzzy  # --no-fuzzy, but flagged for review
     assert any(c.startswith("review: low confidence") for c in unsure.user_comments)
     assert "# review: low confidence" in po.read_text(encoding="utf-8")
+
+
+def test_xliff_catalog_units_flagged_for_review_need_review_even_with_no_fuzzy(capsys,
+                                                                             tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    first = aligned_rows()[2]["en"]
+    (src / "app.en.xlf").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+        ' <file source-language="en" datatype="plaintext" original="app">\n  <body>\n'
+        f'   <trans-unit id="sure"><source>{first}</source></trans-unit>\n'
+        '   <trans-unit id="unsure"><source>Santa Maria della Mercede</source></trans-unit>\n'
+        '  </body>\n </file>\n</xliff>\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["localise", str(src), "--from", "en", "--to", "it", "-o", str(out),
+                 "--models-dir", str(MODELS), "--no-glossary", "--no-fuzzy",
+                 "--review-below", "0.9"])
+    assert code == 0, capsys.readouterr().err
+    (xlf,) = out.rglob("*.xlf")
+    from lxml import etree
+
+    ns = "{urn:oasis:names:tc:xliff:document:1.2}"
+    states = {u.get("id"): u.find(f"{ns}target").get("state")
+              for u in etree.parse(str(xlf)).getroot().iter(f"{ns}trans-unit")}
+    assert states == {"sure": "translated", "unsure": "needs-review-translation"}

@@ -608,4 +608,5 @@ def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, sr
     if reasons:
         res = replace(res, review=True, reasons=tuple(dict.fromkeys(reasons)))
     state.results[k] = res
-    return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))
+    return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical),
+                   review="; ".join(res.reasons))
