@@ -69,8 +69,8 @@ class _ScoreTrace:
 
     Beam search hands a processor each step's log-probabilities (log-softmax of the
     logits) and the running sequences, reordered by beam. A running sequence's parent is
-    the previous step's sequence with its prefix (matched by a hash of the prefix and the
-    sentence it belongs to), so its sum is the parent's plus the previous step's
+    the previous step's sequence of the same sentence with its prefix (matched by a hash
+    of the prefix), so its sum is the parent's plus the previous step's
     log-probability of its last token; the sum of a finished hypothesis is its prefix's
     plus the ``</s>`` log-probability of the step it ended at. Per step it keeps three
     vectors of one value per running hypothesis.
@@ -83,34 +83,42 @@ class _ScoreTrace:
         self.prev: tuple | None = None
         self.weights = None
 
-    def _hash(self, ids, sentence):
+    def _weights(self, length: int, device):
         import torch
 
-        length = ids.shape[1]
         if self.weights is None or self.weights.shape[0] < length + 1:
             gen = torch.Generator().manual_seed(26)
             self.weights = torch.randint(1, 2 ** 62, (max(64, 2 * (length + 1)),),
                                          generator=gen, dtype=torch.int64)
-        w = self.weights.to(ids.device)
-        return (ids * w[1:length + 1]).sum(-1) + sentence * w[0]
+        return self.weights[:length + 1].to(device)
+
+    def _hash(self, ids):
+        """A hash of each row's prefix: a weighted sum of its ids (so a row's parent's
+        hash is its own less its last id's term)."""
+        w = self._weights(ids.shape[1], ids.device)
+        return (ids * w[1:]).sum(-1)
 
     def __call__(self, input_ids, scores):
         import torch
 
-        rows = input_ids.shape[0]
-        sentence = torch.arange(rows, device=input_ids.device) // self.num_beams
-        hashes = self._hash(input_ids, sentence)
+        rows, length = input_ids.shape
+        beams = self.num_beams
+        hashes = self._hash(input_ids)
         if self.prev is None:
             sums = torch.zeros(rows, dtype=torch.float64, device=scores.device)
         else:
             prev_hashes, prev_sums, prev_scores = self.prev
-            parents = self._hash(input_ids[:, :-1], sentence)
-            same = parents[:, None] == prev_hashes[None, :]
-            index = same.to(torch.int8).argmax(-1)
             last = input_ids[:, -1]
+            parents = hashes - last * self._weights(length, input_ids.device)[length]
+            # a hypothesis's parent is one of its own sentence's beams
+            same = parents.view(-1, beams, 1) == prev_hashes.view(-1, 1, beams)
+            index = (same.to(torch.int8).argmax(-1)
+                     + torch.arange(rows // beams, device=same.device)[:, None] * beams
+                     ).reshape(-1)
             sums = prev_sums[index] + prev_scores[index, last].to(torch.float64)
-            sums = torch.where(same.any(-1), sums, torch.full_like(sums, float("nan")))
-        self.steps[input_ids.shape[1]] = (hashes, sums, scores[:, self.eos].clone())
+            sums = torch.where(same.any(-1).reshape(-1), sums,
+                               torch.full_like(sums, float("nan")))
+        self.steps[length] = (hashes, sums, scores[:, self.eos].clone())
         self.prev = (hashes, sums, scores)
         return scores
 
@@ -135,12 +143,12 @@ class _ScoreTrace:
             hashes, sums, eos_scores = step
             prefix = torch.tensor([[start, *out[:end]]], dtype=torch.long,
                                   device=hashes.device)
-            h = self._hash(prefix, torch.tensor([n], device=hashes.device))
-            match = (hashes == h).nonzero()
+            block = slice(n * self.num_beams, (n + 1) * self.num_beams)
+            match = (hashes[block] == self._hash(prefix)).nonzero()
             if not len(match):
                 found.append(None)
                 continue
-            row = int(match[0, 0])
+            row = n * self.num_beams + int(match[0, 0])
             total = float(sums[row]) + float(eos_scores[row])
             found.append(total / (end + 1) if total == total else None)  # nan: unknown
         return found
