@@ -162,6 +162,28 @@ def test_a_target_that_lost_or_repeated_a_code_is_refused(capsys, tmp_path, chan
     assert not done.exists() and not tm.exists()  # nothing written
 
 
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.replace("<source xml:lang=\"en\">A ceremony", "<source xml:lang=\"en\">One "
+                         "ceremony", 1), "its source is not the document's segment"),
+    (lambda t: t.replace('<g ctype="link" id="1">Vaticano</g> e',
+                         '<g ctype="link" id="1">Vaticano e</g>', 1).replace(
+        "per le vittime", "<x id=\"9\"/> per le vittime", 1),
+     "more often than the source"),
+    (lambda t: t.replace("<trans-unit id=\"c2-b0-s0\"", "<trans-unit id=\"c9-b0-s0\"", 1),
+     "has no unit c2-b0-s0"),
+])
+def test_an_xliff_that_no_longer_fits_its_document_is_refused(capsys, tmp_path, change,
+                                                              message):
+    src = tmp_path / "story.en.html"
+    src.write_text(story_html(), encoding="utf-8")
+    xlf = export(capsys, tmp_path, src)
+    xlf.write_text(change(xlf.read_text(encoding="utf-8")), encoding="utf-8")
+    code, _, err = run(capsys, "article", "--import-xliff", str(xlf), "-o",
+                       str(tmp_path / "done"))
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "done").exists()
+
+
 def _zip_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return "".join(z.read(n).decode("utf-8", "replace") for n in sorted(z.namelist())
