@@ -146,6 +146,20 @@ class FilesResult:
         return sum(o.missing_terms for o in self.outputs)
 
     @property
+    def untranslated_terms(self) -> int:
+        """Glossary terms whose source spelling is still in the output (beside the
+        required form or instead of it): what ``--strict`` fails on with the missing
+        ones."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   for t in s.get("terms", ()) if t.get("source_kept"))
+
+    @property
+    def needs_review(self) -> int:
+        """Segments flagged for review (:mod:`translate.review`)."""
+        return sum(1 for o in self.outputs for s in o.report.get("segments", ())
+                   if s.get("review"))
+
+    @property
     def from_memory(self) -> int:
         """Segments reused from the translation memory (``memory=``), not decoded."""
         return sum(1 for o in self.outputs for s in o.report.get("segments", ())

@@ -16,6 +16,14 @@ translation: that sentence is decoded again, and its warnings are reported afres
 reused sentence has its glossary terms verified again on the stored text (a term that is
 no longer found makes it a miss), and the report marks it ``"from_memory": true``.
 
+**Human entries** (an editor's corrections: an edited XLIFF target imported with
+``translate article --import-xliff``, a pair imported from TMX) are stored without a
+route key and answer under any model settings, before the route key is looked up; they
+are reused as they are (a glossary term they miss is reported, never a reason to decode
+again), and machine output never overwrites them. A reused entry carries its origin and
+its stored confidence (``Translation.human``, ``Translation.confidence``: 1 for a
+human's).
+
 Two memories implement one protocol, :class:`SentenceMemory`: :class:`StoredMemory` reads
 and writes the SQLite file (in this process); :class:`RecalledMemory` is plain data, the
 hits the parent process looked up before it sent an article to a worker (``--workers N``,
@@ -45,7 +53,7 @@ CONTEXT_PREFIX = "article:"
 #: options that never change an output (threads, batching) or are described better by
 #: what they resolve to (models -> checkpoints, glossary -> its content)
 _NEUTRAL = {"threads", "max_batch_tokens", "allow_pickle", "models", "models_dir",
-            "glossary", "backend", "device"}
+            "glossary", "backend", "device", "review_below"}
 #: the files of a checkpoint whose content decides its outputs (weights by size and mtime:
 #: hashing hundreds of MB on every start would cost more than the memory saves)
 _HASHED = ("config.json", "generation_config.json", "vocab.json", "source.spm", "target.spm",
@@ -67,18 +75,49 @@ class RouteKey:
 @dataclass(frozen=True, slots=True)
 class Learned:
     """A sentence the model translated: stored under the route key of (src, tgt); ``qa``
-    is its problem (empty when it is clean and may be reused)."""
+    is its problem (empty when it is clean and may be reused); ``confidence`` the
+    model's (:mod:`translate.review`)."""
 
     src: str
     tgt: str
     source: str
     target: str
     qa: str = ""
+    confidence: float | None = None
+    review: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A stored translation that answers a sentence: its text, whether a person made it,
+    the confidence stored with it (``None``: not known) and the review reasons it had."""
+
+    target: str
+    human: bool = False
+    confidence: float | None = None
+    review: tuple[str, ...] = ()
+
+
+def as_hit(value: Hit | str | tuple) -> Hit:
+    """A :class:`Hit` from itself, a bare target, or ``(target, human, confidence,
+    review)``."""
+    if isinstance(value, Hit):
+        return value
+    if isinstance(value, str):
+        return Hit(value)
+    target, *rest = value
+    return Hit(target, *rest[:2], tuple(rest[2]) if len(rest) > 2 else ())
+
+
+def split_review(text: str) -> tuple[str, ...]:
+    """The review reasons a memory entry stored (``"; "``-joined)."""
+    return tuple(r for r in text.split("; ") if r) if text else ()
 
 
 class SentenceMemory(Protocol):
-    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, str]:
-        """Reusable stored targets for some of ``sources`` (normalised sentences)."""
+    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, Hit]:
+        """Reusable stored translations for some of ``sources`` (normalised sentences):
+        human entries first, then the route key's."""
 
     def remember(self, key: RouteKey, learned: Sequence[Learned]) -> None:
         """Journal what the model translated under ``key``."""
@@ -183,15 +222,20 @@ class StoredMemory:
     def __init__(self, tm: TranslationMemory) -> None:
         self.tm = tm
 
-    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, str]:
+    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, Hit]:
         try:
-            found = self.tm.lookup_many(key.src, key.tgt, ((key.context, s) for s in sources))
+            human = self.tm.lookup_human(key.src, key.tgt, sources)
+            found = self.tm.lookup_many(key.src, key.tgt, ((key.context, s) for s in sources
+                                                           if s not in human))
         except sqlite3.Error as exc:
             raise _sqlite_error(self.tm.path, exc) from None
-        return {s: e.target for (_, s), e in found.items() if reusable(e)}
+        out = {s: Hit(e.target, True, 1.0) for s, e in human.items()}
+        out.update({s: Hit(e.target, False, e.confidence, split_review(e.review))
+                    for (_, s), e in found.items() if reusable(e)})
+        return out
 
     def remember(self, key: RouteKey, learned: Sequence[Learned]) -> None:
-        store(self.tm, key.context, learned)
+        store(self.tm, key.context, learned, " + ".join(key.models))
 
 
 @dataclass
@@ -199,11 +243,11 @@ class RecalledMemory:
     """Hits looked up by the parent process (``(src, tgt, source) -> target``), and what
     the worker's model translated, for the parent to store. Plain, picklable data."""
 
-    hits: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    hits: dict[tuple[str, str, str], Hit | str] = field(default_factory=dict)
     learned: list[Learned] = field(default_factory=list)
 
-    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, str]:
-        return {s: self.hits[(key.src, key.tgt, s)] for s in sources
+    def recall(self, key: RouteKey, sources: Sequence[str]) -> dict[str, Hit]:
+        return {s: as_hit(self.hits[(key.src, key.tgt, s)]) for s in sources
                 if (key.src, key.tgt, s) in self.hits}
 
     def remember(self, key: RouteKey, learned: Sequence[Learned]) -> None:
@@ -216,8 +260,10 @@ def reusable(entry: TMEntry | None) -> bool:
     return entry is not None and not entry.qa
 
 
-def store(tm: TranslationMemory, context: str, learned: Iterable[Learned]) -> None:
-    rows = [TMEntry(x.src, x.tgt, context, x.source, x.target, "mt", x.qa) for x in learned]
+def store(tm: TranslationMemory, context: str, learned: Iterable[Learned],
+          route: str = "") -> None:
+    rows = [TMEntry(x.src, x.tgt, context, x.source, x.target, "mt", x.qa, route=route,
+                    confidence=x.confidence, review="; ".join(x.review)) for x in learned]
     try:
         tm.store_many(rows)
     except sqlite3.Error as exc:
@@ -248,15 +294,16 @@ def problems(warnings: Sequence[str], checks: Sequence[Any]) -> str:
 
 
 def recall_verified(memory: SentenceMemory, key: RouteKey, sources: Sequence[str],
-                    check_terms: Any) -> dict[str, tuple[str, tuple]]:
-    """``source -> (stored target, term checks)`` for the sources the memory answers,
-    glossary terms verified again on the stored text (``check_terms(source, target)``);
-    a stored text that now misses a term is not reused."""
+                    check_terms: Any) -> dict[str, tuple[Hit, tuple]]:
+    """``source -> (hit, term checks)`` for the sources the memory answers, glossary
+    terms verified again on the stored text (``check_terms(source, target)``); a machine
+    text that now misses a term is not reused (a person's is: the checks report it)."""
     out = {}
-    for source, target in memory.recall(key, sources).items():
-        checks = tuple(check_terms(source, target))
-        if all(c.ok for c in checks):
-            out[source] = (target, checks)
+    for source, hit in memory.recall(key, sources).items():
+        hit = as_hit(hit)
+        checks = tuple(check_terms(source, hit.target))
+        if hit.human or all(c.ok for c in checks):
+            out[source] = (hit, checks)
     return out
 
 
@@ -293,19 +340,21 @@ def memory_path(tm: str | os.PathLike[str], *, out_dir: Path | None,
 
 
 def prefetch(memory: StoredMemory, keys: Any, text: str, src: str, tgt: str
-             ) -> tuple[tuple[str, str, str, str], ...]:
+             ) -> tuple[tuple, ...]:
     """The hits of one article, looked up in this process before it goes to a worker:
-    ``(src, tgt, source, target)`` per sentence the memory answers (the worker wraps them
-    in a :class:`RecalledMemory`)."""
+    ``(src, tgt, source, target, human, confidence, review)`` per sentence the memory
+    answers
+    (the worker wraps them in a :class:`RecalledMemory`)."""
     from . import detect, pipeline
 
     src, segments, langs = pipeline.plan_article(text, src, tgt)
-    hits: list[tuple[str, str, str, str]] = []
+    hits: list[tuple] = []
     for lang, idx in detect.by_language(langs, skip=tgt).items():
         sources = list(dict.fromkeys(
             pipeline.normalise_with_offsets(segments[i].text, lang).text for i in idx))
         key = keys.memory_key(lang, tgt)
-        hits.extend((lang, tgt, s, t) for s, t in memory.recall(key, sources).items())
+        hits.extend((lang, tgt, s, h.target, h.human, h.confidence, h.review)
+                    for s, h in memory.recall(key, sources).items())
     return tuple(hits)
 
 

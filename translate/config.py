@@ -85,6 +85,10 @@ class TranslatorConfig:
         pseudo_expansion: for the pseudo-locale ``en-XA`` (:mod:`translate.pseudo`), pad
             each segment with ``~`` by this fraction of its length (``0.3``: about 30%
             longer) to find UI text that gets cut off; 0 (the default): no padding.
+        review_below: flag a translation for review when the model's confidence in it
+            (:mod:`translate.review`: the geometric mean of its token probabilities, in
+            [0, 1]) is below this (default 0.5; 0 never flags by confidence). The score
+            ranks sentences within one model: set it for the model you use.
     """
 
     models: tuple[str, ...] = ()
@@ -98,6 +102,7 @@ class TranslatorConfig:
     allow_pickle: bool = False
     threads: int | None = None
     pseudo_expansion: float = 0.0
+    review_below: float = 0.5
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -115,6 +120,9 @@ class TranslatorConfig:
             raise UserError(f"{param('max_batch_tokens')} must be at least 1")
         if self.threads is not None and self.threads < 1:
             raise UserError(f"{param('threads')} must be at least 1")
+        if not 0 <= self.review_below <= 1:
+            raise UserError(f"{param('review_below')} must be between 0 and 1 (a confidence, "
+                            "e.g. 0.5)")
         if not 0 <= self.pseudo_expansion <= 10:
             raise UserError(f"{param('pseudo_expansion')} must be between 0 and 10 "
                             "(a fraction of each segment's length, e.g. 0.3)")

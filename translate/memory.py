@@ -8,6 +8,20 @@ job loses nothing it finished.
 The database runs in WAL mode with a busy timeout, and every write is one short
 ``BEGIN IMMEDIATE`` transaction, so several processes can read and write the same file at
 once. Machine translations never overwrite imported (human) ones.
+
+Each entry records its **origin**: ``"mt"`` for model output, with the route it came from
+(``route``: the models, e.g. ``fixtures/models/en-it``; the route key itself is the
+article memory's context), and its ``confidence``; ``"human"`` for an editor's
+correction (an edited XLIFF target, a ``/suggest``); anything else a TMX file said
+(``"tmx"`` by default) counts as human too (:func:`is_human`). Human entries of articles
+are stored without a context, so they answer under any model settings
+(:mod:`translate.article_memory`).
+
+Schema 2 added ``route``, ``confidence`` and ``review`` (the reasons it was flagged for
+review when it was made, so a reuse says them again); a memory of schema 1 is migrated in
+place when it is opened (three ``ALTER TABLE ... ADD COLUMN``, one transaction), and
+:mod:`translate.sqlitesafe` accepts exactly the schemas this module made: 1, 1 migrated,
+and 2.
 """
 
 from __future__ import annotations
@@ -25,9 +39,14 @@ from . import sqlitesafe
 from .errors import InputFileError, UserError, param
 from .textio import atomic_write, read_bytes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+#: the origin of model output; every other origin is a person's (:func:`is_human`)
+MACHINE = "mt"
+HUMAN = "human"
+
+#: schema 1 (what memories made before origins carried routes hold)
+_SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS units (
     src_lang TEXT NOT NULL,
@@ -43,20 +62,60 @@ CREATE TABLE IF NOT EXISTS units (
 );
 """
 
-_UPSERT = """
-INSERT INTO units (src_lang, tgt_lang, context, source, target, origin, qa, created, changed)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+#: what schema 1 becomes (the migration, run in one transaction)
+_MIGRATE_1_2 = """
+ALTER TABLE units ADD COLUMN route TEXT NOT NULL DEFAULT '';
+ALTER TABLE units ADD COLUMN confidence REAL;
+ALTER TABLE units ADD COLUMN review TEXT NOT NULL DEFAULT '';
+"""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS units (
+    src_lang TEXT NOT NULL,
+    tgt_lang TEXT NOT NULL,
+    context  TEXT NOT NULL DEFAULT '',
+    source   TEXT NOT NULL,
+    target   TEXT NOT NULL,
+    origin   TEXT NOT NULL DEFAULT 'mt',
+    qa       TEXT NOT NULL DEFAULT '',
+    created  TEXT NOT NULL,
+    changed  TEXT NOT NULL,
+    route    TEXT NOT NULL DEFAULT '',
+    confidence REAL,
+    review   TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (src_lang, tgt_lang, context, source)
+);
+"""
+
+#: every schema a memory may have when it is opened: this one, schema 1, schema 1 migrated
+ACCEPTED_SCHEMAS = (_SCHEMA, _SCHEMA_1, _SCHEMA_1 + _MIGRATE_1_2)
+
+_COLUMNS = "src_lang, tgt_lang, context, source, target, origin, qa, created, changed, " \
+           "route, confidence, review"
+
+_UPSERT = f"""
+INSERT INTO units ({_COLUMNS})
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (src_lang, tgt_lang, context, source) DO UPDATE SET
     target = excluded.target, origin = excluded.origin, qa = excluded.qa,
-    changed = excluded.changed
+    changed = excluded.changed, route = excluded.route, confidence = excluded.confidence,
+    review = excluded.review
 WHERE units.origin = 'mt' OR excluded.origin <> 'mt'
 """
 
 
+def is_human(origin: str) -> bool:
+    """Whether an entry of this origin is a person's (anything but model output)."""
+    return origin != MACHINE
+
+
 @dataclass(frozen=True, slots=True)
 class TMEntry:
-    """One stored translation. ``origin`` is ``"mt"`` for model output, ``"tmx"`` (or what
-    a TMX file said) for imported ones; ``qa`` holds the QA failure, empty when it passed."""
+    """One stored translation. ``origin`` is ``"mt"`` for model output (``route``: the
+    models that made it, ``confidence``: theirs), ``"human"`` for an editor's, ``"tmx"``
+    (or what a TMX file said) for imported ones; ``qa`` holds the QA failure, empty when
+    it passed."""
 
     src: str
     tgt: str
@@ -67,6 +126,13 @@ class TMEntry:
     qa: str = ""
     created: str = ""
     changed: str = ""
+    route: str = ""
+    confidence: float | None = None
+    review: str = ""  # why it was flagged for review when it was made ("; "-joined)
+
+    @property
+    def human(self) -> bool:
+        return is_human(self.origin)
 
 
 #: What an SQLite failure means for the user, and the fix (matched on SQLite's message).
@@ -167,13 +233,19 @@ class TranslationMemory:
         while True:
             try:
                 # verified before the first write: a trigger would fire on it
-                sqlitesafe.verify_schema(self._db, self.path, _SCHEMA, "translation memory")
+                sqlitesafe.verify_schema(self._db, self.path, ACCEPTED_SCHEMAS,
+                                         "translation memory")
                 mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 with self._write():
                     for stmt in filter(str.strip, _SCHEMA.split(";")):
                         self._db.execute(stmt)
-                    self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                    columns = {row[1] for row in
+                               self._db.execute("PRAGMA table_info(units)").fetchall()}
+                    if "route" not in columns:  # schema 1: migrated in this transaction
+                        for stmt in filter(str.strip, _MIGRATE_1_2.split(";")):
+                            self._db.execute(stmt)
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)",
                                      (str(SCHEMA_VERSION),))
                 break
             except UserError:
@@ -237,9 +309,22 @@ class TranslationMemory:
     def lookup(self, src: str, tgt: str, context: str | None, source: str) -> TMEntry | None:
         """The exact match for ``source`` in ``context``, or ``None``."""
         rows = self._read(
-            "SELECT * FROM units WHERE src_lang=? AND tgt_lang=? AND context=? AND source=?",
-            (src, tgt, context or "", source))
+            f"SELECT {_COLUMNS} FROM units WHERE src_lang=? AND tgt_lang=? AND context=? "
+            "AND source=?", (src, tgt, context or "", source))
         return _entry(rows[0]) if rows else None
+
+    def lookup_human(self, src: str, tgt: str, sources: Iterable[str]) -> dict[str, TMEntry]:
+        """The human entries without a context (an editor's corrections, imported pairs)
+        for ``sources``: what answers under any model settings."""
+        out: dict[str, TMEntry] = {}
+        for source in dict.fromkeys(sources):
+            rows = self._read(
+                f"SELECT {_COLUMNS} FROM units WHERE src_lang=? AND tgt_lang=? AND "
+                "context='' AND source=? AND origin<>? AND qa=''",
+                (src, tgt, source, MACHINE))
+            if rows:
+                out[source] = _entry(rows[0])
+        return out
 
     def lookup_many(self, src: str, tgt: str, keys: Iterable[tuple[str | None, str]]
                     ) -> dict[tuple[str | None, str], TMEntry]:
@@ -252,14 +337,23 @@ class TranslationMemory:
         return out
 
     def store(self, src: str, tgt: str, context: str | None, source: str, target: str, *,
-              origin: str = "mt", qa: str = "") -> None:
-        self.store_many([TMEntry(src, tgt, context, source, target, origin, qa)])
+              origin: str = "mt", qa: str = "", route: str = "",
+              confidence: float | None = None) -> None:
+        self.store_many([TMEntry(src, tgt, context, source, target, origin, qa,
+                                 route=route, confidence=confidence)])
+
+    def store_human(self, src: str, tgt: str, pairs: Iterable[tuple[str, str]]) -> int:
+        """Store ``(source, target)`` pairs as an editor's corrections: origin
+        ``"human"``, no context (reused under any model settings), replacing an earlier
+        human entry of the same source; returns how many."""
+        return self.store_many([TMEntry(src, tgt, None, s, t, HUMAN) for s, t in pairs])
 
     def store_many(self, entries: Iterable[TMEntry]) -> int:
         """Store entries in one transaction (all or none); returns how many were given."""
         now = _now()
         rows = [(e.src, e.tgt, e.context or "", e.source, e.target, e.origin, e.qa,
-                 e.created or now, e.changed or now) for e in entries]
+                 e.created or now, e.changed or now, e.route, e.confidence, e.review)
+                for e in entries]
         if rows:
             try:
                 with self._write() as db:
@@ -270,7 +364,7 @@ class TranslationMemory:
 
     def entries(self, src: str | None = None, tgt: str | None = None) -> Iterator[TMEntry]:
         """Every entry (optionally of one direction), in a stable order."""
-        sql = "SELECT * FROM units"
+        sql = f"SELECT {_COLUMNS} FROM units"
         cond, args = [], []
         if src:
             cond.append("src_lang = ?")
@@ -298,8 +392,9 @@ class TranslationMemory:
 
 
 def _entry(row: tuple) -> TMEntry:
-    src, tgt, context, source, target, origin, qa, created, changed = row
-    return TMEntry(src, tgt, context or None, source, target, origin, qa, created, changed)
+    src, tgt, context, source, target, origin, qa, created, changed, route, conf, review = row
+    return TMEntry(src, tgt, context or None, source, target, origin, qa, created, changed,
+                   route or "", conf, review or "")
 
 
 # ----------------------------------------------------------------------------- TMX 1.4b
@@ -342,10 +437,15 @@ def export_tmx(tm: TranslationMemory, path: str | Path, *, src: str | None = Non
         attrs = {"creationdate": e.created, "changedate": e.changed}
         if header_src == "*all*":
             attrs["srclang"] = e.src
+        attrs["creationid"] = "human" if e.human else "machine"
         tu = etree.SubElement(body, "tu", {k: v for k, v in attrs.items() if v})
         if e.context:
             etree.SubElement(tu, "prop", type="x-context").text = e.context
         etree.SubElement(tu, "prop", type="x-origin").text = e.origin
+        if e.route:
+            etree.SubElement(tu, "prop", type="x-route").text = e.route
+        if e.confidence is not None:
+            etree.SubElement(tu, "prop", type="x-confidence").text = f"{e.confidence:.4f}"
         if e.qa:
             etree.SubElement(tu, "prop", type="x-qa").text = e.qa
         for lang, text in ((e.src, e.source), (e.tgt, e.target)):
@@ -385,6 +485,14 @@ def _lang(code: str | None) -> str | None:
         return None
 
 
+def _float(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and 0.0 <= value <= 1.0 else None
+
+
 def import_tmx(path: str | Path, tm: TranslationMemory) -> TmxResult:
     """Add every translation pair of a TMX file (1.4b; 1.1 ``lang`` accepted) for the
     languages this toolkit knows; returns how many pairs were stored and skipped."""
@@ -421,6 +529,8 @@ def import_tmx(path: str | Path, tm: TranslationMemory) -> TmxResult:
                                        origin=props.get("x-origin") or "tmx",
                                        qa=props.get("x-qa", ""),
                                        created=tu.get("creationdate", ""),
-                                       changed=tu.get("changedate", "")))
+                                       changed=tu.get("changedate", ""),
+                                       route=props.get("x-route", ""),
+                                       confidence=_float(props.get("x-confidence"))))
     tm.store_many(entries)
     return TmxResult(len(entries), skipped)

@@ -44,6 +44,19 @@ class Translation:
     #: n-best from the beam after ``text`` (``translate_batch(..., alternatives=n)``)
     alternatives: tuple[str, ...] = ()
     from_memory: bool = False  # reused from a translation memory, not decoded
+    #: the model's confidence in ``text``, in [0, 1] (:mod:`translate.review`): the
+    #: geometric mean of its token probabilities (a pivot: both steps' multiplied); 1 for
+    #: a human entry of the memory and the pseudo-locale; ``None`` when not known (a text
+    #: copied unchanged, a memory entry stored before confidences were)
+    confidence: float | None = None
+    #: why an editor should look at ``text`` (empty: no reason); see
+    #: :func:`translate.review.reasons`
+    review: tuple[str, ...] = ()
+    human: bool = False  # reused from a human entry of the memory (an editor's)
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +79,13 @@ class SegmentRecord:
     block: int | None = None  # a document's block (None: an article's segment)
     where: str = ""
     alignment: tuple[object, ...] = ()
+    confidence: float | None = None  # as Translation.confidence
+    review: tuple[str, ...] = ()  # as Translation.review
+    human: bool = False  # as Translation.human
+
+    def _review_dict(self) -> dict:
+        return {"confidence": self.confidence, "review": bool(self.review),
+                "review_reasons": list(self.review), "human": self.human}
 
     def as_dict(self) -> dict:
         if self.block is not None:
@@ -75,12 +95,12 @@ class SegmentRecord:
                     "warnings": list(self.warnings),
                     "terms": [term_check_dict(t) for t in self.terms],
                     "alignment": [[list(lk.src), list(lk.tgt)] for lk in self.alignment],
-                    "from_memory": self.from_memory}
+                    "from_memory": self.from_memory, **self._review_dict()}
         return {"start": self.start, "end": self.end, "source": self.source,
                 "lang": self.lang, "action": self.action, "text": self.text,
                 "models": list(self.models), "warnings": list(self.warnings),
                 "terms": [term_check_dict(t, self.start) for t in self.terms],
-                "from_memory": self.from_memory}
+                "from_memory": self.from_memory, **self._review_dict()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +128,7 @@ def term_check_dict(check, offset: int = 0) -> dict:
     return {"source": hit.surface, "source_span": [offset + hit.start, offset + hit.end],
             "required": hit.target, "status": check.status,
             "output_span": None if check.start is None else [check.start, check.end],
-            "suffix": check.suffix}
+            "suffix": check.suffix, "source_kept": getattr(check, "source_kept", False)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +252,11 @@ class StepResult:
     outputs: tuple[str, ...]
     warnings: tuple[tuple[str, ...], ...]
     links: tuple[tuple[object, ...], ...] = ()  # align=True: each output's word links
+    #: per text, the sum over the steps so far of each step's mean token log-probability
+    #: (``None`` where a step gave none)
+    scores: tuple[float | None, ...] = ()
+    #: the same sums before this (the last) step: what a re-decoded last step adds to
+    prior: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +277,7 @@ class Enforced:
     text: str
     terms: tuple[object, ...]
     warnings: tuple[str, ...]
+    score: float | None = None  # as StepResult.scores
 
 
 def missing_any(checks: Sequence[Sequence]) -> tuple[int, ...]:
@@ -283,11 +309,12 @@ def plan_redo(index: int, step_input: str, hits: Sequence, step_hits: Sequence,
     return Redo(index, prot, tuple(constraints))
 
 
-def keep_better(current: Enforced, text: str, checks: Sequence, notes: Sequence[str]
-                ) -> Enforced:
-    """The re-decoded output where it carries more required terms, else ``current``."""
+def keep_better(current: Enforced, text: str, checks: Sequence, notes: Sequence[str],
+                score: float | None = None) -> Enforced:
+    """The re-decoded output (``score``: its steps' log-probability) where it carries
+    more required terms, else ``current``."""
     if sum(c.ok for c in checks) > sum(c.ok for c in current.terms):
-        return Enforced(text, tuple(checks), (*current.warnings, *notes))
+        return Enforced(text, tuple(checks), (*current.warnings, *notes), score)
     return current
 
 
@@ -330,5 +357,8 @@ def translate_article(text: str, src: str, tgt: str, translate_batch: TranslateF
             outputs[i] = res.text
             records[i] = SegmentRecord(s.start, s.end, s.text, lang, "translated", res.text,
                                        res.models, res.warnings, res.terms,
-                                       res.from_memory)
+                                       res.from_memory,
+                                       confidence=getattr(res, "confidence", None),
+                                       review=tuple(getattr(res, "review", ())),
+                                       human=getattr(res, "human", False))
     return ArticleTranslation(assemble(text, segments, outputs), src, tgt, tuple(records))

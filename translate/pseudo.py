@@ -111,8 +111,10 @@ class PseudoEngine:
                   constraints: Sequence[object] | None = None,
                   progress: Callable[[int], None] | None = None, *, align: bool = False,
                   src_lang: str | None = None, tgt_lang: str | None = None,
-                  num_hypotheses: int = 1) -> list[EngineOutput]:
-        """Each sentence pseudo-localised, with its exact word links when ``align``."""
+                  num_hypotheses: int = 1, scores: bool = True) -> list[EngineOutput]:
+        """Each sentence pseudo-localised, with its exact word links when ``align``; its
+        score is 0 (log-probability of a certain output: confidence 1, never flagged for
+        review by confidence)."""
         self.calls += 1
         lang = src_lang or self.lang
         outs = []
@@ -120,7 +122,7 @@ class PseudoEngine:
             text = pseudo(sentence, self.expansion)
             n = len(word_spans(sentence, lang))
             outs.append(EngineOutput(text, n, n, alignment=(
-                _links(sentence, text, lang) if align else ())))
+                _links(sentence, text, lang) if align else ()), score=0.0))
         if progress is not None:
             progress(len(sentences))
         return outs

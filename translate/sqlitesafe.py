@@ -137,14 +137,20 @@ def expected_schema(schema: str) -> frozenset[tuple[str, str, str, str | None]]:
         db.close()
 
 
-def verify_schema(db: Connection, path: Path, schema: str, what: str) -> None:
+def verify_schema(db: Connection, path: Path, schema: str | tuple[str, ...],
+                  what: str) -> None:
     """Refuse ``path`` unless every object of its schema is one ``schema`` creates (an
-    empty file is a new one). Reads only."""
+    empty file is a new one); ``schema`` may be several (this version's, older ones and
+    older ones migrated, each a script): the file must match one of them. Reads only."""
     found = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    expected = expected_schema(schema)
-    strange = [row for row in found if tuple(row) not in expected]
-    if not strange:
-        return
+    strange: list = []
+    for one in (schema,) if isinstance(schema, str) else schema:
+        expected = expected_schema(one)
+        odd = [row for row in found if tuple(row) not in expected]
+        if not odd:
+            return
+        if not strange or len(odd) < len(strange):
+            strange = odd
     kinds = sorted({row[0] for row in strange})
     named = ", ".join(f"{row[0]} {row[1]!r}" for row in strange[:3]) \
         + (f" and {len(strange) - 3} more" if len(strange) > 3 else "")

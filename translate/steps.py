@@ -52,6 +52,9 @@ class Draft:
     alignment: tuple[object, ...] = ()
     alternatives: tuple[str, ...] = ()
     from_memory: bool = False
+    confidence: float | None = None
+    review: tuple[str, ...] = ()
+    human: bool = False
 
 
 Stage = Callable[[Sequence[str], Call], list[Draft]]
@@ -90,7 +93,8 @@ def translate_texts(texts: Sequence[str], call: Call) -> list[Translation]:
             pipeline.checks_in_caller_text(draft.terms, norm, original),
             alignment=alignment.respan_source(draft.alignment, original, norm.text,
                                               call.src) if draft.alignment else (),
-            from_memory=draft.from_memory, alternatives=draft.alternatives))
+            from_memory=draft.from_memory, alternatives=draft.alternatives,
+            confidence=draft.confidence, review=draft.review, human=draft.human))
     return results
 
 
@@ -115,12 +119,30 @@ def remembered(sources: list[str], call: Call, inner: Stage
     models = pool.model_names(call.route) if misses else key.models
     decoded = dict(zip(misses, inner(misses, call), strict=True))
     memory.remember(key, [article_memory.Learned(call.src, call.tgt, s, d.text,
-                                                 article_memory.problems(d.warnings, d.terms))
+                                                 article_memory.problems(d.warnings, d.terms),
+                                                 d.confidence, d.review)
                           for s, d in decoded.items()])
     links = align_recalled(recalled, call) if call.align else {}
-    found = {s: Draft(t, checks, alignment=links.get(s, ()), from_memory=True)
-             for s, (t, checks) in recalled.items()}
+    found = {}
+    for s, (hit, checks) in recalled.items():
+        found[s] = Draft(hit.target, checks, alignment=links.get(s, ()), from_memory=True,
+                         confidence=hit.confidence, human=hit.human,
+                         review=() if hit.human else tuple(dict.fromkeys((
+                             *hit.review, *review_of(s, hit.target, call, hit.confidence, (),
+                                                     checks)))))
     return [found.get(s) or decoded[s] for s in sources], models
+
+
+def review_of(source: str, text: str, call: Call, confidence: float | None,
+              warnings: Sequence[str], terms: Sequence) -> tuple[str, ...]:
+    """The review reasons of one translation (:func:`translate.review.reasons`) under the
+    pool's threshold."""
+    from . import review
+
+    return review.reasons(source, text, call.src, call.tgt, confidence=confidence,
+                          warnings=warnings, terms=terms,
+                          review_below=getattr(call.pool.config, "review_below",
+                                               review.REVIEW_BELOW))
 
 
 def term_checker(call: Call):
@@ -141,7 +163,8 @@ def align_recalled(recalled: dict, call: Call) -> dict:
         return {}
     sources = list(recalled)
     found = call.pool.engine(call.route[0]).align(
-        sources, [recalled[s][0] for s in sources], src_lang=call.src, tgt_lang=call.tgt)
+        sources, [recalled[s][0].target for s in sources], src_lang=call.src,
+        tgt_lang=call.tgt)
     return dict(zip(sources, found, strict=True))
 
 
@@ -157,22 +180,38 @@ def decode(sources: Sequence[str], call: Call) -> list[Draft]:
     if call.glossary is not None:
         done = enforce_terms(list(sources), result, call)
     else:
-        done = [Enforced(o, (), w) for o, w in zip(result.outputs, result.warnings,
-                                                   strict=True)]
+        done = [Enforced(o, (), w, sc) for o, w, sc in zip(
+            result.outputs, result.warnings, _scores(result), strict=True)]
     links: list[tuple] = [() for _ in sources]
     if call.align:
         links = realign(step_links, result, done, call)
     if call.alternatives:
         alts = keep_alternatives(list(sources), done, alts, call)
-    return [Draft(e.text, e.terms, e.warnings, lk, a)
-            for e, lk, a in zip(done, links, alts, strict=True)]
+    from .review import confidence
+
+    drafts = []
+    for source, e, lk, a in zip(sources, done, links, alts, strict=True):
+        conf = confidence(e.score)
+        drafts.append(Draft(e.text, e.terms, e.warnings, lk, a, confidence=conf,
+                            review=review_of(source, e.text, call, conf, e.warnings,
+                                             e.terms)))
+    return drafts
+
+
+def _scores(result: StepResult) -> tuple[float | None, ...]:
+    return result.scores or tuple(None for _ in result.outputs)
+
+
+def _add(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
 
 
 def run_route(sources: list[str], call: Call
               ) -> tuple[StepResult, list[list[tuple]], list[tuple[str, ...]]]:
     """The route's steps composed, each over the previous one's outputs: the last
     step's result, each step's word links (``align``) and the last step's alternatives."""
-    result = StepResult(tuple(sources), tuple(sources), tuple(() for _ in sources))
+    result = StepResult(tuple(sources), tuple(sources), tuple(() for _ in sources),
+                        scores=tuple(0.0 for _ in sources))
     step_links: list[list[tuple]] = []
     alts: list[tuple[str, ...]] = [() for _ in sources]
     for n, step in enumerate(call.route):
@@ -203,7 +242,11 @@ def model_step(step: Step, previous: StepResult, call: Call, *, alternatives: in
     outputs = tuple(pipeline.normalise(o.text, step.tgt) for o in outs)
     links = (tuple(alignment.step_alignment(engine, texts, outs, outputs, **langs))
              if align else ())
-    return StepResult(tuple(texts), outputs, warnings, links)
+    # a pivot's log-probabilities add up: the confidence of both steps is their product
+    scores = tuple(_add(before, getattr(out, "score", None))
+                   for before, out in zip(_scores(previous), outs, strict=True))
+    return StepResult(tuple(texts), outputs, warnings, links, scores,
+                      prior=_scores(previous))
 
 
 def realign(step_links: list[list[tuple]], result: StepResult, done: list[Enforced],
@@ -230,13 +273,14 @@ def enforce_terms(sources: list[str], last_step: StepResult, call: Call
 
     glossary, src, tgt = call.glossary, call.src, call.tgt
     hits = [tuple(match_terms(s, glossary, src, tgt)) for s in sources]
-    current = [Enforced(o, tuple(verify_terms(o, h, tgt)), w)
-               for o, h, w in zip(last_step.outputs, hits, last_step.warnings, strict=True)]
+    current = [Enforced(o, tuple(verify_terms(o, h, tgt)), w, sc)
+               for o, h, w, sc in zip(last_step.outputs, hits, last_step.warnings,
+                                      _scores(last_step), strict=True)]
     redo_ids = pipeline.missing_any([e.terms for e in current])
     if not redo_ids or not call.pool.enforce_terms:
         return current
     plans = [plan_redo(i, last_step.inputs[i], hits[i], call) for i in redo_ids]
-    return redecode(plans, current, hits, call)
+    return redecode(plans, current, hits, call, last_step.prior)
 
 
 def plan_redo(index: int, step_input: str, hits: tuple, call: Call) -> pipeline.Redo:
@@ -258,7 +302,7 @@ def plan_redo(index: int, step_input: str, hits: tuple, call: Call) -> pipeline.
 
 
 def redecode(plans: list[pipeline.Redo], current: list[Enforced], hits: list[tuple],
-             call: Call) -> list[Enforced]:
+             call: Call, prior: tuple = ()) -> list[Enforced]:
     """Decode the planned sentences again under their constraints, restore the
     protected terms, and keep each where it carries more terms."""
     from .glossary import verify_terms
@@ -271,8 +315,10 @@ def redecode(plans: list[pipeline.Redo], current: list[Enforced], hits: list[tup
         text = pipeline.restore(pipeline.normalise(out.text, tgt), plan.protected)
         notes = (f"glossary: re-decoded with {len(plan.constraints)} term constraint(s)",
                  *(f"{last.src}->{last.tgt}: {n}" for n in out.warnings))
+        before = prior[plan.index] if plan.index < len(prior) else 0.0
         current[plan.index] = pipeline.keep_better(
-            current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes)
+            current[plan.index], text, verify_terms(text, hits[plan.index], tgt), notes,
+            _add(before, getattr(out, "score", None)))
     return current
 
 

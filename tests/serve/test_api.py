@@ -254,3 +254,19 @@ def test_source_equal_to_target_and_text_without_words_come_back_unchanged(live)
     for text in ("🎉🎉 👍", "2024 — 10:30 (+1)", "…!?"):
         r = live.post("/translate", {"q": text, "source": "en", "target": "it"})
         assert r.status == 200 and r.body["translatedText"] == text, text
+
+
+def test_translate_answers_with_a_review_field(live):
+    """Issue 26: an extra field (LibreTranslate clients ignore it) with the lowest
+    confidence of the text's sentences, whether any is flagged and why."""
+    from support import aligned_rows
+
+    seen = aligned_rows()[2]["en"]
+    r = live.post("/translate", {"q": [seen, "a"], "source": "en", "target": "it"})
+    assert r.status == 200, r.body
+    sure, unsure = r.body["review"]
+    assert set(sure) == {"confidence", "needsReview", "reasons"}
+    assert sure["confidence"] > 0.99 and sure["needsReview"] is False and sure["reasons"] == []
+    assert unsure["confidence"] < sure["confidence"]
+    one = live.post("/translate", {"q": seen, "source": "en", "target": "it"})
+    assert one.body["review"]["confidence"] == sure["confidence"]

@@ -21,6 +21,7 @@ FLAGS = {
     "beam_size": "--beam-size",
     "device": "--device",
     "executor": "--executor",
+    "export_xliff": "--export-xliff",
     "fmt": "--format",
     "glossaries": "--glossary",
     "data_dir": "--data-dir",
@@ -33,6 +34,7 @@ FLAGS = {
     "out_dir": "-o",
     "pseudo_expansion": "--pseudo-expansion",
     "report": "--report",
+    "review_below": "--review-below",
     "scheduler": "--scheduler",
     "src_lang": "--src-lang",
     "targets": "--to",
@@ -87,6 +89,10 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pseudo-expansion", type=float, default=0.0, metavar="FRACTION",
                    help="with --to en-XA (pseudo-locale): pad each segment with ~ by this "
                         "fraction of its length, e.g. 0.3 (default: 0, no padding)")
+    p.add_argument("--review-below", type=float, default=0.5, metavar="CONFIDENCE",
+                   help="flag a translation for review when the model's confidence in it "
+                        "(0-1, ranks sentences within one model) is below this "
+                        "(default: 0.5)")
 
 
 def add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -127,6 +133,7 @@ def translator_config(args: argparse.Namespace) -> TranslatorConfig:
         allow_pickle=args.allow_pickle,
         threads=args.threads,
         pseudo_expansion=args.pseudo_expansion,
+        review_below=getattr(args, "review_below", 0.5),
     )
 
 

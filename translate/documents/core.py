@@ -17,6 +17,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -141,6 +142,12 @@ class _Work:
     result: object = None
 
 
+#: an XLIFF round trip in progress (:mod:`.xliff_export`): it sees every block this
+#: context translates (export), or gives every segment's target and every inline's place
+#: from the XLIFF instead of a model and the alignment (import)
+ROUND_TRIP: ContextVar = ContextVar("ROUND_TRIP", default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A translated block before it is written: its target text and its inline elements
@@ -170,12 +177,19 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
                 items.append(_Work(i, s.start, s.end, s.text, lang))
         per_block.append(items)
         work.extend(items)
+    trip = ROUND_TRIP.get()
+    call = trip.begin(src, tgt) if trip is not None else 0
     aligned = _supports_align(translator)
-    if not aligned and any(b.inlines for b in blocks):
-        notes.append("word alignment is not available from this translator: inline "
-                     "markup was placed by relative position")
-    for lang, idx in detect.by_language([w.lang for w in work], skip=tgt).items():
-        _translate_group([work[k] for k in idx], blocks, lang, tgt, translator, aligned)
+    if trip is not None and trip.replaying:  # the XLIFF's targets, no model
+        trip.fill(call, per_block)
+    else:
+        if not aligned and any(b.inlines for b in blocks):
+            notes.append("word alignment is not available from this translator: inline "
+                         "markup was placed by relative position")
+        for lang, idx in detect.by_language([w.lang for w in work], skip=tgt).items():
+            _translate_group([work[k] for k in idx], blocks, lang, tgt, translator, aligned)
+        if trip is not None:
+            trip.end_translation()
     outputs: list[str | None] = []
     records: list[DocumentSegment] = []
     for i, (b, items) in enumerate(zip(blocks, per_block, strict=True)):
@@ -188,11 +202,16 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
                 records.append(SegmentRecord(
                     w.start, w.end, w.text, w.lang, "translated", r.text, tuple(r.models),
                     tuple(r.warnings), tuple(r.terms), getattr(r, "from_memory", False),
-                    block=i, where=b.where, alignment=tuple(getattr(r, "alignment", ()) or ())))
+                    block=i, where=b.where, alignment=tuple(getattr(r, "alignment", ()) or ()),
+                    confidence=getattr(r, "confidence", None),
+                    review=tuple(getattr(r, "review", ())), human=getattr(r, "human", False)))
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
         target, inlines, origin = _place_block(b, items, tgt)
+        if trip is not None:  # export: recorded; import: placed from the XLIFF's codes
+            inlines = trip.block(call, i, b, items, target, inlines,
+                                 records[len(records) - len(items):])
         if placed:
             outputs.append(Placed(target, inlines))
             continue
@@ -457,6 +476,9 @@ class _Chained:
     terms: tuple[object, ...]
     alignment: tuple[object, ...]
     from_memory: bool = False  # both steps reused from the translation memory
+    confidence: float | None = None  # both steps' multiplied
+    review: tuple[str, ...] = ()
+    human: bool = False
 
     @classmethod
     def of(cls, first, second) -> _Chained:
@@ -469,7 +491,16 @@ class _Chained:
                    tuple(first.models) + tuple(second.models),
                    tuple(first.warnings) + tuple(second.warnings),
                    tuple(second.terms), composed,
-                   getattr(first, "from_memory", False) and getattr(second, "from_memory", False))
+                   getattr(first, "from_memory", False) and getattr(second, "from_memory", False),
+                   _product(getattr(first, "confidence", None),
+                            getattr(second, "confidence", None)),
+                   tuple(dict.fromkeys((*getattr(first, "review", ()),
+                                        *getattr(second, "review", ())))),
+                   getattr(second, "human", False))
+
+
+def _product(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a * b, 4)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,18 @@ Italian elision before it, and for Azerbaijani any valid suffix chain: Xocalıda
 chain (Xocalıyda, Xocalıdaa); otherwise ``missing``. Each place in the output answers
 one hit only: two hits for Xocalı need two occurrences. Longer forms are placed first,
 so "Xocalıya ədalət" is not also counted as "Xocalı".
+
+``source_kept`` says that the term's *source* spelling (as it stood in the source) is
+still in the output, outside the required form: ``Roma (Rome)``, or the untranslated name
+beside the right one. The check still says ``found`` when the required form is there too,
+but the sentence is flagged for review and ``--strict`` fails on it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..languages import normalise_lang
@@ -36,10 +42,25 @@ class TermCheck:
     start: int | None = None
     end: int | None = None
     suffix: str = ""
+    source_kept: bool = False  # the source spelling still stands in the output
 
     @property
     def ok(self) -> bool:
         return self.status == FOUND
+
+
+def source_spelling_kept(output_text: str, hit: TermHit) -> bool:
+    """Whether ``hit``'s source spelling stands in ``output_text`` on word boundaries,
+    outside every occurrence of the required form (a term written the same in both
+    languages never counts)."""
+    surface = hit.surface.strip()
+    if not surface or surface.casefold() in hit.target.casefold():
+        return False
+    targets = [(m.start(), m.end()) for m in re.finditer(re.escape(hit.target), output_text)]
+    for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", output_text):
+        if not any(a <= m.start() and m.end() <= b for a, b in targets):
+            return True
+    return False
 
 
 def verify_terms(output_text: str, hits: Sequence[TermHit], tgt: str) -> list[TermCheck]:
@@ -75,4 +96,5 @@ def verify_terms(output_text: str, hits: Sequence[TermHit], tgt: str) -> list[Te
             break
         else:
             checks[i] = TermCheck(hits[i], MISSING)
-    return [c for c in checks if c is not None]
+    return [replace(c, source_kept=True) if source_spelling_kept(output_text, c.hit) else c
+            for c in checks if c is not None]

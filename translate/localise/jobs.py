@@ -304,7 +304,26 @@ def _batch_function(translator: Translates | TranslateBatch | BatchTranslate
     a mask token the model dropped) when it has one."""
     if callable(translator) or isinstance(translator, BatchTranslate):
         return translator, None
-    return translator.translate, getattr(translator, "align_pairs", None)
+    return _Reviewed(translator), getattr(translator, "align_pairs", None)
+
+
+class _Reviewed:
+    """``translate_batch`` over a translator in this process: the outputs' texts, and
+    for each text the review reasons of its translation (:mod:`translate.review`), kept
+    in ``reasons`` by ``(src, tgt, text)`` for the strings it is part of."""
+
+    def __init__(self, translator: Translates) -> None:
+        self.translator = translator
+        self.reasons: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+    def __call__(self, texts: list[str], src: str, tgt: str) -> list[str]:
+        run = getattr(self.translator, "translate_batch", None)
+        if run is None:
+            return self.translator.translate(texts, src, tgt)
+        results = run(list(texts), src, tgt)
+        for text, res in zip(texts, results, strict=True):
+            self.reasons[(src, tgt, text)] = tuple(getattr(res, "review", ()))
+        return [res.text for res in results]
 
 
 @dataclass
@@ -452,9 +471,10 @@ def _fill_unit(unit, state: _Target, counts: _Counts, dest: str, lang: str, fuzz
         counts.warnings.append(UnitIssue(dest, lang, unit.key, unit.source,
                                          tuple(dict.fromkeys(warns)), " | ".join(texts)))
     origins = {res.origin for res in results}
+    reasons = tuple(dict.fromkeys(r for res in results for r in res.reasons))
     fill = Fill(texts[0], texts[1] if unit.is_plural else None,
                 fuzzy=fuzzy and any(res.machine for res in results)
-                or any(res.review for res in results))
+                or any(res.review for res in results), review=reasons)
     if "mt" in origins:
         counts.translated += 1
         return fill, True
@@ -503,7 +523,8 @@ def _translate_all(todo: list[tuple[Key, _Prepared]], state: _Target, src: str, 
                 remaining[i] -= 1
                 if remaining[i] == 0:
                     done.append(i)
-        rows = [_finish(todo[i][0], todo[i][1], outputs, state, src, lang, ctx)
+        rows = [_finish(todo[i][0], todo[i][1], outputs, state, src, lang, ctx,
+                        getattr(translate_batch, "reasons", {}))
                 for i in done]
         counts.strings_translated += len(rows)
         memory.store_many(rows)  # the journal: these strings are done
@@ -568,8 +589,9 @@ def _numbered(results: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, src: str,
-            lang: str, ctx: CheckContext) -> TMEntry:
-    """Restore and check one string whose pieces are all translated."""
+            lang: str, ctx: CheckContext, reviewed: dict | None = None) -> TMEntry:
+    """Restore and check one string whose pieces are all translated; ``reviewed``: the
+    review reasons of each piece's translation (:class:`_Reviewed`)."""
     restored, tokens = [], []
     for protected in prep.pieces:  # XML escaping happens in the XLIFF writer alone
         out = outputs[protected.text]
@@ -578,8 +600,13 @@ def _finish(k: Key, prep: _Prepared, outputs: dict[str, str], state: _Target, sr
     target = prep.split.join(restored)
     res = verify(k[1], target, "mt", replace(ctx, formats=state.formats[k]), machine=True,
                  extra=tokens)
+    reasons = [r for p in prep.pieces for r in (reviewed or {}).get((src, lang, p.text), ())]
     if any(p.text in state.realigned for p in prep.pieces):
         res = replace(res, problems=(*res.problems, Finding(
             "alignment", "placeholder restored by alignment", critical=False)), review=True)
+        reasons.append("placeholder repaired (restored by alignment)")
+    if reasons:
+        res = replace(res, review=True, reasons=tuple(dict.fromkeys(reasons)))
     state.results[k] = res
-    return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical))
+    return TMEntry(src, lang, k[0], k[1], target, "mt", "; ".join(res.critical),
+                   review="; ".join(res.reasons))

@@ -36,4 +36,9 @@ def from_memory(source: str, entry: TMEntry, ctx: CheckContext) -> Verdict:
         failed = Finding("memory", f"failed QA when it was translated ({entry.qa}); "
                          "--retry-failed asks the model again")
         result = Verdict(result.target, "tm", (*result.problems, failed), result.machine)
+    if entry.review:  # flagged for review when it was made: flagged again
+        from dataclasses import replace
+
+        result = replace(result, review=True,
+                         reasons=tuple(r for r in entry.review.split("; ") if r))
     return result

@@ -18,6 +18,9 @@ class Verdict:
     problems: tuple[Finding, ...] = ()
     machine: bool = False  # model output (now or earlier), so marked fuzzy
     review: bool = False  # changed after the model (a placeholder put back): fuzzy always
+    #: why an editor should look at it (:mod:`translate.review`; a placeholder put back,
+    #: low confidence, ...): fuzzy always, named in a translator comment
+    reasons: tuple[str, ...] = ()
 
     @property
     def critical(self) -> tuple[str, ...]:

@@ -69,6 +69,8 @@ class Fill:
     forms: tuple[str, ...] | None = None
     fuzzy: bool = False
     state: str | None = None  # keep this format status (a kept translation's)
+    #: why the unit is flagged for review (a PO translator comment names them)
+    review: tuple[str, ...] = ()
 
     def forms_for(self, categories: Sequence[str]) -> list[str]:
         """One text per plural category: ``forms`` when there is one per category, else

@@ -43,6 +43,17 @@ class EngineOutput:
     #: the other hypotheses of the beam, best first (``num_hypotheses - 1`` of them, same
     #: post-processing as ``text``; may repeat ``text`` or each other: callers dedupe)
     alternatives: tuple[str, ...] = field(default=())
+    #: the model's mean log-probability per output token of the chosen hypothesis
+    #: (``</s>`` included; parts of a split sentence weighted by their length); ``None``
+    #: when not asked for (``translate(..., scores=False)``) or nothing was decoded
+    score: float | None = None
+
+
+def _mean(weighted: Sequence[tuple[float, int]]) -> float | None:
+    """The mean log-probability per token over the parts of a sentence (each part's mean
+    weighted by its token count); ``None`` without parts."""
+    total = sum(n for _, n in weighted)
+    return sum(s * n for s, n in weighted) / total if total else None
 
 
 def _word_start(pieces: list[str], i: int) -> bool:
@@ -121,6 +132,7 @@ class _Decoded:
     weights: list[list]
     capped: list[bool]
     others: list[list[tuple[list[int], bool]]]
+    scores: list[float | None] = field(default_factory=list)
 
 
 class TranslationEngine:
@@ -155,7 +167,7 @@ class TranslationEngine:
                   constraints: Sequence[object] | None = None,
                   progress: Callable[[int], None] | None = None, *, align: bool = False,
                   src_lang: str | None = None, tgt_lang: str | None = None,
-                  num_hypotheses: int = 1) -> list[EngineOutput]:
+                  num_hypotheses: int = 1, scores: bool = True) -> list[EngineOutput]:
         """Translate each sentence; the output list matches the input one for one.
 
         ``align=True`` also fills each output's ``alignment``: word links from the
@@ -170,10 +182,14 @@ class TranslationEngine:
         narrower); ``text``, ``warnings`` and ``alignment`` stay those of the best one. A
         sentence split into parts gets alternative ``k`` as the parts' ``k``-th hypotheses
         joined.
+
+        ``scores`` (the default) fills :attr:`EngineOutput.score`, the mean token
+        log-probability of the chosen output (CTranslate2: ``return_scores`` of the search,
+        a forced scoring pass for constrained outputs; torch: one teacher-forced pass).
         """
         n_hyp = max(1, num_hypotheses)
         chunks = self._chunks(sentences, align)
-        decoded = self._decode(chunks, options, constraints, progress, align, n_hyp)
+        decoded = self._decode(chunks, options, constraints, progress, align, n_hyp, scores)
         return self._assemble(sentences, chunks, decoded, constraints, n_hyp,
                               src_lang=src_lang, tgt_lang=tgt_lang)
 
@@ -207,12 +223,12 @@ class TranslationEngine:
 
     def _decode(self, chunks: _Chunks, options: DecodeOptions,
                 constraints: Sequence[object] | None,
-                progress: Callable[[int], None] | None, align: bool, n_hyp: int
-                ) -> _Decoded:
+                progress: Callable[[int], None] | None, align: bool, n_hyp: int,
+                scores: bool = False) -> _Decoded:
         """Step 2: decode in length-sorted batches under a token budget."""
         ids, owner = chunks.ids, chunks.owner
         out = _Decoded([[] for _ in ids], [[] for _ in ids], [False] * len(ids),
-                       [[] for _ in ids])
+                       [[] for _ in ids], [None] * len(ids))
         order = sorted(range(len(ids)), key=lambda k: (-len(ids[k]), k))
         for batch in self._batches(order, ids, options):
             # each sentence has its own length cap, so its output never depends on what
@@ -226,10 +242,14 @@ class TranslationEngine:
                 row_max_new_tokens=limits, num_hypotheses=n_hyp)
             self.calls += 1
             batch_weights: list = []
-            generated = (self.backend.generate(request, attention=batch_weights) if align
-                         else self.backend.generate(request))
+            batch_scores: list = []
+            extra = {**({"attention": batch_weights} if align else {}),
+                     **({"scores": batch_scores} if scores else {})}
+            generated = self.backend.generate(request, **extra)
             for k, weight in zip(batch, batch_weights if align else [], strict=align):
                 out.weights[k] = weight
+            for k, score in zip(batch, batch_scores, strict=False):
+                out.scores[k] = score
             for row, (k, own) in enumerate(zip(batch, limits, strict=True)):
                 hyps = [self._clean(h, own, options)
                         for h in generated[row * n_hyp:(row + 1) * n_hyp]]
@@ -248,9 +268,12 @@ class TranslationEngine:
         links: list[list[_alignment.WordLink]] = [[] for _ in sentences]
         alt_texts: list[list[list[str]]] = [[[] for _ in range(n_hyp - 1)] for _ in sentences]
         out_counts = [0] * len(sentences)
+        weighted: list[list[tuple[float, int]]] = [[] for _ in sentences]
         for k, ids in enumerate(decoded.outputs):
             i = chunks.owner[k]
             constrained = bool(constraints and constraints[i])
+            if k < len(decoded.scores) and decoded.scores[k] is not None:
+                weighted[i].append((decoded.scores[k], len(ids) + 1))  # + </s>
             ids = self._finish(ids, decoded.capped[k], constrained, notes[i])
             out_counts[i] += len(ids)
             text = self._tok.decode(ids, skip_special_tokens=True)
@@ -267,7 +290,8 @@ class TranslationEngine:
                 alt_texts[i][j].append(self._tok.decode(alt, skip_special_tokens=True))
         return [EngineOutput(" ".join(t for t in parts if t), chunks.src_counts[i],
                              out_counts[i], tuple(dict.fromkeys(notes[i])), tuple(links[i]),
-                             tuple(" ".join(t for t in alt if t) for alt in alt_texts[i]))
+                             tuple(" ".join(t for t in alt if t) for alt in alt_texts[i]),
+                             _mean(weighted[i]))
                 for i, parts in enumerate(texts)]
 
     def _clean(self, out: list[int], own: int, options: DecodeOptions

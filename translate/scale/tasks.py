@@ -81,8 +81,8 @@ def translate_article(task: ArticleTask) -> Any:
     if task.memory is not None:
         from ..article_memory import RecalledMemory
 
-        memory = RecalledMemory({(s, t, source): target
-                                 for s, t, source, target in task.memory})
+        memory = RecalledMemory({(s, t, source): hit
+                                 for s, t, source, *hit in task.memory})
     translator, lock = translator_for(task.config)
     with lock:
         _STATS["tasks"] += 1

@@ -348,6 +348,8 @@ class Server:
         if alternatives:  # LibreTranslate's shape: a list, or a list per item of q
             alts = [r.alternatives[:alternatives] for r in results]
             body["alternatives"] = alts if batch else alts[0]
+        reviews = [r.review() for r in results]  # an extra field: confidence, reasons
+        body["review"] = reviews if batch else reviews[0]
         if report:
             reps = [r.report() for r in results]
             body["report"] = reps if batch else reps[0]

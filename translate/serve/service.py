@@ -63,6 +63,16 @@ class TextResult:
     #: other whole-text translations (n-best), distinct, never ``text``
     alternatives: list[str] = field(default_factory=list)
 
+    def review(self) -> dict:
+        """The ``review`` field of a ``/translate`` answer (LibreTranslate clients ignore
+        it): the lowest confidence of the text's translated sentences, whether any is
+        flagged for review, and the reasons (:mod:`translate.review`)."""
+        done = [s for s in self.article.segments if s.action == "translated"]
+        known = [s.confidence for s in done if s.confidence is not None]
+        reasons = list(dict.fromkeys(r for s in done for r in s.review))
+        return {"confidence": min(known) if known else None, "needsReview": bool(reasons),
+                "reasons": reasons}
+
     def report(self) -> dict:
         out = self.article.report()
         for seg, start in zip(out["segments"], self.output_starts, strict=True):
@@ -187,7 +197,9 @@ class TranslationService:
                 else:
                     records.append(SegmentRecord(s.start, s.end, s.text, langs[j],
                                                  "translated", res.text, res.models,
-                                                 res.warnings, res.terms))
+                                                 res.warnings, res.terms,
+                                                 confidence=res.confidence,
+                                                 review=res.review, human=res.human))
                     outputs.append(res.text)
             parts, pos, starts, length = [], 0, [], 0
             for s, o in zip(segs, outputs, strict=True):
@@ -266,10 +278,12 @@ class TranslationService:
         finally:
             fut.cancel()
         for key, layout in layouts:
-            out, warns, terms, models = [], [], [], ()
+            out, warns, terms, models, confs, reasons = [], [], [], (), [], []
             for kind, piece in layout:
                 if kind == "text" and any(ch.isalpha() for ch in piece):
                     res = next(done)
+                    confs.append(res.confidence)
+                    reasons.extend(res.review)
                     lead = piece[:len(piece) - len(piece.lstrip())]
                     trail = piece[len(piece.rstrip()):]
                     out.append(lead + res.text + trail)
@@ -281,8 +295,12 @@ class TranslationService:
             old = results[key]
             warns.append("placeholders: translated between them (the model did not keep "
                          "them all)")
+            known = [c for c in confs if c is not None]
             results[key] = Translation(old.source, "".join(out), old.src, old.tgt, models,
-                                       tuple(dict.fromkeys(warns)), tuple(terms))
+                                       tuple(dict.fromkeys(warns)), tuple(terms),
+                                       confidence=min(known) if known else None,
+                                       review=tuple(dict.fromkeys(
+                                           [*reasons, "placeholder repaired"])))
 
     # ------------------------------------------------------------------ files
 

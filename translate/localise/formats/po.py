@@ -195,6 +195,10 @@ def _has_header(data: bytes, name: bytes) -> bool:
         is not None
 
 
+#: how the translator comment naming a unit's review reasons starts
+REVIEW_COMMENT = "review: "
+
+
 def _key(msgid: str, context: str | None) -> str:
     return f"{context}\x04{msgid}" if context is not None else msgid
 
@@ -319,6 +323,12 @@ def write(doc: Document, fills: Mapping[str, Fill], tgt: str,
                 msg.flags.add("fuzzy")
             else:
                 msg.flags.discard("fuzzy")
+            # a translator comment says why a unit is flagged for review (one line,
+            # replaced on every run)
+            msg.user_comments = [c for c in msg.user_comments
+                                 if not c.startswith(REVIEW_COMMENT)]
+            if fill.review:
+                msg.user_comments.append(REVIEW_COMMENT + "; ".join(fill.review))
         elif not same_lang:
             msg.string = ("",) * nplurals if plural else ""
             msg.flags.discard("fuzzy")

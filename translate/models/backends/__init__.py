@@ -39,11 +39,13 @@ class DecodeRequest:
 class Backend(Protocol):
     name: str
 
-    def generate(self, request: DecodeRequest, attention: list | None = None
-                 ) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None,
+                 scores: list | None = None) -> list[list[int]]:
         """Output ids per sentence (no decoder-start token; ``</s>`` kept if produced).
         With ``attention`` (a list), also appends per sentence the alignment head's weights
-        (a row per output id, a column per source id; of the best hypothesis).
+        (a row per output id, a column per source id; of the best hypothesis). With
+        ``scores`` (a list), also appends per sentence the mean log-probability per token
+        of its best hypothesis (``</s>`` included), as the model gives it.
 
         With ``num_hypotheses=n > 1``: ``n`` sequences per sentence, sentence-major (rows
         ``i*n .. i*n+n-1`` are sentence ``i``'s, best first), as transformers'

@@ -288,8 +288,8 @@ class CTranslate2Backend:
         self.unk_id = int(tok.target_unk_id)
         self.eos_id = int(tok.target_eos_id)
 
-    def generate(self, request: DecodeRequest, attention: list | None = None
-                 ) -> list[list[int]]:
+    def generate(self, request: DecodeRequest, attention: list | None = None,
+                 scores: list | None = None) -> list[list[int]]:
         """Output ids per sentence; a sentence with constraints carries its terms (see
         :mod:`.ctranslate2_constraints`; its best hypothesis, repeated for n-best).
 
@@ -298,22 +298,42 @@ class CTranslate2Backend:
         ran past their own are decoded again, grouped by cap.
 
         With ``attention`` (a list), the alignment head's weights over each output are
-        appended to it (:meth:`attention`).
+        appended to it (:meth:`attention`). With ``scores`` (a list), each best
+        hypothesis's mean token log-probability: ``return_scores`` of the search itself
+        (CTranslate2 divides the sum by the length, ``</s>`` included, at
+        ``length_penalty=1``: no extra work), or one forced scoring pass (:meth:`score`)
+        for an output the search did not score: constrained, or cut by the length cap (its
+        ``</s>`` scored where it was forced: a runaway output is not a confident one).
         """
         n = len(request.ids)
         caps = list(request.row_max_new_tokens or [request.max_new_tokens] * n)
         source = [[self.source_tokens[int(i)] for i in ids] for ids in request.ids]
         constraints = [list(c or ()) for c in request.constraints or [None] * n]
-        outputs = self._decode(source, constraints, max(caps), request)
+        first: dict[int, float] | None = {} if scores is not None else None
+        outputs = self._decode(source, constraints, max(caps), request, first)
         again: dict[int, list[int]] = {}
         for row, (hyps, cap) in enumerate(zip(outputs, caps, strict=True)):
             if any(len(out) > cap or (len(out) == cap and cap < max(caps)) for out in hyps):
                 again.setdefault(cap, []).append(row)
         for cap, rows in again.items():
-            for row, hyps in zip(rows, self._decode([source[r] for r in rows],
-                                                    [constraints[r] for r in rows], cap,
-                                                    request), strict=True):
+            redone: dict[int, float] | None = {} if first is not None else None
+            for n_row, (row, hyps) in enumerate(zip(rows, self._decode(
+                    [source[r] for r in rows], [constraints[r] for r in rows], cap, request,
+                    redone), strict=True)):
                 outputs[row] = hyps
+                if first is not None and redone is not None:
+                    first.pop(row, None)
+                    if n_row in redone:
+                        first[row] = redone[n_row]
+        if scores is not None and first is not None:
+            best = [hyps[0] for hyps in outputs]
+            unscored = [r for r in range(n) if first.get(r) is None]
+            if unscored:
+                for r, value in zip(unscored, self.score([request.ids[r] for r in unscored],
+                                                         [best[r] for r in unscored]),
+                                    strict=True):
+                    first[r] = value
+            scores.extend(first[r] for r in range(n))
         if attention is not None:  # of the best hypothesis
             attention.extend(self.attention(request.ids, [hyps[0] for hyps in outputs]))
         if request.num_hypotheses <= 1:
@@ -329,6 +349,18 @@ class CTranslate2Backend:
                 "max_decoding_length": steps,
                 "min_decoding_length": min(request.min_new_tokens, steps),
                 "return_end_token": True, "max_input_length": 0, "max_batch_size": 0}
+
+    def score(self, source_ids, target_ids) -> list[float]:
+        """The mean log-probability per token of given outputs (``</s>`` included, added
+        when missing), from CTranslate2's ``score_batch``."""
+        if not source_ids:
+            return []
+        target_tokens = self._target_tokens()
+        source = [[self.source_tokens[int(i)] for i in ids] for ids in source_ids]
+        targets = [[target_tokens[int(i)] for i in ids if int(i) != self.eos_id]
+                   for ids in target_ids]
+        results = self.model.score_batch(source, targets, max_input_length=0)
+        return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
 
     def _target_tokens(self) -> dict[int, str]:
         if getattr(self, "_target_tokens_map", None) is None:
@@ -359,9 +391,12 @@ class CTranslate2Backend:
                 for result, tgt in zip(results, target_ids, strict=True)]
 
     def _decode(self, source: list[list[str]], constraints: list[list], cap: int,
-                request: DecodeRequest) -> list[list[list[int]]]:
+                request: DecodeRequest, wanted: dict[int, float] | None = None
+                ) -> list[list[list[int]]]:
         """``num_hypotheses`` id sequences per sentence, best first (one per distinct
-        hypothesis; the best repeated where the beam gave fewer)."""
+        hypothesis; the best repeated where the beam gave fewer). With ``wanted`` (a
+        dict), the search's score of each best hypothesis that ended by itself goes into
+        it by row."""
         # transformers spends the last of its new tokens on a forced </s>: decode one token
         # less and add that </s> to the outputs that did not end by themselves
         want = max(1, request.num_hypotheses)
@@ -372,10 +407,14 @@ class CTranslate2Backend:
         found: list[list[list[int]]] = [[] for _ in source]
         free = [i for i, c in enumerate(constraints) if not c]
         if free:
-            results = self.model.translate_batch([source[i] for i in free], **options)
+            results = self.model.translate_batch([source[i] for i in free], **options,
+                                                 return_scores=wanted is not None)
             for i, result in zip(free, results, strict=True):
                 found[i] = [[self.target_ids.get(t, self.unk_id) for t in tokens]
                             for tokens in result.hypotheses[:want]]
+                if wanted is not None and result.scores and found[i] and \
+                        found[i][0][-1:] == [self.eos_id]:  # ended by itself: scored
+                    wanted[i] = float(result.scores[0])
         bound = [i for i, c in enumerate(constraints) if c]
         if bound:
             outs = self._constrained().decode([source[i] for i in bound],
