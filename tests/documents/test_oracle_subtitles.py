@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -29,9 +28,9 @@ UNACCENTED = re.compile(r"[a-pr-zA-PR-Z]")  # every ASCII letter but q has a loo
 
 
 def lines_of(text: str) -> list[tuple[str, str]]:
-    """(line, break) pairs: ``\\n`` with the carriage returns before it, or ``\\r`` in a
-    file without ``\\n``."""
-    parts = re.split(r"(\r*\n)" if "\n" in text else r"(\r)", text)
+    """(line, break) pairs: ``\\n`` with the carriage returns before it, or a lone
+    ``\\r`` (one break each)."""
+    parts = re.split(r"(\r*\n|\r)", text)
     out = [(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
     return out + ([(parts[-1], "")] if parts[-1] else [])
 
@@ -171,3 +170,151 @@ def test_every_real_subtitle_file_round_trips_to_en_xa_with_the_oracle_property(
     for path in converted:
         assert_oracle(path.read_bytes().decode("utf-8"), written(report, path), "srt",
                       sentence_counts(report)[path.name], exact_lines=False)
+
+
+# ----------------------------------------------------------------------------- built files
+
+
+def round_trip(capsys, tmp_path: Path, name: str, text: str, *, exact_lines: bool = True
+               ) -> tuple[str, str, dict]:
+    """``text`` written as ``name``, translated to en-XA through the CLI (exit 0), checked
+    with the oracle: the output, stderr and the file's report entry."""
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    code, err, report = to_en_xa(capsys, tmp_path, path)
+    assert code == 0, err
+    entry = next(f for f in report["files"] if Path(f["file"]).name == name)
+    out = written(report, path)
+    assert_oracle(text, out, path.suffix[1:], len(entry["targets"]["en-XA"]["segments"]),
+                  exact_lines=exact_lines)
+    return out, err, entry["targets"]["en-XA"]
+
+
+def srt(texts: list[str], eol: str = "\n", *, times: list[tuple[float, float]] | None = None,
+        heads: str | None = None) -> str:
+    """An SRT file of cues ``texts`` (lines split on ``\\n``, each line ending with
+    ``eol``; ``heads``: the number and timing lines' own ending)."""
+    out = []
+    for k, text in enumerate(texts):
+        a, b = times[k] if times else (2.0 * k + 1, 2.0 * k + 2.5)
+        head = heads if heads is not None else eol
+        body = "".join(line + eol for line in text.split("\n"))
+        out.append(f"{k + 1}{head}{stamp(a)} --> {stamp(b)}{head}{body}")
+    return eol.join(out)
+
+
+def stamp(t: float, sep: str = ",") -> str:
+    ms = round(t * 1000)
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}{sep}{ms % 1000:03d}"
+
+
+TALK = ["The council met on Monday\nto discuss the new budget.",
+        "Several members asked for more money\nfor the schools.",
+        "The mayor said the city\ncould not afford it."]
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    # #23: timing lines LF, text lines CRLF: 72 of 74 cues came back in English (exit 0)
+    ("lf-heads-crlf-text", srt(TALK * 25, "\r\n", heads="\n")[:-2]),
+    ("crlf", srt(TALK, "\r\n")),
+    ("cr-cr-lf", srt(TALK, "\r\r\n")),  # CRLF written through a text-mode converter
+    ("lone-cr-text", srt(TALK, "\r", heads="\n")),
+    ("old-mac", srt(TALK, "\r")),
+    ("blank-lines-with-spaces", srt(TALK).replace("\n\n", "\n  \n")),
+    ("bom-crlf-then-lf", "\ufeff" + srt(TALK[:1], "\r\n") + "\n" + srt(TALK[1:]).replace(
+        "1\n", "2\n", 1).replace("\n2\n0", "\n3\n0")),
+], ids=lambda x: x if len(x) < 40 else "")
+def test_line_endings_of_any_mix_come_back_exactly_and_every_cue_is_translated(
+        capsys, tmp_path, name, text):
+    out, err, _ = round_trip(capsys, tmp_path, f"{name}.srt", text)
+    assert err == ""
+
+
+def test_srt_files_concatenated_with_their_byte_order_marks_are_read_as_written(
+        capsys, tmp_path):
+    """The second file's BOM and other line endings: it was "cue number '\\ufeff1' is
+    not a number" (a wrong cause) or a bad timing."""
+    first = "\ufeff" + srt(TALK[:2], "\r\n")
+    second = "\ufeff" + srt(TALK[2:]).replace("1\n", "3\n", 1)
+    out, err, _ = round_trip(capsys, tmp_path, "joined.srt", first + "\r\n" + second)
+    assert "\r\n\r\n\ufeff3\n00:00:01,000 --> " in out
+
+
+def where(report: dict) -> list[str]:
+    return [seg["where"] for seg in report["segments"]]
+
+
+@pytest.mark.parametrize(("name", "text", "wheres"), [
+    # the same speaker, a short gap, a lower-case go-on: one sentence over two cues
+    ("same.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Roger>We went down to the\n\n"
+     "00:02.100 --> 00:03.000\n<v Roger>river and swam.\n", ["cue 1-2"]),
+    ("voices.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Roger>We went down to the\n\n"
+     "00:02.100 --> 00:03.000\n<v Neil>river and swam.\n", ["cue 1", "cue 2"]),
+    ("dash.srt", srt(["- We went down to the", "- river and swam."]), ["cue 1", "cue 2"]),
+    ("dash-in-cue.srt", srt(["We went down to the\n- river and swam."]), ["cue 1", "cue 1"]),
+    ("an8.srt", srt(["{\\an8}We went down to the", "river and swam."]), ["cue 1", "cue 2"]),
+    ("position.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000 position:10%\nWe went down to the\n\n"
+     "00:02.100 --> 00:03.000\nriver and swam.\n", ["cue 1", "cue 2"]),
+    ("align.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000 align:start\nWe went down to the\n\n"
+     "00:02.100 --> 00:03.000 align:end\nriver and swam.\n", ["cue 1", "cue 2"]),
+    ("line.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000 line:0\nWe went down to the\n\n"
+     "00:02.100 --> 00:03.000\nriver and swam.\n", ["cue 1", "cue 2"]),
+    ("overlap.srt", srt(["We went down to the", "river and swam."],
+                        times=[(1, 3), (2, 4)]), ["cue 1", "cue 2"]),
+    ("simultaneous.srt", srt(["We went down to the", "river and swam."],
+                             times=[(1, 1), (1, 3)]), ["cue 1", "cue 2"]),
+    ("gap.srt", srt(["We went down to the", "river and swam."],
+                    times=[(1, 2), (4.5, 5)]), ["cue 1", "cue 2"]),
+    ("short-gap.srt", srt(["We went down to the", "river and swam."],
+                          times=[(1, 2), (3.5, 5)]), ["cue 1-2"]),
+    ("headline.srt", srt(["Breaking news", "The minister resigned today."],
+                         times=[(1, 2), (2.5, 5)]), ["cue 1", "cue 2"]),
+], ids=lambda x: x if isinstance(x, str) and len(x) < 20 else "")
+def test_cues_are_joined_only_inside_one_speakers_continuous_speech(
+        capsys, tmp_path, name, text, wheres):
+    _, _, report = round_trip(capsys, tmp_path, name, text)
+    assert where(report) == wheres
+
+
+def test_the_gap_limit_is_a_setting(tmp_path):
+    from translate import Translator
+    from translate.documents import translate_document
+    from translate.documents.subtitles import MAX_GAP
+    from translate.errors import UserError
+
+    text = srt(["We went down to the", "river and swam."], times=[(1, 2), (6, 7)])
+    assert MAX_GAP == 2.0
+    tr = Translator()
+    apart = translate_document(text.encode(), "srt", "en", "en-XA", tr)
+    joined = translate_document(text.encode(), "srt", "en", "en-XA", tr, max_gap=5.0)
+    assert [s.where for s in apart.segments] == ["cue 1", "cue 2"]
+    assert [s.where for s in joined.segments] == ["cue 1-2"]
+    assert_oracle(text, joined.text, "srt", 1)
+    with pytest.raises(UserError, match="max_gap"):
+        translate_document(text.encode(), "srt", "en", "en-XA", tr, max_gap=-1)
+
+
+def test_a_webvtt_block_without_a_timing_line_is_kept_with_a_warning(capsys, tmp_path):
+    """Players skip it, so it is not translated, but never silently: a warning on stderr
+    and in the report (the file was refused before)."""
+    text = ("WEBVTT\n\n00:01.000 --> 00:02.000\nHello there.\n\nStray text, no cue.\n\n"
+            "00:03.000 --> 00:04.000\nGoodbye now.\n")
+    path = tmp_path / "stray.vtt"
+    path.write_text(text, encoding="utf-8")
+    code, err, report = to_en_xa(capsys, tmp_path, path)
+    assert code == 0, err
+    out = written(report, path)
+    assert "\n\nStray text, no cue.\n\n" in out and out.count("[") == 2
+    warning = "line 6: a block without a timing line is no cue"
+    assert f"translate: warning: {path}: {warning}" in err
+    assert any(warning in n for n in report["files"][0]["targets"]["en-XA"]["notes"])
+
+
+def test_dialogue_lines_keep_their_speaker_and_line(capsys, tmp_path):
+    """Two speakers in one cue (a dash line, a closed voice): each line comes back on
+    its own line with its own words and styling."""
+    text = ("WEBVTT\n\n00:01.000 --> 00:03.000\nWhy did you <i>go</i>\n- Because I\n\n"
+            "00:03.100 --> 00:05.000\n<v Ann>We were <b>late</b></v>\n<v Bob>No.</v>\n"
+            "<i>Laughter</i>\n")
+    out, _, report = round_trip(capsys, tmp_path, "dialogue.vtt", text)
+    assert where(report) == ["cue 1", "cue 1", "cue 2", "cue 2", "cue 2"]

@@ -40,6 +40,13 @@ MAX_GAP = 2.0
 PAUSE = 0.0
 #: the most cues joined into one stream of speech (a longer run is cut between cues)
 MAX_JOINED_CUES = 8
+#: the most styling tags (a pair ``<i>...</i>`` is one) in one speaker's lines of a cue
+#: (placing them on the translation costs time growing with their number squared); more
+#: refuse the file
+MAX_CUE_TAGS = 500
+#: a turn of at most this many lines keeps its line breaks where its words go (when
+#: the lines fit ``width``); a longer one is re-wrapped (placing breaks costs time per line)
+MAX_KEPT_LINES = 6
 
 _SRT_TIME = re.compile(
     r"^\s*(\d+):(\d{1,3}):(\d{1,3})[,.](\d{1,3})[ \t]*-->[ \t]*"
@@ -55,6 +62,7 @@ _VOICE_AT = re.compile(r"(?:\{\\[^{}]*\}|[ \t])*<v(?:\.[^ \t<>]*)?(?:[ \t]([^<>]
 _DASH_AT = re.compile(r"(?:\{\\[^{}]*\}|<[A-Za-z][^<>]*>|[ \t])*[-\u2010\u2013\u2014]"
                       r"(?![-\u2010\u2013\u2014>])[ \t]*(?:[^\W\d_]|[\"'¿¡<({\[…])")
 _POSITION = re.compile(r"\{\\(?:an?\d+|pos\([^(){}]*\)|move\([^(){}]*\))\}")
+_EOL = re.compile(r"\r+\n?|\n")
 _FINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _OPENERS = "\"'“‘«([¿¡"
 
@@ -80,6 +88,7 @@ class Track:
 
     kind: str  # "srt" | "vtt"
     parts: tuple[str | Cue, ...]
+    notes: tuple[str, ...] = ()  # what was kept as written without being a cue
 
     @property
     def cues(self) -> list[Cue]:
@@ -98,18 +107,24 @@ class Track:
 
 
 def split_lines(text: str) -> list[tuple[str, str]]:
-    """``text`` as (line, its break) pairs, each break as written: ``\\n`` with the
-    carriage returns before it (``\\r\\n``, ``\\r\\r\\n``); in a file without ``\\n``,
-    ``\\r`` (old Mac). The last line's break is ``""`` when the text does not end with
-    one. ``"".join(line + brk ...) == text``."""
-    sep = "\n" if "\n" in text else "\r"
-    pieces = text.split(sep)
+    """``text`` as (line, its break) pairs, each break as written: ``\n``, ``\r\n``, a
+    lone ``\r`` (WebVTT's three line terminators, in any mix), and ``\n`` with several
+    carriage returns before it (``\r\r\n``, written by tools that turned CRLF into CRLF
+    again) as one break. The last line's break is ``""`` when the text does not end with
+    one. ``"".join(line + brk ...) == text``; linear in the text's length."""
     out: list[tuple[str, str]] = []
-    for piece in pieces[:-1]:
-        line = piece.rstrip("\r") if sep == "\n" else piece
-        out.append((line, piece[len(line):] + sep))
-    if pieces[-1]:
-        out.append((pieces[-1], ""))
+    pos = 0
+    for m in _EOL.finditer(text):
+        brk = m.group()
+        line = text[pos:m.start()]
+        if brk.endswith("\n") or len(brk) == 1:
+            out.append((line, brk))
+        else:  # carriage returns without a line feed: each ends a line
+            out.append((line, "\r"))
+            out.extend(("", "\r") for _ in range(len(brk) - 1))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], ""))
     return out
 
 
@@ -144,6 +159,7 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = split_lines(text[len(bom):])
     parts: list[str | Cue] = [bom] if bom else []
+    notes: list[str] = []
     first = True
     prev: Cue | None = None  # the cue of the block before, for SRT continuation text
     i, n = 0, len(lines)
@@ -167,6 +183,10 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
             parts.append("".join(a + b for a, b in block))
         elif kind == "vtt" and re.match(r"(NOTE|STYLE|REGION)(\s|$)", block[0][0]):
             parts.append("".join(a + b for a, b in block))
+        elif kind == "vtt" and not any("->" in line for line, _ in block):
+            parts.append("".join(a + b for a, b in block))  # players skip it: so do we
+            notes.append(f"line {i + 1}: a block without a timing line is no cue (players "
+                         "do not show it); kept as it is, not translated")
         elif (kind == "srt" and not _starts_cue(block) and _continues(block)
               and after is not None):
             prev = Cue("", _text(block), after.start, after.end, after.settings, True)
@@ -183,7 +203,7 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
     if kind == "srt" and not any(isinstance(p, Cue) for p in parts) and \
             any(line.strip() for line, _ in lines):
         raise _bad(name, 1, "has no subtitle cues; is it really an SRT file?")
-    return Track(kind, tuple(parts))
+    return Track(kind, tuple(parts), tuple(notes))
 
 
 def _verbatim(block: list[tuple[str, str]]) -> str:
@@ -279,12 +299,14 @@ def _check_hours(name: str, line: int, timing: str, *hours: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Styled:
-    """A turn's text as plain text plus styling spans, and its cue-level prefix/suffix."""
+    """A turn's text as plain text (its lines joined by one space) plus styling spans, its
+    cue-level prefix/suffix, and where its source lines were joined."""
 
     prefix: str
     plain: str
     spans: tuple[tuple[int, int, str, str], ...]  # (start, end, opening tag, closing tag)
     suffix: str
+    breaks: tuple[int, ...] = ()  # offsets in plain of the spaces that join its lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,8 +328,9 @@ class Turn:
 
 def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue") -> Styled:
     """Separate a turn's styling tags from its text (lines joined by one space); tags
-    open more than :data:`~.inline.MAX_INLINE_DEPTH` deep are refused while reading."""
-    text = " ".join(line for line, _ in split_lines(text))
+    open more than :data:`~.inline.MAX_INLINE_DEPTH` deep, or more than
+    :data:`MAX_CUE_TAGS` of them, are refused while reading."""
+    text = "\n".join(line for line, _ in split_lines(text))
     prefix = _CUE_PREFIX.match(text).group(0)
     body = text[len(prefix):]
     suffix = ""
@@ -319,6 +342,9 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
     spans: list[tuple[int, int, int, str, str]] = []  # start, end, order opened, tags
     pos = 0
     for seq, t in enumerate(_TAG.finditer(body)):
+        if len(spans) + len(stack) >= MAX_CUE_TAGS:
+            raise InputFileError(name, f"{where}: more than {MAX_CUE_TAGS} styling tags "
+                                       f"(limit {MAX_CUE_TAGS}; a pair <i>...</i> is one)")
         piece = body[pos:t.start()]
         piece = html.unescape(piece) if kind == "vtt" else piece
         plain.append(piece)
@@ -348,8 +374,10 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
     for _, opening, start, opened in stack:  # never closed: runs to the end of the turn
         spans.append((start, size, opened, opening, ""))
     spans.sort(key=lambda s: (s[0], s[2]))  # as opened: outer first
-    return Styled(prefix, "".join(plain), tuple((a, b, o, c) for a, b, _, o, c in spans),
-                  suffix)
+    joined = "".join(plain)
+    breaks = tuple(i for i, ch in enumerate(joined) if ch == "\n")
+    return Styled(prefix.replace("\n", " "), joined.replace("\n", " "),
+                  tuple((a, b, o, c) for a, b, _, o, c in spans), suffix, breaks)
 
 
 def turns(k: int, cue: Cue, kind: str, name: str = "<input>") -> list[Turn]:
@@ -366,7 +394,7 @@ def turns(k: int, cue: Cue, kind: str, name: str = "<input>") -> list[Turn]:
     for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
         first = lines[a][0]
         voice = _VOICE_AT.match(first)
-        text = " ".join(line for line, _ in lines[a:b])
+        text = "\n".join(line for line, _ in lines[a:b])
         styled = split_styles(text, kind, name, f"cue {k + 1}")
         out.append(Turn(k, a, b - a, styled,
                         " ".join((voice.group(1) or "").split()) if voice else None,
@@ -459,7 +487,7 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
     translated file, one record per sentence and notes. ``max_gap`` and ``pause``
     (seconds) are the joining rules' limits (:func:`joins`)."""
     from ..segment import segment
-    from .cues import cut_points, wrap
+    from .cues import cut_points, visible_len, wrap
 
     if width < 10 or lines < 1:
         raise UserError(f"subtitle lines need {param('width')} of at least 10 and "
@@ -501,25 +529,44 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
                                           align=True)
         results.update(zip(idx, outs, strict=True))
     # every turn collects (target text, styling spans on it) from its sentences
-    turn_parts: list[list[tuple[str, list]]] = [[] for _ in all_turns]
+    turn_parts: list[list[_Piece]] = [[] for _ in all_turns]
     records = _place(sentences, results, langs, all_turns, tstart, turn_parts, cut_points)
-    texts, notes = _write_cues(cues, all_turns, turn_parts, kind, width, lines, wrap,
-                               _first_break(text))
-    return track.render(texts), records, notes
+    texts, notes = _write_cues(cues, all_turns, turn_parts, kind, width, lines,
+                               (wrap, visible_len), _first_break(text))
+    return track.render(texts), records, [*track.notes, *notes]
+
+
+class _Piece:
+    """The part of one sentence's output in one turn: its text, its styling spans
+    (start, end, opening, closing, source span), where a source line break falls inside
+    it, and whether one falls before it (between two sentences of the turn)."""
+
+    __slots__ = ("breaks", "newline", "spans", "text")
+
+    def __init__(self, text: str, newline: bool = False) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int, str, str, int]] = []
+        self.breaks: list[int] = []
+        self.newline = newline
 
 
 def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
-           turn_parts: list[list[tuple[str, list]]], cut_points) -> list[DocumentSegment]:
+           turn_parts: list[list[_Piece]], cut_points) -> list[DocumentSegment]:
     """Each sentence's output (its source when kept) cut at the turn boundaries it spans
     (by word alignment), its styling placed, each piece added to its turn's parts; one
-    report row per sentence. Sentences, turns and spans are walked once, in order."""
+    report row per sentence. Sentences, turns, spans and line breaks are walked once,
+    in order, with moving pointers."""
     spans: list[tuple[int, int, str, str, int]] = []  # global offsets, by start; owner turn
+    joins_at: list[tuple[int, int]] = []  # (global offset of a line join, its turn)
     for i, t in enumerate(all_turns):
         off = tstart[i]
         spans.extend((a + off, b + off, o, c, i) for a, b, o, c in t.styled.spans)
+        if len(t.styled.breaks) < MAX_KEPT_LINES:
+            joins_at.extend((off + b, i) for b in t.styled.breaks)
     placed = bytearray(len(spans))
+    newline = bytearray(len(all_turns))  # a line break waits before the turn's next piece
     records: list[DocumentSegment] = []
-    ti = sp = 0
+    ti = sp = bp = 0
     active: list[int] = []  # spans begun before the current sentence's end, not yet done
 
     def at_end_of_turn(n: int) -> bool:
@@ -527,8 +574,8 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         a, b, o, c, t = spans[n]
         if placed[n] or not turn_parts[t]:
             return False
-        piece, pspans = turn_parts[t][-1]
-        pspans.append((len(piece), len(piece), o, c, n))
+        piece = turn_parts[t][-1]
+        piece.spans.append((len(piece.text), len(piece.text), o, c, n))
         placed[n] = 1
         return True
 
@@ -539,10 +586,17 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         last = ti
         while last + 1 < len(tstart) and tstart[last + 1] < s1:
             last += 1
+        while bp < len(joins_at) and joins_at[bp][0] <= s0:  # between two sentences
+            newline[joins_at[bp][1]] = 1
+            bp += 1
+        lines: list[int] = []
+        while bp < len(joins_at) and joins_at[bp][0] < s1:
+            lines.append(joins_at[bp][0] - s0)
+            bp += 1
         while sp < len(spans) and spans[sp][0] <= s1:
             active.append(sp)
             sp += 1
-        own: list[tuple[int, int, str, str, int]] = []
+        own: list[tuple[int, int, str, str, int, int]] = []
         keep: list[int] = []
         for n in active:
             a, b, o, c, t = spans[n]
@@ -557,22 +611,28 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
             if b > s1:
                 keep.append(n)
         active = keep
-        where = (all_turns[ti].cue, all_turns[last].cue)
-        records.append(_place_sentence(sent, results.get(i), langs[i], ti, last, tstart,
-                                       own, turn_parts, cut_points, where))
+        pieces, record = _place_sentence(
+            sent, results.get(i), langs[i], [tstart[k] - s0 for k in range(ti + 1, last + 1)],
+            lines, own, ti, (all_turns[ti].cue, all_turns[last].cue), cut_points)
+        for j, piece in enumerate(pieces):
+            piece.newline = bool(newline[ti + j])
+            newline[ti + j] = 0
+            turn_parts[ti + j].append(piece)
+        records.append(record)
     for n in [*active, *range(sp, len(spans))]:
         at_end_of_turn(n)
     return records
 
 
-def _place_sentence(sent, res, lang: str, first: int, last: int, tstart: list[int],
-                    own: list, turn_parts: list[list[tuple[str, list]]],
-                    cut_points, cues: tuple[int, int]) -> DocumentSegment:
-    """One sentence's output cut into its turns' pieces, each with the styling of its own
-    turn (styling never moves to another turn's cue); its report row."""
+def _place_sentence(sent, res, lang: str, inner: list[int], lines: list[int], own: list,
+                    first: int, cues: tuple[int, int], cut_points
+                    ) -> tuple[list[_Piece], DocumentSegment]:
+    """One sentence's output cut into its turns' pieces (at ``inner``, the turn
+    boundaries, by alignment), each with the styling of its own turn (styling never moves
+    to another turn's cue) and the source line breaks (``lines``) placed between its
+    words; its report row."""
     target = sent.text if res is None else res.text
     links = () if res is None else tuple(getattr(res, "alignment", ()) or ())
-    inner = [tstart[k] - sent.start for k in range(first + 1, last + 1)]
     own.sort(key=lambda s: (s[0], s[5]))  # as in the source: outer first
     if res is None or not own:
         tspans = own
@@ -581,29 +641,41 @@ def _place_sentence(sent, res, lang: str, first: int, last: int, tstart: list[in
         tspans = [(_word_start(el, own[el.payload.key][0], sent.text, target), el.end,
                    el.payload.open, el.payload.close, *own[el.payload.key][4:])
                   for el in placed]
-    cuts = cut_points(sent.text, target, inner, links) if res is not None else inner
-    bounds = [0, *cuts, len(target)]
-    pieces: list[tuple[str, list]] = []
+    # one cut per boundary, turn and line boundaries together, so they stay in order
+    marks = sorted([(p, 0) for p in inner] + [(p, 1) for p in lines])
+    points = [p for p, _ in marks]
+    cuts = cut_points(sent.text, target, points, links) if res is not None else points
+    turn_cuts = [c for c, (_, kind) in zip(cuts, marks, strict=True) if kind == 0]
+    line_cuts = [c for c, (_, kind) in zip(cuts, marks, strict=True) if kind == 1]
+    bounds = [0, *turn_cuts, len(target)]
+    pieces: list[_Piece] = []
+    starts: list[int] = []
     for j in range(len(bounds) - 1):
         lo, hi = bounds[j], bounds[j + 1]
         piece = target[lo:hi]
-        a0 = lo + len(piece) - len(piece.lstrip())
-        pieces.append((piece.strip(), [], a0))
+        starts.append(lo + len(piece) - len(piece.lstrip()))
+        pieces.append(_Piece(piece.strip()))
+    j = 0
+    for c in line_cuts:  # ascending, as the pieces
+        while j + 1 < len(pieces) and c >= bounds[j + 1]:
+            j += 1
+        rel = c - starts[j]
+        if 0 < rel < len(pieces[j].text) and pieces[j].text[rel].isspace():
+            pieces[j].breaks.append(rel)
     for a, b, o, c, t, n in tspans:
-        piece, pspans, a0 = pieces[min(max(t - first, 0), len(pieces) - 1)]
-        a1 = a0 + len(piece)
+        k = min(max(t - first, 0), len(pieces) - 1)
+        piece, a0 = pieces[k], starts[k]
+        a1 = a0 + len(piece.text)
         s = min(max(a, a0), a1)
-        pspans.append((s - a0, min(max(b, s), a1) - a0, o, c, n))
-    for j, (piece, pspans, _) in enumerate(pieces):
-        turn_parts[first + j].append((piece, pspans))
+        piece.spans.append((s - a0, min(max(b, s), a1) - a0, o, c, n))
     where = f"cue {cues[0] + 1}" + (f"-{cues[1] + 1}" if cues[1] > cues[0] else "")
     if res is None:
-        return DocumentSegment(sent.start, sent.end, sent.text, lang, "kept", sent.text,
-                               block=cues[0], where=where)
-    return DocumentSegment(sent.start, sent.end, sent.text, lang, "translated", res.text,
-                           tuple(res.models), tuple(res.warnings), tuple(res.terms),
-                           getattr(res, "from_memory", False), block=cues[0], where=where,
-                           alignment=links)
+        return pieces, DocumentSegment(sent.start, sent.end, sent.text, lang, "kept",
+                                       sent.text, block=cues[0], where=where)
+    return pieces, DocumentSegment(
+        sent.start, sent.end, sent.text, lang, "translated", res.text, tuple(res.models),
+        tuple(res.warnings), tuple(res.terms), getattr(res, "from_memory", False),
+        block=cues[0], where=where, alignment=links)
 
 
 def _word_start(el: Inline, p: int, source: str, target: str) -> int:
@@ -620,12 +692,13 @@ def _word_start(el: Inline, p: int, source: str, target: str) -> int:
 
 
 def _write_cues(cues: list[Cue], all_turns: list[Turn],
-                turn_parts: list[list[tuple[str, list]]], kind: str, width: int, lines: int,
-                wrap, default_break: str) -> tuple[list[str], list[str]]:
+                turn_parts: list[list[_Piece]], kind: str, width: int, lines: int,
+                layout, default_break: str) -> tuple[list[str], list[str]]:
     """Each cue's text: its turns, each from its parts, styled and wrapped (a turn without
     a translated sentence as written), the lines joined by the cue's own line breaks in
     order; a turn the translation left empty gets an ellipsis (noted), one with speech
     that no sentence reached is kept and noted (never silently)."""
+    wrap, visible_len = layout
     texts, notes = [], []
     at = 0
     for k, cue in enumerate(cues):
@@ -655,7 +728,13 @@ def _write_cues(cues: list[Cue], all_turns: list[Turn],
                 plain, tspans = "…", []
                 notes.append(f"cue {k + 1}: the translation left it empty; wrote …")
             body = render_styles(plain, tspans, kind)
-            out.extend((st.prefix + wrap(body, width, budget) + st.suffix).split("\n"))
+            kept = [line.strip() for line in body.split("\n")]
+            if len(kept) == 1 or not all(kept) or \
+                    any(visible_len(line) > width for line in kept):
+                kept = wrap(body, width, budget).split("\n")  # the source's lines do not fit
+            kept[0] = st.prefix + kept[0]
+            kept[-1] += st.suffix
+            out.extend(kept)
         breaks = [brk for _, brk in src_lines[:-1]]
         fallback = breaks[-1] if breaks else (_last_break(cue.head) or default_break)
         texts.append("".join(line + (breaks[j] if j < len(breaks) else fallback)
@@ -671,31 +750,33 @@ def _last_break(text: str) -> str:
 
 def _first_break(text: str) -> str:
     """The file's first line break as written (``\n`` in a file without one)."""
-    n = text.find("\n")
-    if n < 0:
-        return "\r" if "\r" in text else "\n"
-    k = n
-    while k > 0 and text[k - 1] == "\r":
-        k -= 1
-    return text[k:n + 1]
+    m = _EOL.search(text)
+    if m is None:
+        return "\n"
+    return m.group() if m.group().endswith("\n") or len(m.group()) == 1 else "\r"
 
 
-def _join(parts: list[tuple[str, list]]) -> tuple[str, list]:
-    """A turn's pieces joined by one space; a source span cut over two of its sentences
-    is one span again."""
+def _join(parts: list[_Piece]) -> tuple[str, list]:
+    """A turn's pieces joined by one space (a line break where its source lines broke);
+    a source span cut over two of its sentences is one span again."""
     out: list[str] = []
     spans: list[tuple[int, int, str, str]] = []
     index: dict[int, int] = {}  # source span -> its entry in spans
     size = 0
-    for piece, pspans in parts:
-        if not piece and not pspans:
+    for part in parts:
+        if not part.text and not part.spans:
             continue
         shift = size + (1 if out else 0)
         if out:
-            out.append(" ")
-        out.append(piece)
-        size = shift + len(piece)
-        for a, b, o, c, n in pspans:
+            out.append("\n" if part.newline else " ")
+        at = 0
+        for rel in part.breaks:
+            out.append(part.text[at:rel])
+            out.append("\n")
+            at = rel + 1
+        out.append(part.text[at:])
+        size = shift + len(part.text)
+        for a, b, o, c, n in part.spans:
             if n in index:
                 j = index[n]
                 spans[j] = (spans[j][0], b + shift, o, c)
