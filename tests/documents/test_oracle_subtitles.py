@@ -468,3 +468,33 @@ def _pseudo():
     from translate import Translator
 
     return Translator()
+
+
+# ----------------------------------------------------------------------------- real model
+
+
+def test_a_speakers_words_and_styling_stay_in_their_cue_with_the_fixture_model():
+    """en -> it on the fixture models: a sentence that two speakers share in time is
+    two sentences, so neither speaker's words nor <font>/<i> land in the other's cue
+    (it was one sentence cut back by alignment noise)."""
+    from support import MODELS
+    from translate import Translator
+    from translate.documents import translate_document
+    from translate.documents.subtitles import parse
+
+    tr = Translator(models_dir=MODELS, device="cpu", glossary=False)
+    first = "The ceremony took place in the church"
+    second = 'of <font color="red">Santa Maria</font> in <i>Rome</i>.'
+    text = (f"WEBVTT\n\n00:01.000 --> 00:03.000\n<v Roger>{first}\n\n"
+            f"00:03.100 --> 00:05.000\n<v Neil>{second}\n")
+    result = translate_document(text.encode(), "vtt", "en", "it", tr)
+    assert [s.where for s in result.segments] == ["cue 1", "cue 2"]
+    assert [s.source for s in result.segments] == [
+        first, "of Santa Maria in Rome."]
+    cues = parse(result.text, "vtt").cues
+    alone = [translate_document(f"WEBVTT\n\n00:01.000 --> 00:03.000\n{t}\n".encode(), "vtt",
+                                "en", "it", tr).text.split("\n", 3)[3].strip()
+             for t in (f"<v Roger>{first}", f"<v Neil>{second}")]
+    assert [" ".join(c.text.split()) for c in cues] == [" ".join(a.split()) for a in alone]
+    assert "<font" not in cues[0].text and "<i>" not in cues[0].text
+    assert cues[1].text.startswith("<v Neil>") and cues[1].text.count("<font") == 1
