@@ -189,7 +189,7 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
                          "do not show it); kept as it is, not translated")
         elif (kind == "srt" and not _starts_cue(block) and _continues(block)
               and after is not None):
-            prev = Cue("", _text(block), after.start, after.end, after.settings, True)
+            prev = Cue("", _verbatim(block), after.start, after.end, after.settings, True)
             parts.append(prev)
             parts.append(block[-1][1])
         else:
@@ -209,10 +209,6 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
 def _verbatim(block: list[tuple[str, str]]) -> str:
     """A block's lines as written, without the break after its last line."""
     return "".join(a + b for a, b in block[:-1]) + block[-1][0]
-
-
-def _text(block: list[tuple[str, str]]) -> str:
-    return _verbatim(block)
 
 
 def _starts_cue(block: list[tuple[str, str]]) -> bool:
@@ -283,7 +279,7 @@ def _cue(block: list[tuple[str, str]], kind: str, name: str, line: int) -> Cue:
     head = "".join(a + b for a, b in block[:timing_at + 1])
     if timing_at + 1 == len(block):  # no text: the timing line's break is the block's
         head = head[:len(head) - len(block[-1][1])]
-    return Cue(head, _text(block[timing_at + 1:]) if timing_at + 1 < len(block) else "",
+    return Cue(head, _verbatim(block[timing_at + 1:]) if timing_at + 1 < len(block) else "",
                start, end, " ".join(settings.split()))
 
 
