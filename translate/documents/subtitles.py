@@ -43,7 +43,7 @@ MAX_JOINED_CUES = 8
 #: the most styling tags (a pair ``<i>...</i>`` is one) in one speaker's lines of a cue
 #: (placing them on the translation costs time growing with their number squared); more
 #: refuse the file
-MAX_CUE_TAGS = 500
+MAX_CUE_TAGS = 200
 #: a turn of at most this many lines keeps its line breaks where its words go (when
 #: the lines fit ``width``); a longer one is re-wrapped (placing breaks costs time per line)
 MAX_KEPT_LINES = 6
@@ -338,15 +338,15 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
     spans: list[tuple[int, int, int, str, str]] = []  # start, end, order opened, tags
     pos = 0
     for seq, t in enumerate(_TAG.finditer(body)):
-        if len(spans) + len(stack) >= MAX_CUE_TAGS:
-            raise InputFileError(name, f"{where}: more than {MAX_CUE_TAGS} styling tags "
-                                       f"(limit {MAX_CUE_TAGS}; a pair <i>...</i> is one)")
         piece = body[pos:t.start()]
         piece = html.unescape(piece) if kind == "vtt" else piece
         plain.append(piece)
         size += len(piece)
         pos = t.end()
         tag = t.group(0)
+        if len(spans) + len(stack) >= MAX_CUE_TAGS and not (t.group(1) and stack):
+            raise InputFileError(name, f"{where}: more than {MAX_CUE_TAGS} styling tags "
+                                       f"(limit {MAX_CUE_TAGS}; a pair <i>...</i> is one)")
         if t.group(2) is None or t.group(2)[0].isdigit():
             spans.append((size, size, seq, tag, ""))  # a position or a timestamp: void
         elif t.group(1):
