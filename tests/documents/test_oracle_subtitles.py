@@ -243,6 +243,18 @@ def test_srt_files_concatenated_with_their_byte_order_marks_are_read_as_written(
     assert "\r\n\r\n\ufeff3\n00:00:01,000 --> " in out
 
 
+def test_srt_text_after_a_blank_line_inside_a_cue_is_translated_with_its_cue(
+        capsys, tmp_path):
+    """Players show it with the cue before (ExoPlayer's extra blank line); it was "a cue
+    has no timing line", the whole file refused. Cue numbers in the report stay the
+    file's own."""
+    text = ("1\n00:00:01,000 --> 00:00:02,000\nThe council met\n\non Monday.\n\n"
+            "2\n00:00:03,000 --> 00:00:04,000\nIt voted.\n")
+    out, _, report = round_trip(capsys, tmp_path, "blank.srt", text)
+    assert out.startswith("1\n00:00:01,000 --> 00:00:02,000\n[Ţĥé çöûñçîĺ ḿéţ\n\n")
+    assert where(report) == ["cue 1", "cue 2"]
+
+
 def where(report: dict) -> list[str]:
     return [seg["where"] for seg in report["segments"]]
 

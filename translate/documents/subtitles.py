@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .. import detect
 from ..errors import InputFileError, UserError, param
@@ -376,10 +377,11 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
                   tuple((a, b, o, c) for a, b, _, o, c in spans), suffix, breaks)
 
 
-def turns(k: int, cue: Cue, kind: str, name: str = "<input>") -> list[Turn]:
+def turns(k: int, cue: Cue, kind: str, name: str = "<input>", number: int = 0
+          ) -> list[Turn]:
     """Cue ``k``'s turns: a line opening with a dialogue dash (``- ``) or a ``<v Speaker>``,
     or following a line that closes its voice (``</v>``), starts one; other lines go on
-    with the turn before."""
+    with the turn before. ``number``: the cue's number in messages (``k + 1``)."""
     lines = split_lines(cue.text)
     if not lines:
         return []
@@ -391,7 +393,7 @@ def turns(k: int, cue: Cue, kind: str, name: str = "<input>") -> list[Turn]:
         first = lines[a][0]
         voice = _VOICE_AT.match(first)
         text = "\n".join(line for line, _ in lines[a:b])
-        styled = split_styles(text, kind, name, f"cue {k + 1}")
+        styled = split_styles(text, kind, name, f"cue {number or k + 1}")
         out.append(Turn(k, a, b - a, styled,
                         " ".join((voice.group(1) or "").split()) if voice else None,
                         bool(_DASH_AT.match(first))))
@@ -493,9 +495,11 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
                         "0 or more")
     track = parse(text, kind, name)
     cues = track.cues
+    # each cue's number in messages: SRT text after a blank line inside a cue is its cue's
+    number = list(accumulate(0 if cue.continued else 1 for cue in cues))
     all_turns: list[Turn] = []
     for k, cue in enumerate(cues):
-        all_turns.extend(turns(k, cue, kind, name))
+        all_turns.extend(turns(k, cue, kind, name, number[k]))
     # one stream: the turns of one stretch of speech joined by a space, stretches by a
     # paragraph break (no sentence crosses one); tstart[i] is turn i's offset in it
     pieces: list[str] = []
@@ -526,9 +530,10 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
         results.update(zip(idx, outs, strict=True))
     # every turn collects (target text, styling spans on it) from its sentences
     turn_parts: list[list[_Piece]] = [[] for _ in all_turns]
-    records = _place(sentences, results, langs, all_turns, tstart, turn_parts, cut_points)
+    records = _place(sentences, results, langs, all_turns, tstart, turn_parts, cut_points,
+                     number)
     texts, notes = _write_cues(cues, all_turns, turn_parts, kind, width, lines,
-                               (wrap, visible_len), _first_break(text))
+                               (wrap, visible_len), _first_break(text), number)
     return track.render(texts), records, [*track.notes, *notes]
 
 
@@ -547,7 +552,8 @@ class _Piece:
 
 
 def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
-           turn_parts: list[list[_Piece]], cut_points) -> list[DocumentSegment]:
+           turn_parts: list[list[_Piece]], cut_points, number: list[int]
+           ) -> list[DocumentSegment]:
     """Each sentence's output (its source when kept) cut at the turn boundaries it spans
     (by word alignment), its styling placed, each piece added to its turn's parts; one
     report row per sentence. Sentences, turns, spans and line breaks are walked once,
@@ -609,7 +615,9 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         active = keep
         pieces, record = _place_sentence(
             sent, results.get(i), langs[i], [tstart[k] - s0 for k in range(ti + 1, last + 1)],
-            lines, own, ti, (all_turns[ti].cue, all_turns[last].cue), cut_points)
+            lines, own, ti, all_turns[ti].cue, _where(number[all_turns[ti].cue],
+                                                     number[all_turns[last].cue]),
+            cut_points)
         for j, piece in enumerate(pieces):
             piece.newline = bool(newline[ti + j])
             newline[ti + j] = 0
@@ -621,7 +629,7 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
 
 
 def _place_sentence(sent, res, lang: str, inner: list[int], lines: list[int], own: list,
-                    first: int, cues: tuple[int, int], cut_points
+                    first: int, block: int, where: str, cut_points
                     ) -> tuple[list[_Piece], DocumentSegment]:
     """One sentence's output cut into its turns' pieces (at ``inner``, the turn
     boundaries, by alignment), each with the styling of its own turn (styling never moves
@@ -664,14 +672,17 @@ def _place_sentence(sent, res, lang: str, inner: list[int], lines: list[int], ow
         a1 = a0 + len(piece.text)
         s = min(max(a, a0), a1)
         piece.spans.append((s - a0, min(max(b, s), a1) - a0, o, c, n))
-    where = f"cue {cues[0] + 1}" + (f"-{cues[1] + 1}" if cues[1] > cues[0] else "")
     if res is None:
         return pieces, DocumentSegment(sent.start, sent.end, sent.text, lang, "kept",
-                                       sent.text, block=cues[0], where=where)
+                                       sent.text, block=block, where=where)
     return pieces, DocumentSegment(
         sent.start, sent.end, sent.text, lang, "translated", res.text, tuple(res.models),
         tuple(res.warnings), tuple(res.terms), getattr(res, "from_memory", False),
-        block=cues[0], where=where, alignment=links)
+        block=block, where=where, alignment=links)
+
+
+def _where(first: int, last: int) -> str:
+    return f"cue {first}" + (f"-{last}" if last > first else "")
 
 
 def _word_start(el: Inline, p: int, source: str, target: str) -> int:
@@ -689,7 +700,8 @@ def _word_start(el: Inline, p: int, source: str, target: str) -> int:
 
 def _write_cues(cues: list[Cue], all_turns: list[Turn],
                 turn_parts: list[list[_Piece]], kind: str, width: int, lines: int,
-                layout, default_break: str) -> tuple[list[str], list[str]]:
+                layout, default_break: str, number: list[int]
+                ) -> tuple[list[str], list[str]]:
     """Each cue's text: its turns, each from its parts, styled and wrapped (a turn without
     a translated sentence as written), the lines joined by the cue's own line breaks in
     order; a turn the translation left empty gets an ellipsis (noted), one with speech
@@ -705,7 +717,7 @@ def _write_cues(cues: list[Cue], all_turns: list[Turn],
             at += 1
         if not any(turn_parts[i] for i in own):
             if any(all_turns[i].speech for i in own):
-                notes.append(f"cue {k + 1}: its text could not be translated; kept as it is")
+                notes.append(f"cue {number[k]}: its text could not be translated; kept as it is")
             texts.append(cue.text)
             continue
         budget = lines if len(own) == 1 else 1
@@ -716,13 +728,13 @@ def _write_cues(cues: list[Cue], all_turns: list[Turn],
             plain, tspans = _join(turn_parts[i])
             if not turn_parts[i]:
                 if t.speech:
-                    notes.append(f"cue {k + 1}: a line of its text could not be translated; "
+                    notes.append(f"cue {number[k]}: a line of its text could not be translated; "
                                  "kept as it is")
                 out.extend(line for line, _ in src_lines[t.first:t.first + t.count])
                 continue
             if not plain.strip():
                 plain, tspans = "…", []
-                notes.append(f"cue {k + 1}: the translation left it empty; wrote …")
+                notes.append(f"cue {number[k]}: the translation left it empty; wrote …")
             body = render_styles(plain, tspans, kind)
             kept = [line.strip() for line in body.split("\n")]
             if len(kept) == 1 or not all(kept) or \
