@@ -7,14 +7,16 @@ line opening with a dialogue dash or a ``<v Speaker>`` starts one). Consecutive 
 joined into one stream only inside one speaker's continuous speech (:func:`joins`: no
 speaker or position change, no overlap, a gap of at most ``max_gap`` seconds, at most
 :data:`MAX_JOINED_CUES` cues), so a sentence spread over two cues is translated as one
-sentence; it is then cut back at the cue boundaries by word alignment (:mod:`.cues`), each
-turn re-wrapped to at most ``width`` characters on ``lines`` lines. Styling tags (``<i>``,
+sentence; it is then cut back at the cue boundaries by word alignment (:mod:`.cues`). A
+turn keeps its source line breaks where its words go when the lines fit ``width``, else
+it is re-wrapped to at most ``width`` characters on ``lines`` lines. Styling tags (``<i>``,
 ``<b>``, ``<u>``, ``<font>``, ``<c.class>``, ``<lang>``) are inline markup, projected onto
 the translation like HTML's; cue-level tags at the start of a turn (``{\\an8}`` positions,
 ``<v Speaker>``, the dash) stay at its start.
 
-Every step is linear in the file's size: lines are read once, cues and styling spans are
-walked with moving pointers, never searched per sentence.
+Every step is linear in the file's size: lines are read once, cues, line breaks and
+styling spans are walked with moving pointers, never searched per sentence; the tags of
+one turn are bounded (:data:`MAX_CUE_TAGS`), as placing them costs their number squared.
 """
 
 from __future__ import annotations
