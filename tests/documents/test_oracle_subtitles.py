@@ -255,6 +255,17 @@ def test_srt_text_after_a_blank_line_inside_a_cue_is_translated_with_its_cue(
     assert where(report) == ["cue 1", "cue 2"]
 
 
+def test_text_without_a_letter_keeps_its_place_in_its_cue(capsys, tmp_path):
+    """A music note or a number after the last sentence of a cue was dropped ("1984"
+    vanished), or joined into the next cue's sentence, and a cue of notes alone came
+    back as "…"."""
+    text = ("WEBVTT\n\n00:01.000 --> 00:02.000\n♪ Hello there. ♪\n\n"
+            "00:03.000 --> 00:04.000\nIt is 42. 1984\n\n00:05.000 --> 00:06.000\n<i>♪♪</i>\n")
+    out, err, report = round_trip(capsys, tmp_path, "notes.vtt", text)
+    assert "\n[Îţ îš 42.] 1984\n" in out and out.endswith("\n<i>♪♪</i>\n")
+    assert where(report) == ["cue 1", "cue 2"] and err == ""
+
+
 def where(report: dict) -> list[str]:
     return [seg["where"] for seg in report["segments"]]
 
@@ -406,7 +417,7 @@ def test_fifty_thousand_styling_tags_in_one_cue_are_refused_at_once(tmp_path):
 WORDS = ["the", "river", "went", "down", "we", "New", "York", "I", "said", "Roger",
          "council", "budget", "schools", "and", "it"]
 PUNCT = ["", "", "", ".", ",", "?", "!", "..."]
-EOLS = ["\n", "\r\n", "\r\r\n"]
+EOLS = ["\n", "\r\n", "\r\r\n", "\r"]
 
 
 @st.composite

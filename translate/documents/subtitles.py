@@ -523,7 +523,8 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
         prev = t
     stream = "".join(pieces)
     src = detect.source_language(src, stream)
-    sentences = [s for s in segment(stream, src) if any(ch.isalpha() for ch in s.text)]
+    segments = segment(stream, src)  # those without a letter are placed, not translated
+    sentences = [s for s in segments if any(ch.isalpha() for ch in s.text)]
     langs = detect.segment_languages(sentences, src, tgt)
     results: dict[int, object] = {}
     for lang, idx in detect.by_language(langs, skip=tgt).items():
@@ -532,7 +533,7 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
         results.update(zip(idx, outs, strict=True))
     # every turn collects (target text, styling spans on it) from its sentences
     turn_parts: list[list[_Piece]] = [[] for _ in all_turns]
-    records = _place(sentences, results, langs, all_turns, tstart, turn_parts, cut_points,
+    records = _place(segments, results, langs, all_turns, tstart, turn_parts, cut_points,
                      number)
     texts, notes = _write_cues(cues, all_turns, turn_parts, kind, width, lines,
                                (wrap, visible_len), _first_break(text), number)
@@ -544,22 +545,23 @@ class _Piece:
     (start, end, opening, closing, source span), where a source line break falls inside
     it, and whether one falls before it (between two sentences of the turn)."""
 
-    __slots__ = ("breaks", "newline", "spans", "text")
+    __slots__ = ("breaks", "newline", "spans", "speech", "text")
 
     def __init__(self, text: str, newline: bool = False) -> None:
         self.text = text
         self.spans: list[tuple[int, int, str, str, int]] = []
         self.breaks: list[int] = []
         self.newline = newline
+        self.speech = True  # from a sentence with a letter (else kept as it is)
 
 
 def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
            turn_parts: list[list[_Piece]], cut_points, number: list[int]
            ) -> list[DocumentSegment]:
-    """Each sentence's output (its source when kept) cut at the turn boundaries it spans
-    (by word alignment), its styling placed, each piece added to its turn's parts; one
-    report row per sentence. Sentences, turns, spans and line breaks are walked once,
-    in order, with moving pointers."""
+    """Each segment's output (its source when kept, or without a letter: ``♪``, ``42``)
+    cut at the turn boundaries it spans (by word alignment), its styling placed, each
+    piece added to its turn's parts; one report row per sentence with a letter. Segments,
+    turns, spans and line breaks are walked once, in order, with moving pointers."""
     spans: list[tuple[int, int, str, str, int]] = []  # global offsets, by start; owner turn
     joins_at: list[tuple[int, int]] = []  # (global offset of a line join, its turn)
     for i, t in enumerate(all_turns):
@@ -583,7 +585,10 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         placed[n] = 1
         return True
 
-    for i, sent in enumerate(sentences):
+    i = -1  # the sentence's index among those with a letter
+    for sent in sentences:
+        speech = any(ch.isalpha() for ch in sent.text)
+        i += speech
         s0, s1 = sent.start, sent.end
         while ti + 1 < len(tstart) and tstart[ti + 1] <= s0:
             ti += 1
@@ -616,15 +621,18 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
                 keep.append(n)
         active = keep
         pieces, record = _place_sentence(
-            sent, results.get(i), langs[i], [tstart[k] - s0 for k in range(ti + 1, last + 1)],
+            sent, results.get(i) if speech else None, langs[i] if speech else "",
+            [tstart[k] - s0 for k in range(ti + 1, last + 1)],
             lines, own, ti, all_turns[ti].cue, _where(number[all_turns[ti].cue],
                                                      number[all_turns[last].cue]),
             cut_points)
         for j, piece in enumerate(pieces):
             piece.newline = bool(newline[ti + j])
+            piece.speech = speech
             newline[ti + j] = 0
             turn_parts[ti + j].append(piece)
-        records.append(record)
+        if speech:
+            records.append(record)
     for n in [*active, *range(sp, len(spans))]:
         at_end_of_turn(n)
     return records
@@ -717,7 +725,7 @@ def _write_cues(cues: list[Cue], all_turns: list[Turn],
         while at < len(all_turns) and all_turns[at].cue == k:
             own.append(at)
             at += 1
-        if not any(turn_parts[i] for i in own):
+        if not any(p.speech for i in own for p in turn_parts[i]):
             if any(all_turns[i].speech for i in own):
                 notes.append(f"cue {number[k]}: its text could not be translated; kept as it is")
             texts.append(cue.text)
@@ -728,7 +736,7 @@ def _write_cues(cues: list[Cue], all_turns: list[Turn],
             t = all_turns[i]
             st = t.styled
             plain, tspans = _join(turn_parts[i])
-            if not turn_parts[i]:
+            if not any(p.speech for p in turn_parts[i]):
                 if t.speech:
                     notes.append(f"cue {number[k]}: a line of its text could not be translated; "
                                  "kept as it is")
