@@ -569,22 +569,10 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         spans.extend((a + off, b + off, o, c, i) for a, b, o, c in t.styled.spans)
         if len(t.styled.breaks) < MAX_KEPT_LINES:
             joins_at.extend((off + b, i) for b in t.styled.breaks)
-    placed = bytearray(len(spans))
+    walk = _SpanWalk(spans, turn_parts)
     newline = bytearray(len(all_turns))  # a line break waits before the turn's next piece
     records: list[DocumentSegment] = []
-    ti = sp = bp = 0
-    active: list[int] = []  # spans begun before the current sentence's end, not yet done
-
-    def at_end_of_turn(n: int) -> bool:
-        """Span ``n`` (between sentences) written at the end of its turn's last piece."""
-        a, b, o, c, t = spans[n]
-        if placed[n] or not turn_parts[t]:
-            return False
-        piece = turn_parts[t][-1]
-        piece.spans.append((len(piece.text), len(piece.text), o, c, n))
-        placed[n] = 1
-        return True
-
+    ti = bp = 0
     i = -1  # the sentence's index among those with a letter
     for sent in sentences:
         speech = any(ch.isalpha() for ch in sent.text)
@@ -602,24 +590,7 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
         while bp < len(joins_at) and joins_at[bp][0] < s1:
             lines.append(joins_at[bp][0] - s0)
             bp += 1
-        while sp < len(spans) and spans[sp][0] <= s1:
-            active.append(sp)
-            sp += 1
-        own: list[tuple[int, int, str, str, int, int]] = []
-        keep: list[int] = []
-        for n in active:
-            a, b, o, c, t = spans[n]
-            if b <= s0 and (a < b or a < s0):  # wholly before: in the gap before it
-                if at_end_of_turn(n) or placed[n] or t != ti:
-                    continue
-            elif a >= s1 and a < b:  # starts where this sentence ends
-                keep.append(n)
-                continue
-            own.append((max(a, s0) - s0, max(min(b, s1), max(a, s0)) - s0, o, c, t, n))
-            placed[n] = 1
-            if b > s1:
-                keep.append(n)
-        active = keep
+        own = walk.take(s0, s1, ti)
         pieces, record = _place_sentence(
             sent, results.get(i) if speech else None, langs[i] if speech else "",
             [tstart[k] - s0 for k in range(ti + 1, last + 1)],
@@ -633,9 +604,60 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
             turn_parts[ti + j].append(piece)
         if speech:
             records.append(record)
-    for n in [*active, *range(sp, len(spans))]:
-        at_end_of_turn(n)
+    walk.finish()
     return records
+
+
+class _SpanWalk:
+    """The styling spans of all turns (global offsets, by start), handed to the
+    sentences in order: each span goes to every sentence it overlaps, or, wholly between
+    two sentences, to the end of its turn's last piece (a position, a stray closing tag)."""
+
+    def __init__(self, spans: list[tuple[int, int, str, str, int]],
+                 turn_parts: list[list[_Piece]]) -> None:
+        self.spans = spans
+        self.turn_parts = turn_parts
+        self.placed = bytearray(len(spans))
+        self.next = 0
+        self.active: list[int] = []  # begun before the current sentence's end, not done
+
+    def _at_end_of_turn(self, n: int) -> bool:
+        a, b, o, c, t = self.spans[n]
+        if self.placed[n] or not self.turn_parts[t]:
+            return False
+        piece = self.turn_parts[t][-1]
+        piece.spans.append((len(piece.text), len(piece.text), o, c, n))
+        self.placed[n] = 1
+        return True
+
+    def take(self, s0: int, s1: int, ti: int) -> list[tuple[int, int, str, str, int, int]]:
+        """The spans of the sentence ``[s0, s1)`` (which starts in turn ``ti``), relative
+        to it, with their turn and index."""
+        spans = self.spans
+        while self.next < len(spans) and spans[self.next][0] <= s1:
+            self.active.append(self.next)
+            self.next += 1
+        own: list[tuple[int, int, str, str, int, int]] = []
+        keep: list[int] = []
+        for n in self.active:
+            a, b, o, c, t = spans[n]
+            if b <= s0 and (a < b or a < s0):  # wholly before: in the gap before it
+                if self._at_end_of_turn(n) or self.placed[n] or t != ti:
+                    continue
+            elif a >= s1 and a < b:  # starts where this sentence ends
+                keep.append(n)
+                continue
+            own.append((max(a, s0) - s0, max(min(b, s1), max(a, s0)) - s0, o, c, t, n))
+            self.placed[n] = 1
+            if b > s1:
+                keep.append(n)
+        self.active = keep
+        return own
+
+    def finish(self) -> None:
+        """The spans after the last sentence, at the end of their turns."""
+        for n in [*self.active, *range(self.next, len(self.spans))]:
+            self._at_end_of_turn(n)
 
 
 def _place_sentence(sent, res, lang: str, inner: list[int], lines: list[int], own: list,
