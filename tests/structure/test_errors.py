@@ -18,8 +18,9 @@ PACKAGE = ROOT / "translate"
 FLAG = re.compile(r"(?<![\w-])(--[a-z][\w-]*|-o\b)")
 QUOTED = re.compile(r"`[^`]*`")
 #: parameters of library calls that the command line has no flag for (the subtitle
-#: layout of ``translate_subtitles``); a message names them as the library does
-NO_FLAG = {"width", "lines"}
+#: layout and joining limits of ``translate_subtitles``); a message names them as the
+#: library does
+NO_FLAG = {"width", "lines", "max_gap", "pause"}
 
 
 def library_modules() -> list[Path]:
