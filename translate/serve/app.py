@@ -138,15 +138,24 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def check_unicode(value: object, name: str) -> None:
-    """A 400 for a string (or a list's string) that is not valid Unicode: a lone
-    surrogate (``"\\ud800"`` in JSON) cannot be encoded, segmented or translated."""
-    for item in value if isinstance(value, list) else [value]:
+    """A 400 for a string anywhere in ``value`` (its lists and objects, keys included)
+    that is not valid Unicode: a lone surrogate (``"\\ud800"`` in JSON) cannot be
+    encoded, segmented, stored or translated. Walked without recursion (a value nested
+    as deep as the JSON parser goes)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
         if isinstance(item, str):
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ServeError(400, f"Invalid request: {name} is not valid Unicode (a "
                                       f"lone surrogate at character {exc.start})") from None
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key, val in reversed(item.items()):
+                stack.extend((val, key))
 
 
 def _multipart_complete(body: bytes, ctype: str) -> bool:
@@ -484,9 +493,22 @@ class Server:
         if len(data) > limit:
             raise ServeError(400, f"Invalid request: file is larger than "
                                   f"{self.settings.max_upload_mb:g} MB")
+        request.scope.setdefault("state", {})["chars"] = len(data)
+        out, filename, media = await self.translate_upload(data, name, source, target,
+                                                           glossary, record)
+        ident = self.downloads.put(out, filename, media)
+        url = str(request.url_for("download_file", ident=ident))
+        return JSONResponse({"translatedFileUrl": url})
+
+    async def translate_upload(self, data: bytes, name: str, source: str, target: str,
+                               glossary, record: ApiKey | None) -> tuple[bytes, str, str]:
+        """An uploaded file (its size, key and rate limit already checked) translated:
+        text within 100x the char limit, a document or catalog in an isolated file job.
+        Its bytes, download name and media type. ``/translate_file``'s work, and
+        ``/v2/document``'s."""
+        ext = PurePosixPath(name).suffix.lower()
         if not data.strip():
             raise ServeError(400, "Invalid request: empty file")
-        request.scope.setdefault("state", {})["chars"] = len(data)
         text = None
         if ext in TEXT_EXTENSIONS or ext in LOCALISE_EXTENSIONS or ext in TEXT_DOCUMENTS:
             try:
@@ -512,9 +534,7 @@ class Server:
             out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name)
             media = "application/octet-stream"
         stem = name[:-len(ext)] if ext else name
-        ident = self.downloads.put(out, f"{stem}.{target}{ext}", media)
-        url = str(request.url_for("download_file", ident=ident))
-        return JSONResponse({"translatedFileUrl": url})
+        return out, f"{stem}.{target}{ext}", media
 
     async def file_job(self, kind: str, data: bytes, ext: str, source: str, target: str,
                        glossary: str, name: str) -> tuple[bytes, dict]:
@@ -570,10 +590,12 @@ async def until_disconnected(request: Request, body_read: asyncio.Event) -> None
             return
 
 
-async def answer(handler, request: Request, settings: ServeSettings) -> Response:
-    """``handler(request)``, its errors as LibreTranslate's JSON; cancelled when the
-    client disconnects, so its queued work leaves the batcher. Reusable by any
-    endpoint (``route`` wraps every one of this module's)."""
+async def answer(handler, request: Request, settings: ServeSettings,
+                 shape=error) -> Response:
+    """``handler(request)``, its errors answered by ``shape(status, message,
+    retry_after)`` (LibreTranslate's ``{"error": ...}`` by default; DeepL's routes give
+    their own); cancelled when the client disconnects, so its queued work leaves the
+    batcher. Every route of this module and of :mod:`.deepl` goes through it."""
     retry = max(1.0, settings.queue_timeout_s / 2)
     body_read = asyncio.Event()
     request.scope["translate.body_read"] = body_read
@@ -586,27 +608,27 @@ async def answer(handler, request: Request, settings: ServeSettings) -> Response
             return Response(status_code=499)
         return work.result()
     except RetryLater as exc:
-        return error(exc.status, exc.message, exc.retry_after)
+        return shape(exc.status, exc.message, exc.retry_after)
     except ServeError as exc:
-        return error(exc.status, exc.message, retry if exc.status == 503 else None)
+        return shape(exc.status, exc.message, retry if exc.status == 503 else None)
     except QueueFull:
-        return error(503, "Server busy: too many texts are waiting; try again shortly",
+        return shape(503, "Server busy: too many texts are waiting; try again shortly",
                      retry)
     except QueueTimeout:
-        return error(503, f"Server busy: the request could not start within "
+        return shape(503, f"Server busy: the request could not start within "
                           f"{settings.queue_timeout_s:g} s; try again shortly", retry)
     except BatcherClosed:
-        return error(503, "Server is shutting down", retry)
+        return shape(503, "Server is shutting down", retry)
     except TimeoutError:
-        return error(503, "Translation timed out; try again later or send less text",
+        return shape(503, "Translation timed out; try again later or send less text",
                      retry)
     except UserError as exc:
-        return error(400, client_message(exc))
+        return shape(400, client_message(exc))
     except ClientDisconnect:
         return Response(status_code=499)
     except Exception:  # noqa: BLE001 - logged here, never sent
         log.exception("internal error on %s", request.url.path)
-        return error(500, "Internal server error (logged on the server)")
+        return shape(500, "Internal server error (logged on the server)")
     finally:
         gone.cancel()
         if not work.done():
@@ -637,7 +659,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
         route("/download_file/{ident:str}", server.download_file, ["GET"],
               name="download_file"),
         *(route(p, server.page, ["GET"]) for p in STATIC),
-        *deepl_routes(server, read_params),  # DeepL's API (translate/serve/deepl.py)
+        *deepl_routes(server, read_params, answer),  # DeepL's API (translate/serve/deepl.py)
     ]
 
     async def http_error(request, exc: HTTPException):
