@@ -246,21 +246,27 @@ def test_queue_timeout_is_503_with_retry_after():
 
 # ----------------------------------------------------------------------------- documents
 
-def document(srv, filename: str, content: bytes, **fields):
-    """Upload to /v2/document and poll its status until it is done or an error."""
+def upload_document(srv, filename: str, content: bytes, **fields) -> dict:
     up = call(srv, "POST", "/v2/document", data={**XA, **fields},
               files={"file": (filename, content)})
     assert up.status_code == 200, up.text
-    handle = up.json()
+    return up.json()
+
+
+def status(srv, handle: dict) -> dict:
+    st = call(srv, "POST", f"/v2/document/{handle['document_id']}",
+              json={"document_key": handle["document_key"]})
+    assert st.status_code == 200, st.text
+    return st.json()
+
+
+def finished(srv, handle: dict) -> dict:
+    """Poll a document's status until it is done or an error."""
     deadline = time.monotonic() + 120
-    while True:
-        st = call(srv, "POST", f"/v2/document/{handle['document_id']}",
-                  json={"document_key": handle["document_key"]})
-        assert st.status_code == 200, st.text
-        if st.json()["status"] in ("done", "error"):
-            return handle, st.json()
-        assert time.monotonic() < deadline, st.json()
+    while (st := status(srv, handle))["status"] not in ("done", "error"):
+        assert time.monotonic() < deadline, st
         time.sleep(0.3)
+    return st
 
 
 def test_zip_bomb_document_costs_the_worker_not_the_server():
@@ -275,25 +281,53 @@ def test_zip_bomb_document_costs_the_worker_not_the_server():
                        "--limit", "xml_elements=1000000000", "--file-memory-mb", "400",
                        "--no-glossary")
     try:
-        _, warm = document(srv, "memo.docx", build_docx("en"))  # the worker path once
-        assert warm["status"] == "done", warm
+        warm = finished(srv, upload_document(srv, "memo.docx", build_docx("en")))
+        assert warm["status"] == "done", warm  # the worker path once
         before = srv.rss_mb()
         t0 = time.monotonic()
-        handle, st = document(srv, "bomb.docx", zip_bomb_docx(500))
+        bomb = upload_document(srv, "bomb.docx", zip_bomb_docx(500))
+        st = finished(srv, bomb)
         assert st["status"] == "error", st
         assert st["error_message"] == ("the file needs more than 400 MB of memory to "
                                        "read (the server's file memory limit)")
         assert time.monotonic() - t0 < 90
         after = srv.rss_mb()
         assert after - before < 50, (before, after)
-        res = call(srv, "POST", f"/v2/document/{handle['document_id']}/result",
-                   json={"document_key": handle["document_key"]})
+        res = call(srv, "POST", f"/v2/document/{bomb['document_id']}/result",
+                   json={"document_key": bomb["document_key"]})
         assert res.status_code == 400 and "error" in deepl_error(res)
-        again, st = document(srv, "memo.docx", build_docx("en"))
-        assert st["status"] == "done", st
-        out = call(srv, "POST", f"/v2/document/{again['document_id']}/result",
-                   json={"document_key": again["document_key"]})
+        memo = upload_document(srv, "memo.docx", build_docx("en"))
+        assert finished(srv, memo)["status"] == "done"
+        out = call(srv, "POST", f"/v2/document/{memo['document_id']}/result",
+                   json={"document_key": memo["document_key"]})
         assert out.status_code == 200 and out.content[:2] == b"PK"
+    finally:
+        srv.stop()
+
+
+def test_a_document_waits_queued_for_its_file_job():
+    """One file job at once (--file-jobs 1), a queue timeout of 1 s: a document uploaded
+    while another holds the file job is "queued" for as long as that takes, then done
+    (it was an error, "the server is busy", after the queue timeout). The first one
+    holds its file job for seconds: its sentences wait for a model thread held by one
+    long call."""
+    from tagged_corpus import build_docx
+
+    srv = ServeProcess("--file-jobs", "1", "--queue-timeout", "1", "--batch-limit", "-1",
+                       "--request-tokens", "-1", "--max-queue", "100000",
+                       "--batch-tokens", "1000000", "--no-glossary", "--load", "start")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            slow = hold_model(srv, pool, 3000)
+            first = upload_document(srv, "memo.docx", build_docx("en"), target_lang="IT")
+            second = upload_document(srv, "memo.docx", build_docx("en"))
+            waiting = status(srv, second)["status"]
+            assert not slow.done(), "the long call ended too soon to hold the file job"
+            assert waiting == "queued"
+            assert status(srv, first)["status"] == "translating"
+            assert slow.result().status == 200
+        assert finished(srv, first)["status"] == "done"
+        assert finished(srv, second)["status"] == "done"
     finally:
         srv.stop()
 

@@ -43,6 +43,7 @@ from .limits import KeyLockout, RateLimiter
 from .service import (
     LOCALISE_EXTENSIONS,
     TEXT_EXTENSIONS,
+    Pinned,
     ServeError,
     TranslationService,
     check_text_size,
@@ -501,11 +502,13 @@ class Server:
         return JSONResponse({"translatedFileUrl": url})
 
     async def translate_upload(self, data: bytes, name: str, source: str, target: str,
-                               glossary, record: ApiKey | None) -> tuple[bytes, str, str]:
+                               glossary: Pinned, record: ApiKey | None, *,
+                               queue_wait: bool = True, on_start=None
+                               ) -> tuple[bytes, str, str]:
         """An uploaded file (its size, key and rate limit already checked) translated:
-        text within 100x the char limit, a document or catalog in an isolated file job.
-        Its bytes, download name and media type. ``/translate_file``'s work, and
-        ``/v2/document``'s."""
+        text within 100x the char limit, a document or catalog in an isolated file job
+        (``queue_wait``, ``on_start``: :meth:`file_job`'s). Its bytes, download name and
+        media type. ``/translate_file``'s work, and ``/v2/document``'s."""
         ext = PurePosixPath(name).suffix.lower()
         if not data.strip():
             raise ServeError(400, "Invalid request: empty file")
@@ -520,6 +523,9 @@ class Server:
                 raise ServeError(400, "Invalid request: give the source language for this "
                                       "file format (auto needs a text file)")
             source = detect.source_language(source, text)
+        if ext in TEXT_EXTENSIONS or source == target:  # no file job to wait for
+            if on_start is not None:
+                on_start()
         if ext in TEXT_EXTENSIONS:
             check_text_size([text], self.char_limit(record) * 100
                             if self.char_limit(record) > 0 else -1)
@@ -531,20 +537,27 @@ class Server:
             out, media = data, "application/octet-stream"
         else:
             kind = "catalog" if ext in LOCALISE_EXTENSIONS else "document"
-            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name)
+            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name,
+                                            queue_wait=queue_wait, on_start=on_start)
             media = "application/octet-stream"
         stem = name[:-len(ext)] if ext else name
         return out, f"{stem}.{target}{ext}", media
 
     async def file_job(self, kind: str, data: bytes, ext: str, source: str, target: str,
-                       glossary: str, name: str) -> tuple[bytes, dict]:
+                       glossary: str | Pinned, name: str, *, queue_wait: bool = True,
+                       on_start=None) -> tuple[bytes, dict]:
         """A document or catalog in an isolated worker (:mod:`.jobs`): at most
-        ``--file-jobs`` at once, a later one waits up to the queue timeout (then 503);
-        stopped when the client goes away. For any endpoint that translates files."""
+        ``--file-jobs`` at once, a later one waits up to the queue timeout (then 503;
+        with ``queue_wait=False``, as long as it takes: a background job);
+        ``on_start()`` once it has its turn; stopped when the client goes away. For any
+        endpoint that translates files."""
         try:
-            await asyncio.wait_for(self.file_slots.acquire(), self.settings.queue_timeout_s)
+            await asyncio.wait_for(self.file_slots.acquire(),
+                                   self.settings.queue_timeout_s if queue_wait else None)
         except TimeoutError:
             raise QueueTimeout() from None
+        if on_start is not None:
+            on_start()
         cancelled = threading.Event()
         self.file_running += 1
         try:

@@ -672,10 +672,13 @@ class DeepL:
         translate_upload`: documents and catalogs in an isolated file job, under the
         same limits), its result kept for ``/result``. The upload's key and rate limit
         were checked once, by the upload."""
-        doc.status, doc.started = "translating", time.monotonic()
-        try:
+        def started() -> None:
+            doc.status, doc.started = "translating", time.monotonic()
+
+        try:  # queued until a file job's turn comes (no queue timeout: a client polls)
             doc.data, doc.filename, doc.media = await self.server.translate_upload(
-                data, name, source, target, glossary, record)
+                data, name, source, target, glossary, record, queue_wait=False,
+                on_start=started)
             doc.status = "done"
         except ServeError as exc:
             doc.status, doc.error = "error", exc.message.removeprefix("Invalid request: ")
