@@ -43,6 +43,7 @@ from .limits import KeyLockout, RateLimiter
 from .service import (
     LOCALISE_EXTENSIONS,
     TEXT_EXTENSIONS,
+    Pinned,
     ServeError,
     TranslationService,
     check_text_size,
@@ -138,15 +139,24 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def check_unicode(value: object, name: str) -> None:
-    """A 400 for a string (or a list's string) that is not valid Unicode: a lone
-    surrogate (``"\\ud800"`` in JSON) cannot be encoded, segmented or translated."""
-    for item in value if isinstance(value, list) else [value]:
+    """A 400 for a string anywhere in ``value`` (its lists and objects, keys included)
+    that is not valid Unicode: a lone surrogate (``"\\ud800"`` in JSON) cannot be
+    encoded, segmented, stored or translated. Walked without recursion (a value nested
+    as deep as the JSON parser goes)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
         if isinstance(item, str):
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError as exc:
                 raise ServeError(400, f"Invalid request: {name} is not valid Unicode (a "
                                       f"lone surrogate at character {exc.start})") from None
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key, val in reversed(item.items()):
+                stack.extend((val, key))
 
 
 def _multipart_complete(body: bytes, ctype: str) -> bool:
@@ -486,9 +496,24 @@ class Server:
         if len(data) > limit:
             raise ServeError(400, f"Invalid request: file is larger than "
                                   f"{self.settings.max_upload_mb:g} MB")
+        request.scope.setdefault("state", {})["chars"] = len(data)
+        out, filename, media = await self.translate_upload(data, name, source, target,
+                                                           glossary, record)
+        ident = self.downloads.put(out, filename, media)
+        url = str(request.url_for("download_file", ident=ident))
+        return JSONResponse({"translatedFileUrl": url})
+
+    async def translate_upload(self, data: bytes, name: str, source: str, target: str,
+                               glossary: Pinned, record: ApiKey | None, *,
+                               queue_wait: bool = True, on_start=None
+                               ) -> tuple[bytes, str, str]:
+        """An uploaded file (its size, key and rate limit already checked) translated:
+        text within 100x the char limit, a document or catalog in an isolated file job
+        (``queue_wait``, ``on_start``: :meth:`file_job`'s). Its bytes, download name and
+        media type. ``/translate_file``'s work, and ``/v2/document``'s."""
+        ext = PurePosixPath(name).suffix.lower()
         if not data.strip():
             raise ServeError(400, "Invalid request: empty file")
-        request.scope.setdefault("state", {})["chars"] = len(data)
         text = None
         if ext in TEXT_EXTENSIONS or ext in LOCALISE_EXTENSIONS or ext in TEXT_DOCUMENTS:
             try:
@@ -500,6 +525,9 @@ class Server:
                 raise ServeError(400, "Invalid request: give the source language for this "
                                       "file format (auto needs a text file)")
             source = detect.source_language(source, text)
+        if ext in TEXT_EXTENSIONS or source == target:  # no file job to wait for
+            if on_start is not None:
+                on_start()
         if ext in TEXT_EXTENSIONS:
             check_text_size([text], self.char_limit(record) * 100
                             if self.char_limit(record) > 0 else -1)
@@ -511,22 +539,27 @@ class Server:
             out, media = data, "application/octet-stream"
         else:
             kind = "catalog" if ext in LOCALISE_EXTENSIONS else "document"
-            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name)
+            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name,
+                                            queue_wait=queue_wait, on_start=on_start)
             media = "application/octet-stream"
         stem = name[:-len(ext)] if ext else name
-        ident = self.downloads.put(out, f"{stem}.{target}{ext}", media)
-        url = str(request.url_for("download_file", ident=ident))
-        return JSONResponse({"translatedFileUrl": url})
+        return out, f"{stem}.{target}{ext}", media
 
     async def file_job(self, kind: str, data: bytes, ext: str, source: str, target: str,
-                       glossary: str, name: str) -> tuple[bytes, dict]:
+                       glossary: str | Pinned, name: str, *, queue_wait: bool = True,
+                       on_start=None) -> tuple[bytes, dict]:
         """A document or catalog in an isolated worker (:mod:`.jobs`): at most
-        ``--file-jobs`` at once, a later one waits up to the queue timeout (then 503);
-        stopped when the client goes away. For any endpoint that translates files."""
+        ``--file-jobs`` at once, a later one waits up to the queue timeout (then 503;
+        with ``queue_wait=False``, as long as it takes: a background job);
+        ``on_start()`` once it has its turn; stopped when the client goes away. For any
+        endpoint that translates files."""
         try:
-            await asyncio.wait_for(self.file_slots.acquire(), self.settings.queue_timeout_s)
+            await asyncio.wait_for(self.file_slots.acquire(),
+                                   self.settings.queue_timeout_s if queue_wait else None)
         except TimeoutError:
             raise QueueTimeout() from None
+        if on_start is not None:
+            on_start()
         cancelled = threading.Event()
         self.file_running += 1
         try:
@@ -572,10 +605,12 @@ async def until_disconnected(request: Request, body_read: asyncio.Event) -> None
             return
 
 
-async def answer(handler, request: Request, settings: ServeSettings) -> Response:
-    """``handler(request)``, its errors as LibreTranslate's JSON; cancelled when the
-    client disconnects, so its queued work leaves the batcher. Reusable by any
-    endpoint (``route`` wraps every one of this module's)."""
+async def answer(handler, request: Request, settings: ServeSettings,
+                 shape=error) -> Response:
+    """``handler(request)``, its errors answered by ``shape(status, message,
+    retry_after)`` (LibreTranslate's ``{"error": ...}`` by default; DeepL's routes give
+    their own); cancelled when the client disconnects, so its queued work leaves the
+    batcher. Every route of this module and of :mod:`.deepl` goes through it."""
     retry = max(1.0, settings.queue_timeout_s / 2)
     body_read = asyncio.Event()
     request.scope["translate.body_read"] = body_read
@@ -588,27 +623,27 @@ async def answer(handler, request: Request, settings: ServeSettings) -> Response
             return Response(status_code=499)
         return work.result()
     except RetryLater as exc:
-        return error(exc.status, exc.message, exc.retry_after)
+        return shape(exc.status, exc.message, exc.retry_after)
     except ServeError as exc:
-        return error(exc.status, exc.message, retry if exc.status == 503 else None)
+        return shape(exc.status, exc.message, retry if exc.status == 503 else None)
     except QueueFull:
-        return error(503, "Server busy: too many texts are waiting; try again shortly",
+        return shape(503, "Server busy: too many texts are waiting; try again shortly",
                      retry)
     except QueueTimeout:
-        return error(503, f"Server busy: the request could not start within "
+        return shape(503, f"Server busy: the request could not start within "
                           f"{settings.queue_timeout_s:g} s; try again shortly", retry)
     except BatcherClosed:
-        return error(503, "Server is shutting down", retry)
+        return shape(503, "Server is shutting down", retry)
     except TimeoutError:
-        return error(503, "Translation timed out; try again later or send less text",
+        return shape(503, "Translation timed out; try again later or send less text",
                      retry)
     except UserError as exc:
-        return error(400, client_message(exc))
+        return shape(400, client_message(exc))
     except ClientDisconnect:
         return Response(status_code=499)
     except Exception:  # noqa: BLE001 - logged here, never sent
         log.exception("internal error on %s", request.url.path)
-        return error(500, "Internal server error (logged on the server)")
+        return shape(500, "Internal server error (logged on the server)")
     finally:
         gone.cancel()
         if not work.done():
@@ -639,7 +674,7 @@ def create_app(translator, settings: ServeSettings | None = None) -> Starlette:
         route("/download_file/{ident:str}", server.download_file, ["GET"],
               name="download_file"),
         *(route(p, server.page, ["GET"]) for p in STATIC),
-        *deepl_routes(server, read_params),  # DeepL's API (translate/serve/deepl.py)
+        *deepl_routes(server, read_params, answer),  # DeepL's API (translate/serve/deepl.py)
     ]
 
     async def http_error(request, exc: HTTPException):

@@ -4,23 +4,29 @@ batching as the LibreTranslate routes of :mod:`.app`.
 Clients: the official ``deepl`` libraries (``deepl.Translator(key, server_url=...)``),
 Weblate's DeepL backend, and anything else that speaks DeepL. Keys come as
 ``Authorization: DeepL-Auth-Key KEY`` or an ``auth_key`` field, checked and rate-limited
-as ``api_key`` is on the LibreTranslate routes. Errors are DeepL's ``{"message": ...}``
-with its status codes: 400 (bad request), 403 (key), 404 (no such glossary or document),
-413 (text or document too large), 429 (rate limit, queue full), 500, 503 (shutting down,
+as ``api_key`` is on the LibreTranslate routes (the same lockout after invalid keys).
+Every route goes through the app's :func:`.app.answer`, with the same protections: a
+request whose client disconnects is cancelled, ``--batch-limit`` and ``--request-tokens``
+refuse a request at once, a request that cannot start within the queue timeout is a 503
+with ``Retry-After``, and a bad body is a 4xx. Errors are DeepL's ``{"message": ...}``
+with its status codes: 400 (bad request, past an admission limit), 403 (key), 404 (no
+such glossary or document), 413 (text or document too large), 429 (rate limit, locked
+out), 500 (never an internal message), 503 (queue full, queue timeout, shutting down,
 timed out, document not ready). 456 (quota) is never sent: this server has no quota.
 
 Glossaries made here are kept in the data directory (:mod:`.glossary_store`) and served
 to the batcher under their id, so ``/translate``'s ``glossary`` (or ``glossary_id``)
-names them too. ``/v2/document`` runs the upload through ``/translate_file``'s own code
-(:meth:`.app.Server.translate_file`), in the background, and keeps the result until it is
-downloaded once or ``download_ttl_s`` has passed.
+names them too; a request keeps the glossary it named (:class:`.service.Pinned`), deleted
+or not. ``/v2/document`` runs the upload through ``/translate_file``'s own code
+(:meth:`.app.Server.translate_upload`: an isolated file job), in the background, and
+keeps the result until it is downloaded once or ``download_ttl_s`` has passed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import math
 import re
 import secrets
 import threading
@@ -36,7 +42,7 @@ from starlette.routing import Route
 
 from ..errors import UserError
 from ..languages import NAMES, PSEUDO_LOCALES, SUPPORTED
-from .batcher import BatcherClosed, QueueFull
+from .batcher import BatcherClosed, QueueFull, QueueTimeout
 from .glossary_store import (
     FILE_NAME,
     Dictionary,
@@ -48,14 +54,12 @@ from .glossary_store import (
     glossary_lang,
     parse_entries,
 )
-from .service import OFF, ServeError, client_message
+from .service import OFF, Pinned, ServeError, client_message
 
 log = logging.getLogger("translate.serve")
 
 #: what ``/v2/usage`` says of the limit: DeepL's figure for "no limit"
 NO_LIMIT = 1_000_000_000_000
-#: texts in one ``/v2/translate`` request at most (DeepL's own limit)
-MAX_TEXTS = 50
 #: documents waiting, translating or waiting to be downloaded at most
 MAX_DOCUMENTS = 256
 #: clients whose billed characters ``/v2/usage`` remembers at most (as the rate limiter)
@@ -70,8 +74,15 @@ TAG_NAME = re.compile(r"<\s*(/?)\s*([^\s/>]+)[^>]*?(/?)\s*>", re.S)
 TOKEN = "[X{}X]"
 
 
-def message(status: int, text: str) -> JSONResponse:
-    return JSONResponse({"message": text}, status_code=status)
+def deepl_error(status: int, text: str, retry_after: float | None = None) -> JSONResponse:
+    """An error in DeepL's shape, ``{"message": ...}``: a size past a limit is 413, as
+    DeepL answers it; ``Retry-After`` where the app's answer gives one."""
+    if status == 400 and "larger than" in text:
+        status = 413
+    headers = ({"Retry-After": str(max(1, math.ceil(retry_after)))} if retry_after
+               else None)
+    return JSONResponse({"message": text.removeprefix("Invalid request: ")},
+                        status_code=status, headers=headers)
 
 
 def deepl_code(lang: str) -> str:
@@ -203,8 +214,9 @@ class Document:
 class DeepL:
     """DeepL's routes over one :class:`.app.Server` (its service, keys, limiter)."""
 
-    def __init__(self, server, read_params) -> None:
+    def __init__(self, server, read_params, answer) -> None:
         self.server = server
+        self.answer = answer
         self.service = server.service
         self.settings = server.settings
         self.read_params = read_params
@@ -248,30 +260,16 @@ class DeepL:
         ]
 
     def route(self, path, fn, methods) -> Route:
-        async def endpoint(request: Request) -> Response:
+        """``fn`` behind the app's :func:`.app.answer` (cancelled when its client goes
+        away; every error a DeepL-shaped answer, never an internal message)."""
+        async def handler(request: Request) -> Response:
             try:
                 return await fn(request)
-            except ServeError as exc:
-                status = exc.status
-                if status == 400 and "larger than" in exc.message:
-                    status = 413
-                return message(status, exc.message.removeprefix("Invalid request: "))
             except GlossaryNotFound:
-                return message(404, "Glossary not found")
-            except QueueFull:
-                return message(429, "Too many requests: too many texts are waiting; try "
-                                    "again shortly")
-            except BatcherClosed:
-                return message(503, "Server is shutting down")
-            except TimeoutError:
-                return message(503, "Translation timed out; try again later or send less "
-                                    "text")
-            except UserError as exc:
-                return message(400, client_message(exc))
-            except Exception as exc:  # noqa: BLE001 - logged here, never sent
-                log.exception("internal error on %s", path)
-                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-                return message(500, f"Internal error: {first}")
+                raise ServeError(404, "Glossary not found") from None
+
+        async def endpoint(request: Request) -> Response:
+            return await self.answer(handler, request, self.settings, shape=deepl_error)
         return Route(path, endpoint, methods=methods)
 
     def access(self, request: Request, params: dict) -> tuple[object, str | None]:
@@ -333,9 +331,7 @@ class DeepL:
             raise ServeError(400, "Parameter 'text' not specified.")
         if not all(isinstance(t, str) for t in texts):
             raise ServeError(400, "Parameter 'text' must be a string or a list of strings.")
-        if len(texts) > MAX_TEXTS:
-            raise ServeError(413, f"Too many texts: {len(texts)} (at most {MAX_TEXTS} in "
-                                  "one request)")
+        self.server.admit(texts, batch=True)  # --batch-limit, --request-tokens: 400
         target = target_lang(params.get("target_lang"))
         source = source_lang(params.get("source_lang"))
         check_formality(params.get("formality"), target)
@@ -402,11 +398,11 @@ class DeepL:
             outs.append(("".join(out), det or (source if source != "auto" else "en")))
         return outs
 
-    def glossary_for(self, value: object, source: str, target: str) -> str:
-        """The service's glossary name for ``glossary_id`` (the server's default
-        glossary when none is given)."""
+    def glossary_for(self, value: object, source: str, target: str) -> Pinned:
+        """The service's glossary for ``glossary_id`` (the server's default glossary
+        when none is given), pinned for the request (:class:`.service.Pinned`)."""
         if value is None or value == "":
-            return self.service.default_glossary
+            return self.service.pin(self.service.default_glossary)
         if not isinstance(value, str):
             raise ServeError(400, "Value for 'glossary_id' not supported.")
         if source == "auto":
@@ -418,14 +414,14 @@ class DeepL:
             raise ServeError(400, f"Invalid glossary_id {value!r}: no such glossary "
                                   "(see GET /v3/glossaries)") from None
         tgt = target if "-" not in target else target.split("-", 1)[0]
-        if target in PSEUDO_LOCALES:
-            return OFF  # a pseudo-locale is made, not translated: no terms to place
+        if target in PSEUDO_LOCALES:  # a pseudo-locale is made, not translated: no terms
+            return self.service.pin(OFF)
         if record.dictionary(source, tgt) is None:
             pairs = ", ".join(f"{d.source_lang}->{d.target_lang}"
                               for d in record.dictionaries) or "none"
             raise ServeError(400, f"Glossary {value!r} has no dictionary for "
                                   f"{source}->{tgt} (it has {pairs})")
-        return record.id
+        return self.service.pin(record.id)  # the request keeps it, deleted or not
 
     # ------------------------------------------------------------------ information
 
@@ -660,10 +656,8 @@ class DeepL:
                                       f"downloaded ({MAX_DOCUMENTS}); download or wait")
             doc = Document(uuid.uuid4().hex.upper(), secrets.token_hex(32), billed)
             self.documents[doc.id] = doc
-        fields = {"source": source, "target": target, "glossary": glossary}
-        if key:
-            fields["api_key"] = key
-        task = asyncio.create_task(self._translate_document(doc, request, fields, name, data))
+        task = asyncio.create_task(self._translate_document(
+            doc, record, name, data, source, target, glossary))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # a small document is done within a moment: its first status then says so (a
@@ -672,56 +666,33 @@ class DeepL:
         self.bill(request, record, billed)
         return JSONResponse({"document_id": doc.id, "document_key": doc.key})
 
-    async def _translate_document(self, doc: Document, request: Request, fields: dict,
-                                  name: str, data: bytes) -> None:
-        """``/translate_file`` on the upload (its checks, isolation and limits), its
-        result kept for ``/result``."""
-        doc.status, doc.started = "translating", time.monotonic()
-        boundary = secrets.token_hex(16)
-        body = b"".join(
-            [f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-             .encode() for k, v in fields.items()]
-            + [f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-               f"filename=\"{name.replace(chr(34), '_')}\"\r\n"
-               f"Content-Type: application/octet-stream\r\n\r\n".encode(), data,
-               f"\r\n--{boundary}--\r\n".encode()])
-        scope = dict(request.scope)
-        scope.update(method="POST", path="/translate_file", raw_path=b"/translate_file",
-                     query_string=b"", state={}, headers=[
-                         (b"content-type", f"multipart/form-data; boundary={boundary}"
-                          .encode()),
-                         (b"content-length", str(len(body)).encode())])
-        sent = False
+    async def _translate_document(self, doc: Document, record, name: str, data: bytes,
+                                  source: str, target: str, glossary: Pinned) -> None:
+        """``/translate_file``'s own work on the upload (:meth:`.app.Server.
+        translate_upload`: documents and catalogs in an isolated file job, under the
+        same limits), its result kept for ``/result``. The upload's key and rate limit
+        were checked once, by the upload."""
+        def started() -> None:
+            doc.status, doc.started = "translating", time.monotonic()
 
-        async def receive():
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        try:
-            reply = await self.server.translate_file(Request(scope, receive))
-            url = json.loads(reply.body)["translatedFileUrl"]
-            stored = self.server.downloads.pop(url.rsplit("/", 1)[-1])
-            if stored is None:
-                raise ServeError(500, "the translated document was dropped before it "
-                                      "could be kept (the server holds too many files)")
-            doc.data, doc.filename, doc.media = stored.data, stored.filename, \
-                stored.media_type
+        try:  # queued until a file job's turn comes (no queue timeout: a client polls)
+            doc.data, doc.filename, doc.media = await self.server.translate_upload(
+                data, name, source, target, glossary, record, queue_wait=False,
+                on_start=started)
             doc.status = "done"
         except ServeError as exc:
             doc.status, doc.error = "error", exc.message.removeprefix("Invalid request: ")
         except UserError as exc:
             doc.status, doc.error = "error", client_message(exc)
-        except (QueueFull, BatcherClosed, TimeoutError) as exc:
+        except (QueueFull, QueueTimeout, BatcherClosed, TimeoutError) as exc:
             doc.status = "error"
             doc.error = {QueueFull: "the server is busy; upload it again shortly",
+                         QueueTimeout: "the server is busy; upload it again shortly",
                          BatcherClosed: "the server is shutting down"}.get(
                 type(exc), "translation timed out")
-        except Exception as exc:  # noqa: BLE001 - logged here, never sent
+        except Exception:  # noqa: BLE001 - logged here, never sent
             log.exception("internal error translating document %s", doc.id)
-            doc.status, doc.error = "error", f"Internal error: {type(exc).__name__}"
+            doc.status, doc.error = "error", "Internal error (logged on the server)"
         finally:
             doc.expires = time.monotonic() + self.settings.download_ttl_s
 
@@ -770,7 +741,7 @@ def check_formality(value: object, target: str) -> None:
                           "prefer_more or prefer_less")
 
 
-def deepl_routes(server, read_params) -> list[Route]:
+def deepl_routes(server, read_params, answer) -> list[Route]:
     """DeepL's routes for ``server`` (an :class:`.app.Server`); ``read_params`` is the
-    app's reader of JSON and form bodies."""
-    return DeepL(server, read_params).routes()
+    app's reader of JSON and form bodies, ``answer`` its wrapper of every route."""
+    return DeepL(server, read_params, answer).routes()

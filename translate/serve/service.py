@@ -52,6 +52,27 @@ def protected_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{r})" for r in rules))
 
 
+@dataclass(frozen=True, eq=False)
+class Pinned:
+    """A request's glossary: its name and the glossary object it named when the request
+    arrived, held for the whole request, so a glossary deleted or replaced over DeepL's
+    API while the request waits changes nothing for it. Equal (one batch) when both
+    name and object are the same."""
+
+    name: str
+    glossary: object = None
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Pinned) and other.name == self.name
+                and other.glossary is self.glossary)
+
+    def __hash__(self) -> int:
+        return hash((self.name, id(self.glossary)))
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @dataclass
 class TextResult:
     text: str
@@ -104,9 +125,22 @@ class TranslationService:
 
     # ------------------------------------------------------------------ model thread
 
-    def glossary(self, name: str) -> object:
+    def glossary(self, name: str | Pinned) -> object:
         """The loaded glossary a request names (``None`` for ``off``)."""
-        return None if name == OFF else self.glossaries[name]
+        return self.pin(name).glossary
+
+    def pin(self, name: str | Pinned) -> Pinned:
+        """``name``'s glossary now, for the rest of the request (:class:`Pinned`); a 400
+        when it is gone (deleted since the request's checks)."""
+        if isinstance(name, Pinned):
+            return name
+        if name == OFF:
+            return Pinned(OFF)
+        found = self.glossaries.get(name)
+        if found is None:
+            raise ServeError(400, f"Invalid request: unknown glossary {name!r} (it was "
+                                  "deleted)")
+        return Pinned(name, found)
 
     def translator(self, glossary: str) -> Translates:
         """The base translator's models with a request's glossary (loads nothing)."""
@@ -133,7 +167,11 @@ class TranslationService:
 
     # ------------------------------------------------------------------ requests
 
-    def glossary_name(self, value: object) -> str:
+    def glossary_name(self, value: object) -> Pinned:
+        """The glossary a request names (the default one when none), pinned."""
+        return self.pin(self._glossary_name(value))
+
+    def _glossary_name(self, value: object) -> str:
         if value is None or value == "":
             return self.default_glossary
         name = str(value).strip()
@@ -165,6 +203,7 @@ class TranslationService:
         ``alternatives=n``: up to ``n`` other translations per text, the ``k``-th one
         made of each sentence's ``k``-th alternative (its best where it has fewer)."""
         loop_deadline = asyncio.get_running_loop().time() + timeout
+        glossary = self.pin(glossary)
         plans = []
         for text in texts:
             detected = detect.candidates(text)[0] if src == detect.AUTO else None
@@ -309,10 +348,11 @@ class TranslationService:
         exts += list(DOCUMENT_EXTENSIONS)
         return exts
 
-    def remote_handler(self, glossary: str, timeout: float):
+    def remote_handler(self, glossary: str | Pinned, timeout: float):
         """What a file job's worker may ask of the server (:mod:`.jobs`): sentences
         translated through the batcher under the request's glossary, and a route."""
         deadline = time.monotonic() + timeout
+        glossary = self.pin(glossary)
 
         def handle(name: str, args: tuple):
             if name == "translate_batch":
@@ -344,6 +384,7 @@ class TranslationService:
         from . import jobs
 
         settings = self.settings
+        glossary = self.pin(glossary)
         if kind == "catalog":
             fn, args = jobs.catalog_job, (data, ext, src, tgt, self.glossary(glossary))
         else:
