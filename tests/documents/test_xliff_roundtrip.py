@@ -8,6 +8,7 @@ independent reader (translate-toolkit, from its own virtual environment) opens o
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import sqlite3
@@ -23,7 +24,10 @@ from translate.cli import main
 
 XSD = FIXTURES / "xliff-schemas" / "xliff-core-1.2-strict.xsd"
 HTML_EN = ROOT.parent / "shared" / "corpus" / "html" / "khojaly-rome.en.html"
-TT_PYTHON = Path("/work/tt-venv/bin/python")
+#: translate-toolkit's own environment (never imported here: GPL, and it owns the name
+#: ``translate``); .ci/run makes it at .ci-tt-venv, TT_VENV names another
+TT_VENV = os.environ.get("TT_VENV", Path(__file__).resolve().parents[2] / ".ci-tt-venv")
+TT_PYTHON = Path(TT_VENV) / "bin" / "python"
 NS = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 
@@ -236,7 +240,8 @@ def test_translate_toolkit_reads_our_xliff_from_its_own_environment(capsys, tmp_
     of its own virtual environment (never imported into this package's)."""
     if not TT_PYTHON.is_file():
         pytest.skip(f"no translate-toolkit environment at {TT_PYTHON.parent.parent} (python "
-                    "-m venv /work/tt-venv; /work/tt-venv/bin/pip install translate-toolkit)")
+                    "-m venv .ci-tt-venv; .ci-tt-venv/bin/pip install translate-toolkit, "
+                    "or TT_VENV=DIR)")
     src = tmp_path / "story.en.html"
     src.write_text(story_html(), encoding="utf-8")
     xlf = export(capsys, tmp_path, src)

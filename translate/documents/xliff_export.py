@@ -713,7 +713,7 @@ def export_files(names: Sequence[str], src: str, targets: Sequence[str], out_dir
               for name, f in ((n, _format_of(n, fmt)) for n in expanded)]
     root = OutputRoot.of(Path(out_dir), inputs=[n for n in expanded if n != "-"])
     written = []
-    for (name, contents, shown), f in inputs:
+    for (_name, contents, shown), f in inputs:
         data = contents.encode("utf-8") if isinstance(contents, str) else contents
         for tgt in targets:
             xml, _, resolved = export_document(data, f, src, tgt, translator, name=shown,
