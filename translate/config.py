@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError, param
+from .limits import DEFAULT_LIMITS, Limits
 from .models.backends import DEFAULT_BACKEND
 
 BACKENDS = ("torch", "ctranslate2", "auto")
@@ -85,6 +86,10 @@ class TranslatorConfig:
         pseudo_expansion: for the pseudo-locale ``en-XA`` (:mod:`translate.pseudo`), pad
             each segment with ``~`` by this fraction of its length (``0.3``: about 30%
             longer) to find UI text that gets cut off; 0 (the default): no padding.
+        limits: what an input file may hold, checked while reading
+            (:class:`~translate.limits.Limits`, a mapping ``{"cues": 500}`` or
+            ``"NAME=N"`` strings): every document, catalog and server upload translated
+            with this config is held to them.
     """
 
     models: tuple[str, ...] = ()
@@ -98,9 +103,11 @@ class TranslatorConfig:
     allow_pickle: bool = False
     threads: int | None = None
     pseudo_expansion: float = 0.0
+    limits: Limits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "limits", Limits.of(self.limits))  # type: ignore[arg-type]
         set_(self, "models", model_args(self.models))  # type: ignore[arg-type]
         if self.models_dir is not None:
             set_(self, "models_dir", str(self.models_dir))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields
 
 from ..errors import TermsMissingError, UserError
-from ..limits import Limits
 from .common import (
     add_executor_options,
     add_glossary_options,
+    add_limit_option,
     add_model_options,
     make_executor,
     make_translator,
@@ -36,11 +35,9 @@ def add_parser(sub) -> None:
     p.add_argument("--strict", action="store_true",
                    help="exit 3 when a glossary term is missing from the output")
     p.add_argument("--max-size", type=float, default=None, metavar="MB",
-                   help="refuse articles larger than this (default: 10 MB)")
-    p.add_argument("--limit", action="append", default=None, metavar="NAME=N",
-                   help="raise (or lower) a limit on DOCX/ODT packages, checked while "
-                        "reading (repeatable): " + ", ".join(
-                            f"{f.name} (default {f.default})" for f in fields(Limits)))
+                   help="refuse articles larger than this (default: 10 MB, the limit "
+                        "input_mb)")
+    add_limit_option(p)
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
@@ -64,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
     parallel = wants_executor(args)  # --workers/--scheduler: refused before anything
     src = normalise_lang(args.src, allow_auto=True)
     targets = parse_lang_list(args.tgt)
+    config = translator_config(args)
     # every input read and checked, every destination tried, before a model loads
     plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
                       max_size_mb=args.max_size, fmt=args.format, tm=args.tm,
-                      fail_fast=args.fail_fast, limits=Limits.parse(args.limit))
+                      fail_fast=args.fail_fast, limits=config.limits)
     if parallel and any(f != "text" for f in plan.formats):
         doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
         raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "
@@ -76,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
         if tgt == src:
             print(f"translate: note: source and target are both {src}: the text is copied "
                   "unchanged", file=sys.stderr)
-    config = translator_config(args)
     # built here in any case: a bad option fails now, in this process, not on a worker
     translator = make_translator(config, progress=sys.stderr.isatty())
     executor = None

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..errors import InputFileError, UserError
+from ..limits import current as current_limits
 from .core import Block, decode_entities
-from .inline import MAX_INLINE_DEPTH, Inline, Markup
+from .inline import Inline, Markup
 
 INLINE = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
@@ -345,7 +346,7 @@ class HtmlDocument:
                 i = self._frozen(st, i, b, raw) + 1
                 continue
             elif tok.kind == "start":
-                if len(st.stack) >= MAX_INLINE_DEPTH:
+                if len(st.stack) >= current_limits().nesting_depth:
                     raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
                 st.inlines.append(dict(start=len(st.chars), end=None, tag=tok.tag, open=raw,
@@ -418,8 +419,9 @@ class HtmlDocument:
                               f"{self.line(st.inlines[k]['key'])} not closed")
 
     def _too_deep(self, tok: Token) -> UserError:
-        problem = (f"inline elements nested more than {MAX_INLINE_DEPTH} deep "
-                   f"(limit {MAX_INLINE_DEPTH})")
+        limits = current_limits()
+        problem = limits.over("nesting_depth", "inline elements nested more than "
+                                               f"{limits.nesting_depth} deep")
         line = self.line(tok.start)
         if self.name is None:
             return UserError(f"line {line}: {problem}")
@@ -486,6 +488,9 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
     def flush(end: int) -> None:
         nonlocal run_start
         if run_start is not None and end > run_start:
+            size = tokens[end - 1].end - tokens[run_start].start
+            current_limits().check("text_chars", size, f"a block of text of {size} "
+                                   "characters", name, doc.line(tokens[run_start].start))
             doc.runs.append((run_start, end))
         run_start = None
 

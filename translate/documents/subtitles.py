@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from .. import detect
 from ..errors import InputFileError, UserError, param
+from ..limits import current as current_limits
 from ..protocol import Translates
 from .core import DocumentSegment
-from .inline import MAX_INLINE_DEPTH, Inline, Markup, project
+from .inline import Inline, Markup, project
 
 _BLOCK_SEP = re.compile(r"(\r?\n(?:[ \t]*\r?\n)+)")
 _LINE_BREAK = re.compile(r"(\r?\n)")  # each line's own break: a file may mix CRLF and LF
@@ -95,6 +96,7 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
     parts: list[str | Cue] = [bom] if bom else []
     line = 1
     first = True
+    limits, cues = current_limits(), 0
     for i, chunk in enumerate(chunks):
         if i % 2 == 1 or not chunk.strip():
             parts.append(chunk)
@@ -109,6 +111,12 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
         else:
             cue_text = chunk.rstrip("\r\n")  # the file's last line break is not cue text
             for piece, at, after in _cue_blocks(cue_text, kind):
+                cues += 1
+                limits.check("cues", cues, "has more than {limit} cues", name, line + at)
+                limits.check("text_chars", len(piece), f"a cue of {len(piece)} characters",
+                             name, line + at)
+                limits.check("cue_lines", piece.count("\n") + 1, "a cue of more than "
+                             "{limit} lines", name, line + at)
                 parts.append(_cue(piece, kind, name, line + at, newline))
                 if after:
                     parts.append(after)
@@ -296,10 +304,11 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
     track = parse(text, kind, name)
     cues = track.cues
     styled = [split_styles(c.text, kind) for c in cues]
+    deepest = current_limits().nesting_depth
     for k, st in enumerate(styled):
-        if st.spans and max(el.depth for el in _inlines(st.spans)) >= MAX_INLINE_DEPTH:
-            raise InputFileError(name, f"cue {k + 1}: styling tags nested more than "
-                                       f"{MAX_INLINE_DEPTH} deep (limit {MAX_INLINE_DEPTH})")
+        if st.spans and max(el.depth for el in _inlines(st.spans)) >= deepest:
+            raise InputFileError(name, current_limits().over(
+                "nesting_depth", f"cue {k + 1}: styling tags nested more than {deepest} deep"))
     # one stream: cue texts joined by one space; starts[k] is cue k's offset in it
     starts, pieces, pos = [], [], 0
     for st in styled:
