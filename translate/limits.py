@@ -51,11 +51,11 @@ class Limits:
         xml_depth: nesting depth of elements in one XML part.
         space_run: spaces one ODF ``<text:s text:c="N"/>`` may stand for.
         text_chars: characters (markup included) of one block of text to translate: an
-            HTML or Markdown paragraph, a subtitle cue.
+            HTML or Markdown paragraph, a DOCX/ODT paragraph, a subtitle cue.
         nesting_depth: inline elements nested in one another (HTML, Markdown, subtitle
             styling); at most 500.
         cues: cues in one subtitle file.
-        cue_lines: lines of text in one cue.
+        cue_lines: lines of one cue, its number and timing lines included.
         catalog_units: units (messages) in one catalog.
         string_chars: characters of one catalog string (a source or a translation).
         nplurals: plural forms a catalog may declare (CLDR's largest language has 6).

@@ -267,3 +267,27 @@ def test_any_exception_a_file_causes_is_its_one_line_problem(tmp_path):
                               "please report it with this file); the other 1 input(s) "
                               "were done")
     assert (tmp_path / "out" / "good.en-XA.html").is_file()
+
+
+def test_a_docx_paragraph_past_text_chars_is_refused(tmp_path):
+    """The same block limit for DOCX/ODT paragraphs (1 MB in one paragraph)."""
+    import io
+    import zipfile
+
+    def docx(text: str) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", (
+                '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+                'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+                f"{text}</w:t></w:r></w:p></w:body></w:document>"))
+        return buf.getvalue()
+
+    (tmp_path / "bad.docx").write_bytes(docx("word " * 200_000))
+    (tmp_path / "good.docx").write_bytes(docx(GOOD))
+    done, out = run("article", tmp_path, tmp_path / "bad.docx", tmp_path / "good.docx")
+    refused(done, str(tmp_path / "bad.docx"),
+            "word/document.xml: paragraph 1 holds 1000000 characters", "(limit 100000",
+            LIMIT.format("text_chars"))
+    assert (out / "good.en-XA.docx").is_file() and not (out / "bad.en-XA.docx").exists()
