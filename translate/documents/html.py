@@ -485,12 +485,15 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
     frozen_tag: str | None = None  # inside a never-translated inline element
     frozen_depth = 0
 
+    limits = current_limits()
+
     def flush(end: int) -> None:
         nonlocal run_start
         if run_start is not None and end > run_start:
             size = tokens[end - 1].end - tokens[run_start].start
-            current_limits().check("text_chars", size, f"a block of text of {size} "
-                                   "characters", name, doc.line(tokens[run_start].start))
+            if size > limits.text_chars:  # (its line is counted only then)
+                limits.check("text_chars", size, f"a block of text of {size} characters",
+                             name, doc.line(tokens[run_start].start))
             doc.runs.append((run_start, end))
         run_start = None
 
