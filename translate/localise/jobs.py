@@ -295,7 +295,7 @@ def execute_job(plan: JobPlan, translator: Translates | TranslateBatch | BatchTr
                             glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
                             progress=progress, batch_size=batch_size,
                             retry_failed=retry_failed, root=plan.root,
-                            write_options=write_options)
+                            write_options=write_options, problems=plan.problems)
     finally:
         if own_tm:
             memory.close()
@@ -348,18 +348,22 @@ def _run_target(lang: str, src: str, entries: list[Entry], memory: TranslationMe
                 overwrite: bool, fuzzy: bool, mo: dict[Path, Path],
                 progress: bool | None, batch_size: int, retry_failed: bool,
                 root: OutputRoot | None = None,
-                write_options: WriteOptions = DEFAULT_WRITE) -> None:
+                write_options: WriteOptions = DEFAULT_WRITE,
+                problems: Problems | None = None) -> None:
     """One target language: what needs translating, the memory then the model for it,
-    then every file filled and written."""
+    then every file filled and written (what fails writing one file is that file's
+    problem in ``problems``: the others are still written)."""
     state = _Target(lang)
     kept, held = _needed(state, entries, lang, overwrite)
     ctx = CheckContext(src, lang, glossary)
     todo = _recall(state, memory, src, lang, ctx, retry_failed)
     _translate_all(todo, state, src, lang, memory, translate_batch, counts, ctx,
                    progress=progress, batch_size=batch_size, aligner=aligner)
+    problems = problems if problems is not None else Problems(fail_fast=True)
     for entry, have, old in zip(entries, kept, held, strict=True):
-        _write_file(entry, have, old, state, counts, src=src, lang=lang, fuzzy=fuzzy,
-                    mo=mo, root=root, write_options=write_options)
+        problems.check(entry[0].path, _write_file, entry, have, old, state, counts, src=src,
+                       lang=lang, fuzzy=fuzzy, mo=mo, root=root,
+                       write_options=write_options)
 
 
 def _needed(state: _Target, entries: list[Entry], lang: str, overwrite: bool
