@@ -7,7 +7,7 @@ files of ``fixtures/documents-real``, and on HTML from 100 KB to 2 MB (issues #2
     PYTHONPATH=$PWD python benchmarks/documents.py --sizes 1,2 --formats html,srt --no-corpus
 
 Each run is its own process (``python -m translate.cli ...``), timed by the wall clock and
-measured by its peak resident memory (``ru_maxrss`` of that child, from ``os.wait4``), so
+measured by its peak resident memory (``VmHWM`` of that process as it exits), so
 startup (imports, about 0.5 s and 60-80 MB) is part of every number, as a user sees it.
 ``en-XA`` loads no model: what is measured is reading, segmentation, protection, inline
 placement, wrapping and writing, every stage but decoding.
@@ -242,6 +242,22 @@ FORMATS = {"html": (".html", html), "markdown": (".md", markdown), "srt": (".srt
 RAISED = {"srt": ("--limit", "cues=1000000"), "po": ("--limit", "catalog_units=1000000")}
 
 
+#: runs ``translate.cli`` and, as it exits, writes its peak resident memory (``VmHWM``,
+#: kB) to ``$BENCH_HWM``: ``ru_maxrss`` of a child counts what the process held before it
+#: exec'd (a fork of this one, large after building 10 MB files), ``VmHWM`` only its own
+_RUNNER = """
+import atexit, os, runpy, sys
+def _hwm():
+    with open("/proc/self/status") as f:
+        kb = next((line.split()[1] for line in f if line.startswith("VmHWM:")), "")
+    with open(os.environ["BENCH_HWM"], "w") as f:
+        f.write(kb)
+atexit.register(_hwm)
+sys.argv = ["translate", *sys.argv[1:]]
+runpy.run_module("translate.cli", run_name="__main__", alter_sys=True)
+"""
+
+
 def measure(path: Path, fmt: str, out: Path, timeout: float) -> dict:
     """One run of the command in its own process: wall seconds, peak RSS (MB), exit."""
     if fmt == "po":
@@ -249,9 +265,12 @@ def measure(path: Path, fmt: str, out: Path, timeout: float) -> dict:
     else:
         argv = ["article", str(path), "--from", "en", "--to", "en-XA", "-o", str(out)]
     argv += list(RAISED.get(fmt, ()))
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    hwm = out.parent / "hwm.txt"
+    hwm.unlink(missing_ok=True)
+    env = dict(os.environ, BENCH_HWM=str(hwm),
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "translate.cli", *argv], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-c", _RUNNER, *argv], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = start + timeout
     while True:
@@ -268,7 +287,9 @@ def measure(path: Path, fmt: str, out: Path, timeout: float) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace").strip().splitlines() if proc.stderr else []
     proc.stderr.close()
-    return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+    own = hwm.read_text() if hwm.is_file() else ""
+    peak_kb = int(own) if own.isdigit() else usage.ru_maxrss
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_kb / 1024, 1),
             "exit": proc.returncode, "error": err[-1][:200] if proc.returncode else ""}
 
 
