@@ -143,7 +143,7 @@ class Limits:
         limit = getattr(self, name)
         if value <= limit:
             return
-        problem = self.over(name, what.format(limit=limit), unit)
+        problem = self.over(name, what.replace("{limit}", str(limit)), unit)
         if path is not None:
             raise InputFileError(path, problem, line)
         raise UserError(problem if line is None else f"line {line}: {problem}")
