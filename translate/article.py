@@ -16,7 +16,9 @@ or a Dask cluster); this process still reads every input and writes every output
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,7 +27,7 @@ from pathlib import Path, PurePath
 
 from .errors import UserError, param
 from .languages import normalise_lang
-from .limits import Limits
+from .limits import DEFAULT_LIMITS, Limits, limits_of
 from .memory import TranslationMemory, memory_argument
 from .paths import (
     Destination,
@@ -40,9 +42,10 @@ from .pipeline import ArticleTranslation
 from .protocol import MapsArticles, Translates
 from .textio import BOM, atomic_write, read_text
 
-#: The largest article read by default (``max_size_mb``): a bigger file is almost always a
-#: mistake (a dump, a binary), and would take hours; split it or raise the limit.
-MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+#: The largest article read by default (``max_size_mb``, the limit ``input_mb``): a bigger
+#: file is almost always a mistake (a dump, a binary), and would take hours; split it or
+#: raise the limit.
+MAX_ARTICLE_BYTES = DEFAULT_LIMITS.input_mb * 1024 * 1024
 
 
 def read_input(name: str) -> tuple[str, str]:
@@ -197,7 +200,7 @@ class FilesPlan:
     total: int  # inputs found, good and bad
     root: OutputRoot | None = None  # out_dir's rule, applied again as each file is written
     tm: Path | TranslationMemory | None = None  # opened by run_files
-    limits: Limits | None = None  # of a DOCX/ODT package
+    limits: Limits | None = None  # what one input may hold
 
 
 def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence[str],
@@ -234,12 +237,13 @@ def translate_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Seq
     decoded, then stored (:mod:`translate.article_memory`); with an executor the lookups
     and the writes happen here, in this process.
 
-    ``limits`` (:class:`~translate.limits.Limits`): what a DOCX/ODT package may inflate
-    to, checked while reading; a file past one is that file's one-line problem.
+    ``limits`` (:class:`~translate.limits.Limits`; default: the translator's
+    configuration's, ``translator.config.limits``): what one input may hold, checked while
+    reading; a file past one is that file's one-line problem.
     """
     plan = plan_files(paths, src, tgts, out_dir, report=report, max_size_mb=max_size_mb,
                       fmt=fmt, memory=memory_argument(memory, tm), fail_fast=fail_fast,
-                      limits=limits)
+                      limits=limits if limits is not None else limits_of(translator))
     return run_files(plan, translator, on_output=on_output)
 
 
@@ -276,7 +280,10 @@ def plan_files(paths: Sequence[str | os.PathLike[str]], src: str, tgts: Sequence
                         "goes to stdout")
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"{param('out_dir', out)}: exists and is not a directory")
-    limit = max_size_mb or MAX_ARTICLE_BYTES / 1024 / 1024
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    if max_size_mb is not None:  # --max-size: the input_mb limit, of this command
+        limits = dataclasses.replace(limits, input_mb=max(1, math.ceil(max_size_mb)))
+    limit = max_size_mb or limits.input_mb
     kept: list[tuple[str, PurePath | None]] = []
     inputs, formats = [], []
     for name, rel in expanded:
@@ -434,7 +441,7 @@ def _read(name: str, fmt: str, limit_mb: float,
     if fmt not in _binary():
         text, shown = read_input(name)
         _check_size(shown, text, limit_mb)
-        check_document(text, fmt, shown)
+        check_document(text, fmt, shown, limits)
         return name, text, shown
     from .textio import read_bytes
 

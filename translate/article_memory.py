@@ -53,7 +53,7 @@ CONTEXT_PREFIX = "article:"
 #: options that never change an output (threads, batching) or are described better by
 #: what they resolve to (models -> checkpoints, glossary -> its content)
 _NEUTRAL = {"threads", "max_batch_tokens", "allow_pickle", "models", "models_dir",
-            "glossary", "backend", "device", "review_below"}
+            "glossary", "backend", "device", "review_below", "limits"}
 #: the files of a checkpoint whose content decides its outputs (weights by size and mtime:
 #: hashing hundreds of MB on every start would cost more than the memory saves)
 _HASHED = ("config.json", "generation_config.json", "vocab.json", "source.spm", "target.spm",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError, param
+from .limits import DEFAULT_LIMITS, Limits
 from .models.backends import DEFAULT_BACKEND
 
 BACKENDS = ("torch", "ctranslate2", "auto")
@@ -89,6 +90,10 @@ class TranslatorConfig:
             (:mod:`translate.review`: the geometric mean of its token probabilities, in
             [0, 1]) is below this (default 0.5; 0 never flags by confidence). The score
             ranks sentences within one model: set it for the model you use.
+        limits: what an input file may hold, checked while reading
+            (:class:`~translate.limits.Limits`, a mapping ``{"cues": 500}`` or
+            ``"NAME=N"`` strings): every document, catalog and server upload translated
+            with this config is held to them.
     """
 
     models: tuple[str, ...] = ()
@@ -103,9 +108,11 @@ class TranslatorConfig:
     threads: int | None = None
     pseudo_expansion: float = 0.0
     review_below: float = 0.5
+    limits: Limits = DEFAULT_LIMITS
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        set_(self, "limits", Limits.of(self.limits))  # type: ignore[arg-type]
         set_(self, "models", model_args(self.models))  # type: ignore[arg-type]
         if self.models_dir is not None:
             set_(self, "models_dir", str(self.models_dir))

@@ -366,6 +366,17 @@ class BatchError(InputFileError):
         self.result: object = None
 
 
+def unexpected(exc: BaseException) -> str:
+    """The one-line problem for an exception no reader turned into an error."""
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while it was read or translated; split it"
+    if isinstance(exc, RecursionError):
+        return "is nested too deeply to be read (Python's stack ran out)"
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return (f"could not be translated: {type(exc).__name__}{': ' if detail else ''}{detail} "
+            "(a bug in translate: please report it with this file)")
+
+
 @dataclass
 class Problems:
     """Collects per-input problems of a batch.
@@ -398,13 +409,20 @@ class Problems:
     def check(self, path: PathLike, fn: Callable[..., T], *args: object, **kwargs: object
               ) -> T | None:
         """``fn(*args, **kwargs)``; a :class:`UserError` it raises is recorded against
-        ``path`` and ``None`` returned (raised at once with ``fail_fast``)."""
+        ``path`` and ``None`` returned (raised at once with ``fail_fast``). Any other
+        exception a file causes (a bug it found, memory it exhausted) is that file's
+        one-line problem too: it never stops the other files or the report (#24)."""
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
             if isinstance(exc, BatchError):
                 raise
             self.add_error(exc, path)
+            return None
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # the file's problem, not the batch's
+            self.add_error(InputFileError(str(path), unexpected(exc)), path)
             return None
 
     def passes(self, path: PathLike, fn: Callable[..., object], *args: object,

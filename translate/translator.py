@@ -61,6 +61,8 @@ class Translator:
         threads: CPU threads for the model (default: ``OMP_NUM_THREADS`` when set, else
             every core this process may use).
         progress: show a progress bar on stderr (only when it is a terminal).
+        limits: what an input file may hold (:class:`~translate.limits.Limits`), for
+            the documents and catalogs translated with this translator.
     """
 
     def __init__(self, models: Mapping[str, str | ModelSpec] | Iterable[str] | None = None,
@@ -69,11 +71,12 @@ class Translator:
                  beam_size: int | None = None, max_batch_tokens: int = 4096,
                  glossary: object = None, enforce_terms: bool = True,
                  allow_pickle: bool = False, threads: int | None = None,
-                 progress: bool = False) -> None:
+                 progress: bool = False, limits: object = None) -> None:
         config = TranslatorConfig(
             models=models, models_dir=models_dir, device=device, backend=backend,
             beam_size=beam_size, max_batch_tokens=max_batch_tokens, glossary=glossary,
-            enforce_terms=enforce_terms, allow_pickle=allow_pickle, threads=threads)
+            enforce_terms=enforce_terms, allow_pickle=allow_pickle, threads=threads,
+            limits=limits)
         self.pool = ModelPool(config, progress=progress)
         self._glossary: object = POOL_GLOSSARY
         self._memory: object = None

@@ -47,9 +47,11 @@ def refused(done, where: str, *fragments: str) -> None:
 @pytest.mark.parametrize(("ext", "content", "line", "fragments"), [
     # <b> nested 1,000 deep: a RecursionError in the markup placement
     (".html", f"<html><body><p>{'<b>' * 1000}{GOOD}{'</b>' * 1000}</p></body></html>\n",
-     ":1", ("inline elements nested more than 100 deep", "(limit 100)")),
+     ":1", ("inline elements nested more than 100 deep",
+            "(limit 100; raise it with --limit nesting_depth=N)")),
     (".srt", f"1\n00:00:01,000 --> 00:00:02,000\n{'<i>' * 1000}{GOOD}{'</i>' * 1000}\n",
-     "", ("cue 1: styling tags nested more than 100 deep",)),
+     "", ("cue 1: styling tags nested more than 100 deep",
+          "(limit 100; raise it with --limit nesting_depth=N)")),
     # hours of 400 digits: an OverflowError
     (".srt", f"1\n{'9' * 400}:00:00,000 --> 00:00:02,000\n{GOOD}\n", ":2",
      ("hours have 400 digits", "(limit 9)")),

@@ -9,7 +9,9 @@ from translate import Translator
 from translate.documents import Inline, Markup, project, render, translate_document
 from translate.pseudo import pseudo
 
-XA = Translator(glossary=False)
+#: one <p> of 2000 sentences is past the default text_chars (100 000): raised, the
+#: limit is not what is measured
+XA = Translator(glossary=False, limits={"text_chars": 1_000_000})
 
 
 def _paragraph(n: int) -> bytes:

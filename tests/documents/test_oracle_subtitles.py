@@ -349,13 +349,15 @@ def test_dialogue_lines_keep_their_speaker_and_line(capsys, tmp_path):
 # ----------------------------------------------------------------------------- #24 time
 
 
-def article_bounded(tmp_path: Path, *files: Path, seconds: float):
+def article_bounded(tmp_path: Path, *files: Path, seconds: float, limits=()):
     """``translate article FILES --to en-XA`` in a child process bounded in time (a
-    ``TimeoutExpired`` fails the test) and address space."""
+    ``TimeoutExpired`` fails the test) and address space; ``limits``: ``NAME=N`` raised
+    (the time is what is measured, not the reading limits)."""
     from support import run_bounded
 
+    raised = [a for limit in limits for a in ("--limit", limit)]
     return run_bounded("article", *map(str, files), "--from", "en", "--to", "en-XA", "-o",
-                       str(tmp_path / "out"), seconds=seconds, address_space_gb=4)
+                       str(tmp_path / "out"), *raised, seconds=seconds, address_space_gb=4)
 
 
 @pytest.mark.slow
@@ -384,7 +386,8 @@ def test_one_cue_of_ten_thousand_lines_is_wrapped_in_linear_time(tmp_path):
         f"word number {i} here" for i in range(10_000)) + "\n"
     path = tmp_path / "tall.srt"
     path.write_text(text, encoding="utf-8")
-    done = article_bounded(tmp_path, path, seconds=40)
+    done = article_bounded(tmp_path, path, seconds=40,
+                           limits=("cue_lines=10000", "text_chars=1000000"))
     assert done.returncode == 0, done.stderr
     out = (tmp_path / "out" / "tall.en-XA.srt").read_text(encoding="utf-8")
     assert_oracle(text, out, "srt", 1, exact_lines=False)
@@ -393,13 +396,15 @@ def test_one_cue_of_ten_thousand_lines_is_wrapped_in_linear_time(tmp_path):
 
 
 def test_fifty_thousand_styling_tags_in_one_cue_are_refused_at_once(tmp_path):
-    """#24: 50k ``<i>`` in one cue took 79 s and 1.1 GB; over MAX_CUE_TAGS the file is
-    one line, exit 2, read no further, and the other file of the batch is done."""
+    """#24: 50k ``<i>`` in one cue took 79 s and 1.1 GB (now past the limit text_chars
+    first: tests/reliability/test_input_limits.py); 5k, within it, are over MAX_CUE_TAGS:
+    the file is one line, exit 2, read no further, and the other file of the batch is
+    done."""
     from translate.documents.subtitles import MAX_CUE_TAGS
 
     bad = tmp_path / "tags.srt"
     bad.write_text("1\n00:00:01,000 --> 00:00:02,000\n" + " ".join(
-        ["<i>word</i>"] * 50_000) + "\n", encoding="utf-8")
+        ["<i>w</i>"] * 5_000) + "\n", encoding="utf-8")
     good = tmp_path / "good.srt"
     good.write_text(srt(TALK), encoding="utf-8")
     done = article_bounded(tmp_path, bad, good, seconds=30)

@@ -52,7 +52,8 @@ def test_a_po_header_with_a_hundred_million_plural_forms(tmp_path):
     bad = po(tmp_path / "bad.po", "nplurals=100000000; plural=(n != 1);")
     good = po(tmp_path / "good.po")
     done, out = localise(tmp_path, bad, good)
-    refused(done, f"{bad}:5", "nplurals=100000000", "(limit 6)")
+    refused(done, f"{bad}:5", "nplurals=100000000",
+            "(limit 6; raise it with --limit nplurals=N)")
     assert (out / "it" / "good.po").is_file() and not (out / "it" / "bad.po").exists()
 
 
@@ -94,12 +95,19 @@ def test_icu_nested_deeply_from_anywhere_costs_no_recursion():
 
 
 def test_json_numbers_are_written_exactly_as_the_file_has_them(tmp_path):
+    """A 5000-digit integer (an internal error before) is past the limit number_digits;
+    raised, it is written back exactly, as every other number."""
     bad_int = "9" * 5000
     bundle = tmp_path / "numbers.json"
     bundle.write_text(f'{{"title": "{GOOD}", "big": {bad_int}, "huge": 1e999999, '
                       '"x": 1.10, "y": 1E5, "z": -0.0, "list": [1, 2.50, true, null]}\n',
                       encoding="utf-8")
-    done, out = localise(tmp_path, bundle)
+    good = po(tmp_path / "good.po")
+    done, out = localise(tmp_path, bundle, good)
+    refused(done, str(bundle), "a number of 5000 digits",
+            "(limit 100; raise it with --limit number_digits=N)")
+    assert (out / "it" / "good.po").is_file() and not (out / "it" / "numbers.json").exists()
+    done, out = localise(tmp_path, bundle, extra=("--limit", "number_digits=5000"))
     assert done.returncode == 0, done.stderr
     written = (out / "it" / "numbers.json").read_text(encoding="utf-8")
     assert f'"big": {bad_int}, "huge": 1e999999, "x": 1.10, "y": 1E5, "z": -0.0, ' \

@@ -29,7 +29,8 @@ def test_every_option_reaches_the_config(tmp_path):
         f"en-it={MODELS / 'en-it'}", "--models-dir", str(MODELS), "--device", "cpu",
         "--backend", "auto", "--beam-size", "2", "--glossary", str(g), "--no-enforce",
         "--allow-pickle", "--threads", "1", "--max-batch-tokens", "512",
-        "--pseudo-expansion", "0.25", "--review-below", "0.7"])
+        "--pseudo-expansion", "0.25", "--review-below", "0.7",
+        "--limit", "cues=5"])
     config = translator_config(args)
     default = TranslatorConfig()
     unchanged = [f.name for f in dataclasses.fields(TranslatorConfig)
@@ -41,6 +42,7 @@ def test_every_option_reaches_the_config(tmp_path):
     assert payload.beam_size == 2 and payload.backend == "auto"
     assert payload.pseudo_expansion == 0.25
     assert payload.review_below == 0.7
+    assert payload.limits.cues == 5 and payload.limits.input_mb == 10
     assert payload.glossary == (str(g.resolve()),)
     assert payload == config.portable()
 

@@ -196,6 +196,31 @@ def test_zip_bomb_docx_is_refused_by_the_package_limits(guarded):
     still_serving(guarded)
 
 
+def test_the_servers_limit_option_holds_for_catalogs_and_documents():
+    """``translate serve --limit`` is the one Limits of the configuration: a catalog past
+    ``catalog_units`` and a subtitle file past ``cues`` are one 400 naming the limit; the
+    defaults hold the same files."""
+    po = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+          b'msgid "Open"\nmsgstr ""\n\nmsgid "Close"\nmsgstr ""\n')
+    srt = "".join(f"{i}\n00:00:0{i},000 --> 00:00:0{i},500\nHello.\n\n"
+                  for i in range(1, 4)).encode()
+    srv = ServeProcess("--limit", "catalog_units=1", "--limit", "cues=2")
+    try:
+        r = upload(srv, "app.po", po)
+        assert r.status == 400 and "catalog_units" in r.error, r.body
+        r = upload(srv, "talk.srt", srt)
+        assert r.status == 400 and "cues" in r.error, r.body
+        still_serving(srv)
+    finally:
+        srv.stop()
+    srv = ServeProcess()
+    try:
+        assert upload(srv, "app.po", po).status == 200
+        assert upload(srv, "talk.srt", srt).status == 200
+    finally:
+        srv.stop()
+
+
 def test_zip_bomb_docx_past_raised_limits_costs_the_worker_not_the_server():
     """Limits raised so that the package is read: the worker process runs out of its
     memory cap, the client gets one 400, and the server's memory does not grow."""

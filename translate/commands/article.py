@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import fields
 
 from ..errors import TermsMissingError, UserError
-from ..limits import Limits
 from .common import (
     add_executor_options,
     add_glossary_options,
+    add_limit_option,
     add_model_options,
     make_executor,
     make_translator,
@@ -39,11 +38,9 @@ def add_parser(sub) -> None:
                    help="exit 3 when a glossary term is missing from the output, or its "
                         "source spelling is still in it")
     p.add_argument("--max-size", type=float, default=None, metavar="MB",
-                   help="refuse articles larger than this (default: 10 MB)")
-    p.add_argument("--limit", action="append", default=None, metavar="NAME=N",
-                   help="raise (or lower) a limit on DOCX/ODT packages, checked while "
-                        "reading (repeatable): " + ", ".join(
-                            f"{f.name} (default {f.default})" for f in fields(Limits)))
+                   help="refuse articles larger than this (default: 10 MB, the limit "
+                        "input_mb)")
+    add_limit_option(p)
     p.add_argument("--format", default=None,
                    choices=["text", "html", "markdown", "docx", "odt", "srt", "vtt"],
                    help="the input's format (default: by extension; stdin is text)")
@@ -84,10 +81,11 @@ def run(args: argparse.Namespace) -> int:
     targets = parse_lang_list(args.tgt)
     if args.export_xliff:
         return run_export_xliff(args, src, targets)
+    config = translator_config(args)
     # every input read and checked, every destination tried, before a model loads
     plan = plan_files(args.files or ["-"], src, targets, args.output_dir, report=args.report,
                       max_size_mb=args.max_size, fmt=args.format, tm=args.tm,
-                      fail_fast=args.fail_fast, limits=Limits.parse(args.limit))
+                      fail_fast=args.fail_fast, limits=config.limits)
     if parallel and any(f != "text" for f in plan.formats):
         doc = next(i[2] for i, f in zip(plan.inputs, plan.formats, strict=True) if f != "text")
         raise UserError(f"{doc}: --workers/--executor dask translate plain-text articles "
@@ -96,7 +94,6 @@ def run(args: argparse.Namespace) -> int:
         if tgt == src:
             print(f"translate: note: source and target are both {src}: the text is copied "
                   "unchanged", file=sys.stderr)
-    config = translator_config(args)
     # built here in any case: a bad option fails now, in this process, not on a worker
     translator = make_translator(config, progress=sys.stderr.isatty())
     executor = None
@@ -154,7 +151,7 @@ def run_export_xliff(args: argparse.Namespace, src: str, targets: list[str]) -> 
     try:
         written = export_files(args.files or ["-"], src, targets, args.export_xliff,
                                translator, fmt=args.format, memory=memory,
-                               max_size_mb=args.max_size, limits=Limits.parse(args.limit))
+                               max_size_mb=args.max_size, limits=translator.config.limits)
     finally:
         if memory is not None:
             memory.close()

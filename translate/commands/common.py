@@ -10,6 +10,7 @@ from typing import Any
 
 from ..config import TranslatorConfig
 from ..errors import UserError, render
+from ..limits import Limits
 
 #: How the command line says a parameter that a library message names
 #: (:func:`translate.errors.param`): by its flag. A command whose flag for a parameter
@@ -95,6 +96,16 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
                         "(default: 0.5)")
 
 
+def add_limit_option(p: argparse.ArgumentParser) -> None:
+    """``--limit NAME=N``: the :class:`~translate.limits.Limits` of the configuration."""
+    from dataclasses import fields
+
+    p.add_argument("--limit", action="append", default=None, metavar="NAME=N",
+                   help="raise (or lower) a limit on what an input file may hold, checked "
+                        "while reading (repeatable): " + ", ".join(
+                            f"{f.name} (default {f.default})" for f in fields(Limits)))
+
+
 def add_glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--glossary", metavar="FILE", action="append", default=[],
                    help="glossary file (TSV/CSV/TBX), repeatable; later files win. "
@@ -134,6 +145,7 @@ def translator_config(args: argparse.Namespace) -> TranslatorConfig:
         threads=args.threads,
         pseudo_expansion=args.pseudo_expansion,
         review_below=getattr(args, "review_below", 0.5),
+        limits=Limits.parse(getattr(args, "limit", None)),
     )
 
 

@@ -11,6 +11,7 @@ from ..errors import UserError
 from .common import (
     add_executor_options,
     add_glossary_options,
+    add_limit_option,
     add_model_options,
     make_executor,
     make_translator,
@@ -59,6 +60,7 @@ def add_parser(sub) -> None:
                    help="stop at the first bad catalog, before anything is written "
                         "(default: report every bad catalog, localise the good ones, exit 2 "
                         "at the end)")
+    add_limit_option(p)
     add_model_options(p)
     add_glossary_options(p)
     add_executor_options(p)
@@ -83,10 +85,11 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise UserError("--batch-size must be at least 1")
     out = Path(args.output_dir)
+    config = translator_config(args)
     # every input read and checked, every destination tried, before a model loads
     plan = plan_job(args.sources, src, targets, out, tm=args.tm, mo=args.mo,
-                    batch_size=args.batch_size, report=args.report, fail_fast=args.fail_fast)
-    config = translator_config(args)
+                    batch_size=args.batch_size, report=args.report, fail_fast=args.fail_fast,
+                    limits=config.limits)
     translator = make_translator(config)
     glossary = None if args.no_glossary else translator.glossary
     executor = None

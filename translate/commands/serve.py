@@ -145,7 +145,8 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--file-jobs", type=int, default=d.file_jobs,
                    help=f"file jobs at once (default {d.file_jobs})")
     a.add_argument("--limit", action="append", default=None, metavar="NAME=N",
-                   help="a limit on DOCX/ODT packages, checked while reading (repeatable): "
+                   help="a limit on what an uploaded document or catalog may hold, "
+                        "checked while reading (repeatable): "
                         + ", ".join(f"{f.name} (default {f.default})"
                                     for f in fields(Limits)))
     a.add_argument("--key-failures", type=int, default=d.key_failures,
@@ -194,9 +195,11 @@ def build_translator(args):
     if not hasattr(Translator, "from_config"):  # before contract 1 (TranslatorConfig)
         return Translator(**kwargs)
     from ..config import TranslatorConfig
+    from ..limits import Limits
 
     if args.threads is not None:
         kwargs["threads"] = args.threads
+    kwargs["limits"] = Limits.parse(args.limit)  # the same limits as the file jobs'
     return Translator.from_config(TranslatorConfig(**kwargs))
 
 

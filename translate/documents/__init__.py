@@ -23,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import detect
-from ..errors import UserError, param
+from ..errors import InputFileError, UserError, param
 from ..languages import normalise_lang
-from ..limits import Limits
+from ..limits import Limits, limits_of, reading
+from ..limits import current as current_limits
 from ..protocol import Translates
 from ..textio import BOM, read_text
 from .core import Block, DocumentResult, DocumentSegment, translate_blocks
@@ -64,16 +65,16 @@ def check_document(data: bytes | str, fmt: str, name: str = "<input>",
     parse (a bad timing names its line). Raises the one-line
     :class:`~translate.errors.UserError` the translation itself would raise later."""
     if fmt in ("docx", "odt"):
-        from ..limits import DEFAULT_LIMITS
         from .office import open_package
 
         open_package(data if isinstance(data, bytes) else data.encode("utf-8"), fmt, name,
-                     limits or DEFAULT_LIMITS)
+                     limits or current_limits())
     elif fmt in ("srt", "vtt"):
         from .subtitles import parse
 
         text = read_text(data, name) if isinstance(data, bytes) else data
-        parse(text.removeprefix(BOM), fmt, name)
+        with reading(limits):
+            parse(text.removeprefix(BOM), fmt, name)
 
 
 def detect_format(path: str | os.PathLike[str], default: str = "text") -> str:
@@ -104,12 +105,28 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
     ``memory`` (a :class:`~translate.memory.TranslationMemory`): every sentence is looked
     up there first and only the others are decoded, as for text articles (``--tm``); a
     reused sentence's markup is placed by forced alignment. ``limits``
-    (:class:`~translate.limits.Limits`) bound what a DOCX/ODT package may inflate to.
+    (:class:`~translate.limits.Limits`; default: ``translator.config.limits``) bound what
+    the file may hold, checked while it is read: past one is a one-line
+    :class:`~translate.errors.UserError` naming ``name`` and the limit.
     """
-    if memory is not None:  # the request's memory, on every call of this document
-        translator = translator.using(memory=memory)
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
+    chosen = limits if limits is not None else (limits_of(translator) or current_limits())
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
+    if size > chosen.input_mb * 1024 * 1024:
+        raise InputFileError(name, chosen.over(
+            "input_mb", f"{size / 1024 / 1024:.1f} MB is more than {chosen.input_mb} MB",
+            " MB"))
+    with reading(chosen):
+        return _translate_document(data, fmt, src, tgt, translator, name=name, memory=memory,
+                                   limits=chosen, **options)
+
+
+def _translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
+                        translator: Translates, *, name: str, memory: object,
+                        limits: Limits, **options) -> DocumentResult:
+    if memory is not None:  # the request's memory, on every call of this document
+        translator = translator.using(memory=memory)
     src = normalise_lang(src, allow_auto=True)
     tgt = normalise_lang(tgt)
     if fmt in BINARY:
@@ -118,8 +135,7 @@ def translate_document(data: bytes | str, fmt: str, src: str, tgt: str,
         if src == tgt:
             return DocumentResult(data, fmt, src, tgt, (),
                                   (f"source and target are both {src}: copied unchanged",))
-        if limits is not None:
-            options["limits"] = limits
+        options["limits"] = limits
         out, segments, notes = FORMATS[fmt](data, src, tgt, translator, name=name, **options)
         return DocumentResult(out, fmt, src, tgt, tuple(segments),
                               tuple(f"{name}: {n}" for n in notes))

@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from ..errors import InputFileError, UserError
+from ..limits import current as current_limits
 from .core import Block, decode_entities
-from .inline import MAX_INLINE_DEPTH, Inline, Markup
+from .inline import Inline, Markup
 
 INLINE = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i", "ins",
@@ -362,7 +363,7 @@ class HtmlDocument:
         for a, b in self.runs:
             carry = self._closed_between(carry, prev, a)
             block, carry = self.build_block(a, b, tags, carry)
-            carry = carry[-(MAX_INLINE_DEPTH // 2):]  # the outermost write nothing more
+            carry = carry[-(current_limits().nesting_depth // 2):]  # outermost: nothing more
             out.append(block)
             prev = b
         return out
@@ -419,7 +420,7 @@ class HtmlDocument:
                     for k in st.stack:
                         if st.inlines[k]["tag"] == "a":
                             st.inlines[k]["tag"] = "#a"
-                if len(st.stack) >= MAX_INLINE_DEPTH:
+                if len(st.stack) >= current_limits().nesting_depth:
                     raise self._too_deep(tok)
                 st.stack.append(len(st.inlines))
                 st.inlines.append(dict(start=len(st.chars), end=None, tag=tok.tag, open=raw,
@@ -530,8 +531,9 @@ class HtmlDocument:
         return going_on
 
     def _too_deep(self, tok: Token) -> UserError:
-        problem = (f"inline elements nested more than {MAX_INLINE_DEPTH} deep "
-                   f"(limit {MAX_INLINE_DEPTH})")
+        limits = current_limits()
+        problem = limits.over("nesting_depth", "inline elements nested more than "
+                                               f"{limits.nesting_depth} deep")
         line = self.line(tok.start)
         if self.name is None:
             return UserError(f"line {line}: {problem}")
@@ -619,19 +621,23 @@ def _link_text(tokens: list[Token], text: str, i: int, limit: int = 2000) -> str
     return None
 
 
+def _tokens_of(text: str, name: str | None) -> list[Token]:
+    """:func:`tokenize`, its error naming the file ``name`` (when given)."""
+    try:
+        return tokenize(text)
+    except UserError as exc:
+        if name is None:
+            raise
+        raise InputFileError(name, str(exc)) from None
+
+
 def read_html(text: str, tgt: str, *, repair: bool = True,
               name: str | None = None) -> HtmlDocument:
     """Tokenize ``text`` and find its blocks and translated attributes. ``repair=False``
     (raw HTML inside Markdown, where an element may close in a later block) keeps an
     inline start tag left open as it is instead of closing it. ``name``: the file, named
     by the errors (else the caller adds it)."""
-    try:
-        tokens = tokenize(text)
-    except UserError as exc:
-        if name is None:
-            raise
-        raise InputFileError(name, str(exc)) from None
-    doc = HtmlDocument(text, tokens, repair=repair, name=name)
+    doc = HtmlDocument(text, _tokens_of(text, name), repair=repair, name=name)
     tokens = doc.tokens
     run_start: int | None = None
     raw_tag: str | None = None  # inside a never-translated element
@@ -639,9 +645,15 @@ def read_html(text: str, tgt: str, *, repair: bool = True,
     frozen_tag: str | None = None  # inside a never-translated inline element
     frozen_depth = 0
 
+    limits = current_limits()
+
     def flush(end: int) -> None:
         nonlocal run_start
         if run_start is not None and end > run_start:
+            size = tokens[end - 1].end - tokens[run_start].start
+            if size > limits.text_chars:  # (its line is counted only then)
+                limits.check("text_chars", size, f"a block of text of {size} characters",
+                             name, doc.line(tokens[run_start].start))
             doc.runs.append((run_start, end))
         run_start = None
 

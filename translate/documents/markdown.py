@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .. import detect
 from ..errors import UserError
+from ..limits import current as current_limits
 from ..protocol import Translates
 from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
@@ -748,7 +749,7 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
 
     # pass 2: the text blocks
     blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes, esc,
-                                             cells)
+                                             cells, options.get("name"))
     outputs, segs, n2 = translate_blocks(blocks, src, tgt, translator)
 
     # raw HTML blocks, as HTML
@@ -799,17 +800,27 @@ def _alt_blocks(inline_tokens, esc: _Escapes) -> tuple[list[Block], list[int]]:
 
 
 def _text_blocks(text: str, lines, inline_tokens, alts: dict[int, str], notes: list[str],
-                 esc: _Escapes, cells: set[int]) -> tuple[list[Block], list[tuple[int, int]],
-                            list[list[tuple[int, int, str]]]]:
+                 esc: _Escapes, cells: set[int], name: str | None = None
+                 ) -> tuple[list[Block], list[tuple[int, int]], list[list[tuple[int, int, str]]]]:
     """The text blocks, each with its source range and its images' translated alt
-    spans; a block whose markup cannot be followed is kept (noted in ``notes``)."""
+    spans; a block whose markup cannot be followed is kept (noted in ``notes``). A block
+    past the limits ``text_chars`` or ``nesting_depth`` is refused (``name``: the file)."""
     blocks: list[Block] = []
     ranges: list[tuple[int, int]] = []
     cursor: dict[int, int] = {}
     alt_spans: list[list[tuple[int, int, str]]] = []
+    limits = current_limits()
     for t in inline_tokens:
         if not t.content.strip():
             continue
+        size, line = len(t.content), t.map[0] + 1
+        limits.check("text_chars", size, f"a block of text of {size} characters", name, line)
+        level = deepest = 0
+        for c in t.children or ():
+            level += c.nesting
+            deepest = max(deepest, level)
+        limits.check("nesting_depth", deepest, "inline elements nested more than {limit} "
+                     "deep", name, line)
         try:
             located = _locate(text, lines, t.content, t.map[0], cursor)
             walk = _Walk(text, located, [alts.get(id(c)) for c in t.children or ()

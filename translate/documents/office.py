@@ -716,6 +716,9 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
                 warnings.append(f"{member}: paragraph {n + 1} has tracked changes or an "
                                 "unfinished field; left as it is")
                 continue
+            size = sum(len(pc.text) for pc in pieces)
+            limits.check("text_chars", size, f"{member}: paragraph {n + 1} holds {size} "
+                         "characters", name)
             block, base, table = _block(pieces)
             if block.translatable:
                 touched.add(member)

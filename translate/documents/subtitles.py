@@ -28,9 +28,10 @@ from itertools import accumulate
 
 from .. import detect
 from ..errors import InputFileError, UserError, param
+from ..limits import current as current_limits
 from ..protocol import Translates
 from .core import DocumentSegment
-from .inline import MAX_INLINE_DEPTH, Inline, Markup, project
+from .inline import Inline, Markup, project
 
 #: the most digits an hour of a timing may have
 MAX_HOUR_DIGITS = 9
@@ -164,6 +165,7 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
     parts: list[str | Cue] = [bom] if bom else []
     notes: list[str] = []
     first = True
+    limits, cues = current_limits(), 0
     prev: Cue | None = None  # the cue of the block before, for SRT continuation text
     i, n = 0, len(lines)
     while i < n:
@@ -197,7 +199,14 @@ def parse(text: str, kind: str, name: str = "<input>") -> Track:
             parts.append(block[-1][1])
         else:
             for a, b in _cue_bounds(block, kind):
-                prev = _cue(block[a:b], kind, name, i + a + 1)
+                cues += 1
+                at = i + a + 1
+                limits.check("cues", cues, "has more than {limit} cues", name, at)
+                prev = _cue(block[a:b], kind, name, at)  # (linear: checked after)
+                size = len(prev.text)
+                limits.check("text_chars", size, f"a cue of {size} characters", name, at)
+                limits.check("cue_lines", prev.text.count("\n") + 1,
+                             "a cue of more than {limit} lines", name, at)
                 parts.append(prev)
                 parts.append(block[b - 1][1])
         first = False
@@ -327,7 +336,7 @@ class Turn:
 
 def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue") -> Styled:
     """Separate a turn's styling tags from its text (lines joined by one space); tags
-    open more than :data:`~.inline.MAX_INLINE_DEPTH` deep, or more than
+    open deeper than the limit ``nesting_depth``, or more than
     :data:`MAX_CUE_TAGS` of them, are refused while reading."""
     text = "\n".join(line for line, _ in split_lines(text))
     prefix = _CUE_PREFIX.match(text).group(0)
@@ -363,9 +372,10 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
                 spans.append((size, size, seq, tag, ""))
         else:
             stack.append((t.group(2).lower(), tag, size, seq))
-            if len(stack) > MAX_INLINE_DEPTH:
-                raise InputFileError(name, f"{where}: styling tags nested more than "
-                                           f"{MAX_INLINE_DEPTH} deep (limit {MAX_INLINE_DEPTH})")
+            deepest = current_limits().nesting_depth
+            if len(stack) > deepest:
+                raise InputFileError(name, current_limits().over(
+                    "nesting_depth", f"{where}: styling tags nested more than {deepest} deep"))
     piece = body[pos:]
     piece = html.unescape(piece) if kind == "vtt" else piece
     plain.append(piece)

@@ -43,6 +43,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..errors import UserError, param
 from ..languages import normalise_lang
+from ..limits import DEFAULT_LIMITS, Limits, limits_of, reading
 from ..memory import TMEntry, TranslationMemory, memory_argument
 from ..paths import Destination, OutputRoot, Problems, check_writable
 from ..progress import Progress
@@ -119,7 +120,8 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
             mo: bool = False, progress: bool | None = None, batch_size: int = 32,
             retry_failed: bool = False, report: str | os.PathLike[str] | None = None,
             fail_fast: bool = False, write_options: WriteOptions = DEFAULT_WRITE,
-            tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobReport:
+            tm: str | os.PathLike[str] | TranslationMemory | None = None,
+            limits: Limits | None = None) -> JobReport:
     """Localise ``sources`` from ``src`` into each of ``targets`` under ``out_dir``:
     :func:`plan_job`, then :func:`execute_job`.
 
@@ -152,10 +154,14 @@ def run_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequen
         write_options: plural rules for new catalogs and JSON plural keys (``gettext``:
             what msginit writes, Italian ``nplurals=2``; or ``cldr``; an existing target
             catalog's Plural-Forms is always kept) and the PO line width.
+        limits: what one catalog may hold (:class:`~translate.limits.Limits`; default:
+            the translator's configuration's, ``translator.config.limits``), checked while
+            it is read; a catalog past one is its one-line problem.
     """
     tm = memory_argument(memory, tm)
     plan = plan_job(sources, src, targets, out_dir, memory=tm, mo=mo, batch_size=batch_size,
-                    report=report, fail_fast=fail_fast)
+                    report=report, fail_fast=fail_fast,
+                    limits=limits if limits is not None else limits_of(translator))
     return execute_job(plan, translator,
                        memory=tm if isinstance(tm, TranslationMemory) else None,
                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy,
@@ -181,6 +187,7 @@ class JobPlan:
     problems: Problems
     total: int
     root: OutputRoot | None = None  # OUT's rule, applied again as each file is written
+    limits: Limits = DEFAULT_LIMITS  # what one catalog may hold
 
 
 def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Sequence[str],
@@ -188,14 +195,16 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
              memory: str | os.PathLike[str] | TranslationMemory | None = None,
              mo: bool = False, batch_size: int = 32,
              report: str | os.PathLike[str] | None = None, fail_fast: bool = False,
-             tm: str | os.PathLike[str] | TranslationMemory | None = None) -> JobPlan:
+             tm: str | os.PathLike[str] | TranslationMemory | None = None,
+             limits: Limits | None = None) -> JobPlan:
     """Everything :func:`run_job` does before a model or the memory is needed: find and
     read every source (a bad one is recorded, or raised with ``fail_fast``), name every
     output by the confinement rule of :mod:`translate.paths` (``OUT/<lang>/...``, the
     ``.mo`` files, the default memory, ``--report``/``--tm`` inside OUT), and try every
-    destination for writability. Raises when no good source is left. ``memory``: as
-    :func:`run_job` (``tm=``, its older name, works too)."""
+    destination for writability. Raises when no good source is left. ``memory`` and
+    ``limits``: as :func:`run_job` (``tm=``, its older name, works too)."""
     tm = memory_argument(memory, tm)
+    limits = limits if limits is not None else DEFAULT_LIMITS
     src = normalise_lang(src)
     langs = [normalise_lang(t) for t in targets]
     if not langs:
@@ -210,7 +219,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
     total = len(found) + len(problems)  # and the files refused while walking
     files, docs = [], []
     for f in found:
-        doc = problems.check(f.path, read_document, f.fmt, f.path, src)
+        doc = problems.check(f.path, read_document, f.fmt, f.path, src, limits)
         if doc is not None:
             files.append(f)
             docs.append(doc)
@@ -235,7 +244,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
                 mo_dests[dest] = root.dest(dest.relative_to(root.root).with_suffix(".mo"))
             previous = None
             if dest.is_file():  # a damaged earlier output: this file is reported, not done
-                previous = problems.check(dest, read_document, f.fmt, dest, lang)
+                previous = problems.check(dest, read_document, f.fmt, dest, lang, limits)
                 if previous is None:
                     continue
             entries.append((f, doc, dest, previous))
@@ -259,7 +268,7 @@ def plan_job(sources: Sequence[str | os.PathLike[str]], src: str, targets: Seque
                                    roots=(out,))]
                       if report_path is not None else []))
     return JobPlan(src, tuple(langs), tuple(plan), mo_dests, tm_path, report_path, problems,
-                   total, root)
+                   total, root, limits)
 
 
 def execute_job(plan: JobPlan, translator: Translates | TranslateBatch | BatchTranslate, *,
@@ -280,12 +289,13 @@ def execute_job(plan: JobPlan, translator: Translates | TranslateBatch | BatchTr
     counts = _Counts()
     try:
         for lang, entries in plan.targets:
-            _run_target(lang, plan.src, list(entries), memory, translate_batch, counts,
-                        aligner=aligner,
-                        glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
-                        progress=progress, batch_size=batch_size,
-                        retry_failed=retry_failed, root=plan.root,
-                        write_options=write_options)
+            with reading(plan.limits):  # a catalog read again is held to the plan's limits
+                _run_target(lang, plan.src, list(entries), memory, translate_batch, counts,
+                            aligner=aligner,
+                            glossary=glossary, overwrite=overwrite, fuzzy=fuzzy, mo=plan.mo,
+                            progress=progress, batch_size=batch_size,
+                            retry_failed=retry_failed, root=plan.root,
+                            write_options=write_options, problems=plan.problems)
     finally:
         if own_tm:
             memory.close()
@@ -357,18 +367,22 @@ def _run_target(lang: str, src: str, entries: list[Entry], memory: TranslationMe
                 overwrite: bool, fuzzy: bool, mo: dict[Path, Path],
                 progress: bool | None, batch_size: int, retry_failed: bool,
                 root: OutputRoot | None = None,
-                write_options: WriteOptions = DEFAULT_WRITE) -> None:
+                write_options: WriteOptions = DEFAULT_WRITE,
+                problems: Problems | None = None) -> None:
     """One target language: what needs translating, the memory then the model for it,
-    then every file filled and written."""
+    then every file filled and written (what fails writing one file is that file's
+    problem in ``problems``: the others are still written)."""
     state = _Target(lang)
     kept, held = _needed(state, entries, lang, overwrite)
     ctx = CheckContext(src, lang, glossary)
     todo = _recall(state, memory, src, lang, ctx, retry_failed)
     _translate_all(todo, state, src, lang, memory, translate_batch, counts, ctx,
                    progress=progress, batch_size=batch_size, aligner=aligner)
+    problems = problems if problems is not None else Problems(fail_fast=True)
     for entry, have, old in zip(entries, kept, held, strict=True):
-        _write_file(entry, have, old, state, counts, src=src, lang=lang, fuzzy=fuzzy,
-                    mo=mo, root=root, write_options=write_options)
+        problems.check(entry[0].path, _write_file, entry, have, old, state, counts, src=src,
+                       lang=lang, fuzzy=fuzzy, mo=mo, root=root,
+                       write_options=write_options)
 
 
 def _needed(state: _Target, entries: list[Entry], lang: str, overwrite: bool

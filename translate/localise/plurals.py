@@ -21,7 +21,8 @@ from babel.messages.plurals import get_plural
 CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 #: the rule sets of ``--plural-rules``
 RULES = ("gettext", "cldr")
-#: the most plural forms a catalog may declare: CLDR's largest language has 6 (Arabic)
+#: the most plural forms a language has: CLDR's largest has 6 (Arabic); a catalog may
+#: declare up to the limit ``nplurals`` (:class:`~translate.limits.Limits`, 6 by default)
 MAX_PLURAL_FORMS = 6
 #: the values of ``n`` a catalog's plural expression is tried on, as ``msgfmt --check``
 _CHECKED_N = range(1001)
@@ -71,9 +72,14 @@ def plural_forms_problem(nplurals: int, expr: str) -> str | None:
     """What is wrong with a catalog's ``Plural-Forms`` (``None``: nothing), as
     ``msgfmt --check`` sees it: more forms than any language has, an expression that does
     not parse, divides by zero or picks a form past ``nplurals`` for some n in 0..1000."""
-    if not 1 <= nplurals <= MAX_PLURAL_FORMS:
-        return (f"Plural-Forms declares nplurals={nplurals}; a language has 1 to "
-                f"{MAX_PLURAL_FORMS} plural forms (limit {MAX_PLURAL_FORMS})")
+    from ..limits import current
+
+    limits = current()
+    if nplurals < 1:
+        return f"Plural-Forms declares nplurals={nplurals}; a language has at least 1"
+    if nplurals > limits.nplurals:
+        return limits.over("nplurals", f"Plural-Forms declares nplurals={nplurals}; a "
+                                       f"language has 1 to {MAX_PLURAL_FORMS} plural forms")
     try:
         pick = gettext.c2py(expr)
     except (ValueError, SyntaxError, TypeError, RecursionError) as exc:

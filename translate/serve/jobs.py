@@ -182,9 +182,10 @@ def document_job(remote, data: bytes, fmt: str, src: str, tgt: str, limits,
 
 
 def catalog_job(remote, data: bytes, ext: str, src: str, tgt: str,
-                glossary) -> tuple[bytes, dict]:
+                glossary, limits=None) -> tuple[bytes, dict]:
     """A PO/JSON/XLIFF catalog through :func:`translate.localise.run_job`, in a private
-    temporary directory under a name of our own (``catalog<ext>``)."""
+    temporary directory under a name of our own (``catalog<ext>``), held to ``limits``
+    (the server's ``--limit``; ``None``: the defaults)."""
     import shutil
     import tempfile
     from pathlib import Path
@@ -201,7 +202,8 @@ def catalog_job(remote, data: bytes, ext: str, src: str, tgt: str,
         source.write_bytes(data)
         check = glossary_term_check(glossary) if glossary is not None else None
         report = run_job([source], src, [tgt], workdir / "out", batch,
-                         memory=workdir / "tm.sqlite", glossary=check, progress=False)
+                         memory=workdir / "tm.sqlite", glossary=check, progress=False,
+                         limits=limits)
         written = [Path(p) for p in report.files_written]
         if not written:
             raise ServeError(500, "Cannot translate file: nothing was written")

@@ -386,7 +386,8 @@ class TranslationService:
         settings = self.settings
         glossary = self.pin(glossary)
         if kind == "catalog":
-            fn, args = jobs.catalog_job, (data, ext, src, tgt, self.glossary(glossary))
+            fn, args = jobs.catalog_job, (data, ext, src, tgt, self.glossary(glossary),
+                                          settings.limits)
         else:
             fn, args = jobs.document_job, (data, DOCUMENT_EXTENSIONS[ext], src, tgt,
                                            settings.limits, name)

@@ -76,6 +76,20 @@ def _not_json(name: str) -> Any:
     raise _NotJson(name)
 
 
+class _TooLong(ValueError):
+    pass
+
+
+def _number(raw: str) -> _Number:
+    """A number as written, refused past the limit ``number_digits``."""
+    from ...limits import current
+
+    limits = current()
+    if len(raw) > limits.number_digits:
+        raise _TooLong(limits.over("number_digits", f"a number of {len(raw)} digits"))
+    return _Number(raw)
+
+
 def _depth(obj: Any) -> int:
     """How deeply ``obj`` nests objects and arrays (iteratively)."""
     deepest = 0
@@ -94,11 +108,13 @@ def _parse(data: bytes, path: str) -> tuple[Any, dict]:
     style = {"bom": text.startswith(BOM), "newline": text.endswith("\n")}
     body = text[1:] if style["bom"] else text
     try:
-        obj = json.loads(body, parse_int=_Number, parse_float=_Number,
+        obj = json.loads(body, parse_int=_number, parse_float=_number,
                          parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InputFileError(path, f"not valid JSON: {exc.msg} (column {exc.colno})",
                              exc.lineno) from None
+    except _TooLong as exc:
+        raise InputFileError(path, str(exc)) from None
     except _NotJson as exc:
         raise InputFileError(path, f"{exc} is not a JSON number (JSON has no NaN or "
                                    "Infinity); write it as a string or null") from None
