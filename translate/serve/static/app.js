@@ -61,6 +61,7 @@
   function escapeText(s) {
     const d = document.createElement("div"); d.textContent = s; return d.innerHTML;
   }
+  function escapeAttr(s) { return escapeText(s).replace(/"/g, "&quot;"); }
 
   // The translation with every found glossary term marked, from the report's spans.
   function render(text, report) {
@@ -100,8 +101,8 @@
     for (const [start, end, t] of marks) {
       if (start < pos) continue;
       html += escapeText(text.slice(pos, start)) +
-        '<mark class="term found" title="glossary: ' + escapeText(t.source) + " → " +
-        escapeText(t.required) + '">' + escapeText(text.slice(start, end)) + "</mark>";
+        '<mark class="term found" title="glossary: ' + escapeAttr(t.source + " → " + t.required) +
+        '">' + escapeText(text.slice(start, end)) + "</mark>";
       pos = end;
     }
     return html + escapeText(text.slice(pos));
