@@ -178,7 +178,7 @@ def test_suggest(make_server, live, tmp_path):
     assert r.status == 200 and r.body == {"success": True}
     rows = sqlite3.connect(tm).execute(
         "SELECT src_lang, tgt_lang, source, target, origin FROM units").fetchall()
-    assert rows == [("en", "it", "All news", "Tutte le notizie", "suggestion")]
+    assert rows == [("en", "it", "All news", "Tutte le notizie", "human")]
     missing = srv.post("/suggest", {"q": "a", "source": "en", "target": "it"})
     assert missing.status == 400 and missing.error == "Invalid request: missing s parameter"
 

@@ -127,3 +127,102 @@ def test_key_field_and_no_stale_results(browser, make_server, tmp_path):
     link = browser.find_element(By.ID, "file-link")
     assert link.is_displayed() and "story.txt" in link.text
     assert output.text == "" and browser.find_element(By.ID, "terms").text == ""
+
+
+def paragraphs(n):
+    return "\n\n".join(article("en").split("\n\n")[:n])
+
+
+def test_editor_corrects_a_segment_and_the_server_keeps_it(browser, make_server, tmp_path):
+    """The editor's view (#26): the text as aligned segments, source beside target, the
+    one flagged for review marked with its reason, glossary terms highlighted; a click
+    on a target edits it, Save stores it through /suggest; the output (and Download)
+    follow; translating again gives the correction from the server's memory. A document:
+    edit a segment, download the edited file (translated again with the correction)."""
+    import urllib.request
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    flagged = "The weather in Baku was cold on Tuesday."  # the fixture model: confidence 0.04
+    text = paragraphs(2) + "\n\nThe minister spoke in Rome. " + flagged  # both flagged
+    srv = make_server(suggestions_tm=str(tmp_path / "suggestions.sqlite"))
+    api = srv.post("/translate", {"q": text, "source": "en", "target": "it", "report": True})
+    segments = api.body["report"]["segments"]
+    browser.get(srv.url + "/")
+    wait = WebDriverWait(browser, 120)
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "target")).options) == 3)
+    Select(browser.find_element(By.ID, "source")).select_by_value("en")
+    Select(browser.find_element(By.ID, "target")).select_by_value("it")
+    box = browser.find_element(By.ID, "q")
+    browser.execute_script("arguments[0].value = arguments[1];"
+                           "arguments[0].dispatchEvent(new Event('input'));", box, text)
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "Done."))
+    assert browser.find_element(By.ID, "editor").is_displayed()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#segments tbody tr")
+    assert len(rows) == len(segments) == 4
+    for row, seg in zip(rows, segments, strict=True):
+        src, tgt = row.find_elements(By.TAG_NAME, "td")[1:]
+        assert src.text == seg["source"]
+        assert tgt.find_element(By.CLASS_NAME, "text").text == seg["text"]
+        reasons = [li.text for li in tgt.find_elements(By.CSS_SELECTOR, "ul.reasons li")]
+        assert reasons == seg["review_reasons"]
+        assert ("review" in row.get_attribute("class").split()) == bool(seg["review_reasons"])
+    last = rows[-1]
+    assert any(r.startswith("low confidence") for r in segments[-1]["review_reasons"])
+    assert "review" in rows[-2].get_attribute("class").split()
+    # glossary terms: highlighted in the source and in the translation
+    assert browser.find_elements(By.CSS_SELECTOR, "#segments td.source mark.term.found")
+    marks = browser.find_elements(By.CSS_SELECTOR, "#segments td.target mark.term.found")
+    assert any(m.text in ("Santa Maria della Mercede", "genocidio di Khojaly") for m in marks)
+    assert marks[0].get_attribute("title").startswith("glossary: ")
+    # edit the flagged one
+    last.find_elements(By.TAG_NAME, "td")[2].click()
+    edit = last.find_element(By.CSS_SELECTOR, "textarea.edit")
+    assert edit.get_attribute("value") == segments[-1]["text"]
+    edit.clear()
+    edit.send_keys("A Baku faceva freddo martedì.")
+    last.find_element(By.CSS_SELECTOR, "button.save").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "Saved"))
+    last = browser.find_elements(By.CSS_SELECTOR, "#segments tbody tr")[-1]
+    assert last.find_element(By.CSS_SELECTOR, ".badge.human").text == "edited"
+    assert not last.find_elements(By.CSS_SELECTOR, "ul.reasons")
+    output = browser.find_element(By.ID, "output").text
+    assert output.endswith("A Baku faceva freddo martedì.")
+    assert output.startswith(api.body["translatedText"][:200])
+    shot = tmp_path / "editor.png"
+    browser.set_window_size(1400, 820)
+    browser.execute_script("document.getElementById('editor').scrollIntoView()")
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    print(f"screenshot: {shot}")
+    # translate again: the server's memory gives the correction
+    box.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#segments tbody tr .badge.human"))
+    assert browser.find_element(By.ID, "output").text.endswith("A Baku faceva freddo martedì.")
+    # a document: edit a segment, download the edited file
+    page = tmp_path / "story.html"
+    page.write_text("<html><body><h1>News</h1><p>The minister spoke in Rome.</p>"
+                    "<p>The meeting ended late.</p></body></html>", encoding="utf-8")
+    browser.find_element(By.ID, "file").send_keys(str(page))
+    assert not browser.find_element(By.ID, "editor").is_displayed()
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "translated file is ready"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#segments tbody tr")
+    sources = [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows]
+    assert "The minister spoke in Rome." in sources
+    row = rows[sources.index("The minister spoke in Rome.")]
+    row.find_elements(By.TAG_NAME, "td")[2].click()
+    edit = row.find_element(By.CSS_SELECTOR, "textarea.edit")
+    edit.clear()
+    edit.send_keys("Il ministro ha parlato a Roma.", Keys.CONTROL, Keys.ENTER)  # saves
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "Saved"))
+    browser.find_element(By.ID, "download-edited").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "edited file is ready"))
+    link = browser.find_element(By.ID, "file-link")
+    assert link.is_displayed() and "edited" in link.text
+    with urllib.request.urlopen(link.get_attribute("href"), timeout=60) as f:
+        edited = f.read().decode("utf-8")
+    assert "<p>Il ministro ha parlato a Roma.</p>" in edited and "<h1>" in edited

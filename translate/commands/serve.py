@@ -67,8 +67,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
                    help="source tokens in one batched model call (default 2048)")
     g.add_argument("--data-dir", default=None, metavar="DIR",
                    help="where the server keeps its state: API glossaries "
-                        "(glossaries.sqlite), the default key database (default "
-                        f"{default_data_dir()})")
+                        "(glossaries.sqlite), the default key database, /suggest's "
+                        f"memory (suggestions.sqlite) (default {default_data_dir()})")
     g.add_argument("--keys-db", default=None,
                    help="API key database (SQLite; default DATA_DIR/api_keys.sqlite when "
                         "--require-api-key is given or that file exists)")
@@ -77,14 +77,13 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
                    help="allowed CORS origin (repeatable; default *)")
     g.add_argument("--no-cors", action="store_true", help="send no CORS headers")
-    g.add_argument("--suggestions-tm", default=None, metavar="FILE",
-                   help="store /suggest pairs in this translation memory (else 403)")
     g.add_argument("--load", choices=("start", "first-use"), default="first-use",
                    help="load every model at start, or when first needed (default)")
     g.add_argument("--download-ttl", type=float, default=600.0,
                    help="seconds a translated file stays downloadable (default 600)")
     g.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
     add_limit_options(p)
+    add_editor_options(p)
     t = p.add_argument_group("translation")
     t.add_argument("--models-dir", default=None)
     t.add_argument("--model", action="append", default=[], metavar="SRC-TGT=REF")
@@ -117,6 +116,22 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     rev.add_argument("ident", metavar="ID")
     for sp in ksub.choices.values():
         sp.add_argument("--keys-db", dest="keys_db_sub", default=None)
+
+
+def add_editor_options(p: argparse.ArgumentParser) -> None:
+    """Editors in the loop: corrections that stick, and which translations to flag."""
+    e = p.add_argument_group("editors (corrections, review)")
+    e.add_argument("--suggestions", action="store_true",
+                   help="enable POST /suggest (else 403): editors' corrections are stored "
+                        "in DATA_DIR/suggestions.sqlite and returned by later "
+                        "translations of the same text")
+    e.add_argument("--suggestions-tm", default=None, metavar="FILE",
+                   help="keep /suggest's corrections in this translation memory instead "
+                        "of DATA_DIR/suggestions.sqlite (implies --suggestions)")
+    e.add_argument("--review-below", type=float, default=None, metavar="CONFIDENCE",
+                   help="flag a translation for review (the review field of /translate) "
+                        "when the model's confidence in it (0-1) is below this (default: "
+                        "TranslatorConfig's, 0.5)")
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -200,6 +215,8 @@ def build_translator(args):
     if args.threads is not None:
         kwargs["threads"] = args.threads
     kwargs["limits"] = Limits.parse(args.limit)  # the same limits as the file jobs'
+    if args.review_below is not None:
+        kwargs["review_below"] = args.review_below
     return Translator.from_config(TranslatorConfig(**kwargs))
 
 
@@ -218,10 +235,17 @@ def build_settings(args):
         batching=not args.no_batching, gather_ms=args.gather_ms,
         batch_tokens=args.batch_tokens, require_api_key=args.require_api_key,
         keys_db=keys_db, cors_origins=cors, glossaries=parse_glossaries(args.glossary),
-        glossary=not args.no_glossary, suggestions_tm=args.suggestions_tm,
+        glossary=not args.no_glossary, suggestions_tm=suggestions_tm(args, data_dir),
         download_ttl_s=args.download_ttl, load=args.load,
         alternatives_limit=args.alternatives_limit, data_dir=data_dir,
         **limit_settings(args))
+
+
+def suggestions_tm(args, data_dir: str) -> str | None:
+    """Where /suggest's memory is (``None``: suggestions are off)."""
+    if args.suggestions_tm:
+        return args.suggestions_tm
+    return str(Path(data_dir) / "suggestions.sqlite") if args.suggestions else None
 
 
 def limit_settings(args) -> dict:

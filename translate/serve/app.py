@@ -448,24 +448,28 @@ class Server:
         })
 
     async def suggest(self, request: Request) -> Response:
-        if self.settings.suggestions_tm is None:
+        """LibreTranslate's ``/suggest`` (``--suggestions``): ``s``, an editor's
+        translation of ``q``, is stored as a human entry of the server's memory
+        (:mod:`.suggestions`); the next translation of ``q`` (a sentence, or the whole
+        text) returns it."""
+        memory = self.service.suggestions
+        if memory is None:
             raise ServeError(403, "Suggestions are disabled on this server.")
         params, _ = await read_params(request)
-        self.access(request, params)
+        record = self.access(request, params)
         for name in ("q", "s", "source", "target"):
             if not params.get(name) or not isinstance(params.get(name), str):
                 raise ServeError(400, f"Invalid request: missing {name} parameter")
         source = self.lang(params["source"], "source")
         target = self.lang(params["target"], "target")
+        if source == target:
+            raise ServeError(400, "Invalid request: source and target are the same "
+                                  "language")
         q, s = params["q"], params["s"]
-
-        def store():
-            from ..memory import TranslationMemory
-
-            with TranslationMemory(self.settings.suggestions_tm) as tm:
-                tm.store(source, target, None, q, s, origin="suggestion")
-
-        await self._run_blocking(store)
+        if not q.strip() or not s.strip():
+            raise ServeError(400, "Invalid request: q and s must not be blank")
+        check_text_size([q, s], self.char_limit(record))
+        await self._run_blocking(memory.store, source, target, q, s)
         return JSONResponse({"success": True})
 
     async def translate_file(self, request: Request) -> Response:
@@ -497,20 +501,24 @@ class Server:
             raise ServeError(400, f"Invalid request: file is larger than "
                                   f"{self.settings.max_upload_mb:g} MB")
         request.scope.setdefault("state", {})["chars"] = len(data)
-        out, filename, media = await self.translate_upload(data, name, source, target,
-                                                           glossary, record)
+        out, filename, media, report = await self.translate_upload(
+            data, name, source, target, glossary, record)
         ident = self.downloads.put(out, filename, media)
         url = str(request.url_for("download_file", ident=ident))
-        return JSONResponse({"translatedFileUrl": url})
+        body = {"translatedFileUrl": url}
+        if report is not None and str(params.get("report", "")).lower() in TRUE:
+            body["report"] = report  # an extra field: the segments, for the editor page
+        return JSONResponse(body)
 
     async def translate_upload(self, data: bytes, name: str, source: str, target: str,
                                glossary: Pinned, record: ApiKey | None, *,
                                queue_wait: bool = True, on_start=None
-                               ) -> tuple[bytes, str, str]:
+                               ) -> tuple[bytes, str, str, dict | None]:
         """An uploaded file (its size, key and rate limit already checked) translated:
         text within 100x the char limit, a document or catalog in an isolated file job
-        (``queue_wait``, ``on_start``: :meth:`file_job`'s). Its bytes, download name and
-        media type. ``/translate_file``'s work, and ``/v2/document``'s."""
+        (``queue_wait``, ``on_start``: :meth:`file_job`'s). Its bytes, download name,
+        media type and report (text and documents: the segments; else ``None``).
+        ``/translate_file``'s work, and ``/v2/document``'s."""
         ext = PurePosixPath(name).suffix.lower()
         if not data.strip():
             raise ServeError(400, "Invalid request: empty file")
@@ -535,15 +543,18 @@ class Server:
                 [text], source, target, glossary=glossary, timeout=self.settings.timeout_s)
             out = results[0].text.encode("utf-8")
             media = "text/plain; charset=utf-8"
+            report = results[0].report()
         elif source == target:
-            out, media = data, "application/octet-stream"
+            out, media, report = data, "application/octet-stream", None
         else:
             kind = "catalog" if ext in LOCALISE_EXTENSIONS else "document"
-            out, _rep = await self.file_job(kind, data, ext, source, target, glossary, name,
-                                            queue_wait=queue_wait, on_start=on_start)
+            out, report = await self.file_job(kind, data, ext, source, target, glossary,
+                                              name, queue_wait=queue_wait, on_start=on_start)
             media = "application/octet-stream"
+            if kind == "catalog":
+                report = None
         stem = name[:-len(ext)] if ext else name
-        return out, f"{stem}.{target}{ext}", media
+        return out, f"{stem}.{target}{ext}", media, report
 
     async def file_job(self, kind: str, data: bytes, ext: str, source: str, target: str,
                        glossary: str | Pinned, name: str, *, queue_wait: bool = True,

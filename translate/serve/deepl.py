@@ -676,7 +676,7 @@ class DeepL:
             doc.status, doc.started = "translating", time.monotonic()
 
         try:  # queued until a file job's turn comes (no queue timeout: a client polls)
-            doc.data, doc.filename, doc.media = await self.server.translate_upload(
+            doc.data, doc.filename, doc.media, _report = await self.server.translate_upload(
                 data, name, source, target, glossary, record, queue_wait=False,
                 on_start=started)
             doc.status = "done"

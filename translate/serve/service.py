@@ -119,6 +119,12 @@ class TranslationService:
             else:
                 self.glossaries["news"] = default_glossary()
         self.default_glossary = next(iter(self.glossaries), OFF)
+        #: editors' corrections (``--suggestions``), looked up before any model runs
+        self.suggestions = None
+        if settings.suggestions_tm is not None:
+            from .suggestions import SuggestionMemory
+
+            self.suggestions = SuggestionMemory(settings.suggestions_tm)
         self.batcher = DynamicBatcher(
             self._run, enabled=settings.batching, gather_s=settings.gather_ms / 1000.0,
             batch_tokens=settings.batch_tokens, max_pending=settings.max_queue)
@@ -150,7 +156,7 @@ class TranslationService:
         src, tgt, glossary, alternatives, align = key
         return self.base.run(texts, TranslationRequest(
             src, tgt, glossary=self.glossary(glossary), alternatives=alternatives,
-            align=align))
+            align=align, memory=self.suggestions))
 
     def load_all(self) -> None:
         """Load every direction's models now (``--load start``), on the model thread."""
@@ -164,6 +170,8 @@ class TranslationService:
 
     def close(self) -> None:
         self.batcher.close()
+        if self.suggestions is not None:
+            self.suggestions.close()
 
     # ------------------------------------------------------------------ requests
 
@@ -217,6 +225,9 @@ class TranslationService:
                                                                                  tgt),
                                                   strict=True)]
             plans.append((text, lang, detected, segs, langs))
+        if self.suggestions is not None:
+            plans = await asyncio.get_running_loop().run_in_executor(
+                None, self._corrected_whole, plans, tgt)
         # one submission per (language, target): every sentence of the request at once
         at = [(i, j) for i, plan in enumerate(plans) for j in range(len(plan[4]))]
         groups = {lang: [at[k] for k in idx] for lang, idx in detect.by_language(
@@ -237,6 +248,7 @@ class TranslationService:
                     records.append(SegmentRecord(s.start, s.end, s.text, langs[j],
                                                  "translated", res.text, res.models,
                                                  res.warnings, res.terms,
+                                                 from_memory=res.from_memory,
                                                  confidence=res.confidence,
                                                  review=res.review, human=res.human))
                     outputs.append(res.text)
@@ -256,6 +268,20 @@ class TranslationService:
                                   output_starts=starts,
                                   alternatives=_text_alternatives(text, segs, outputs, alts,
                                                                   joined)))
+        return out
+
+    def _corrected_whole(self, plans: list, tgt: str) -> list:
+        """A text of several sentences with a correction of its own (a ``/suggest`` of
+        the whole text) becomes one segment, which the memory answers."""
+        from ..segment.core import Segment
+
+        out = []
+        for text, lang, detected, segs, langs in plans:
+            body = text.strip()
+            if len(segs) > 1 and lang != tgt and self.suggestions.has(lang, tgt, body):
+                start = text.index(body)
+                segs, langs = [Segment(body, start, start + len(body))], [lang]
+            out.append((text, lang, detected, segs, langs))
         return out
 
     async def _translate_groups(self, groups, plans, tgt, glossary, results, deadline,

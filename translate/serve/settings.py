@@ -27,8 +27,11 @@ class ServeSettings:
         cors_origins: origins allowed by CORS (``("*",)`` as LibreTranslate; ``()`` off).
         glossaries: name -> glossary file paths; the first is the default.
         glossary: ``False`` turns glossaries off for every request.
-        suggestions_tm: translation-memory file where ``/suggest`` stores pairs (``None``:
-            suggestions are off, 403).
+        suggestions_tm: the translation memory where ``/suggest`` stores editors'
+            corrections as human entries, and where every translation looks sentences
+            (and whole texts) up first (:mod:`translate.serve.suggestions`); ``None``:
+            suggestions are off (``/suggest`` is 403). ``translate serve
+            --suggestions`` puts it in ``data_dir``; ``--suggestions-tm`` elsewhere.
         download_ttl_s: how long a translated file stays downloadable.
         download_max_mb: translated files kept in memory at most (oldest dropped first).
         load: ``"start"`` loads every direction's models before serving, ``"first-use"``
@@ -44,7 +47,8 @@ class ServeSettings:
               and ``/v3/glossaries``, :mod:`translate.serve.glossary_store`);
             - ``api_keys.sqlite``: the API keys, where ``translate serve --keys-db``
               defaults to (:mod:`translate.serve.keys`);
-            - ``suggestions.sqlite``: reserved for ``/suggest``'s memory.
+            - ``suggestions.sqlite``: ``/suggest``'s memory (``--suggestions``), the
+              default ``suggestions_tm``.
 
             The command line's default is ``$XDG_DATA_HOME/translate``
             (``~/.local/share/translate``).
