@@ -265,17 +265,17 @@ def verbatim_spans(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int, 
 def protect_verbatim(text: str, cuts: Sequence[int] = ()):
     """``text`` with each URL, e-mail address and handle masked by a token the model
     copies through (:mod:`translate.masking`), so it comes back byte for byte; ``None``
-    when there is none, or when no token style is safe in this text (then it goes to
-    the model as it is). ``cuts``: as :func:`verbatim_spans`."""
+    when there is none. ``ValueError`` when no token style is safe in this text (the
+    caller says so and sends it as it is). ``cuts``: as :func:`verbatim_spans`."""
     from .masking import mask_spans
 
     spans = verbatim_spans(text, cuts)
-    if not spans:
-        return None
-    try:
-        return mask_spans(text, spans)
-    except ValueError:
-        return None
+    return mask_spans(text, spans) if spans else None
+
+
+#: the warning of a text whose URLs could not be masked (:func:`protect_verbatim`)
+UNMASKED = ("its URLs, e-mail addresses and handles went to the model unprotected (the "
+            "text holds every mask token style)")
 
 
 def restore_verbatim(output: str, masked, links: Sequence, lang: str | None = None

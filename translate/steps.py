@@ -177,12 +177,19 @@ def verbatim(sources: Sequence[str], call: Call) -> list[Draft]:
     (:func:`translate.pipeline.protect_verbatim`): the model never sees them, and they
     come back byte for byte; links, term spans and alternatives are over the unmasked
     texts, and a token the model lost is put back with a warning."""
-    masks = [pipeline.protect_verbatim(s) for s in sources]
-    drafts = decode([m.text if m else s for s, m in zip(sources, masks, strict=True)], call)
+    masks = []
+    for s in sources:
+        try:
+            masks.append(pipeline.protect_verbatim(s))
+        except ValueError:
+            masks.append(pipeline.UNMASKED)
+    drafts = decode([m.text if isinstance(m, masking.Masked) else s
+                     for s, m in zip(sources, masks, strict=True)], call)
     out = []
     for draft, mask in zip(drafts, masks, strict=True):
-        if mask is None:
-            out.append(draft)
+        if not isinstance(mask, masking.Masked):
+            out.append(draft if mask is None else
+                       replace(draft, warnings=(*draft.warnings, pipeline.UNMASKED)))
             continue
         text, links, notes = pipeline.restore_verbatim(draft.text, mask, draft.alignment,
                                                        call.src)

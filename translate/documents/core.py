@@ -266,7 +266,10 @@ def _cut_verbatim(b: Block, w: _Work):
             if w.start < p < w.end}
     if not cuts or verbatim_spans(w.text, sorted(cuts)) == verbatim_spans(w.text):
         return None
-    return protect_verbatim(w.text, sorted(cuts))
+    try:
+        return protect_verbatim(w.text, sorted(cuts))
+    except ValueError:  # the pipeline tries again, and says so
+        return None
 
 
 def _absorbed(langs, tgt: str) -> frozenset[str]:
