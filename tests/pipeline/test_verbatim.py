@@ -145,3 +145,11 @@ def test_a_url_in_a_memorised_sentence_survives_the_fixture_model(capsys, tmp_pa
     assert url in seg["text"]
     # the model gave the memorised sentence without the URL's token: put back, and said
     assert any(url in w and "put back" in w for w in seg["warnings"]), seg["warnings"]
+
+
+def test_formatting_that_splits_a_url_or_handle_does_not_end_it(capsys, tmp_path):
+    page = ('<p>Read https://<b>example.com</b>/x or @<i>news</i>desk, ask '
+            '<a href="/u/bob">@bob</a>today.</p>')
+    out = to_xa(capsys, tmp_path, "s.html", page).decode()
+    assert out == ('<p>[Ŕéåḋ https://<b>example.com</b>/x öŕ @<i>news</i>desk, åšḱ '
+                   '<a href="/u/bob">@bob</a>ţöḋåý.]</p>')

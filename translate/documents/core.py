@@ -259,11 +259,13 @@ def _translate_group(todo: list[_Work], blocks: Sequence[Block], lang: str, tgt:
 
 
 def _cut_verbatim(b: Block, w: _Work):
-    """A URL or handle of the segment that an element edge cuts (``<a>@bob</a>today``)
-    masked here up to that edge (:func:`~translate.pipeline.protect_verbatim`), so the
-    text glued to it is translated; ``None`` where none is cut (the pipeline masks)."""
-    cuts = {p - w.start for el in b.inlines for p in (el.start, el.end)
-            if w.start < p < w.end}
+    """A handle or URL of the segment that a link's end cuts (``<a>@bob</a>today``)
+    masked here up to that end (:func:`~translate.pipeline.protect_verbatim`), so the
+    text glued to it is translated; ``None`` where none is cut (the pipeline masks).
+    Only a link ends one: formatting or a span may split a URL anywhere (Word's runs,
+    Mastodon's ``<span class="invisible">https://</span>``)."""
+    cuts = {el.end - w.start for el in b.inlines
+            if el.tag == "a" and w.start < el.end < w.end}
     if not cuts or verbatim_spans(w.text, sorted(cuts)) == verbatim_spans(w.text):
         return None
     try:
