@@ -292,7 +292,12 @@ def restore_verbatim(output: str, masked, links: Sequence, lang: str | None = No
     lost = [p for p in problems(output, masked) if p.kind == "lost"]
     if lost:
         guide = links or _by_position(masked.text, output, lang)
-        fixed, back = reinsert(output, masked, guide)
+        # put back as a word of its own: the model may have dropped the brackets or
+        # quotes that stood against it
+        spaced = dataclasses.replace(masked, spaces=tuple((1, 1) for _ in masked.spaces))
+        fixed, back = reinsert(output, spaced, guide)
+        fixed = re.sub(r"(" + masked.style.exact.pattern + r") (?=[.,;:!?)\]}])", r"\1",
+                       fixed)
         if back:
             how = "the word alignment" if links else "relative position"
             moves = _insertions(output, fixed)

@@ -153,3 +153,18 @@ def test_formatting_that_splits_a_url_or_handle_does_not_end_it(capsys, tmp_path
     out = to_xa(capsys, tmp_path, "s.html", page).decode()
     assert out == ('<p>[Ŕéåḋ https://<b>example.com</b>/x öŕ @<i>news</i>desk, åšḱ '
                    '<a href="/u/bob">@bob</a>ţöḋåý.]</p>')
+
+
+def test_a_dropped_url_is_put_back_as_a_word_of_its_own(capsys, tmp_path):
+    # the fixture en-az model gives the memorised sentence without "(__PH0__)": the URL
+    # comes back between words, not glued to one
+    url = "https://example.com/rome"
+    src = tmp_path / "gl.txt"
+    src.write_text(next(s for s in article("en").splitlines() if s.startswith(
+        "A ceremony")).replace("in Rome,", f"in Rome ({url}),") + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "article", src, "--from", "en", "--to", "az", "-o",
+                       tmp_path / "out", "--models-dir", MODELS)
+    assert code == 0, err
+    out = (tmp_path / "out" / "gl.az.txt").read_text(encoding="utf-8")
+    assert re.search(r"(^|\s)" + re.escape(url) + r"(\s|[.,;:!?)]|$)", out), out
+    assert f"the model dropped {url!r}" in err
