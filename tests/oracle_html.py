@@ -37,7 +37,7 @@ KEPT_ELEMENTS = frozenset({"script", "style", "pre", "textarea", "svg", "math", 
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "param", "source", "track", "wbr"})
 TRANSLATED_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder"})
-#: a URL, an e-mail address or a handle: kept as it is when it is a link's whole text
+#: a URL, an e-mail address or a handle: kept as it is (issue #23)
 NOT_PROSE = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|[^\s@]+@[^\s@]+\.[a-z]{2,}|@[\w.-]+(?:@[\w.-]+)?"
     r"|#\w+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/\S*)", re.IGNORECASE)
@@ -175,14 +175,14 @@ def _untranslated(src: str, out: str) -> str | None:
     equals ``src`` up to letters and brackets, so without brackets they line up)."""
     src = src.replace("[", "").replace("]", "")
     out = out.replace("[", "").replace("]", "")
-    keep = [m.span() for m in NOT_PROSE.finditer(src)]
+    keep = [m.span() for m in NOT_PROSE.finditer(src)]  # kept as it is (#23)
     for m in re.finditer(r"\S+", src):
-        if any(a <= m.start() and m.end() <= b for a, b in keep):
-            continue
         word = m.group()
-        if re.search("[a-pr-zA-PR-Z]", word) and out[m.start():m.end()] != word.translate(
-                _ACCENT):
-            return word
+        for k in range(m.start(), m.end()):
+            if any(a <= k < b for a, b in keep):
+                continue
+            if re.match("[a-pr-zA-PR-Z]", src[k]) and out[k] != src[k].translate(_ACCENT):
+                return word
     return None
 
 

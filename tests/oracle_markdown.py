@@ -163,13 +163,15 @@ def differences(source: str, output: str) -> list[str]:
     return problems
 
 
-_KEPT = re.compile(r"\[?\^[^\]\s]+\]?:?|https?://\S+")
+_KEPT = re.compile(r"\[?\^[^\]\s]+\]?:?|https?://\S+|www\.\S+|[^\s@]+@[^\s@]+\.[a-z]{2,}"
+                   r"|@\w+|#\w+", re.IGNORECASE)  # URLs, e-mail, handles: kept (#23)
 _PLAIN_LETTER = re.compile("[a-pr-zA-PR-Z]")  # q has no look-alike
 
 
 def untranslated(output: str) -> list[str]:
     """The inline texts of an ``en-XA`` ``output`` that still have plain letters
-    (footnote labels and URLs left out): text the pipeline did not translate."""
+    (footnote labels, URLs, e-mail addresses and handles left out): text the pipeline
+    did not translate."""
     out = []
     for t in _parser().parse(_split(output)[2]):
         for c in t.children or ():

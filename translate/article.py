@@ -399,6 +399,23 @@ def run_files(plan: FilesPlan, translator: Translates | MapsArticles, *,
     return result
 
 
+def segment_warnings(file: str, tgt: str, report: dict) -> list[str]:
+    """One line per problem of a segment in a file's ``report`` (a model's output cut or
+    incomplete, a URL the model dropped...): the file, the target, where the segment is
+    and its source, so nothing is left wrong silently (issue #23). The note that a
+    sentence was re-decoded for the glossary is not a problem."""
+    from .article_memory import problem_warnings
+
+    lines = []
+    for k, seg in enumerate(report.get("segments", ())):
+        where = seg.get("where") or f"segment {k + 1}"
+        source = seg.get("source", "")
+        shown = source if len(source) <= 60 else source[:57] + "..."
+        lines += [f"{file}: {where} ({tgt}): {w}: {shown!r}"
+                  for w in problem_warnings(seg.get("warnings", ()))]
+    return lines
+
+
 def _binary() -> set[str]:
     from .documents import BINARY
 

@@ -288,9 +288,15 @@ def problems(warnings: Sequence[str], checks: Sequence[Any]) -> str:
     """Why a translated sentence may not be reused ('' when it may): a model warning
     (``<unk>``, a split sentence, the length cap, a cut repetition) or a missing term.
     The note that a sentence was re-decoded with term constraints is not a problem."""
-    found = [w for w in warnings if not w.startswith("glossary: re-decoded")]
+    found = problem_warnings(warnings)
     found += [f"glossary term {c.hit.target!r} not found" for c in checks if not c.ok]
     return "; ".join(found)
+
+
+def problem_warnings(warnings: Sequence[str]) -> list[str]:
+    """The warnings of a translated sentence that say something went wrong (all but the
+    note that it was re-decoded with term constraints)."""
+    return [w for w in warnings if not w.startswith("glossary: re-decoded")]
 
 
 def recall_verified(memory: SentenceMemory, key: RouteKey, sources: Sequence[str],

@@ -200,20 +200,64 @@ def restore(output: str, masked: Masked) -> str:
     the source had where the source had none and the token sits by punctuation or on the
     inner side of a tag. Unknown indices stay as they are; nothing is guessed.
     """
-    n = len(masked.originals)
-    if n == 0:
-        return output
+    return restore_moves(output, masked)[0]
+
+
+def restore_moves(output: str, masked: Masked) -> tuple[str, tuple[Move, ...]]:
+    """:func:`restore`, and what moved: for each token put back, its span in ``output``
+    (with the spaces trimmed next to it) and the span of what replaced it in the result
+    (see :func:`move_span`)."""
+    moves: list[Move] = []
+    if not masked.originals:
+        return output, ()
     style = masked.style
     exact_idx = sorted(int(m.group(1)) for m in style.exact.finditer(output))
     exact_spans = {m.span() for m in style.exact.finditer(output)}
     stray = any(m.span() not in exact_spans for m in style.loose.finditer(output))
-    token_re = style.exact if exact_idx == list(range(n)) and not stray else style.loose
-    return _restore(output, masked, token_re)
+    token_re = style.exact if exact_idx == list(range(len(masked.originals))) and not stray \
+        else style.loose
+    return _restore(output, masked, token_re, moves), tuple(moves)
 
 
-def _restore(translated: str, masked: Masked, token_re: re.Pattern[str]) -> str:
+def source_moves(masked: Masked) -> tuple[Move, ...]:
+    """The moves from ``masked.text`` back to the text that was masked (each token's
+    span -> its original's), for :func:`move_span`."""
+    moves: list[Move] = []
+    shift = 0
+    for m in masked.style.exact.finditer(masked.text):
+        original = masked.originals[int(m.group(1))]
+        moves.append((m.start(), m.end(), m.start() + shift, m.start() + shift + len(original)))
+        shift += len(original) - (m.end() - m.start())
+    return tuple(moves)
+
+
+#: ``(start, end, new_start, new_end)``: text[start:end] became new[new_start:new_end]
+Move = tuple[int, int, int, int]
+
+
+def move_span(span: tuple[int, int], moves: Sequence[Move]) -> tuple[int, int]:
+    """``span`` of a text moved onto the text :func:`restore_moves` (or
+    :func:`source_moves`) made of it: a span touching a token covers all it became."""
+
+    def at(p: int, end: bool) -> int:
+        shift = 0
+        for a, b, na, nb in moves:
+            if p < a or (end and p == a):
+                break
+            if p < b or (end and p == b):
+                return nb if end else na
+            shift = nb - b
+        return p + shift
+
+    start, stop = at(span[0], False), at(span[1], True)
+    return start, max(start, stop)
+
+
+def _restore(translated: str, masked: Masked, token_re: re.Pattern[str],
+             moves: list[Move] | None = None) -> str:
     n = len(masked.originals)
     out: list[str] = []
+    size = 0  # characters in out
     pos = 0
     for m in token_re.finditer(translated):
         idx = int(m.group(1))
@@ -227,8 +271,10 @@ def _restore(translated: str, masked: Masked, token_re: re.Pattern[str]) -> str:
         if have > want_left:
             if want_left > 0 or _is_tag_close(kind, original) or _punct_before(before):
                 before = before[:len(before) - have + want_left]
+        cut = pos + len(before)
         out.append(before)
         out.append(original)
+        size += len(before)
         pos = m.end()
         rest = translated[pos:]
         stripped = rest.lstrip(" ")
@@ -236,6 +282,9 @@ def _restore(translated: str, masked: Masked, token_re: re.Pattern[str]) -> str:
         if have > want_right and (want_right > 0 or _is_tag_open(kind, original)
                                   or not stripped or _is_punct(stripped[0])):
             pos += have - want_right
+        if moves is not None:
+            moves.append((cut, pos, size, size + len(original)))
+        size += len(original)
     out.append(translated[pos:])
     return "".join(out)
 

@@ -16,9 +16,13 @@ differ only in how they read and write units.
 from __future__ import annotations
 
 import dataclasses
+import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 from . import detect
 from .glossary.text import Normalised, nfc_with_offsets
@@ -232,6 +236,102 @@ def restore(output: str, protected: ProtectedTerms) -> str:
     if protected.masked is None or not protected.placeholders:
         return output
     return unmask(output, protected.masked)
+
+
+# ----------------------------------------------------------------------------- verbatim
+
+
+@cache
+def _verbatim_re() -> re.Pattern[str]:
+    """The families of ``data/verbatim.toml`` as one pattern, a named group each."""
+    data = tomllib.loads(resources.files(__package__).joinpath(
+        "data", "verbatim.toml").read_text("utf-8"))
+    return re.compile("|".join(f"(?P<{f['kind']}>{f['pattern']})" for f in data["family"]))
+
+
+def verbatim_spans(text: str, cuts: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+    """The URLs, e-mail addresses and handles of ``text`` (``data/verbatim.toml``):
+    ``(start, end, kind)``, kind one of ``url``, ``email``, ``handle``, ``hashtag``.
+    A span ends at the first of ``cuts`` inside it (a document's element edge:
+    ``<a>@bob</a>today`` keeps ``@bob``, and ``today`` is text)."""
+    out = []
+    for m in _verbatim_re().finditer(text):
+        start, end = m.span()
+        end = min([c for c in cuts if start + 1 < c < end], default=end)
+        out.append((start, end, m.lastgroup or "verbatim"))
+    return out
+
+
+def protect_verbatim(text: str, cuts: Sequence[int] = ()):
+    """``text`` with each URL, e-mail address and handle masked by a token the model
+    copies through (:mod:`translate.masking`), so it comes back byte for byte; ``None``
+    when there is none. ``ValueError`` when no token style is safe in this text (the
+    caller says so and sends it as it is). ``cuts``: as :func:`verbatim_spans`."""
+    from .masking import mask_spans
+
+    spans = verbatim_spans(text, cuts)
+    return mask_spans(text, spans) if spans else None
+
+
+#: the warning of a text whose URLs could not be masked (:func:`protect_verbatim`)
+UNMASKED = ("its URLs, e-mail addresses and handles went to the model unprotected (the "
+            "text holds every mask token style)")
+
+
+def restore_verbatim(output: str, masked, links: Sequence, lang: str | None = None
+                     ) -> tuple[str, tuple, tuple[str, ...]]:
+    """Undo :func:`protect_verbatim` on a model's ``output``: the text, its word
+    ``links`` (over ``masked.text`` -> ``output``) moved onto the unmasked source and the
+    restored text (a token is one word; its link covers all of what it stood for), and a
+    warning for each token the model dropped (put back where the links say, by relative
+    position without links), repeated or invented."""
+    from .masking import move_span, problems, reinsert, restore_moves, source_moves
+    from .models.alignment import WordLink
+
+    notes: list[str] = []
+    lost = [p for p in problems(output, masked) if p.kind == "lost"]
+    if lost:
+        guide = links or _by_position(masked.text, output, lang)
+        # put back as a word of its own: the model may have dropped the brackets or
+        # quotes that stood against it
+        spaced = dataclasses.replace(masked, spaces=tuple((1, 1) for _ in masked.spaces))
+        fixed, back = reinsert(output, spaced, guide)
+        fixed = re.sub(r"(" + masked.style.exact.pattern + r") (?=[.,;:!?)\]}])", r"\1",
+                       fixed)
+        if back:
+            how = "the word alignment" if links else "relative position"
+            moves = _insertions(output, fixed)
+            links = [WordLink(lk.src, move_span(lk.tgt, moves)) for lk in links]
+            output = fixed
+            notes += [f"the model dropped {masked.originals[i]!r}: put back by {how}"
+                      for i in back]
+    notes += [str(p) for p in problems(output, masked)
+              if p.kind != "lost" or p.index not in {q.index for q in lost}]
+    text, moves = restore_moves(output, masked)
+    from_source = source_moves(masked)
+    out_links = tuple(WordLink(move_span(lk.src, from_source), move_span(lk.tgt, moves))
+                      for lk in links)
+    return text, out_links, tuple(notes)
+
+
+def _by_position(source: str, output: str, lang: str | None) -> list:
+    """Word i of ``source`` linked to the word of ``output`` at the same relative place."""
+    from .models.alignment import WordLink, word_spans
+
+    src, out = word_spans(source, lang), word_spans(output)
+    if not src or not out:
+        return []
+    return [WordLink(w, out[round(i * (len(out) - 1) / max(1, len(src) - 1))])
+            for i, w in enumerate(src)]
+
+
+def _insertions(before: str, after: str) -> tuple:
+    """The moves (:func:`translate.masking.move_span`) of text inserted into ``before``
+    to make ``after`` (what :func:`translate.masking.reinsert` does)."""
+    import difflib
+
+    return tuple((a, b, c, d) for tag, a, b, c, d in difflib.SequenceMatcher(
+        None, before, after, autojunk=False).get_opcodes() if tag != "equal")
 
 
 # ----------------------------------------------------------------------------- terms

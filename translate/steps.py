@@ -4,6 +4,7 @@ composed as Argos Translate composes identity, pivot and cache translations:
     identity                      source == target: copied (no model)
     translate_texts               normalise once; blank texts kept; reports mapped back
       remembered                  the memory answers what it can, stores what is decoded
+        verbatim                  URLs, e-mail addresses, handles masked, put back after
         decode                    what the models do for the sentences left:
           run_route               the route's model steps, each over the previous one's
                                   outputs (a pivot az->en->it is two steps composed)
@@ -18,9 +19,9 @@ normalised sentences and the :class:`Call` in, one :class:`Draft` per sentence o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from . import pipeline
+from . import masking, pipeline
 from .models import alignment
 from .models.registry import Step
 from .pipeline import Enforced, StepResult, Translation
@@ -80,7 +81,7 @@ def translate_texts(texts: Sequence[str], call: Call) -> list[Translation]:
     blank text is kept as it is."""
     norms = [pipeline.normalise_with_offsets(t, call.src) for t in texts]
     unique = [t for t in dict.fromkeys(n.text for n in norms) if t.strip()]
-    drafts, models = remembered(unique, call, decode)
+    drafts, models = remembered(unique, call, verbatim)
     by_text = dict(zip(unique, drafts, strict=True))
     results = []
     for original, norm in zip(texts, norms, strict=True):
@@ -166,6 +167,56 @@ def align_recalled(recalled: dict, call: Call) -> dict:
         sources, [recalled[s][0].target for s in sources], src_lang=call.src,
         tgt_lang=call.tgt)
     return dict(zip(sources, found, strict=True))
+
+
+# ----------------------------------------------------------------------------- verbatim
+
+
+def verbatim(sources: Sequence[str], call: Call) -> list[Draft]:
+    """:func:`decode` with every URL, e-mail address and handle masked
+    (:func:`translate.pipeline.protect_verbatim`): the model never sees them, and they
+    come back byte for byte; links, term spans and alternatives are over the unmasked
+    texts, and a token the model lost is put back with a warning."""
+    masks = []
+    for s in sources:
+        try:
+            masks.append(pipeline.protect_verbatim(s))
+        except ValueError:
+            masks.append(pipeline.UNMASKED)
+    drafts = decode([m.text if isinstance(m, masking.Masked) else s
+                     for s, m in zip(sources, masks, strict=True)], call)
+    out = []
+    for draft, mask in zip(drafts, masks, strict=True):
+        if not isinstance(mask, masking.Masked):
+            out.append(draft if mask is None else
+                       replace(draft, warnings=(*draft.warnings, pipeline.UNMASKED)))
+            continue
+        text, links, notes = pipeline.restore_verbatim(draft.text, mask, draft.alignment,
+                                                       call.src)
+        out.append(replace(
+            draft, text=text, alignment=links if call.align else (),
+            warnings=(*draft.warnings, *notes),
+            alternatives=tuple(masking.restore(a, mask) for a in draft.alternatives),
+            terms=_terms_unmasked(draft.terms, mask, draft.text)))
+    return out
+
+
+def _terms_unmasked(terms: Sequence, mask, output: str) -> tuple:
+    """Term checks over a masked source and output moved onto the unmasked texts."""
+    if not terms:
+        return ()
+    src_moves = masking.source_moves(mask)
+    out_moves = masking.restore_moves(output, mask)[1]
+    moved = []
+    for check in terms:
+        hit = check.hit
+        start, end = masking.move_span((hit.start, hit.end), src_moves)
+        check = replace(check, hit=replace(hit, start=start, end=end))
+        if check.start is not None and check.end is not None:
+            start, end = masking.move_span((check.start, check.end), out_moves)
+            check = replace(check, start=start, end=end)
+        moved.append(check)
+    return tuple(moved)
 
 
 # ----------------------------------------------------------------------------- decoding

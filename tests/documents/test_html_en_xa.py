@@ -77,7 +77,8 @@ def test_words_stay_in_the_element_that_cuts_them(xa, src):
 def test_spaces_do_not_cross_tags(xa, src):
     out = run(xa, src).text
     assert out.replace("[", "").replace("]", "") == _accent_text(src).replace(
-        "&nbsp;", "\u00a0").replace("[", "").replace("]", "")
+        "&nbsp;", "\u00a0").replace("[", "").replace("]", "").replace(
+        "@ḿöžîĺĺå", "@mozilla")  # a handle is kept as it is (#23)
 
 
 def _accent_text(html: str) -> str:

@@ -66,7 +66,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..article import plan_files, run_files
+    from ..article import plan_files, run_files, segment_warnings
     from ..languages import normalise_lang, parse_lang_list
 
     if args.import_xliff:
@@ -110,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
             if note not in noted:
                 noted.add(note)
                 print(f"translate: warning: {note}", file=sys.stderr)
+        for line in segment_warnings(output.file, output.tgt, output.report):
+            print(f"translate: warning: {line}", file=sys.stderr)
         if output.path is None:
             sys.stdout.write(output.text)
             sys.stdout.flush()

@@ -18,12 +18,12 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
 from functools import cache
 from importlib import resources
 
 from .. import detect
-from ..pipeline import SegmentRecord
+from ..pipeline import SegmentRecord, protect_verbatim, restore_verbatim, verbatim_spans
 from ..protocol import Translates
 from ..segment import segment
 from .inline import Inline, project, render, word_links
@@ -180,7 +180,8 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
     trip = ROUND_TRIP.get()
     call = trip.begin(src, tgt) if trip is not None else 0
     aligned = _supports_align(translator)
-    if trip is not None and trip.replaying:  # the XLIFF's targets, no model
+    replaying = trip is not None and trip.replaying
+    if replaying:  # the XLIFF's targets, no model
         trip.fill(call, per_block)
     else:
         if not aligned and any(b.inlines for b in blocks):
@@ -208,7 +209,11 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
         if not any(w.result is not None for w in items):
             outputs.append(None)
             continue
-        target, inlines, origin = _place_block(b, items, tgt)
+        guessed: list[str] = []
+        target, inlines, origin = _place_block(b, items, tgt, guessed)
+        notes.extend(f"{b.where or f'block {i + 1}'}: {what} placed by relative position "
+                     "(the word alignment placed none of its words)"
+                     for what in dict.fromkeys(guessed) if aligned and not replaying)
         if trip is not None:  # export: recorded; import: placed from the XLIFF's codes
             inlines = trip.block(call, i, b, items, target, inlines,
                                  records[len(records) - len(items):])
@@ -239,13 +244,34 @@ def _translate_group(todo: list[_Work], blocks: Sequence[Block], lang: str, tgt:
         todo = [w for w in todo if w.result is None]
         if not todo:
             return
-    texts = [w.text for w in todo]
+    masks = [_cut_verbatim(blocks[w.block], w) if aligned else None for w in todo]
+    texts = [m.text if m else w.text for w, m in zip(todo, masks, strict=True)]
     if aligned:
         results = translator.translate_batch(texts, lang, tgt, align=True)
     else:
         results = translator.translate_batch(texts, lang, tgt)
-    for w, r in zip(todo, results, strict=True):
+    for w, r, m in zip(todo, results, masks, strict=True):
+        if m is not None and is_dataclass(r):
+            text, links, notes = restore_verbatim(r.text, m, r.alignment, lang)
+            r = replace(r, source=w.text, text=text, alignment=links,
+                        warnings=(*r.warnings, *notes))
         w.result = r
+
+
+def _cut_verbatim(b: Block, w: _Work):
+    """A handle or URL of the segment that a link's end cuts (``<a>@bob</a>today``)
+    masked here up to that end (:func:`~translate.pipeline.protect_verbatim`), so the
+    text glued to it is translated; ``None`` where none is cut (the pipeline masks).
+    Only a link ends one: formatting or a span may split a URL anywhere (Word's runs,
+    Mastodon's ``<span class="invisible">https://</span>``)."""
+    cuts = {el.end - w.start for el in b.inlines
+            if el.tag == "a" and w.start < el.end < w.end}
+    if not cuts or verbatim_spans(w.text, sorted(cuts)) == verbatim_spans(w.text):
+        return None
+    try:
+        return protect_verbatim(w.text, sorted(cuts))
+    except ValueError:  # the pipeline tries again, and says so
+        return None
 
 
 def _absorbed(langs, tgt: str) -> frozenset[str]:
@@ -256,10 +282,11 @@ def _absorbed(langs, tgt: str) -> frozenset[str]:
     return frozenset(w.lower() for lang in langs for w in words["function_words"].get(lang, ()))
 
 
-def _place_block(b: Block, items: Sequence[_Work], tgt: str
+def _place_block(b: Block, items: Sequence[_Work], tgt: str, guessed: list[str]
                  ) -> tuple[str, tuple[Inline, ...], list[int]]:
     """The block's target text, its inlines placed on it, and for each target character
-    the source index it was copied from (``-1``: translated)."""
+    the source index it was copied from (``-1``: translated); the text of each element
+    no link placed (put by relative position) goes into ``guessed``."""
     chained = any(isinstance(w.result, _Chained) for w in items)
     # stage 1: source -> mid (the pivot's text where a segment went through one, else the
     # output); stage 2: mid -> target (identity where there is no second step)
@@ -312,7 +339,9 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
     target = "".join(tgt_parts)
     if chained:
         middle = "".join(mid_parts)
-        placed = project(b.inlines, b.text, middle, links1, segments=segs1)
+        found: list[int] = []
+        placed = project(b.inlines, b.text, middle, links1, segments=segs1, guessed=found)
+        guessed.extend(_element(b, k) for k in found)
         src_lang = next(w.lang for w in items if isinstance(w.result, _Chained))
         placed = _refine_pivot(placed, middle, links1, pivot_spans, src_lang)
         articles = frozenset(_pivot_words()["articles"]["en"]) \
@@ -321,9 +350,18 @@ def _place_block(b: Block, items: Sequence[_Work], tgt: str
                          absorb=_absorbed(["en"], tgt), articles=articles)
     else:
         langs = {w.lang for w in items if w.result is not None}
+        found = []
         placed = project(b.inlines, b.text, target, links1, segments=segs1,
-                         absorb=_absorbed(langs, tgt))
+                         absorb=_absorbed(langs, tgt), guessed=found)
+        guessed.extend(_element(b, k) for k in found)
     return target, placed, origin
+
+
+def _element(b: Block, k: int) -> str:
+    """Inline ``k`` of ``b`` for a note: its tag and the words it holds."""
+    el = b.inlines[k]
+    words = b.text[el.start:el.end].strip()
+    return f"<{el.tag}> around {words!r}" if words else f"<{el.tag}>"
 
 
 def _identity(mid: str, mpos: int, tpos: int) -> list[_Pair]:

@@ -168,6 +168,7 @@ class _Mapper:
                  absorb: frozenset[str] = frozenset(),
                  articles: frozenset[str] = frozenset()) -> None:
         self.source, self.target = source, target
+        self.guessed = False  # a span or point placed by relative position (no link)
         self.absorb = absorb
         self.articles = articles
         pairs = [((int(lk.src[0]), int(lk.src[1])), (int(lk.tgt[0]), int(lk.tgt[1])))
@@ -256,6 +257,7 @@ class _Mapper:
         after = seg.starting(p)
         if after:
             return min(lk[1][0] for lk in after)
+        self.guessed = True
         return self._snap_end(self._proportional(seg, p), seg)
 
     def _snap_start(self, x: int, seg: _Seg) -> int:
@@ -392,6 +394,7 @@ class _Mapper:
     def _partial(self, seg: _Seg, s: int, e: int) -> tuple[int, int]:
         covered = [lk for lk in seg.near(s, e) if lk[0][0] < e and lk[0][1] > s]
         if not covered:
+            self.guessed = True
             a = self._nearest(self._proportional(seg, max(s, seg.src[0])), seg, start=True)
             b = self._nearest(self._proportional(seg, min(e, seg.src[1])), seg, start=False)
             if b <= a:  # at least the word there
@@ -692,7 +695,8 @@ def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
 def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence,
             *, segments: Sequence[tuple[tuple[int, int], tuple[int, int]]] | None = None,
             absorb: frozenset[str] = frozenset(),
-            articles: frozenset[str] = frozenset()) -> tuple[Inline, ...]:
+            articles: frozenset[str] = frozenset(),
+            guessed: list[int] | None = None) -> tuple[Inline, ...]:
     """Place ``inlines`` (over ``source``) on ``target``, by the word ``links`` (objects with
     ``src`` and ``tgt`` character spans, e.g. :class:`translate.models.alignment.WordLink`).
 
@@ -704,13 +708,15 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
     target word right after an element's span that renders only such words right before
     the element joins the element. ``articles`` (source articles, lower case): a first
     target word rendering only the element's article and a word before the element
-    (``about the`` -> ``della``) is left out.
+    (``about the`` -> ``della``) is left out. ``guessed`` (a list) receives the index of
+    each element that no link placed: put by its relative position in its segment.
     """
     if not inlines:
         return ()
     mapper = _Mapper(source, target, links, segments, absorb, articles)
     nodes = []
     for i, el in enumerate(inlines):
+        mapper.guessed = False
         if el.void or el.start >= el.end:
             p = mapper.point(el.start)
             nodes.append(_Node(i, el, p, p))
@@ -725,6 +731,8 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
         nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end])
+        if mapper.guessed and guessed is not None:
+            guessed.append(i)
         if el.from_start:
             nodes[-1].ts = 0
         if el.to_end:

@@ -210,9 +210,9 @@ class _Value:
     toml: bool = False
 
 
-def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
+def _front_matter(text: str, notes: list[str]) -> tuple[int, list[tuple[_Value, Block]]]:
     """The end of the front matter (0 without one) and its translated values: YAML
-    (``---``) or TOML (``+++``)."""
+    (``---``) or TOML (``+++``); a value with words that cannot be rewritten is noted."""
     m = _FM_OPEN.match(text)
     if not m:
         return 0, []
@@ -225,18 +225,28 @@ def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
     end = nl.end() if nl else end
     if toml:
         table = _TOML_TABLE.search(text, m.end(), close.start())
-        return end, _toml_values(text, m.end(), table.start() if table else close.start())
+        return end, _toml_values(text, m.end(), table.start() if table else close.start(),
+                                 notes)
     out = []
     for line in _FM_LINE.finditer(text, m.end(), close.start()):
         raw = line.group(3)
         start = line.start(3)
         style = raw[0] if raw[0] in "\"'" else ""
+        kept = f"front matter {line.group(1)}: kept as it is"
         if style:
             if len(raw) < 2 or raw[-1] != style:
+                notes.append(f"{kept} (a quoted value that does not end on its line)")
                 continue
             value = _yaml_scalar(raw)
+            if value is None:
+                notes.append(f"{kept} (a quoted value YAML cannot read)")
+                continue
         else:
-            if raw[0] in "|>[{&*!%@`" or " #" in raw:
+            if raw[0] == "*":  # an alias: its text is where the anchor is
+                continue
+            if raw[0] in "|>[{&!%@`" or " #" in raw:
+                notes.append(f"{kept} (a YAML block, list, anchor, tag or comment: only "
+                             "a one-line value is translated)")
                 continue
             value = raw
         if not isinstance(value, str) or not any(c.isalpha() for c in value):
@@ -248,9 +258,10 @@ def _front_matter(text: str) -> tuple[int, list[tuple[_Value, Block]]]:
     return end, out
 
 
-def _toml_values(text: str, start: int, end: int) -> list[tuple[_Value, Block]]:
+def _toml_values(text: str, start: int, end: int, notes: list[str]
+                 ) -> list[tuple[_Value, Block]]:
     """The translated values of a TOML front matter's top-level keys (before its first
-    table), each a one-line string."""
+    table), each a one-line string (one TOML cannot read is noted)."""
     import tomllib
 
     out = []
@@ -259,6 +270,8 @@ def _toml_values(text: str, start: int, end: int) -> list[tuple[_Value, Block]]:
         try:
             value = tomllib.loads("v = " + raw)["v"]
         except tomllib.TOMLDecodeError:
+            notes.append(f"front matter {line.group(1)}: kept as it is (a string TOML "
+                         "cannot read)")
             continue
         if not any(c.isalpha() for c in value):
             continue
@@ -728,7 +741,7 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
                        ) -> tuple[str, list[DocumentSegment], list[str]]:
     """Translate a Markdown document; see the module docstring for what is translated."""
     notes: list[str] = []
-    fm_end, fm_values = _front_matter(text)
+    fm_end, fm_values = _front_matter(text, notes)
     # the front matter becomes blank lines for the parser, so line numbers stay the same
     body = "".join("\n" for _ in _NEWLINE.finditer(text, 0, fm_end)) + text[fm_end:]
     env: dict = {}
