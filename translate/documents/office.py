@@ -265,7 +265,8 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
             # how the written paragraph fits white space around it (see _fit_space)
-            spans.append([pos, pos, "void", pc.fmt, "swallow" if pc.space else "", pc.link])
+            spans.append([pos, pos, "void", pc.fmt, pc.space and "swallow" + pc.space.strip(" "),
+                          pc.link])
             text.append(pc.space)
             sofar += pc.space
             pos += len(pc.space)
@@ -296,7 +297,7 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         if kind == "void" and not key and 0 < start < len(plain) and \
                 plain[start - 1].isspace() and plain[start].isspace():
             key = "spaced"  # a field or anchor standing between words, as a word
-        if kind == "void" and link is not None and start == link_end[id(link)] and \
+        if kind == "void" and link is not None and start == link_end.get(id(link)) and \
                 start and plain[start - 1].isspace():
             link = None  # after the link's last word and a space: placed on its own
         table[n] = (kind, obj, key if kind == "void" else "", link)
@@ -357,8 +358,13 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     links = [(a, b, p[1]) for a, b, p in spans if p[0] == "link" and a < b]
 
     def link_of(at: int, p):
-        """A void's hyperlink: its own, or the one it landed strictly inside."""
+        """A void's hyperlink: its own where it landed in it (or its own has no words),
+        else the one it landed strictly inside (a second element of its own link
+        around it alone would split that link in two)."""
         own = p[3] if len(p) > 3 else None
+        if own is not None and all(not a <= at <= b for a, b, el in links if el is own) \
+                and any(el is own for _a, _b, el in links):
+            own = None
         return own if own is not None else next(
             (el for a, b, el in links if a < at < b), None)
 
@@ -395,12 +401,20 @@ def _fit_space(text: str, spans) -> tuple[str, list]:
                    if sp[2][0] == "void" and sp[2][2])
     for at, n in reversed(voids):  # right to left: the edits leave the rest in place
         at = spans[n][0]
-        if spans[n][2][2] == "swallow":
+        if spans[n][2][2].startswith("swallow"):
+            gone = ""
             for k in (at, at - 1):
                 if 0 <= k < len(text) and text[k].isspace():
+                    gone = text[k]
                     text = text[:k] + text[k + 1:]
                     spans = [(a - (a > k), b - (b > k), p) for a, b, p in spans]
                     break
+            if spans[n][2][2] == "swallow\n" and gone != "\n" and "\n" in text:
+                # a line break placed away from its "\n": that one would be written as
+                # a second break
+                k = min((i for i, ch in enumerate(text) if ch == "\n"),
+                        key=lambda i: abs(i - at))
+                text = text[:k] + " " + text[k + 1:]
             continue
         if 0 < at < len(text) and not text[at].isspace():  # a space after it
             text = text[:at] + " " + text[at:]
