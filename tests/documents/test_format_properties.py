@@ -367,6 +367,16 @@ def test_a_hyperlink_holding_only_a_tab_is_written_back():
     assert differences(data, out, "odt") == []
 
 
+def test_a_bookmark_in_a_hyperlink_of_its_own_stays_after_the_words_it_follows():
+    """The anchor (in a link with no words) was taken for a child of the tab before it,
+    and written between the first two words (found with a random seed)."""
+    data = _odt(['<text:p text:style-name="P1">news<text:tab/>news <text:a xlink:type='
+                 '"simple" xlink:href="https://a.example/x"><text:bookmark text:name="b1"/>'
+                 '</text:a></text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
+    assert differences(data, out, "odt") == []
+
+
 def test_a_line_break_placed_away_from_its_white_space_is_written_once():
     """The break went where the alignment put it, and its ``\n`` in the translation was
     written as a second ``w:br``."""

@@ -301,7 +301,9 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
                 start and plain[start - 1].isspace():
             link = None  # after the link's last word and a space: placed on its own
         table[n] = (kind, obj, key if kind == "void" else "", link)
-        depth = 1 if kind != "link" and link is not None else 0
+        # (a hyperlink without words is no inline of its own: what it holds is placed
+        # alone, and written back in it)
+        depth = 1 if kind != "link" and link is not None and id(link) in link_end else 0
         # a hyperlink is an "a" to the placement: never placed inside another one (it
         # would be written split in two around it)
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
