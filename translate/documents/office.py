@@ -429,6 +429,43 @@ def _fit_space(text: str, spans) -> tuple[str, list]:
     return text, spans
 
 
+_RANGE_EDGE = re.compile(r"(.*?)-?(start|end)$", re.I)
+
+
+def _anchor(p) -> tuple[tuple, str] | None:
+    """A placed void that starts or ends a range (bookmark, comment range): the range's
+    key (element stem, id or name) and ``start`` or ``end``."""
+    el = p[1]
+    if p[0] != "void" or not isinstance(el, etree._Element) or not isinstance(el.tag, str):
+        return None
+    qname = etree.QName(el)
+    m = _RANGE_EDGE.match(qname.localname)
+    if not m:
+        return None
+    return ((qname.namespace, m.group(1), el.get(_w("id")) or el.get(_t("name"))),
+            m.group(2).lower())
+
+
+def _paired_anchors(spans) -> list:
+    """The placed spans, the start and end of a range that the alignment put end first
+    trading places: an end before its start is no range."""
+    spans = list(spans)
+    seen: set[tuple] = set()
+    for n, (_a, _b, p) in enumerate(spans):
+        anchor = _anchor(p)
+        if anchor is None:
+            continue
+        key, edge = anchor
+        if edge == "end" and key not in seen:
+            later = next((m for m in range(n + 1, len(spans))
+                          if _anchor(spans[m][2]) == (key, "start")), None)
+            if later is not None:
+                (a, b, _), (c, d, q) = spans[n], spans[later]
+                spans[n], spans[later] = (a, b, q), (c, d, p)
+        seen.add(key)
+    return spans
+
+
 # ----------------------------------------------------------------------------- DOCX
 
 _RUN_TEXT = {_w("t"), _w("tab"), _w("br"), _w("cr"), _w("rPr"), _w("lastRenderedPageBreak"),
@@ -747,7 +784,8 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
-            handler.write(p, *_fit_space(out.text, spans), tgt, base)
+            text, spans = _fit_space(out.text, spans)
+            handler.write(p, text, _paired_anchors(spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],
