@@ -12,17 +12,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle_html import compare, norm
+from random_links import RandomLinks
 
 from translate import Translator
 from translate.documents import translate_document
-from translate.models.alignment import word_spans
-from translate.pseudo import pseudo
 
 WORDS = ["word", "Rome", "the", "church", "was", "full", "non-standalone", "e-mail",
          "don't", "42", "x", "Khojaly's", "(aside)", "end.", "Yes!", "a,b", "\u00e9t\u00e9"]
@@ -87,43 +85,6 @@ def test_generated_markup_round_trips_to_en_xa_with_every_element_around_its_wor
 
 
 # ----------------------------------------------------------------------------- any alignment
-
-@dataclass(frozen=True)
-class _Link:
-    src: tuple[int, int]
-    tgt: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class _Out:
-    source: str
-    text: str
-    alignment: tuple
-    models: tuple = ("random-links",)
-    warnings: tuple = ()
-    terms: tuple = ()
-
-
-class RandomLinks:
-    """A translator whose text is the pseudo form of the source and whose word alignment
-    is whatever ``draw`` picks: each source word linked to 0-3 target words anywhere."""
-
-    def __init__(self, data) -> None:
-        self.data = data
-
-    def translate_batch(self, texts, src, tgt, align=False):
-        out = []
-        for text in texts:
-            target = pseudo(text)
-            sw, tw = word_spans(text, "en"), word_spans(target, "en")
-            links = []
-            if tw:
-                for s in sw:
-                    for t in self.data.draw(st.lists(st.sampled_from(tw), max_size=3)):
-                        links.append(_Link(s, t))
-            out.append(_Out(text, target, tuple(links)))
-        return out
-
 
 class _Tree(HTMLParser):
     """Elements of a document with their text, checking that it nests; the text inside

@@ -265,7 +265,8 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
             # how the written paragraph fits white space around it (see _fit_space)
-            spans.append([pos, pos, "void", pc.fmt, "swallow" if pc.space else "", pc.link])
+            spans.append([pos, pos, "void", pc.fmt, pc.space and "swallow" + pc.space.strip(" "),
+                          pc.link])
             text.append(pc.space)
             sofar += pc.space
             pos += len(pc.space)
@@ -296,11 +297,13 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         if kind == "void" and not key and 0 < start < len(plain) and \
                 plain[start - 1].isspace() and plain[start].isspace():
             key = "spaced"  # a field or anchor standing between words, as a word
-        if kind == "void" and link is not None and start == link_end[id(link)] and \
+        if kind == "void" and link is not None and start == link_end.get(id(link)) and \
                 start and plain[start - 1].isspace():
             link = None  # after the link's last word and a space: placed on its own
         table[n] = (kind, obj, key if kind == "void" else "", link)
-        depth = 1 if kind != "link" and link is not None else 0
+        # (a hyperlink without words is no inline of its own: what it holds is placed
+        # alone, and written back in it)
+        depth = 1 if kind != "link" and link is not None and id(link) in link_end else 0
         # a hyperlink is an "a" to the placement: never placed inside another one (it
         # would be written split in two around it)
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
@@ -357,8 +360,13 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     links = [(a, b, p[1]) for a, b, p in spans if p[0] == "link" and a < b]
 
     def link_of(at: int, p):
-        """A void's hyperlink: its own, or the one it landed strictly inside."""
+        """A void's hyperlink: its own where it landed in it (or its own has no words),
+        else the one it landed strictly inside (a second element of its own link
+        around it alone would split that link in two)."""
         own = p[3] if len(p) > 3 else None
+        if own is not None and all(not a <= at <= b for a, b, el in links if el is own) \
+                and any(el is own for _a, _b, el in links):
+            own = None
         return own if own is not None else next(
             (el for a, b, el in links if a < at < b), None)
 
@@ -395,12 +403,20 @@ def _fit_space(text: str, spans) -> tuple[str, list]:
                    if sp[2][0] == "void" and sp[2][2])
     for at, n in reversed(voids):  # right to left: the edits leave the rest in place
         at = spans[n][0]
-        if spans[n][2][2] == "swallow":
+        if spans[n][2][2].startswith("swallow"):
+            gone = ""
             for k in (at, at - 1):
                 if 0 <= k < len(text) and text[k].isspace():
+                    gone = text[k]
                     text = text[:k] + text[k + 1:]
                     spans = [(a - (a > k), b - (b > k), p) for a, b, p in spans]
                     break
+            if spans[n][2][2] == "swallow\n" and gone != "\n" and "\n" in text:
+                # a line break placed away from its "\n": that one would be written as
+                # a second break
+                k = min((i for i, ch in enumerate(text) if ch == "\n"),
+                        key=lambda i: abs(i - at))
+                text = text[:k] + " " + text[k + 1:]
             continue
         if 0 < at < len(text) and not text[at].isspace():  # a space after it
             text = text[:at] + " " + text[at:]
@@ -411,6 +427,43 @@ def _fit_space(text: str, spans) -> tuple[str, list]:
             spans = [(a + (a > at or m == n or (a == at and b > a)), b + (b > at or m == n),
                       p) for m, (a, b, p) in enumerate(spans)]
     return text, spans
+
+
+_RANGE_EDGE = re.compile(r"(.*?)-?(start|end)$", re.I)
+
+
+def _anchor(p) -> tuple[tuple, str] | None:
+    """A placed void that starts or ends a range (bookmark, comment range): the range's
+    key (element stem, id or name) and ``start`` or ``end``."""
+    el = p[1]
+    if p[0] != "void" or not isinstance(el, etree._Element) or not isinstance(el.tag, str):
+        return None
+    qname = etree.QName(el)
+    m = _RANGE_EDGE.match(qname.localname)
+    if not m:
+        return None
+    return ((qname.namespace, m.group(1), el.get(_w("id")) or el.get(_t("name"))),
+            m.group(2).lower())
+
+
+def _paired_anchors(spans) -> list:
+    """The placed spans, the start and end of a range that the alignment put end first
+    trading places: an end before its start is no range."""
+    spans = list(spans)
+    seen: set[tuple] = set()
+    for n, (_a, _b, p) in enumerate(spans):
+        anchor = _anchor(p)
+        if anchor is None:
+            continue
+        key, edge = anchor
+        if edge == "end" and key not in seen:
+            later = next((m for m in range(n + 1, len(spans))
+                          if _anchor(spans[m][2]) == (key, "start")), None)
+            if later is not None:
+                (a, b, _), (c, d, q) = spans[n], spans[later]
+                spans[n], spans[later] = (a, b, q), (c, d, p)
+        seen.add(key)
+    return spans
 
 
 # ----------------------------------------------------------------------------- DOCX
@@ -734,7 +787,8 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
             spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
-            handler.write(p, *_fit_space(out.text, spans), tgt, base)
+            text, spans = _fit_space(out.text, spans)
+            handler.write(p, text, _paired_anchors(spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
                if m in touched}
     translated_titles = [(el, out) for (el, _v), out in zip(titles, done[len(todo):],

@@ -1,0 +1,416 @@
+"""Properties of Markdown, DOCX, ODT and SRT/WebVTT translation on generated documents
+with nested inline markup (issue 23), derandomized and bounded (a few seconds each):
+
+* generated ODT paragraphs (styled spans, links, tabs, line breaks, runs of spaces, soft
+  hyphens, bookmarks, notes, fields) come back from ``en-XA`` with the oracle property of
+  tests/oracle_office.py (Markdown, DOCX and subtitles have theirs in test_oracle_*.py);
+* for ANY word alignment (tests/random_links.py: random links between the source's words
+  and its pseudo form's, fed through the real pipeline) every format's output is
+  well-formed, every element is there once and not empty, and nothing but the translated
+  text changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import re
+import zipfile
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from markdown_it import MarkdownIt
+from oracle_office import (
+    _docx_items,
+    _odt_items,
+    _outside,
+    _paragraphs,
+    differences,
+    docx_package,
+    odt_package,
+    paragraph_xml,
+    text_parts,
+    untranslated,
+)
+from random_links import GivenLinks, RandomLinks
+
+from translate.documents import translate_document
+from translate.pseudo import unpseudo
+
+
+def _sibling(name: str):
+    """A test module next to this one (its readers and generators), loaded by path."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        f"_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_subs = _sibling("test_oracle_subtitles")
+TAG, cues, lines_of, subtitle_file, tags = (
+    _subs.TAG, _subs.cues, _subs.lines_of, _subs.subtitle_file, _subs.tags)
+
+# PROPS_EXAMPLES=3000 runs each property on that many random examples (a new seed each
+# run) instead of the bounded, derandomized 60
+_MANY = int(os.environ.get("PROPS_EXAMPLES", "0"))
+BOUNDED = settings(max_examples=_MANY or 60, deadline=None, derandomize=not _MANY,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# a property that still finds a defect (named in its xfail): found fast, not shrunk
+KNOWN = settings(BOUNDED, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+WORD = st.sampled_from(["news", "Rome", "the", "court", "said", "42", "it's", "team",
+                        "e-mail", "Yes!", "end.", "(aside)", "news\u00adroom", "été"])
+
+
+@functools.cache
+def _pseudo():
+    from translate import Translator
+
+    return Translator(glossary=False)
+
+
+def _words(n: int = 3):
+    return st.lists(WORD, min_size=1, max_size=n).map(" ".join)
+
+
+def _letters(text: str) -> str:
+    """What a reader reads, to compare: pseudo letters back, brackets and white space
+    (and soft hyphens) out."""
+    return re.sub(r"[\s\[\]\u00ad]", "", unpseudo(text))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+# ----------------------------------------------------------------------------- ODT
+
+_ODT_VOID = [
+    "<text:tab/>", "<text:line-break/>", '<text:s text:c="3"/>', "<text:s/>",
+    '<text:bookmark text:name="b1"/>', "<text:soft-page-break/>",
+    '<text:page-number text:select-page="current">3</text:page-number>',
+    '<text:bookmark-ref text:reference-format="text" text:ref-name="b1">Rome</text:bookmark-ref>',
+    '<text:note text:id="n1" text:note-class="footnote"><text:note-citation>1'
+    '</text:note-citation><text:note-body><text:p>A note on the court.</text:p>'
+    '</text:note-body></text:note>',
+]
+
+
+def _odt_inline(in_link: bool, depth: int = 0):
+    # a tab, break or run of spaces stands between two words (white space next to it
+    # is not this test's business); the others anywhere
+    between = st.tuples(_words(2), st.sampled_from(_ODT_VOID[:4]), _words(2)).map("".join)
+    leaf = st.one_of(_words(), _words(), between, st.sampled_from(_ODT_VOID[4:]))
+    if depth >= 2:
+        return leaf
+    inner = st.lists(_odt_inline(in_link, depth + 1), min_size=1, max_size=3).map(" ".join)
+    span = st.tuples(st.sampled_from(["T1", "T2", "Emphasis"]), inner).map(
+        lambda t: f'<text:span text:style-name="{t[0]}">{t[1]}</text:span>')
+    if in_link:
+        return st.one_of(leaf, span)
+    inner_link = st.lists(_odt_inline(True, depth + 1), min_size=1, max_size=3).map(" ".join)
+    link = st.tuples(st.sampled_from(["https://a.example/x", "#b1"]), inner_link).map(
+        lambda t: f'<text:a xlink:type="simple" xlink:href="{t[0]}">{t[1]}</text:a>')
+    return st.one_of(leaf, span, link)
+
+
+@st.composite
+def odt_paragraph(draw) -> str:
+    tag = draw(st.sampled_from(["p", "p", "h"]))
+    body = "".join(draw(st.lists(st.tuples(_odt_inline(False), st.sampled_from(
+        [" ", " ", ", ", ". ", ""])).map("".join), min_size=1, max_size=4)))
+    attrs = ' text:outline-level="2"' if tag == "h" else ' text:style-name="P1"'
+    return f"<text:{tag}{attrs}>{body.strip()}</text:{tag}>"
+
+
+def _odt(paragraphs: list[str]) -> bytes:
+    return odt_package("".join(paragraphs))
+
+
+@BOUNDED
+@given(st.lists(odt_paragraph(), min_size=1, max_size=3))
+def test_generated_odt_round_trips_to_en_xa(paragraphs):
+    data = _odt(paragraphs)
+    result = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt")
+    assert differences(data, result.data, "odt") == []
+    assert untranslated(result.data, "odt") == []
+
+
+# ----------------------------------------------------------------------------- any alignment
+
+_DOCX_LOOK = st.sampled_from(["", "<w:b/>", "<w:i/>", '<w:color w:val="FF0000"/>'])
+_DOCX_VOID = ["<w:tab/>", "<w:br/>", "<w:softHyphen/>", "<w:noBreakHyphen/>"]
+
+
+@st.composite
+def _docx_run(draw) -> str:
+    look = draw(_DOCX_LOOK)
+    rpr = f"<w:rPr>{look}</w:rPr>" if look else ""
+    inner = f'<w:t xml:space="preserve">{draw(_words())} </w:t>'
+    if draw(st.booleans()):
+        inner = (f"<w:t>{draw(_words(2))}</w:t>{draw(st.sampled_from(_DOCX_VOID))}"
+                 f'<w:t xml:space="preserve">{draw(_words(2))} </w:t>')
+    return f"<w:r>{rpr}{inner}</w:r>"
+
+
+@st.composite
+def docx_paragraph(draw) -> str:
+    parts = []
+    for n in range(draw(st.integers(1, 5))):
+        runs = "".join(draw(st.lists(_docx_run(), min_size=1, max_size=2)))
+        if draw(st.integers(0, 3)) == 0:
+            runs = f'<w:hyperlink r:id="rId{n}">{runs}</w:hyperlink>'
+        elif draw(st.integers(0, 5)) == 0:
+            runs = f'<w:bookmarkStart w:id="{n}" w:name="b{n}"/>{runs}<w:bookmarkEnd w:id="{n}"/>'
+        parts.append(runs)
+    return "<w:p>" + "".join(parts) + "</w:p>"
+
+
+def _office_checks(source: bytes, output: bytes, kind: str) -> None:
+    """``output`` is a well-formed package with every member but the text parts as it
+    was, every element outside the paragraphs too, and in each paragraph every tab, break,
+    field, note or anchor once, every hyperlink once (not split), every formatting and
+    link that had words still holding words, and the words those of the source."""
+    za, zb = zipfile.ZipFile(io.BytesIO(source)), zipfile.ZipFile(io.BytesIO(output))
+    assert za.namelist() == zb.namelist()
+    parts = set(text_parts(za.namelist(), kind))
+    items = _docx_items if kind == "docx" else _odt_items
+    link_tag = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}hyperlink" \
+        if kind == "docx" else "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}a"
+    for member in za.namelist():
+        a, b = za.read(member), zb.read(member)
+        if member not in parts:
+            assert a == b, member
+            continue
+        ra, rb = etree.fromstring(a), etree.fromstring(b)  # well-formed
+        assert _outside(ra, kind) == _outside(rb, kind), member
+        pa, pb = _paragraphs(ra, kind), _paragraphs(rb, kind)
+        assert len(pa) == len(pb)
+        for n, (x, y) in enumerate(zip(pa, pb, strict=True)):
+            ia, ib = items(x), items(y)
+            where = f"{member} paragraph {n + 1}"
+
+            def voids(its):
+                return Counter(i for i in its if i[0] not in ("text", "lastRenderedPageBreak"))
+
+            assert voids(ib) == voids(ia), f"{where}: an element lost or duplicated"
+
+            # every link and every formatting but the paragraph's own (the one covering
+            # most text, which the words no element holds take) still holds words
+            weight: dict = {}
+            for i in ia:
+                if i[0] == "text":
+                    weight[i[1]] = weight.get(i[1], 0) + len(i[3].strip())
+            base = max(weight, key=lambda k: weight[k]) if weight else None
+
+            def looks(its, base=base):
+                return {(i[1], None) for i in its if i[0] == "text" and i[3].strip()
+                        and i[1] != base} | {(None, i[2]) for i in its if i[0] == "text"
+                                             and i[3].strip() and i[2]}
+
+            assert looks(ib) == looks(ia), f"{where}: a formatting or link emptied or new"
+            assert len(list(y.iter(link_tag))) == len(list(x.iter(link_tag))), \
+                f"{where}: a hyperlink split or lost"
+            text = "".join(i[3] for i in ib if i[0] == "text")
+            assert _letters(text) == _letters("".join(i[3] for i in ia if i[0] == "text")), \
+                f"{where}: its words"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "not fixed yet: a formatted run inside a hyperlink whose words the alignment gives "
+    "to no word comes back empty"))
+@KNOWN
+@given(st.lists(docx_paragraph(), min_size=1, max_size=3), st.data())
+def test_any_word_alignment_gives_a_well_formed_docx_with_every_element_once(paragraphs,
+                                                                            data):
+    source = docx_package("".join(paragraphs))
+    result = translate_document(source, "docx", "en", "en-XA", RandomLinks(data),
+                                name="f.docx")
+    _office_checks(source, result.data, "docx")
+
+
+@BOUNDED
+@given(st.lists(odt_paragraph(), min_size=1, max_size=3), st.data())
+def test_any_word_alignment_gives_a_well_formed_odt_with_every_element_once(paragraphs,
+                                                                           data):
+    source = _odt(paragraphs)
+    result = translate_document(source, "odt", "en", "en-XA", RandomLinks(data),
+                                name="f.odt")
+    _office_checks(source, result.data, "odt")
+
+
+_MD_WORD = st.sampled_from(["news", "Rome", "the", "court", "said", "42", "a_b", "it's",
+                            "C++", "team", "(aside)"])
+
+
+def _md_inline(depth: int):
+    words = st.lists(_MD_WORD, min_size=1, max_size=3).map(" ".join)
+    leaf = st.one_of(words, words, words.map(lambda w: f"`{w}`"),
+                     st.tuples(words, st.sampled_from(["[^1]", "[^note]"])).map("".join),
+                     words.map(lambda w: f"<b>{w}</b>"))
+    if depth == 0:
+        return leaf
+    inner = _md_inline(depth - 1)
+    return st.one_of(
+        leaf, inner.map(lambda s: f"*{s}*"), inner.map(lambda s: f"**{s}**"),
+        inner.map(lambda s: f"~~{s}~~"),
+        st.tuples(words, st.sampled_from(["https://a.example/x", "/doc 'Title'"])).map(
+            lambda t: f"[{t[0]}]({t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"{t[0]} {t[1]}"))
+
+
+@st.composite
+def markdown_document(draw) -> str:
+    blocks = []
+    for _ in range(draw(st.integers(1, 3))):
+        text = "".join(a + b for a, b in draw(st.lists(st.tuples(
+            _md_inline(2), st.sampled_from([". ", ", ", " ", "\n"])), min_size=1,
+            max_size=3))).strip()
+        blocks.append(draw(st.sampled_from(["", "# ", "- ", "> ", "1. "])) + text)
+    return "\n\n".join(blocks) + "\n\n[^1]: A note.\n\n[^note]: Another note.\n"
+
+
+def _md_shape(text: str) -> tuple[list, list, list]:
+    """Block tokens; for each inline token its elements (all but text, as a multiset),
+    the elements opened with no words (nor code) before they close, and its text."""
+    blocks, elements, empty, words = [], [], [], []
+    for t in MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text):
+        if t.type != "inline":
+            blocks.append((t.type, t.tag, t.nesting, t.markup, t.info,
+                           t.content if t.type in ("code_block", "fence") else ""))
+            continue
+        children = t.children or []
+        elements.append(Counter(
+            (c.type, c.tag, c.nesting, tuple(sorted(c.attrs.items())), c.markup,
+             c.content if c.type in ("code_inline", "html_inline") else "")
+            for c in children if c.type != "text"))
+        opened: list[list] = []
+        for c in children:
+            if c.nesting == 1:
+                opened.append([c.type, False])
+            elif c.nesting == -1 and opened:
+                kind, full = opened.pop()
+                if not full:
+                    empty.append(kind)
+            elif c.type in ("code_inline", "image") or c.content.strip():
+                for o in opened:
+                    o[1] = True
+        words.append(("".join(c.content for c in children if c.type == "text"),
+                      "".join(c.content for c in children
+                              if c.type in ("text", "code_inline"))))
+    return blocks, elements, empty, words
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "not fixed yet: two emphases nested by the alignment are written '**' (read as "
+    "strong); a footnote reference placed after a segment's ']' makes it a link"))
+@KNOWN
+@given(markdown_document(), st.data())
+def test_any_word_alignment_gives_well_formed_markdown_with_every_element_once(doc, data):
+    out = translate_document(doc.encode(), "markdown", "en", "en-XA", RandomLinks(data),
+                             name="f.md").text
+    (ba, ea, emptya, wa), (bb, eb, emptyb, wb) = _md_shape(doc), _md_shape(out)
+    assert bb == ba  # the same blocks, code as it was
+    assert eb == ea  # every element once, with its URL, title, markup, code
+    assert emptyb == emptya == []  # none emptied
+    # the words: those of the source, in order, and maybe the translation of a code
+    # span's words that the alignment gave to no word (the code itself is written as it
+    # was), as the HTML property allows for never-translated elements
+    for (text_a, all_a), (text_b, _) in zip(wa, wb, strict=True):
+        assert _subsequence(_letters(text_a), _letters(text_b))
+        assert _subsequence(_letters(text_b), _letters(all_a))
+
+
+# ----------------------------------------------------------------------------- subtitles
+
+
+@BOUNDED
+@given(subtitle_file(), st.data())
+def test_any_word_alignment_keeps_every_cue_with_its_timing_styling_and_words(doc, data):
+    kind, text = doc
+    out = translate_document(text.encode(), kind, "en", "en-XA", RandomLinks(data)).text
+    src, new = lines_of(text), lines_of(out)
+    before, after = cues(text, kind), cues(out, kind)
+    assert len(after) == len(before)
+    src_text = {i for c in before for i in c["text"]}
+    out_text = {i for c in after for i in c["text"]}
+    assert [x for i, x in enumerate(src) if i not in src_text] == \
+        [x for i, x in enumerate(new) if i not in out_text]  # all but cue text as it was
+    for n, (a, b) in enumerate(zip(before, after, strict=True), 1):
+        assert [new[i] for i in b["head"]] == [src[i] for i in a["head"]], n
+        old_lines, new_lines = [src[i][0] for i in a["text"]], [new[i][0] for i in b["text"]]
+        assert Counter(tags(new_lines)) == Counter(tags(old_lines)), f"cue {n}: styling"
+        assert _letters(TAG.sub("", "".join(new_lines))), f"cue {n} came back empty"
+    # the words, in order (a sentence's words may move between its cues)
+    every = "".join(new[i][0] for c in after for i in c["text"])
+    assert _letters(TAG.sub("", every)) == _letters(
+        TAG.sub("", "".join(src[i][0] for c in before for i in c["text"])))
+
+
+# ----------------------------------------------------------------------------- regressions
+# found by the properties above; each failed before its fix in translate/documents/office.py
+
+
+def test_a_hyperlink_holding_only_a_tab_is_written_back():
+    """It crashed: KeyError (a hyperlink with no text had no end)."""
+    data = _odt(['<text:p>Name:<text:a xlink:type="simple" xlink:href="https://a.example/x">'
+                 '<text:tab/></text:a>John</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
+    assert differences(data, out, "odt") == []
+
+
+def test_a_bookmark_in_a_hyperlink_of_its_own_stays_after_the_words_it_follows():
+    """The anchor (in a link with no words) was taken for a child of the tab before it,
+    and written between the first two words (found with a random seed)."""
+    data = _odt(['<text:p text:style-name="P1">news<text:tab/>news <text:a xlink:type='
+                 '"simple" xlink:href="https://a.example/x"><text:bookmark text:name="b1"/>'
+                 '</text:a></text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
+    assert differences(data, out, "odt") == []
+
+
+def test_a_line_break_placed_away_from_its_white_space_is_written_once():
+    """The break went where the alignment put it, and its ``\n`` in the translation was
+    written as a second ``w:br``."""
+    data = docx_package('<w:p><w:hyperlink r:id="rId0"><w:r><w:t>news news</w:t><w:br/>'
+                        '<w:t xml:space="preserve">news </w:t></w:r></w:hyperlink></w:p>')
+    for links in ([[], [0], []], [[], [], [0]]):  # next to a space, and next to none
+        out = translate_document(data, "docx", "en", "en-XA", GivenLinks(links),
+                                 name="f.docx").data
+        _office_checks(data, out, "docx")
+        assert paragraph_xml(out, "docx").count("<w:br/>") == 1
+
+
+def test_a_tab_placed_outside_its_hyperlink_does_not_split_the_hyperlink():
+    """A second ``w:hyperlink`` of the same link was written around the tab alone."""
+    data = docx_package('<w:p><w:bookmarkStart w:id="0" w:name="b0"/><w:r>'
+                        '<w:t xml:space="preserve">news news news </w:t></w:r>'
+                        '<w:bookmarkEnd w:id="0"/><w:hyperlink r:id="rId1"><w:r>'
+                        '<w:t>news</w:t><w:tab/>'
+                        '<w:t xml:space="preserve">news </w:t></w:r></w:hyperlink></w:p>')
+    out = translate_document(data, "docx", "en", "en-XA", GivenLinks([[], [], [0]]),
+                             name="f.docx").data
+    assert paragraph_xml(out, "docx").count("<w:hyperlink") == 1
+    _office_checks(data, out, "docx")
+
+
+def test_a_bookmark_placed_end_first_is_written_start_first():
+    """The alignment moved the marked word before the first: ``w:bookmarkEnd`` was
+    written before its ``w:bookmarkStart`` (no range)."""
+    data = docx_package('<w:p><w:r><w:t xml:space="preserve">news </w:t></w:r>'
+                        '<w:bookmarkStart w:id="0" w:name="b0"/><w:r>'
+                        '<w:t xml:space="preserve">news </w:t></w:r><w:bookmarkEnd w:id="0"/>'
+                        '<w:r><w:t>news</w:t></w:r></w:p>')
+    out = translate_document(data, "docx", "en", "en-XA", GivenLinks([[2], [], [0]]),
+                             name="f.docx").data
+    xml = paragraph_xml(out, "docx")
+    assert xml.index("<w:bookmarkStart") < xml.index("<w:bookmarkEnd")
+    _office_checks(data, out, "docx")
