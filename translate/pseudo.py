@@ -68,6 +68,23 @@ def unpseudo(text: str) -> str:
     return text.translate(_UNDO)
 
 
+#: links already made, shared (a WordLink is frozen): offsets are within one sentence,
+#: so a few thousand distinct links serve a whole file, where one object (and two span
+#: tuples) per word held the largest part of a document's memory (#23, #24); bounded
+_LINKS: dict[tuple[int, int, int, int], WordLink] = {}
+_LINKS_MAX = 50_000
+
+
+def _link(a: tuple[int, int], b: tuple[int, int]) -> WordLink:
+    key = (a[0], a[1], b[0], b[1])
+    link = _LINKS.get(key)
+    if link is None:
+        link = WordLink(a, b)
+        if len(_LINKS) < _LINKS_MAX:
+            _LINKS[key] = link
+    return link
+
+
 def _links(source: str, target: str, lang: str | None) -> tuple[WordLink, ...]:
     """Each word of ``source`` linked to its pseudo form in ``target``: the same span one
     character on (after ``[``) where ``target`` is ``source`` pseudo-localised, else
@@ -76,9 +93,9 @@ def _links(source: str, target: str, lang: str | None) -> tuple[WordLink, ...]:
     inner = target[len(OPEN):] if target.startswith(OPEN) else target
     if inner.startswith(accent(source)):
         shift = len(target) - len(inner)
-        return tuple(WordLink(w, (w[0] + shift, w[1] + shift)) for w in words)
+        return tuple(_link(w, (w[0] + shift, w[1] + shift)) for w in words)
     out = word_spans(target, lang)
-    return tuple(WordLink(a, b) for a, b in zip(words, out, strict=False))
+    return tuple(_link(a, b) for a, b in zip(words, out, strict=False))
 
 
 @dataclass(frozen=True, slots=True)

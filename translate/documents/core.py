@@ -43,7 +43,7 @@ class Block:
     """
 
     text: str
-    raw: tuple[str, ...]
+    raw: tuple[str, ...] | str  # ``text`` itself where every character wrote itself
     inlines: tuple[Inline, ...] = ()
     escape: Callable[[str], str] = field(default=lambda ch: ch)
     kind: str = "text"  # "text" (a block of the body) or "attribute" (an attribute value)
@@ -52,6 +52,11 @@ class Block:
     def __post_init__(self) -> None:
         if len(self.raw) != len(self.text):
             raise ValueError("Block.raw needs one entry per character of Block.text")
+        # every character written as itself (no entity, nothing added): ``text`` indexes
+        # the same, without a tuple of 8 bytes a character held for the whole file (#23)
+        if not isinstance(self.raw, str) and all(map((1).__eq__, map(len, self.raw))) \
+                and "".join(self.raw) == self.text:
+            object.__setattr__(self, "raw", self.text)
 
     @property
     def translatable(self) -> bool:
