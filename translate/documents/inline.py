@@ -540,7 +540,8 @@ class _Node:
     def may_hold(self, other: _Node) -> bool:
         if self.el.void or self.el.frozen:
             return False
-        if self.el.tag == "a" and other.el.tag == "a":
+        if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt"):
+            # (an office run has one formatting: one held in another takes its words)
             return False
         # a Markdown emphasis in one written with the same lone delimiter: where the
         # alignment puts their edges together the two read as one strong (``**x**``)
