@@ -258,7 +258,18 @@ class _Mapper:
         if after:
             return min(lk[1][0] for lk in after)
         self.guessed = True
-        return self._snap_end(self._proportional(seg, p), seg)
+        x = self._snap_end(self._proportional(seg, p), seg)
+        # one that cut a word before its punctuation (``news[^1].``) goes before the
+        # punctuation ending that target word, not after it (``[ñéŵš[^1].]``)
+        tail = p
+        while tail < seg.src[1] and _is_punct(src[tail]):
+            tail += 1
+        if p > seg.src[0] and not src[p - 1].isspace() and not _is_punct(src[p - 1]) \
+                and tail > p and (tail == seg.src[1] or src[tail].isspace()):
+            start = self._snap_start(x, seg)
+            while x - 1 > start and _is_punct(self.target[x - 1]):
+                x -= 1
+        return x
 
     def _snap_start(self, x: int, seg: _Seg) -> int:
         t = self.target
@@ -529,7 +540,13 @@ class _Node:
     def may_hold(self, other: _Node) -> bool:
         if self.el.void or self.el.frozen:
             return False
-        return not (self.el.tag == "a" and other.el.tag == "a")
+        if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt"):
+            # (an office run has one formatting: one held in another takes its words)
+            return False
+        # a Markdown emphasis in one written with the same lone delimiter: where the
+        # alignment puts their edges together the two read as one strong (``**x**``)
+        return not (self.el.payload.open in ("*", "_")
+                    and other.el.payload.open == self.el.payload.open)
 
 
 #: the deepest nesting of inline elements a reader gives :func:`project` (placement has
