@@ -55,7 +55,9 @@ class Limits:
         nesting_depth: inline elements nested in one another (HTML, Markdown, subtitle
             styling); at most 500.
         cues: cues in one subtitle file.
-        cue_lines: lines of one cue, its number and timing lines included.
+        cue_lines: text lines of one cue.
+        cue_tags: styling tags (a pair ``<i>...</i>`` is one) in one speaker's lines of a
+            cue (placing them costs time growing faster than their number).
         catalog_units: units (messages) in one catalog.
         string_chars: characters of one catalog string (a source or a translation).
         nplurals: plural forms a catalog may declare (CLDR's largest language has 6).
@@ -73,6 +75,7 @@ class Limits:
     nesting_depth: int = 100
     cues: int = 100_000
     cue_lines: int = 100
+    cue_tags: int = 200
     catalog_units: int = 100_000
     string_chars: int = 100_000
     nplurals: int = 6

@@ -84,10 +84,10 @@ def test_subtitles_keep_them(capsys, tmp_path):
 
 
 def test_docx_keeps_them_in_a_run_of_their_own(capsys, tmp_path):
-    body = (f'<w:p><w:r><w:t xml:space="preserve">Visit </w:t></w:r><w:r><w:rPr><w:u/>'
-            f'</w:rPr><w:t>https://example.com/x</w:t></w:r><w:r><w:t xml:space="preserve"'
-            f'> or mail someone@example.org, ask @newsdesk about #elections now.</w:t></w:r>'
-            f'</w:p>')
+    body = ('<w:p><w:r><w:t xml:space="preserve">Visit </w:t></w:r><w:r><w:rPr><w:u/>'
+            '</w:rPr><w:t>https://example.com/x</w:t></w:r><w:r><w:t xml:space="preserve"'
+            '> or mail someone@example.org, ask @newsdesk about #elections now.</w:t></w:r>'
+            '</w:p>')
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
     buf = io.BytesIO()

@@ -97,9 +97,11 @@ def test_a_document_past_a_limit_is_refused_while_read_and_the_batch_done(tmp_pa
 @pytest.mark.parametrize(("name", "content", "limit", "enough"), [
     ("three.srt", srt(3), "cues", 3),
     ("long.srt", srt(1, lines=4), "cue_lines", 4),  # its text lines
+    ("styled.srt", srt(1, text="<i>All</i> <b>news</b> on our <u>Facebook</u> page."),
+     "cue_tags", 3),
     ("deep.html", f"<p><b><i><u>{GOOD}</u></i></b></p>", "nesting_depth", 3),
     ("para.md", f"{GOOD} {GOOD}\n", "text_chars", 61),
-], ids=["cues", "cue_lines", "nesting_depth", "text_chars"])
+], ids=["cues", "cue_lines", "cue_tags", "nesting_depth", "text_chars"])
 def test_a_limit_lowered_refuses_and_raised_translates(tmp_path, name, content, limit,
                                                         enough):
     done, out, bad = article(tmp_path, name, content, "--limit", f"{limit}={enough - 1}")

@@ -16,7 +16,7 @@ the translation like HTML's; cue-level tags at the start of a turn (``{\\an8}`` 
 
 Every step is linear in the file's size: lines are read once, cues, line breaks and
 styling spans are walked with moving pointers, never searched per sentence; the tags of
-one turn are bounded (:data:`MAX_CUE_TAGS`), as placing them costs their number squared.
+one turn are bounded (the limit ``cue_tags``), as placing them costs more than their number.
 """
 
 from __future__ import annotations
@@ -44,10 +44,6 @@ MAX_GAP = 2.0
 PAUSE = 0.0
 #: the most cues joined into one stream of speech (a longer run is cut between cues)
 MAX_JOINED_CUES = 8
-#: the most styling tags (a pair ``<i>...</i>`` is one) in one speaker's lines of a cue
-#: (placing them on the translation costs time growing with their number squared); more
-#: refuse the file
-MAX_CUE_TAGS = 200
 #: a turn of at most this many lines keeps its line breaks where its words go (when
 #: the lines fit ``width``); a longer one is re-wrapped (placing breaks costs time per line)
 MAX_KEPT_LINES = 6
@@ -337,7 +333,7 @@ class Turn:
 def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue") -> Styled:
     """Separate a turn's styling tags from its text (lines joined by one space); tags
     open deeper than the limit ``nesting_depth``, or more than
-    :data:`MAX_CUE_TAGS` of them, are refused while reading."""
+    the limit ``cue_tags`` of them, are refused while reading."""
     text = "\n".join(line for line, _ in split_lines(text))
     prefix = _CUE_PREFIX.match(text).group(0)
     body = text[len(prefix):]
@@ -356,9 +352,10 @@ def split_styles(text: str, kind: str, name: str = "<input>", where: str = "cue"
         size += len(piece)
         pos = t.end()
         tag = t.group(0)
-        if len(spans) + len(stack) >= MAX_CUE_TAGS and not (t.group(1) and stack):
-            raise InputFileError(name, f"{where}: more than {MAX_CUE_TAGS} styling tags "
-                                       f"(limit {MAX_CUE_TAGS}; a pair <i>...</i> is one)")
+        most = current_limits().cue_tags
+        if len(spans) + len(stack) >= most and not (t.group(1) and stack):
+            raise InputFileError(name, current_limits().over(
+                "cue_tags", f"{where}: more than {most} styling tags (a pair <i>...</i> is one)"))
         if t.group(2) is None or t.group(2)[0].isdigit():
             spans.append((size, size, seq, tag, ""))  # a position or a timestamp: void
         elif t.group(1):
