@@ -136,10 +136,8 @@ def add_editor_options(p: argparse.ArgumentParser) -> None:
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
     """What one request, client or connection may cost (ServeSettings has each default)."""
-    from dataclasses import fields
-
-    from ..limits import Limits
     from ..serve.settings import ServeSettings
+    from .common import add_limit_option
 
     d = ServeSettings()
     a = p.add_argument_group("limits (admission, files, connections, abuse)")
@@ -159,11 +157,7 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
                    help=f"seconds one file job may take (default {d.file_timeout_s:g})")
     a.add_argument("--file-jobs", type=int, default=d.file_jobs,
                    help=f"file jobs at once (default {d.file_jobs})")
-    a.add_argument("--limit", action="append", default=None, metavar="NAME=N",
-                   help="a limit on what an uploaded document or catalog may hold, "
-                        "checked while reading (repeatable): "
-                        + ", ".join(f"{f.name} (default {f.default})"
-                                    for f in fields(Limits)))
+    add_limit_option(a)  # the one Limits of the configuration, as article/localise
     a.add_argument("--key-failures", type=int, default=d.key_failures,
                    help=f"invalid API keys from one address within --key-window before "
                         f"it gets 429 (default {d.key_failures}; -1: never)")

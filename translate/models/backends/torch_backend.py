@@ -227,24 +227,9 @@ class TorchBackend:
         keeps a copy of every step's vocabulary-sized scores; one forward pass is
         cheaper."""
         torch = self.torch
-        rows = len(source_ids)
-        if not rows:
+        if not source_ids:
             return []
-        width = max(len(s) for s in source_ids)
-        length = max(1, max(len(t) for t in target_ids))
-        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((rows, width), dtype=torch.long)
-        start = int(self.model.config.decoder_start_token_id)
-        decoder_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
-        labels = torch.full((rows, length), -1, dtype=torch.long)
-        for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True)):
-            input_ids[row, :len(src)] = torch.tensor(list(src), dtype=torch.long)
-            mask[row, :len(src)] = 1
-            tgt = list(tgt)
-            prefix = [start, *tgt[:-1]] if tgt else [start]
-            decoder_ids[row, :len(prefix)] = torch.tensor(prefix, dtype=torch.long)
-            if tgt:
-                labels[row, :len(tgt)] = torch.tensor(tgt, dtype=torch.long)
+        input_ids, mask, decoder_ids, labels = self._forced_batch(source_ids, target_ids)
         with torch.inference_mode():
             logits = self.model(input_ids=input_ids.to(self.device),
                                 attention_mask=mask.to(self.device),
@@ -262,26 +247,39 @@ class TorchBackend:
         from ..alignment import cross_attention
 
         torch = self.torch
-        rows = len(source_ids)
-        if not rows:
+        if not source_ids:
             return []
-        width = max(len(s) for s in source_ids)
-        length = max(1, max(len(t) for t in target_ids))
-        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((rows, width), dtype=torch.long)
-        start = int(self.model.config.decoder_start_token_id)
-        decoder_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
-        for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True)):
-            input_ids[row, :len(src)] = torch.tensor(list(src), dtype=torch.long)
-            mask[row, :len(src)] = 1
-            prefix = [start, *tgt[:-1]] if tgt else [start]
-            decoder_ids[row, :len(prefix)] = torch.tensor(prefix, dtype=torch.long)
+        input_ids, mask, decoder_ids, _ = self._forced_batch(source_ids, target_ids)
         with torch.inference_mode():
             weights = cross_attention(self.model, input_ids.to(self.device),
                                       mask.to(self.device), decoder_ids.to(self.device))
         weights = weights.float().cpu()
         return [weights[row, :len(tgt), :len(src)].tolist()
                 for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True))]
+
+    def _forced_batch(self, source_ids, target_ids):
+        """The padded tensors of one teacher-forced pass over given outputs (what
+        :meth:`score` and :meth:`attention` feed the model): source ids and their mask,
+        decoder inputs (the start token, then each output less its last id) and labels
+        (each output; ``-1`` past its end)."""
+        torch = self.torch
+        rows = len(source_ids)
+        width = max(len(s) for s in source_ids)
+        length = max(1, max(len(t) for t in target_ids))
+        input_ids = torch.full((rows, width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((rows, width), dtype=torch.long)
+        start = int(self.model.config.decoder_start_token_id)
+        decoder_ids = torch.full((rows, length), self.pad_id, dtype=torch.long)
+        labels = torch.full((rows, length), -1, dtype=torch.long)
+        for row, (src, tgt) in enumerate(zip(source_ids, target_ids, strict=True)):
+            input_ids[row, :len(src)] = torch.tensor(list(src), dtype=torch.long)
+            mask[row, :len(src)] = 1
+            tgt = list(tgt)
+            prefix = [start, *tgt[:-1]] if tgt else [start]
+            decoder_ids[row, :len(prefix)] = torch.tensor(prefix, dtype=torch.long)
+            if tgt:
+                labels[row, :len(tgt)] = torch.tensor(tgt, dtype=torch.long)
+        return input_ids, mask, decoder_ids, labels
 
     def _generate(self, request: DecodeRequest, trace=None) -> list[list[int]]:
         torch = self.torch
