@@ -4,6 +4,7 @@ see the translation and a highlighted glossary term. A screenshot is saved in tm
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -129,6 +130,42 @@ def test_key_field_and_no_stale_results(browser, make_server, tmp_path):
     assert output.text == "" and browser.find_element(By.ID, "terms").text == ""
 
 
+def test_a_reply_that_comes_after_the_page_moved_on_is_dropped(browser, live, tmp_path):
+    """Regression: a text translation still in flight when a file is chosen came back
+    and filled the output and the editor for the file the user had just picked (seen
+    in CI as the editor showing after a file was chosen). The page holds each reply
+    until the file is chosen, then lets it through: nothing of it may show."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(live.url + "/")
+    wait = WebDriverWait(browser, 120)
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "target")).options) == 3)
+    Select(browser.find_element(By.ID, "source")).select_by_value("en")
+    browser.find_element(By.ID, "q").send_keys("The minister spoke in Rome.")
+    # every reply waits in the page until the test releases it
+    browser.execute_script(
+        "window.__held = []; window.__fetch = window.fetch;"
+        "window.fetch = (...a) => window.__fetch(...a).then((r) => new Promise("
+        "  (done) => window.__held.push(() => done(r))));")
+    browser.find_element(By.ID, "translate").click()
+    wait.until(lambda d: d.execute_script("return window.__held.length") == 1)
+    story = tmp_path / "story.txt"
+    story.write_text("The meeting ended late.", encoding="utf-8")
+    browser.find_element(By.ID, "file").send_keys(str(story))
+    browser.execute_script("window.__held.forEach((go) => go()); window.fetch = window.__fetch;")
+    time.sleep(1.0)  # the late reply is in the page now (it took milliseconds before the fix)
+    assert browser.find_element(By.ID, "output").text == ""
+    assert not browser.find_element(By.ID, "editor").is_displayed()
+    assert browser.find_element(By.ID, "status").text == "Translating…"
+    # and the file, translated now, is what the page shows
+    browser.find_element(By.ID, "translate").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "translated file is ready"))
+    assert "story.txt" in browser.find_element(By.ID, "file-link").text
+    assert browser.find_element(By.ID, "output").text == ""
+
+
 def paragraphs(n):
     return "\n\n".join(article("en").split("\n\n")[:n])
 
@@ -200,6 +237,7 @@ def test_editor_corrects_a_segment_and_the_server_keeps_it(browser, make_server,
     print(f"screenshot: {shot}")
     # translate again: the server's memory gives the correction
     box.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(ec.text_to_be_present_in_element((By.ID, "status"), "Done."))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#segments tbody tr .badge.human"))
     assert browser.find_element(By.ID, "output").text.endswith("A Baku faceva freddo martedì.")
     # a document: edit a segment, download the edited file

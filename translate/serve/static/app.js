@@ -4,7 +4,14 @@
   const $ = (id) => document.getElementById(id);
   // segments: the last translation's, as the editor shows them (see renderEditor)
   const state = { text: "", target: "it", settings: null, segments: [], mode: "",
-                  translated: "", file: null, fileFields: null };
+                  translated: "", file: null, fileFields: null, generation: 0 };
+  // A reply belongs to the page as it was when its request left: once the input changes
+  // (another file, swapped languages, a new request) the reply is dropped, never shown
+  // as the answer to what the page shows now.
+  function ticket() {
+    const g = state.generation;
+    return () => g === state.generation;
+  }
 
   function option(select, value, label) {
     const o = document.createElement("option");
@@ -43,12 +50,14 @@
   // What the last translation showed: gone once it no longer matches the page
   // (another file, swapped languages), so a stale result is never read as the new one.
   function clearText() {
+    state.generation++;
     $("output").textContent = ""; $("terms").textContent = ""; $("warnings").textContent = "";
     $("detected").textContent = ""; state.text = "";
     $("copy").disabled = $("download").disabled = true;
     clearEditor();
   }
   function clearFile() {
+    state.generation++;
     const link = $("file-link"); link.hidden = true; link.removeAttribute("href"); link.textContent = "";
     if (state.mode === "file") clearEditor();
   }
@@ -209,9 +218,11 @@
     const key = apiKey();
     if (key) body.api_key = key;
     status("Saving the correction…");
+    const live = ticket();
     const r = await fetch("suggest", { method: "POST", headers: { "Content-Type": "application/json" },
                                        body: JSON.stringify(body) });
     const data = await r.json();
+    if (!live()) { if (r.ok) status("Saved the correction (the page has moved on since)."); return; }
     if (!r.ok) { status(data.error || ("Error " + r.status), true); return; }
     seg.text = body.s; seg.human = true; seg.review_reasons = []; seg.edited = true;
     // the glossary terms: found where the correction still spells them
@@ -247,8 +258,10 @@
 
   async function downloadEdited() {
     status("Translating " + state.file.name + " again with the corrections…");
+    const live = ticket();
     const r = await fetch("translate_file", { method: "POST", body: fileForm(state.file, state.fileFields) });
     const data = await r.json();
+    if (!live()) return;
     if (!r.ok) { status(data.error || ("Error " + r.status), true); return; }
     const link = $("file-link");
     link.href = data.translatedFileUrl; link.hidden = false;
@@ -275,9 +288,11 @@
     const key = apiKey();
     if (key) body.api_key = key;
     clearFile();
+    const live = ticket();
     const r = await fetch("translate", { method: "POST", headers: { "Content-Type": "application/json" },
                                          body: JSON.stringify(body) });
     const data = await r.json();
+    if (!live()) return;
     if (!r.ok) { status(data.error || ("Error " + r.status), true); return; }
     state.target = body.target;
     $("detected").textContent = data.detectedLanguage ?
@@ -294,8 +309,10 @@
                      glossary: $("glossary").value, report: "true" };
     clearText(); clearFile();
     status("Translating " + f.name + "…");
+    const live = ticket();
     const r = await fetch("translate_file", { method: "POST", body: fileForm(f, fields) });
     const data = await r.json();
+    if (!live()) return;
     if (!r.ok) { status(data.error || ("Error " + r.status), true); return; }
     state.target = fields.target;
     renderEditor(data.report ? data.report.segments : [], "file");
