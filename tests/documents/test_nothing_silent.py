@@ -83,3 +83,20 @@ def test_a_segment_warning_is_a_line_on_stderr_naming_file_and_segment(capsys, t
     assert lines == [f"translate: warning: {tmp_path / 'tok.txt'}: segment 2 (en-XA): "
                      f"{second['warnings'][0]}: 'Visit https://example.com/x __PH0__ "
                      "__QX0__ __ZQ0__ __KX0...'"]
+
+
+def test_subtitle_styling_the_alignment_did_not_place_is_named(capsys, tmp_path):
+    # as above in a cue: subtitles placed such styling silently before
+    srt = ("1\n00:00:01,000 --> 00:00:06,000\nThe event began with prayers for the victims "
+           "<b>of</b> the Khojaly genocide\nand those who sacrificed their lives in the "
+           "struggle for our country's territorial integrity, SIA reports.\n")
+    out, lines, report = translate(capsys, tmp_path, "g.srt", srt, "it",
+                                   "--models-dir", MODELS, "--no-glossary")
+    assert out.count("<b>") == 1 and out.count("</b>") == 1
+    note = ("cue 1: <b> around 'of' placed by relative position (the word alignment "
+            "placed none of its words)")
+    assert any(n.endswith(note) for n in report["notes"]), report["notes"]
+    assert len(lines) == 1 and str(tmp_path / "g.srt") in lines[0] and note in lines[0]
+    # en-XA's exact alignment places the same styling without a note
+    _, lines, report = translate(capsys, tmp_path, "g.srt", srt)
+    assert report["notes"] == [] and lines == []

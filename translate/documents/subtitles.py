@@ -540,11 +540,12 @@ def translate_subtitles(text: str, kind: str, src: str, tgt: str,
         results.update(zip(idx, outs, strict=True))
     # every turn collects (target text, styling spans on it) from its sentences
     turn_parts: list[list[_Piece]] = [[] for _ in all_turns]
+    placing: list[str] = []
     records = _place(segments, results, langs, all_turns, tstart, turn_parts, cut_points,
-                     number)
+                     number, placing)
     texts, notes = _write_cues(cues, all_turns, turn_parts, kind, width, lines,
                                (wrap, visible_len), _first_break(text), number)
-    return track.render(texts), records, [*track.notes, *notes]
+    return track.render(texts), records, [*track.notes, *placing, *notes]
 
 
 class _Piece:
@@ -563,7 +564,7 @@ class _Piece:
 
 
 def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
-           turn_parts: list[list[_Piece]], cut_points, number: list[int]
+           turn_parts: list[list[_Piece]], cut_points, number: list[int], notes: list[str]
            ) -> list[DocumentSegment]:
     """Each segment's output (its source when kept, or without a letter: ``♪``, ``42``)
     cut at the turn boundaries it spans (by word alignment), its styling placed, each
@@ -603,7 +604,7 @@ def _place(sentences, results, langs, all_turns: list[Turn], tstart: list[int],
             [tstart[k] - s0 for k in range(ti + 1, last + 1)],
             lines, own, ti, all_turns[ti].cue, _where(number[all_turns[ti].cue],
                                                      number[all_turns[last].cue]),
-            cut_points)
+            cut_points, notes)
         for j, piece in enumerate(pieces):
             piece.newline = bool(newline[ti + j])
             piece.speech = speech
@@ -668,19 +669,28 @@ class _SpanWalk:
 
 
 def _place_sentence(sent, res, lang: str, inner: list[int], lines: list[int], own: list,
-                    first: int, block: int, where: str, cut_points
+                    first: int, block: int, where: str, cut_points, guessed: list[str]
                     ) -> tuple[list[_Piece], DocumentSegment]:
     """One sentence's output cut into its turns' pieces (at ``inner``, the turn
     boundaries, by alignment), each with the styling of its own turn (styling never moves
     to another turn's cue) and the source line breaks (``lines``) placed between its
-    words; its report row."""
+    words; its report row. A styling span no link placed (put by relative position) is
+    a note in ``guessed``."""
     target = sent.text if res is None else res.text
     links = () if res is None else tuple(getattr(res, "alignment", ()) or ())
     own.sort(key=lambda s: (s[0], s[5]))  # as in the source: outer first
     if res is None or not own:
         tspans = own
     else:
-        placed = project(_inlines(own), sent.text, target, links)
+        inlines, found = _inlines(own), []
+        placed = project(inlines, sent.text, target, links, guessed=found)
+        if links:  # with no alignment at all every span is placed so, as documented
+            for k in dict.fromkeys(found):
+                el = inlines[k]
+                words = sent.text[el.start:el.end].strip()
+                tag = el.payload.open + (f" around {words!r}" if words else "")
+                guessed.append(f"{where}: {tag} placed by relative position (the word "
+                               "alignment placed none of its words)")
         tspans = [(_word_start(el, own[el.payload.key][0], sent.text, target), el.end,
                    el.payload.open, el.payload.close, *own[el.payload.key][4:])
                   for el in placed]
