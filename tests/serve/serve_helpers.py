@@ -134,3 +134,32 @@ class ServeProcess(Client):
                 self.proc.kill()
                 self.proc.wait(10)
         return self.proc.stderr.read() if self.proc.stderr else ""
+
+
+def hold_model(srv: ServeProcess, pool, seconds: float = 6.0, *, probe: int = 400):
+    """Start one /translate (en-it) on ``pool`` whose single model call takes about
+    ``seconds`` on this CPU, and return its future once that call is running. The
+    server must run with ``--batch-tokens 1000000 --batch-limit -1 --request-tokens -1
+    --max-queue 100000`` (one call for the whole request). How many sentences that
+    takes is measured first with a ``probe`` of sentences of the same shape: a fixed
+    count held the model thread for seconds on one CPU and under one second on a
+    faster one, where the queue tests then saw no queue at all."""
+    from support import aligned_rows
+
+    rows = aligned_rows()
+
+    def sentences(n: int, tag: str) -> list[str]:
+        return [f"{rows[i % len(rows)]['en']} ({tag}{i})" for i in range(n)]
+
+    t0 = time.monotonic()
+    assert srv.post("/translate", {"q": sentences(probe, "p"), "source": "en",
+                                   "target": "it"}, timeout=600).status == 200
+    per = (time.monotonic() - t0) / probe
+    n = min(90_000, max(probe, int(seconds / per)))
+    slow = pool.submit(srv.post, "/translate", {"q": sentences(n, "h"), "source": "en",
+                                                "target": "it"}, timeout=600)
+    deadline = time.monotonic() + 60
+    while srv.get("/health").body["running_s"] < 0.2:
+        assert time.monotonic() < deadline and not slow.done()
+        time.sleep(0.05)
+    return slow

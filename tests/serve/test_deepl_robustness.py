@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from serve.serve_helpers import ServeProcess
+from serve.serve_helpers import ServeProcess, hold_model
 from support import aligned_rows
 
 requests = pytest.importorskip("requests")
@@ -39,20 +39,6 @@ def deepl_error(r) -> str:
     return body["message"]
 
 
-def hold_model(srv, pool, sentences: int):
-    """Start one /translate of ``sentences`` sentences (en-it) on ``pool`` and return its
-    future once its model call is running: with ``--batch-tokens 1000000`` that is one
-    call of seconds, which holds the model thread."""
-    long = [f"{ROWS[i % len(ROWS)]['en']} ({i})" for i in range(sentences)]
-    slow = pool.submit(srv.post, "/translate", {"q": long, "source": "en", "target": "it"},
-                       timeout=600)
-    deadline = time.monotonic() + 60
-    while srv.get("/health").body["running_s"] < 0.2:
-        assert time.monotonic() < deadline and not slow.done()
-        time.sleep(0.05)
-    return slow
-
-
 # ----------------------------------------------------------------------------- glossaries
 
 def test_a_glossary_deleted_while_a_request_waits_is_not_a_500(tmp_path):
@@ -76,7 +62,7 @@ def test_a_glossary_deleted_while_a_request_waits_is_not_a_500(tmp_path):
         expected = with_glossary.json()["translations"][0]["text"]
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
             # the two glossary requests wait behind one long model call
-            slow = hold_model(srv, pool, 1200)
+            slow = hold_model(srv, pool)
             deadline = time.monotonic() + 60
             deepl_req = pool.submit(call, srv, "POST", "/v2/translate", json={
                 "text": [KHOJALY_EN], "source_lang": "EN", "target_lang": "AZ",
@@ -228,7 +214,7 @@ def test_queue_timeout_is_503_with_retry_after():
                        "--no-glossary", "--load", "start")
     try:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            slow = hold_model(srv, pool, 1500)
+            slow = hold_model(srv, pool)
             t0 = time.monotonic()
             r = call(srv, "POST", "/v2/translate", json={
                 "text": ["The minister spoke."], "source_lang": "EN", "target_lang": "IT"})
@@ -318,7 +304,7 @@ def test_a_document_waits_queued_for_its_file_job():
                        "--batch-tokens", "1000000", "--no-glossary", "--load", "start")
     try:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            slow = hold_model(srv, pool, 3000)
+            slow = hold_model(srv, pool, 10)
             first = upload_document(srv, "memo.docx", build_docx("en"), target_lang="IT")
             second = upload_document(srv, "memo.docx", build_docx("en"))
             waiting = status(srv, second)["status"]

@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from serve.serve_helpers import ServeProcess, multipart
+from serve.serve_helpers import ServeProcess, hold_model, multipart
 from support import aligned_rows
 
 ROWS = aligned_rows()
@@ -157,14 +157,8 @@ def test_queue_timeout_is_503_with_retry_after_and_health_says_busy():
                        "--no-glossary", "--load", "start")
     try:
         assert srv.get("/health").status == 200
-        long = [f"{ROWS[i % len(ROWS)]['en']} ({i})" for i in range(6000)]
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            slow = pool.submit(srv.post, "/translate",
-                               {"q": long, "source": "en", "target": "it"}, timeout=600)
-            deadline = time.monotonic() + 30
-            while srv.get("/health").body["running_s"] < 0.2:  # its one call is going
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+            slow = hold_model(srv, pool)  # its one call is going, for seconds
             t0 = time.monotonic()
             r = srv.post("/translate", {"q": "The minister spoke.", "source": "en",
                                         "target": "it"})
