@@ -136,14 +136,12 @@ class ServeProcess(Client):
         return self.proc.stderr.read() if self.proc.stderr else ""
 
 
-def hold_model(srv: ServeProcess, pool, seconds: float = 6.0, *, probe: int = 400):
-    """Start one /translate (en-it) on ``pool`` whose single model call takes about
-    ``seconds`` on this CPU, and return its future once that call is running. The
-    server must run with ``--batch-tokens 1000000 --batch-limit -1 --request-tokens -1
-    --max-queue 100000`` (one call for the whole request). How many sentences that
-    takes is measured first with a ``probe`` of sentences of the same shape: a fixed
-    count held the model thread for seconds on one CPU and under one second on a
-    faster one, where the queue tests then saw no queue at all."""
+def sentences_for(srv: ServeProcess, seconds: float, tag: str = "h", *,
+                  probe: int = 400) -> list[str]:
+    """Distinct en sentences that take the server's model about ``seconds`` to translate
+    to it on this CPU, sized by a ``probe`` of the same shape translated first. A fixed
+    count held the model for seconds on one CPU and for under one on a faster one,
+    where tests that need a long request then had none."""
     from support import aligned_rows
 
     rows = aligned_rows()
@@ -152,12 +150,20 @@ def hold_model(srv: ServeProcess, pool, seconds: float = 6.0, *, probe: int = 40
         return [f"{rows[i % len(rows)]['en']} ({tag}{i})" for i in range(n)]
 
     t0 = time.monotonic()
-    assert srv.post("/translate", {"q": sentences(probe, "p"), "source": "en",
+    assert srv.post("/translate", {"q": sentences(probe, "p" + tag), "source": "en",
                                    "target": "it"}, timeout=600).status == 200
     per = (time.monotonic() - t0) / probe
-    n = min(90_000, max(probe, int(seconds / per)))
-    slow = pool.submit(srv.post, "/translate", {"q": sentences(n, "h"), "source": "en",
-                                                "target": "it"}, timeout=600)
+    return sentences(min(90_000, max(probe, int(seconds / per))), tag)
+
+
+def hold_model(srv: ServeProcess, pool, seconds: float = 6.0):
+    """Start one /translate (en-it) on ``pool`` whose single model call takes about
+    ``seconds`` on this CPU (:func:`sentences_for`), and return its future once that
+    call is running. The server must run with ``--batch-tokens 1000000 --batch-limit -1
+    --request-tokens -1 --max-queue 100000`` (one call for the whole request)."""
+    slow = pool.submit(srv.post, "/translate", {"q": sentences_for(srv, seconds),
+                                                "source": "en", "target": "it"},
+                       timeout=600)
     deadline = time.monotonic() + 60
     while srv.get("/health").body["running_s"] < 0.2:
         assert time.monotonic() < deadline and not slow.done()

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from serve.serve_helpers import ServeProcess, hold_model
+from serve.serve_helpers import ServeProcess, hold_model, sentences_for
 from support import aligned_rows
 
 requests = pytest.importorskip("requests")
@@ -182,13 +182,13 @@ def test_bad_bodies_are_4xx_in_deepl_shape(guarded, method, path, body, expected
 # ----------------------------------------------------------------------------- the queue
 
 def test_an_abandoned_request_leaves_the_queue():
-    """A client that gives up on a 10,000-text /v2/translate takes its work with it (the
+    """A client that gives up on a /v2/translate of many texts takes its work with it (the
     DeepL routes did not watch for a disconnect): the queue empties and the next request
     is answered at once."""
     srv = ServeProcess("--batch-limit", "-1", "--request-tokens", "-1", "--max-queue",
                        "100000", "--no-glossary", "--load", "start")
     try:
-        huge = [f"{ROWS[i % len(ROWS)]['en']} ({i})" for i in range(10_000)]
+        huge = sentences_for(srv, 15)  # far more than the 2 s the client waits
         with pytest.raises(requests.exceptions.ReadTimeout):  # gives up, and closes
             call(srv, "POST", "/v2/translate", json={
                 "text": huge, "source_lang": "EN", "target_lang": "IT"}, timeout=2)

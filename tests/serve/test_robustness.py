@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from serve.serve_helpers import ServeProcess, hold_model, multipart
+from serve.serve_helpers import ServeProcess, hold_model, multipart, sentences_for
 from support import aligned_rows
 
 ROWS = aligned_rows()
@@ -114,11 +114,11 @@ def test_the_default_batch_limit_is_finite(live):
 
 
 def test_one_sentence_never_waits_behind_a_long_request(roomy):
-    """3,000 sentences from one client and, a second later, one from another: the short
+    """Seconds of sentences from one client and, a second later, one from another: the short
     one is answered while the long one is still being decoded (the long one is sliced
     into model calls that it shares). Before: the whole list went to the model as one
     call and the short request waited for all of it."""
-    long = [f"{ROWS[i % len(ROWS)]['en']} ({i})" for i in range(3000)]
+    long = sentences_for(roomy, 8)  # seconds of decoding on this CPU
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         slow = pool.submit(roomy.post, "/translate",
                            {"q": long, "source": "en", "target": "it"}, timeout=600)
@@ -129,14 +129,14 @@ def test_one_sentence_never_waits_behind_a_long_request(roomy):
         assert r.status == 200 and r.body["translatedText"]
         assert not slow.done(), f"the short request waited {waited:.1f} s for the long one"
         done = slow.result()
-    assert done.status == 200 and len(done.body["translatedText"]) == 3000
+    assert done.status == 200 and len(done.body["translatedText"]) == len(long)
 
 
 def test_an_abandoned_10000_item_list_does_not_block_the_server(roomy):
     """Regression (#25): after one 10,000-item list every later /translate was 503 for
     minutes. Now the client that gives up takes its work with it: the queue empties
     and the next request is answered at once."""
-    huge = [f"{ROWS[i % len(ROWS)]['en']} ({i})" for i in range(10_000)]
+    huge = sentences_for(roomy, 15)  # far more than the 2 s the client waits
     with pytest.raises(OSError):  # the client gives up (a read timeout) and closes
         roomy.post("/translate", {"q": huge, "source": "en", "target": "it"}, timeout=2)
     deadline = time.monotonic() + 30
