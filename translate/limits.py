@@ -53,7 +53,7 @@ class Limits:
         text_chars: characters (markup included) of one block of text to translate: an
             HTML or Markdown paragraph, a DOCX/ODT paragraph, a subtitle cue.
         nesting_depth: inline elements nested in one another (HTML, Markdown, subtitle
-            styling); at most 500.
+            styling), objects and arrays in a JSON catalog; at most 500.
         cues: cues in one subtitle file.
         cue_lines: text lines of one cue.
         cue_tags: styling tags (a pair ``<i>...</i>`` is one) in one speaker's lines of a

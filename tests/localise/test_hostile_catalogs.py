@@ -157,3 +157,27 @@ _TREE = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4)
 def test_the_json_writer_writes_what_json_dumps_writes(obj, indent):
     """The bundle writer keeps numbers as written; everything else is json.dumps's."""
     assert jsonfmt.dumps(obj, indent) == json.dumps(obj, ensure_ascii=False, indent=indent)
+
+
+def test_a_json_catalog_nested_past_the_limit_is_refused_while_scanning(tmp_path):
+    """Objects and arrays nested 100,000 deep on line 3: refused at the first bracket past
+    ``nesting_depth`` (the parser never sees it, so no recursion), with its line and the
+    option; 150 deep is read once the limit is raised. The depth was a module constant
+    checked after parsing before."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n"greeting": "' + GOOD + '",\n"deep": ' + "[" * 100_000
+                   + "]" * 100_000 + "\n}\n", encoding="utf-8")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"greeting": GOOD}), encoding="utf-8")
+    done, out = localise(tmp_path, bad, good)
+    refused(done, f"{bad}:3", "JSON objects and arrays nested more than 100 deep",
+            "(limit 100; raise it with --limit nesting_depth=N)")
+    assert (out / "it" / "good.json").is_file() and not (out / "it" / "bad.json").exists()
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"greeting": "' + GOOD + '", "deep": ' + "[" * 150 + "]" * 150 + "}",
+                    encoding="utf-8")
+    done, out = localise(tmp_path, deep, extra=("--limit", "nesting_depth=200"))
+    assert done.returncode == 0, done.stderr
+    written = json.loads((out / "it" / "deep.json").read_text(encoding="utf-8"))
+    assert written["greeting"] != GOOD and written["deep"] == json.loads(
+        "[" * 150 + "]" * 150)

@@ -28,8 +28,8 @@ from ..units import DEFAULT_WRITE, Document, Existing, Fill, Unit, WriteOptions
 NAME = "json"
 EXTENSIONS = (".json",)
 
-#: the deepest nesting of objects and arrays a bundle may have
-MAX_DEPTH = 100
+#: a string (skipped whole) or a bracket: what the nesting scan looks at
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def sniff(head: bytes) -> bool:
@@ -90,23 +90,31 @@ def _number(raw: str) -> _Number:
     return _Number(raw)
 
 
-def _depth(obj: Any) -> int:
-    """How deeply ``obj`` nests objects and arrays (iteratively)."""
-    deepest = 0
-    stack = [(obj, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
-                                                  else item))
-    return deepest
+def _check_nesting(body: str, path: str) -> None:
+    """Refuse ``body`` at the first bracket nested past the limit ``nesting_depth``,
+    scanning before the parser (which recurses once per level) ever sees it."""
+    from ...limits import current
+
+    limits = current()
+    deepest, depth = limits.nesting_depth, 0
+    for m in _NESTING.finditer(body):
+        c = m.group()
+        if c in "[{":
+            depth += 1
+            if depth > deepest:
+                line = body.count("\n", 0, m.start()) + 1
+                raise InputFileError(path, limits.over(
+                    "nesting_depth", f"JSON objects and arrays nested more than {deepest} "
+                    "deep"), line)
+        elif c in "]}":
+            depth -= 1
 
 
 def _parse(data: bytes, path: str) -> tuple[Any, dict]:
     text = decode_text(data, path)
     style = {"bom": text.startswith(BOM), "newline": text.endswith("\n")}
     body = text[1:] if style["bom"] else text
+    _check_nesting(body, path)
     try:
         obj = json.loads(body, parse_int=_number, parse_float=_number,
                          parse_constant=_not_json)
@@ -118,12 +126,6 @@ def _parse(data: bytes, path: str) -> tuple[Any, dict]:
     except _NotJson as exc:
         raise InputFileError(path, f"{exc} is not a JSON number (JSON has no NaN or "
                                    "Infinity); write it as a string or null") from None
-    except RecursionError:
-        obj = None
-    depth = MAX_DEPTH + 1 if obj is None else _depth(obj)
-    if depth > MAX_DEPTH:
-        raise InputFileError(path, f"JSON nested {'too' if obj is None else depth} deep "
-                                   f"(limit {MAX_DEPTH} levels of objects and arrays)")
     if not isinstance(obj, dict):
         raise InputFileError(path, "expected a JSON object of messages at the top level", 1)
     try:  # a lone surrogate escape (\ud800) parses but is not text: it cannot be written
