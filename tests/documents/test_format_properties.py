@@ -411,6 +411,42 @@ def test_a_bookmark_in_a_hyperlink_of_its_own_stays_after_the_words_it_follows()
     assert differences(data, out, "odt") == []
 
 
+def test_a_bookmark_right_before_a_hyperlink_leaves_the_hyperlinks_words_and_tab_in_it():
+    """Two bookmarks of one name around a hyperlink: the first (outside it, where it
+    starts) was ordered after the hyperlink, so the hyperlink's tab or second bookmark
+    was taken for its child and written before the hyperlink's words (found with a
+    random seed)."""
+    for inside in ("said news <text:bookmark text:name=\"b1\"/> court",
+                   "said<text:tab/>news <text:bookmark text:name=\"b1\"/>"):
+        data = _odt(['<text:p text:style-name="P1">news <text:bookmark text:name="b1"/>'
+                     f'<text:a xlink:type="simple" xlink:href="#b1">{inside}</text:a> team.'
+                     '</text:p>'])
+        out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
+        assert differences(data, out, "odt") == []
+
+
+def test_a_field_in_a_hyperlink_of_its_own_is_not_written_inside_another():
+    """The page number (in a hyperlink with no words) landed between the words of the
+    other hyperlink, which was written split in two around it."""
+    data = _odt(['<text:p>news <text:a xlink:type="simple" xlink:href="#b1"><text:page-number '
+                 'text:select-page="current">3</text:page-number></text:a> team <text:a '
+                 'xlink:type="simple" xlink:href="#b1">court end</text:a>.</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[2]]), name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_an_anchor_placed_where_a_hyperlink_starts_is_written_inside_it():
+    """The alignment put the hyperlink's words after a bookmark reference that was
+    outside it; its line break went before the reference, in the hyperlink, and the
+    reference outside: the hyperlink was written twice."""
+    data = _odt(['<text:p><text:a xlink:type="simple" xlink:href="#b1">news<text:line-break/>'
+                 'court team</text:a>, <text:bookmark-ref text:reference-format="text" '
+                 'text:ref-name="b1">Rome</text:bookmark-ref>42 said</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[], [], [4], [3]]),
+                             name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
 def test_a_line_break_placed_away_from_its_white_space_is_written_once():
     """The break went where the alignment put it, and its ``\n`` in the translation was
     written as a second ``w:br``."""

@@ -309,10 +309,13 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
                               Markup("", "", key=n), void=kind == "void", depth=depth))
     # pre-order: a container before what starts with it, but an element at the end of
-    # its hyperlink (a proofing mark closing the linked word) before what follows it
+    # its hyperlink (a proofing mark closing the linked word) before what follows it, and
+    # one outside every hyperlink right before one (a bookmark) before that hyperlink:
+    # after it, it would take the hyperlink's children as its own
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
-    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
+    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing,
+                                 not (el.void and el.depth == 0), -el.end, el.depth,
                                  el.payload.key))
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
@@ -370,8 +373,18 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         return own if own is not None else next(
             (el for a, b, el in links if a < at < b), None)
 
-    voids = [(a, p[1], link_of(a, p)) for a, b, p in sorted(
-        (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
+    def moved(at: int, p) -> int:
+        """Where a void in a hyperlink with no words of its own is written: where it
+        landed, or after the hyperlink it landed strictly inside (the other one's
+        element written around it there would split that hyperlink in two)."""
+        own = p[3] if len(p) > 3 else None
+        if own is None or any(el is own for _a, _b, el in links):
+            return at
+        return next((b for a, b, el in links if a < at < b), at)
+
+    voids = [(at, p[1], link_of(at, p)) for at, _moved, p in sorted(
+        ((moved(a, p), moved(a, p) != a, p) for a, _b, p in spans if p[0] == "void"),
+        key=lambda s: s[:2])]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -390,6 +403,15 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     while vi < len(voids):
         out.append(("", None, voids[vi][2], voids[vi][1]))
         vi += 1
+    # voids of no hyperlink between two pieces of one (placed at its edge, next to one
+    # of its own): in it, or it would be written in two
+    for i, (_t, _f, link, void) in enumerate(out):
+        if void is None or link is not None or i == 0 or out[i - 1][2] is None:
+            continue
+        j = next((j for j in range(i, len(out)) if out[j][3] is None or out[j][2] is not None),
+                 len(out))
+        if j < len(out) and out[j][2] is out[i - 1][2]:
+            out[i:j] = [(t, f, out[i - 1][2], v) for t, f, _l, v in out[i:j]]
     return out
 
 
