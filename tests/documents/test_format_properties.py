@@ -235,10 +235,12 @@ def _office_checks(source: bytes, output: bytes, kind: str) -> None:
                 f"{where}: its words"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=False, reason=(
     "not fixed yet: the paragraph's base formatting (no element of its own: it takes "
     "the words no element holds) comes back empty when the alignment gives every one "
-    "of its words to another formatting or a hyperlink"))
+    "of its words to another formatting or a hyperlink (about 1 example in 100 with "
+    "PROPS_EXAMPLES; the 60 derandomized ones pass since a formatting no longer holds a "
+    "hyperlink with a formatting of its own)"))
 @KNOWN
 @given(st.lists(docx_paragraph(), min_size=1, max_size=3), st.data())
 def test_any_word_alignment_gives_a_well_formed_docx_with_every_element_once(paragraphs,
@@ -463,6 +465,42 @@ def test_a_tab_opening_a_hyperlink_stays_in_it_after_an_earlier_bookmark():
         '<text:p text:style-name="P1"><text:bookmark text:name="b1"/>news said<text:a '
         'xlink:type="simple" xlink:href="https://a.example/x"><text:tab/>court</text:a> team.'
         '</text:p>') == []
+
+
+def test_a_void_moved_after_a_hyperlink_goes_before_the_next_ones_tab():
+    """A cross-reference (in a hyperlink with no words) that landed inside the first
+    hyperlink was moved to its end, where the next hyperlink starts with a tab: written
+    after the tab, it split that hyperlink in two."""
+    data = _odt(['<text:p>end <text:a xlink:type="simple" xlink:href="#a">news said</text:a> '
+                 '<text:a xlink:type="simple" xlink:href="https://a.example/x"><text:bookmark-ref '
+                 'text:reference-format="text" text:ref-name="b1">Rome</text:bookmark-ref></text:a>'
+                 ' team<text:a xlink:type="simple" xlink:href="#b"><text:tab/>court</text:a>'
+                 '</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[], [3], [0], [], [4]]),
+                             name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_the_fields_of_a_hyperlink_with_no_words_stay_in_one_hyperlink():
+    """Its bookmark and page number were placed apart, a space put between them: each
+    was written in a hyperlink element of its own."""
+    data = _odt(['<text:p>news, <text:a xlink:type="simple" xlink:href="https://a.example/x">'
+                 '<text:bookmark text:name="b1"/> <text:page-number text:select-page="current">3'
+                 '</text:page-number> <text:page-number text:select-page="current">3'
+                 '</text:page-number></text:a>. team said</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[0]]), name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_a_formatting_and_a_hyperlink_in_one_word_both_keep_part_of_it():
+    """"court" (T2) and the hyperlink's "end." are one word: the alignment placing none,
+    the hyperlink was put inside T2 with its own formatting over all of it, and T2 came
+    back empty."""
+    data = _odt(['<text:p><text:span text:style-name="T1">The team said.</text:span> <text:span '
+                 'text:style-name="T2">court</text:span><text:a xlink:type="simple" '
+                 'xlink:href="https://a.example/x">end.</text:a></text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([]), name="f.odt").data
+    _office_checks(data, out, "odt")
 
 
 def test_a_line_break_placed_away_from_its_white_space_is_written_once():

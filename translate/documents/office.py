@@ -389,9 +389,20 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
             return at
         return next((b for a, b, el in links if a < at < b), at)
 
-    voids = [(at, p[1], link_of(at, p)) for at, _moved, p in sorted(
-        ((moved(a, p), moved(a, p) != a, p) for a, _b, p in spans if p[0] == "void"),
-        key=lambda s: s[:2])]
+    def rank(at: int, link, was: int) -> int:
+        """Where a void goes among those at one point: those of a hyperlink ending
+        there, those moved after one, the others, those of a hyperlink starting there
+        (each hyperlink's in one stretch)."""
+        if link is not None and any(el is link and a < at == b for a, b, el in links):
+            return 0
+        if at != was:
+            return 1
+        return 3 if link is not None and any(el is link and a == at < b
+                                             for a, b, el in links) else 2
+
+    placed = [(moved(a, p), a, p) for a, _b, p in spans if p[0] == "void"]
+    voids = sorted(((at, p[1], link_of(at, p), was) for at, was, p in placed),
+                   key=lambda v: (v[0], rank(v[0], v[2], v[3])))
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -410,13 +421,15 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     while vi < len(voids):
         out.append(("", None, voids[vi][2], voids[vi][1]))
         vi += 1
-    # voids of no hyperlink between two pieces of one (placed at its edge, next to one
-    # of its own): in it, or it would be written in two
-    for i, (_t, _f, link, void) in enumerate(out):
-        if void is None or link is not None or i == 0 or out[i - 1][2] is None:
+    # voids and white space of no hyperlink between two pieces of one (placed at its
+    # edge, next to one of its own; spaces put between its voids): in it, or it would be
+    # written in two
+    for i, (piece, _f, link, void) in enumerate(out):
+        if void is None and piece.strip() or link is not None or i == 0 or \
+                out[i - 1][2] is None:
             continue
-        j = next((j for j in range(i, len(out)) if out[j][3] is None or out[j][2] is not None),
-                 len(out))
+        j = next((j for j in range(i, len(out)) if out[j][3] is None and out[j][0].strip()
+                  or out[j][2] is not None), len(out))
         if j < len(out) and out[j][2] is out[i - 1][2]:
             out[i:j] = [(t, f, out[i - 1][2], v) for t, f, _l, v in out[i:j]]
     return out
