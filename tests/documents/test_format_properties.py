@@ -2,8 +2,9 @@
 with nested inline markup (issue 23), derandomized and bounded (a few seconds each):
 
 * generated ODT paragraphs (styled spans, links, tabs, line breaks, runs of spaces, soft
-  hyphens, bookmarks, notes, fields) come back from ``en-XA`` with the oracle property of
-  tests/oracle_office.py (Markdown, DOCX and subtitles have theirs in test_oracle_*.py);
+  hyphens, bookmarks, notes, fields; some pretty-printed) come back from ``en-XA`` with
+  the oracle property of tests/oracle_office.py (Markdown, DOCX and subtitles have theirs
+  in test_oracle_*.py);
 * for ANY word alignment (tests/random_links.py: random links between the source's words
   and its pseudo form's, fed through the real pipeline) every format's output is
   well-formed, every element is there once and not empty, and nothing but the translated
@@ -123,20 +124,30 @@ def _odt_inline(in_link: bool, depth: int = 0):
 
 
 @st.composite
-def odt_paragraph(draw) -> str:
+def odt_paragraph(draw, pretty: bool = False) -> str:
     tag = draw(st.sampled_from(["p", "p", "h"]))
     body = "".join(draw(st.lists(st.tuples(_odt_inline(False), st.sampled_from(
         [" ", " ", ", ", ". ", ""])).map("".join), min_size=1, max_size=4)))
     attrs = ' text:outline-level="2"' if tag == "h" else ' text:style-name="P1"'
-    return f"<text:{tag}{attrs}>{body.strip()}</text:{tag}>"
+    body = body.strip()
+    if pretty and draw(st.integers(0, 3)) == 0:  # indentation between elements, which
+        body = "\n    " + body.replace("><", ">\n    <") + "\n  "  # ODF collapses
+    return f"<text:{tag}{attrs}>{body}</text:{tag}>"
 
 
 def _odt(paragraphs: list[str]) -> bytes:
     return odt_package("".join(paragraphs))
 
 
+def _xa_differences(paragraph: str) -> list[str]:
+    """What breaks the oracle property when an ODT of ``paragraph`` goes to ``en-XA``."""
+    data = _odt([paragraph])
+    out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
+    return differences(data, out, "odt")
+
+
 @BOUNDED
-@given(st.lists(odt_paragraph(), min_size=1, max_size=3))
+@given(st.lists(odt_paragraph(pretty=True), min_size=1, max_size=3))
 def test_generated_odt_round_trips_to_en_xa(paragraphs):
     data = _odt(paragraphs)
     result = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt")
@@ -224,10 +235,12 @@ def _office_checks(source: bytes, output: bytes, kind: str) -> None:
                 f"{where}: its words"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=False, reason=(
     "not fixed yet: the paragraph's base formatting (no element of its own: it takes "
     "the words no element holds) comes back empty when the alignment gives every one "
-    "of its words to another formatting or a hyperlink"))
+    "of its words to another formatting or a hyperlink (about 1 example in 100 with "
+    "PROPS_EXAMPLES; the 60 derandomized ones pass since a formatting no longer holds a "
+    "hyperlink with a formatting of its own)"))
 @KNOWN
 @given(st.lists(docx_paragraph(), min_size=1, max_size=3), st.data())
 def test_any_word_alignment_gives_a_well_formed_docx_with_every_element_once(paragraphs,
@@ -409,6 +422,85 @@ def test_a_bookmark_in_a_hyperlink_of_its_own_stays_after_the_words_it_follows()
                  '</text:a></text:p>'])
     out = translate_document(data, "odt", "en", "en-XA", _pseudo(), name="f.odt").data
     assert differences(data, out, "odt") == []
+
+
+def test_a_bookmark_right_before_a_hyperlink_leaves_the_hyperlinks_words_and_tab_in_it():
+    """Two bookmarks of one name around a hyperlink: the first (outside it, where it
+    starts) was ordered after the hyperlink, so the hyperlink's tab or second bookmark
+    was taken for its child and written before the hyperlink's words (found with a
+    random seed)."""
+    for inside in ("said news <text:bookmark text:name=\"b1\"/> court",
+                   "said<text:tab/>news <text:bookmark text:name=\"b1\"/>"):
+        assert _xa_differences(
+            '<text:p text:style-name="P1">news <text:bookmark text:name="b1"/><text:a '
+            f'xlink:type="simple" xlink:href="#b1">{inside}</text:a> team.</text:p>') == []
+
+
+def test_a_field_in_a_hyperlink_of_its_own_is_not_written_inside_another():
+    """The page number (in a hyperlink with no words) landed between the words of the
+    other hyperlink, which was written split in two around it."""
+    data = _odt(['<text:p>news <text:a xlink:type="simple" xlink:href="#b1"><text:page-number '
+                 'text:select-page="current">3</text:page-number></text:a> team <text:a '
+                 'xlink:type="simple" xlink:href="#b1">court end</text:a>.</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[2]]), name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_an_anchor_placed_where_a_hyperlink_starts_is_written_inside_it():
+    """The alignment put the hyperlink's words after a bookmark reference that was
+    outside it; its line break went before the reference, in the hyperlink, and the
+    reference outside: the hyperlink was written twice."""
+    data = _odt(['<text:p><text:a xlink:type="simple" xlink:href="#b1">news<text:line-break/>'
+                 'court team</text:a>, <text:bookmark-ref text:reference-format="text" '
+                 'text:ref-name="b1">Rome</text:bookmark-ref>42 said</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[], [], [4], [3]]),
+                             name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_a_tab_opening_a_hyperlink_stays_in_it_after_an_earlier_bookmark():
+    """The tab (before the hyperlink's first word) was read as the bookmark's child, and
+    written at the start of the paragraph."""
+    assert _xa_differences(
+        '<text:p text:style-name="P1"><text:bookmark text:name="b1"/>news said<text:a '
+        'xlink:type="simple" xlink:href="https://a.example/x"><text:tab/>court</text:a> team.'
+        '</text:p>') == []
+
+
+def test_a_void_moved_after_a_hyperlink_goes_before_the_next_ones_tab():
+    """A cross-reference (in a hyperlink with no words) that landed inside the first
+    hyperlink was moved to its end, where the next hyperlink starts with a tab: written
+    after the tab, it split that hyperlink in two."""
+    data = _odt(['<text:p>end <text:a xlink:type="simple" xlink:href="#a">news said</text:a> '
+                 '<text:a xlink:type="simple" xlink:href="https://a.example/x"><text:bookmark-ref '
+                 'text:reference-format="text" text:ref-name="b1">Rome</text:bookmark-ref></text:a>'
+                 ' team<text:a xlink:type="simple" xlink:href="#b"><text:tab/>court</text:a>'
+                 '</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[], [3], [0], [], [4]]),
+                             name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_the_fields_of_a_hyperlink_with_no_words_stay_in_one_hyperlink():
+    """Its bookmark and page number were placed apart, a space put between them: each
+    was written in a hyperlink element of its own."""
+    data = _odt(['<text:p>news, <text:a xlink:type="simple" xlink:href="https://a.example/x">'
+                 '<text:bookmark text:name="b1"/> <text:page-number text:select-page="current">3'
+                 '</text:page-number> <text:page-number text:select-page="current">3'
+                 '</text:page-number></text:a>. team said</text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[0]]), name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
+def test_a_formatting_and_a_hyperlink_in_one_word_both_keep_part_of_it():
+    """"court" (T2) and the hyperlink's "end." are one word: the alignment placing none,
+    the hyperlink was put inside T2 with its own formatting over all of it, and T2 came
+    back empty."""
+    data = _odt(['<text:p><text:span text:style-name="T1">The team said.</text:span> <text:span '
+                 'text:style-name="T2">court</text:span><text:a xlink:type="simple" '
+                 'xlink:href="https://a.example/x">end.</text:a></text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([]), name="f.odt").data
+    _office_checks(data, out, "odt")
 
 
 def test_a_line_break_placed_away_from_its_white_space_is_written_once():

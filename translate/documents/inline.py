@@ -543,6 +543,9 @@ class _Node:
         if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt"):
             # (an office run has one formatting: one held in another takes its words)
             return False
+        if self.el.tag == "fmt" and other.el.tag == "a" and any(
+                c.el.tag == "fmt" for c in other.children):
+            return False  # (nor through a hyperlink with a formatting of its own)
         # a Markdown emphasis in one written with the same lone delimiter: where the
         # alignment puts their edges together the two read as one strong (``**x**``)
         return not (self.el.payload.open in ("*", "_")

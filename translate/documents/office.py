@@ -14,7 +14,9 @@ bookmarks, comment anchors) are void elements kept whole and placed after the wo
 followed; one that stood between two spaces keeps a space on each side. Tabs, line breaks
 and soft hyphens are void elements too (the model sees a space for a tab or break between
 two words, and the written paragraph drops it again), so a model that rewrites white space
-cannot lose them. Runs inside smart tags and custom-XML elements are text, their
+cannot lose them. In ODT, white space that ODF collapses (a pretty-printed paragraph's
+indentation, a line wrapped in the XML) is a void element too, written back as it was.
+Runs inside smart tags and custom-XML elements are text, their
 containers written back around them. Paragraphs with tracked changes are left exactly as
 they are (and reported).
 """
@@ -262,8 +264,11 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     spans: list[list] = []  # [start, end, kind, object, key, link]
     sofar = ""  # the text so far
     pos = 0
+    opening: tuple | None = None  # a hyperlink opening with a void (a tab): starts at it
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
+            if pc.link is not None and (opening is None or opening[0] is not pc.link):
+                opening = (pc.link, pos)
             # how the written paragraph fits white space around it (see _fit_space)
             spans.append([pos, pos, "void", pc.fmt, pc.space and "swallow" + pc.space.strip(" "),
                           pc.link])
@@ -277,7 +282,9 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
             if last is not None and last[3] is pc.link and not sofar[last[1]:pos].strip():
                 last[1] = end  # (over a tab's white space: one link, not two)
             else:
-                spans.append([pos, end, "link", pc.link, None, None])
+                start = opening[1] if opening is not None and opening[0] is pc.link else pos
+                spans.append([start, end, "link", pc.link, None, None])
+        opening = None
         if key != base_key:
             last = next((sp for sp in reversed(spans) if sp[2] == "fmt"), None)
             between = sofar[last[1]:pos] if last is not None else "x"
@@ -309,10 +316,13 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
                               Markup("", "", key=n), void=kind == "void", depth=depth))
     # pre-order: a container before what starts with it, but an element at the end of
-    # its hyperlink (a proofing mark closing the linked word) before what follows it
+    # its hyperlink (a proofing mark closing the linked word) before what follows it, and
+    # one outside every hyperlink right before one (a bookmark) before that hyperlink:
+    # after it, it would take the hyperlink's children as its own
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
-    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
+    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing,
+                                 not (el.void and el.depth == 0), -el.end, el.depth,
                                  el.payload.key))
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
@@ -370,8 +380,29 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         return own if own is not None else next(
             (el for a, b, el in links if a < at < b), None)
 
-    voids = [(a, p[1], link_of(a, p)) for a, b, p in sorted(
-        (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
+    def moved(at: int, p) -> int:
+        """Where a void in a hyperlink with no words of its own is written: where it
+        landed, or after the hyperlink it landed strictly inside (the other one's
+        element written around it there would split that hyperlink in two)."""
+        own = p[3] if len(p) > 3 else None
+        if own is None or any(el is own for _a, _b, el in links):
+            return at
+        return next((b for a, b, el in links if a < at < b), at)
+
+    def rank(at: int, link, was: int) -> int:
+        """Where a void goes among those at one point: those of a hyperlink ending
+        there, those moved after one, the others, those of a hyperlink starting there
+        (each hyperlink's in one stretch)."""
+        if link is not None and any(el is link and a < at == b for a, b, el in links):
+            return 0
+        if at != was:
+            return 1
+        return 3 if link is not None and any(el is link and a == at < b
+                                             for a, b, el in links) else 2
+
+    placed = [(moved(a, p), a, p) for a, _b, p in spans if p[0] == "void"]
+    voids = sorted(((at, p[1], link_of(at, p), was) for at, was, p in placed),
+                   key=lambda v: (v[0], rank(v[0], v[2], v[3])))
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -390,6 +421,17 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
     while vi < len(voids):
         out.append(("", None, voids[vi][2], voids[vi][1]))
         vi += 1
+    # voids and white space of no hyperlink between two pieces of one (placed at its
+    # edge, next to one of its own; spaces put between its voids): in it, or it would be
+    # written in two
+    for i, (piece, _f, link, void) in enumerate(out):
+        if void is None and piece.strip() or link is not None or i == 0 or \
+                out[i - 1][2] is None:
+            continue
+        j = next((j for j in range(i, len(out)) if out[j][3] is None and out[j][0].strip()
+                  or out[j][2] is not None), len(out))
+        if j < len(out) and out[j][2] is out[i - 1][2]:
+            out[i:j] = [(t, f, out[i - 1][2], v) for t, f, _l, v in out[i:j]]
     return out
 
 
@@ -635,6 +677,20 @@ def _set_lang(rpr: etree._Element, tgt: str) -> None:
 # ----------------------------------------------------------------------------- ODT
 
 _ODT_TRACKED = {_t("change"), _t("change-start"), _t("change-end")}
+#: white space that ODF collapses (section 6.1.2: a tab, line feed or carriage return in
+#: paragraph text is a space, and a space after a space is none): the indentation of a
+#: pretty-printed paragraph, or a line wrapped in the XML
+_ODF_LOOSE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*| {2,}")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Loose:
+    """Collapsible white space of an ODT paragraph, a void element: the model sees one
+    space for it between two words (none next to white space), and it is written back as
+    it was, in the span (``style``) it was in where its neighbours are too."""
+
+    text: str
+    style: object
 
 
 class _Odt:
@@ -648,9 +704,21 @@ class _Odt:
         self._walk(p, None, None, out)
         return out
 
+    @staticmethod
+    def _text(text, style, link, out) -> None:
+        """Text of the paragraph as pieces, its collapsible white space kept apart."""
+        pos = 0
+        for m in _ODF_LOOSE.finditer(text):
+            if m.start() > pos:
+                out.append(_Piece(text[pos:m.start()], style, link))
+            out.append(_Piece("", _Loose(m.group(), style), link, void=True, space=" "))
+            pos = m.end()
+        if pos < len(text):
+            out.append(_Piece(text[pos:], style, link))
+
     def _walk(self, el, style, link, out) -> None:
         if el.text:
-            out.append(_Piece(el.text, style, link))
+            self._text(el.text, style, link, out)
         for child in el:
             if child.tag == _t("span"):
                 self._walk(child, child.get(_t("style-name")), link, out)
@@ -664,7 +732,7 @@ class _Odt:
             else:  # a note, frame, bookmark, annotation: kept whole (its own paragraphs
                 out.append(_Piece("", child, link, void=True))  # are translated in turn)
             if child.tail:
-                out.append(_Piece(child.tail, style, link))
+                self._text(child.tail, style, link, out)
 
     def _spaces(self, el) -> int:
         """How many spaces ``<text:s text:c="N"/>`` stands for (1 when N is not a
@@ -683,6 +751,7 @@ class _Odt:
             p.remove(child)
         p.text = None
         current_link, link_el = None, None
+        span = None  # a span that collapsible white space of its own style was put in
         for piece, fmt, link, void in _layout(text, spans, base):
             if link is not current_link:
                 current_link, link_el = link, None
@@ -690,11 +759,22 @@ class _Odt:
                     link_el = etree.SubElement(p, link.tag, dict(link.attrib))
                     link_el.text = link_el.tail = None
             parent = link_el if link_el is not None else p
-            if void is not None:
+            last = parent[-1] if len(parent) else None
+            if span is not None and span is not last:
+                span = None
+            if isinstance(void, _Loose):  # as it was, in its span if it ends the parent
+                span = last if void.style is not None and last is not None and \
+                    last.tag == _t("span") and last.get(_t("style-name")) == void.style \
+                    and not last.tail else None
+                _append_text(span if span is not None else parent, void.text)
+            elif void is not None:
                 void.tail = None
                 parent.append(void)
             elif fmt is not None:
-                _odf_text(etree.SubElement(parent, _t("span"), {_t("style-name"): fmt}), piece)
+                if span is None or span.get(_t("style-name")) != fmt:
+                    span = None
+                _odf_text(span if span is not None else etree.SubElement(
+                    parent, _t("span"), {_t("style-name"): fmt}), piece)
             else:
                 _odf_text(parent, piece)
 
@@ -716,12 +796,17 @@ def _odf_text(parent: etree._Element, text: str) -> None:
         elif chunk.startswith("  "):
             el = etree.SubElement(parent, _t("s"), {_t("c"): str(len(chunk))})
         else:
-            if len(parent):
-                parent[-1].tail = (parent[-1].tail or "") + chunk
-            else:
-                parent.text = (parent.text or "") + chunk
+            _append_text(parent, chunk)
             continue
         el.tail = None
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    """``text`` at the end of ``parent``'s content."""
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
 
 
 # ----------------------------------------------------------------------------- entry
