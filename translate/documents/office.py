@@ -262,6 +262,7 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     spans: list[list] = []  # [start, end, kind, object, key, link]
     sofar = ""  # the text so far
     pos = 0
+    own: list[list] = []  # the base formatting's stretches
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
             # how the written paragraph fits white space around it (see _fit_space)
@@ -286,9 +287,19 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
                 last[1] = end  # (over the white space between: its look is not seen)
             elif pc.text.strip():  # white space alone: no stretch of its own
                 spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
+        elif pc.text.strip():
+            if own and own[-1][5] is pc.link and not sofar[own[-1][1]:pos].strip():
+                own[-1][1] = end
+            else:
+                own.append([pos, end, "fmt", pc.fmt, key, pc.link])
         text.append(pc.text)
         sofar += pc.text
         pos = end
+    base_at = len(spans)
+    if own and any(sp[2] != "void" for sp in spans):
+        # the base holds the words no element holds, and one at least: its largest
+        # stretch is an element placed "anywhere" (a word of its own, where one is left)
+        spans.append(max(own, key=lambda sp: len(sofar[sp[0]:sp[1]].strip())))
     plain = "".join(text)
     link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
     table: dict[int, tuple[str, object, str, object]] = {}
@@ -300,20 +311,37 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         if kind == "void" and link is not None and start == link_end.get(id(link)) and \
                 start and plain[start - 1].isspace():
             link = None  # after the link's last word and a space: placed on its own
-        table[n] = (kind, obj, key if kind == "void" else "", link)
+        table[n] = ("base" if n == base_at else kind, obj, key if kind == "void" else "",
+                    link)
         # (a hyperlink without words is no inline of its own: what it holds is placed
         # alone, and written back in it)
         depth = 1 if kind != "link" and link is not None and id(link) in link_end else 0
         # a hyperlink is an "a" to the placement: never placed inside another one (it
         # would be written split in two around it)
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
-                              Markup("", "", key=n), void=kind == "void", depth=depth))
+                              Markup("", "", key=n), void=kind == "void", depth=depth,
+                              anywhere=n == base_at))
     # pre-order: a container before what starts with it, but an element at the end of
-    # its hyperlink (a proofing mark closing the linked word) before what follows it
+    # its hyperlink (a proofing mark closing the linked word) before what follows it;
+    # what a hyperlink holds right after it (an anchor at its start, ordered among the
+    # hyperlink's runs, would close it: its other runs read as the anchor's)
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
-    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing, -el.end, el.depth,
-                                 el.payload.key))
+    rank = {el.payload.key: (el.start, el.payload.key not in closing, -el.end, el.depth,
+                             el.payload.key) for el in inlines}
+    holders: dict[int, list[int]] = {}  # each hyperlink's elements, by its object
+    for n, sp in enumerate(spans):
+        if sp[2] == "link":
+            holders.setdefault(id(sp[3]), []).append(n)
+
+    def order(el):
+        if not el.depth:
+            return rank[el.payload.key], ()
+        mine = holders[id(table[el.payload.key][3])]
+        holder = [n for n in mine if spans[n][0] <= el.start] or mine
+        return rank[holder[-1]], rank[el.payload.key]
+
+    inlines.sort(key=order)
     plain = "".join(text)
     return Block(plain, tuple(plain), tuple(inlines)), base, table
 
@@ -370,8 +398,18 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         return own if own is not None else next(
             (el for a, b, el in links if a < at < b), None)
 
-    voids = [(a, p[1], link_of(a, p)) for a, b, p in sorted(
-        (s for s in spans if s[2][0] == "void"), key=lambda s: s[0])]
+    def side(at: int, p) -> int:
+        """Where a void goes among those at the same place: with the hyperlink of the
+        text before it first, with that of the text after it last (a void of its own
+        link in between would write that link twice)."""
+        link = link_of(at, p)
+        if link is not None and any(a < at <= b and el is link for a, b, el in links):
+            return 0
+        return 2 if link is not None and any(
+            a <= at < b and el is link for a, b, el in links) else 1
+
+    voids = [(a, p[1], link_of(a, p)) for a, b, p in _paired_anchors(sorted(
+        (s for s in spans if s[2][0] == "void"), key=lambda s: (s[0], side(s[0], s[2]))))]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -786,7 +824,8 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     warnings.extend(notes)
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
-            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
+            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines
+                     if table[el.payload.key][0] != "base"]  # (its words: the base's)
             text, spans = _fit_space(out.text, spans)
             handler.write(p, text, _paired_anchors(spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()
