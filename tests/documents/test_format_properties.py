@@ -513,3 +513,35 @@ def test_a_hyperlink_placed_on_a_lone_bracket_still_holds_both_its_formattings()
     out = translate_document(data, "docx", "en", "en-XA",
                              GivenLinks([[0], [1], [2], [3], [3], [3]]), name="f.docx").data
     _office_checks(data, out, "docx")
+
+
+def test_the_paragraphs_own_formatting_shares_words_with_an_element_that_can_spare_them():
+    """No word was left for the paragraph's own formatting: it took half of the nearest
+    element's, the hyperlink's three letters "ţĥé", and left the hyperlink one letter for
+    its italic and its bold (the bold came back empty). It shares the blue "ţéåḿ Ŕöḿé]"
+    instead."""
+    data = docx_package('<w:p><w:hyperlink r:id="rId0"><w:r><w:rPr><w:i/></w:rPr>'
+                        '<w:t xml:space="preserve">news </w:t></w:r><w:r><w:rPr><w:b/></w:rPr>'
+                        '<w:t xml:space="preserve">court </w:t></w:r></w:hyperlink><w:r>'
+                        '<w:t xml:space="preserve">said the </w:t></w:r><w:r><w:rPr>'
+                        '<w:color w:val="FF0000"/></w:rPr><w:t xml:space="preserve">team </w:t>'
+                        '</w:r><w:r><w:rPr><w:color w:val="0000FF"/></w:rPr><w:t>Rome</w:t>'
+                        '</w:r></w:p>')
+    out = translate_document(data, "docx", "en", "en-XA",
+                             GivenLinks([[3], [3], [], [], [0, 2], [4, 5]]), name="f.docx").data
+    _office_checks(data, out, "docx")
+
+
+def test_a_hyperlink_left_a_lone_bracket_takes_words_rather_than_the_bracket_again():
+    """The hyperlink (italic "news", bold "court") was put on the ")" of "(aside)" and,
+    too short for its two formattings, given the nearest free word: that same ")"."""
+    data = docx_package('<w:p><w:hyperlink r:id="rId0"><w:r><w:rPr><w:i/></w:rPr>'
+                        '<w:t xml:space="preserve">news </w:t></w:r><w:r><w:rPr><w:b/></w:rPr>'
+                        '<w:t xml:space="preserve">court </w:t></w:r></w:hyperlink><w:r><w:rPr>'
+                        '<w:color w:val="FF0000"/></w:rPr><w:t xml:space="preserve">said 42 </w:t>'
+                        '</w:r><w:r><w:t xml:space="preserve">the (aside) </w:t></w:r><w:r><w:rPr>'
+                        '<w:color w:val="0000FF"/></w:rPr><w:t>Rome</w:t></w:r></w:p>')
+    # the words as the alignment sees them: news court said 42 the ( aside ) Rome
+    out = translate_document(data, "docx", "en", "en-XA", GivenLinks(
+        [[7], [7], [0], [6], [], [], [], [], [8]]), name="f.docx").data
+    _office_checks(data, out, "docx")

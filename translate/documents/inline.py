@@ -678,9 +678,14 @@ def _short(c: _Node, text: str) -> bool:
     formattings: one would come back empty)."""
     if not _wraps_text(c):
         return False
-    need = sum(1 for k in c.children if _wraps_text(k)) or 1
     room = text[c.ts:c.te]
-    return not room.strip() or need > 1 and len("".join(room.split())) < need
+    return not room.strip() or _need(c) > 1 and len("".join(room.split())) < _need(c)
+
+
+def _need(c: _Node) -> int:
+    """The characters an element needs: one for each child that wraps text, at least
+    one."""
+    return sum(1 for k in c.children if _wraps_text(k)) or 1
 
 
 def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
@@ -699,18 +704,32 @@ def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
             if a > pos:
                 free.extend(m for m in _words(text, pos, a))
             pos = max(pos, b)
-        free = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])] or free
-        if free:
-            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - c.ts), abs(w[1] - c.ts)))
+        # a free word with a letter or digit and room for its children (with one child
+        # or none, any free word), else a share of a sibling's, else any free word
+        fit = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])
+               and len(text[w[0]:w[1]]) >= _need(c)] or (free if _need(c) == 1 else [])
+        at = c.ts
+        if fit:
+            c.ts, c.te = min(fit, key=lambda w: min(abs(w[0] - at), abs(w[1] - at)))
             continue
-        full = [n for n in nodes if n is not c and n.ts < n.te]
-        for host in sorted(full, key=lambda n: min(abs(n.ts - c.ts), abs(n.te - c.ts))):
-            c.ts, c.te = host.ts, host.te
-            if _give_way(host, c, text):
-                break
-            c.ts = c.te = host.te
-        else:
-            continue
+        full = sorted((n for n in nodes if n is not c and n.ts < n.te),
+                      key=lambda n: min(abs(n.ts - at), abs(n.te - at)))
+        # (one that sharing leaves too little for its own children: only if no other can)
+        if not any(_share(host, c, text, keep) for keep in (True, False) for host in full) \
+                and free:
+            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - at), abs(w[1] - at)))
+
+
+def _share(host: _Node, c: _Node, text: str, keep_room: bool) -> bool:
+    """``c`` takes a share of ``host``'s words (:func:`_give_way`), unless ``keep_room``
+    and that leaves ``host`` too little (:func:`_short`); else ``c`` goes after it."""
+    was = host.ts, host.te
+    c.ts, c.te = was
+    if _give_way(host, c, text) and not (keep_room and _short(host, text)):
+        return True
+    host.ts, host.te = was
+    c.ts = c.te = was[1]
+    return False
 
 
 def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
