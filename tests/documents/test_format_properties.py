@@ -545,3 +545,17 @@ def test_a_hyperlink_left_a_lone_bracket_takes_words_rather_than_the_bracket_aga
     out = translate_document(data, "docx", "en", "en-XA", GivenLinks(
         [[7], [7], [0], [6], [], [], [], [], [8]]), name="f.docx").data
     _office_checks(data, out, "docx")
+
+
+def test_a_hyperlink_with_no_words_placed_inside_another_is_written_after_it():
+    """The bookmark in a hyperlink of its own (no words: a linked image is the same)
+    went after "court", which the alignment put inside the first hyperlink: written in
+    its own hyperlink there, it split the first in two."""
+    data = docx_package('<w:p><w:hyperlink r:id="rId1"><w:r><w:t xml:space="preserve">news '
+                        'court </w:t></w:r></w:hyperlink><w:hyperlink r:id="rId2">'
+                        '<w:bookmarkStart w:id="0" w:name="b0"/></w:hyperlink><w:r>'
+                        '<w:t>said team</w:t></w:r><w:bookmarkEnd w:id="0"/></w:p>')
+    out = translate_document(data, "docx", "en", "en-XA", GivenLinks([[3], [0], [], []]),
+                             name="f.docx").data
+    assert paragraph_xml(out, "docx").count('r:id="rId1"') == 1
+    _office_checks(data, out, "docx")

@@ -321,10 +321,18 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
                               Markup("", "", key=n), void=kind == "void", depth=depth,
                               anywhere=n == base_at))
-    # pre-order: a container before what starts with it, but an element at the end of
-    # its hyperlink (a proofing mark closing the linked word) before what follows it;
-    # what a hyperlink holds right after it (an anchor at its start, ordered among the
-    # hyperlink's runs, would close it: its other runs read as the anchor's)
+    inlines = _preorder(inlines, spans, table, link_end)
+    plain = "".join(text)
+    return Block(plain, tuple(plain), tuple(inlines)), base, table
+
+
+def _preorder(inlines: list[Inline], spans: list[list], table: dict, link_end: dict
+              ) -> list[Inline]:
+    """The paragraph's elements in pre-order: a container before what starts with it,
+    but an element at the end of its hyperlink (a proofing mark closing the linked
+    word) before what follows it; what a hyperlink holds right after it (an anchor at
+    its start, ordered among the hyperlink's runs, would close it: its other runs read
+    as the anchor's)."""
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
     rank = {el.payload.key: (el.start, el.payload.key not in closing, -el.end, el.depth,
@@ -341,9 +349,7 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         holder = [n for n in mine if spans[n][0] <= el.start] or mine
         return rank[holder[-1]], rank[el.payload.key]
 
-    inlines.sort(key=order)
-    plain = "".join(text)
-    return Block(plain, tuple(plain), tuple(inlines)), base, table
+    return sorted(inlines, key=order)
 
 
 def _spacers(pieces: list[_Piece]) -> list[_Piece]:
@@ -408,6 +414,17 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         return 2 if link is not None and any(
             a <= at < b and el is link for a, b, el in links) else 1
 
+    def clear(at: int, p) -> int:
+        """A void of a hyperlink with no words (a linked image) that landed inside
+        another hyperlink goes right after that one (else written in its own, it would
+        split the other in two)."""
+        own = p[3] if len(p) > 3 else None
+        if own is None or any(el is own for _a, _b, el in links):
+            return at
+        return next((b for a, b, _el in links if a < at < b), at)
+
+    spans = [(clear(a, p), clear(a, p), p) if p[0] == "void" else (a, b, p)
+             for a, b, p in spans]
     voids = [(a, p[1], link_of(a, p)) for a, b, p in _paired_anchors(sorted(
         (s for s in spans if s[2][0] == "void"), key=lambda s: (s[0], side(s[0], s[2]))))]
     vi = 0
