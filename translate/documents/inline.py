@@ -83,6 +83,10 @@ class Inline:
     #: the element goes on after this block (its end tag is written later): it ends
     #: where the block's text ends, in the target too
     to_end: bool = False
+    #: where its words go does not matter, only that it holds some (an office paragraph's
+    #: base formatting): placed by no link, it takes the free word nearest to where it
+    #: was, else a share of a neighbour's (the rule for an element left on none)
+    anywhere: bool = False
 
     @property
     def frozen(self) -> bool:
@@ -540,12 +544,11 @@ class _Node:
     def may_hold(self, other: _Node) -> bool:
         if self.el.void or self.el.frozen:
             return False
-        if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt"):
-            # (an office run has one formatting: one held in another takes its words)
+        if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt") or \
+                self.el.tag == "fmt" and other.el.tag == "a":
+            # (an office run has one formatting: one held in another takes its words, as
+            # does one in a hyperlink held in it)
             return False
-        if self.el.tag == "fmt" and other.el.tag == "a" and any(
-                c.el.tag == "fmt" for c in other.children):
-            return False  # (nor through a hyperlink with a formatting of its own)
         # a Markdown emphasis in one written with the same lone delimiter: where the
         # alignment puts their edges together the two read as one strong (``**x**``)
         return not (self.el.payload.open in ("*", "_")
@@ -644,7 +647,7 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
         if c.ts < c.te:
             active.append(c)
     accepted.sort(key=lambda c: (c.ts, c.index))
-    if any(_wraps_text(c) and not text[c.ts:c.te].strip() for c in accepted):
+    if any(_short(c, text) for c in accepted):
         _fill(accepted, lo, hi, text)
         accepted.sort(key=lambda c: (c.ts, c.index))
     return accepted
@@ -669,14 +672,31 @@ def _wraps_text(c: _Node) -> bool:
     return not c.el.void and c.el.start < c.el.end and not c.el.frozen and c.words
 
 
+def _short(c: _Node, text: str) -> bool:
+    """An element that wraps text (:func:`_wraps_text`) placed on none, or on fewer
+    characters than it has children that wrap text (a link on a lone ``)`` holding two
+    formattings: one would come back empty)."""
+    if not _wraps_text(c):
+        return False
+    room = text[c.ts:c.te]
+    return not room.strip() or _need(c) > 1 and len("".join(room.split())) < _need(c)
+
+
+def _need(c: _Node) -> int:
+    """The characters an element needs: one for each child that wraps text, at least
+    one."""
+    return sum(1 for k in c.children if _wraps_text(k)) or 1
+
+
 def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
-    """Siblings (sorted) that wrapped text but were placed on none: each takes the free
-    word (covered by no sibling) nearest to it in ``[lo, hi]``, else shares the nearest
-    sibling's words (:func:`_give_way`), so no element comes back empty."""
+    """Siblings (sorted) that wrapped text but were placed on none (or too little:
+    :func:`_short`): each takes the free word (covered by no sibling) nearest to it in
+    ``[lo, hi]``, else shares the nearest sibling's words (:func:`_give_way`), so no
+    element comes back empty."""
     for c in nodes:
-        if not _wraps_text(c) or text[c.ts:c.te].strip():
+        if not _short(c, text):
             continue
-        c.te = c.ts  # white space only: as empty
+        c.te = c.ts  # as empty
         others = sorted((n.ts, n.te) for n in nodes if n is not c and n.ts < n.te)
         free: list[tuple[int, int]] = []
         pos = lo
@@ -684,18 +704,32 @@ def _fill(nodes: list[_Node], lo: int, hi: int, text: str) -> None:
             if a > pos:
                 free.extend(m for m in _words(text, pos, a))
             pos = max(pos, b)
-        free = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])] or free
-        if free:
-            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - c.ts), abs(w[1] - c.ts)))
+        # a free word with a letter or digit and room for its children (with one child
+        # or none, any free word), else a share of a sibling's, else any free word
+        fit = [w for w in free if any(ch.isalnum() for ch in text[w[0]:w[1]])
+               and len(text[w[0]:w[1]]) >= _need(c)] or (free if _need(c) == 1 else [])
+        at = c.ts
+        if fit:
+            c.ts, c.te = min(fit, key=lambda w: min(abs(w[0] - at), abs(w[1] - at)))
             continue
-        full = [n for n in nodes if n is not c and n.ts < n.te]
-        for host in sorted(full, key=lambda n: min(abs(n.ts - c.ts), abs(n.te - c.ts))):
-            c.ts, c.te = host.ts, host.te
-            if _give_way(host, c, text):
-                break
-            c.ts = c.te = host.te
-        else:
-            continue
+        full = sorted((n for n in nodes if n is not c and n.ts < n.te),
+                      key=lambda n: min(abs(n.ts - at), abs(n.te - at)))
+        # (one that sharing leaves too little for its own children: only if no other can)
+        if not any(_share(host, c, text, keep) for keep in (True, False) for host in full) \
+                and free:
+            c.ts, c.te = min(free, key=lambda w: min(abs(w[0] - at), abs(w[1] - at)))
+
+
+def _share(host: _Node, c: _Node, text: str, keep_room: bool) -> bool:
+    """``c`` takes a share of ``host``'s words (:func:`_give_way`), unless ``keep_room``
+    and that leaves ``host`` too little (:func:`_short`); else ``c`` goes after it."""
+    was = host.ts, host.te
+    c.ts, c.te = was
+    if _give_way(host, c, text) and not (keep_room and _short(host, text)):
+        return True
+    host.ts, host.te = was
+    c.ts = c.te = was[1]
+    return False
 
 
 def _words(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -737,7 +771,7 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
     nodes = []
     for i, el in enumerate(inlines):
         mapper.guessed = False
-        if el.void or el.start >= el.end:
+        if el.void or el.start >= el.end or el.anywhere:
             p = mapper.point(el.start)
             nodes.append(_Node(i, el, p, p))
         elif not source[el.start:el.end].strip():  # only white space: as much of it
@@ -751,7 +785,7 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
         nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end])
-        if mapper.guessed and guessed is not None:
+        if mapper.guessed and guessed is not None and not el.anywhere:
             guessed.append(i)
         if el.from_start:
             nodes[-1].ts = 0

@@ -265,6 +265,7 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
     sofar = ""  # the text so far
     pos = 0
     opening: tuple | None = None  # a hyperlink opening with a void (a tab): starts at it
+    own: list[list] = []  # the base formatting's stretches
     for pc, key in zip(pieces, keys, strict=True):
         if pc.void:
             if pc.link is not None and (opening is None or opening[0] is not pc.link):
@@ -293,10 +294,28 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
                 last[1] = end  # (over the white space between: its look is not seen)
             elif pc.text.strip():  # white space alone: no stretch of its own
                 spans.append([pos, end, "fmt", pc.fmt, key, pc.link])
+        elif pc.text.strip():
+            if own and own[-1][5] is pc.link and not sofar[own[-1][1]:pos].strip():
+                own[-1][1] = end
+            else:
+                own.append([pos, end, "fmt", pc.fmt, key, pc.link])
         text.append(pc.text)
         sofar += pc.text
         pos = end
+    base_at = len(spans)
+    if own and any(sp[2] != "void" for sp in spans):
+        # the base holds the words no element holds, and one at least: its largest
+        # stretch is an element placed "anywhere" (a word of its own, where one is left)
+        spans.append(max(own, key=lambda sp: len(sofar[sp[0]:sp[1]].strip())))
     plain = "".join(text)
+    inlines, table = _inlines(spans, plain, base_at)
+    return Block(plain, tuple(plain), tuple(inlines)), base, table
+
+
+def _inlines(spans: list[list], plain: str, base_at: int
+             ) -> tuple[list[Inline], dict[int, tuple[str, object, str, object]]]:
+    """The paragraph's spans as inline elements in pre-order (the one at ``base_at``
+    the base formatting's, placed "anywhere"), and what each element's key stands for."""
     link_end = {id(obj): end for _s, end, kind, obj, _k, _l in spans if kind == "link"}
     table: dict[int, tuple[str, object, str, object]] = {}
     inlines = []
@@ -307,25 +326,45 @@ def _block(pieces: list[_Piece]) -> tuple[Block, object, dict[int, tuple[str, ob
         if kind == "void" and link is not None and start == link_end.get(id(link)) and \
                 start and plain[start - 1].isspace():
             link = None  # after the link's last word and a space: placed on its own
-        table[n] = (kind, obj, key if kind == "void" else "", link)
+        table[n] = ("base" if n == base_at else kind, obj, key if kind == "void" else "",
+                    link)
         # (a hyperlink without words is no inline of its own: what it holds is placed
         # alone, and written back in it)
         depth = 1 if kind != "link" and link is not None and id(link) in link_end else 0
         # a hyperlink is an "a" to the placement: never placed inside another one (it
         # would be written split in two around it)
         inlines.append(Inline(start, end, "a" if kind == "link" else kind,
-                              Markup("", "", key=n), void=kind == "void", depth=depth))
-    # pre-order: a container before what starts with it, but an element at the end of
-    # its hyperlink (a proofing mark closing the linked word) before what follows it, and
-    # one outside every hyperlink right before one (a bookmark) before that hyperlink:
-    # after it, it would take the hyperlink's children as its own
+                              Markup("", "", key=n), void=kind == "void", depth=depth,
+                              anywhere=n == base_at))
+    return _preorder(inlines, spans, table, link_end), table
+
+
+def _preorder(inlines: list[Inline], spans: list[list], table: dict, link_end: dict
+              ) -> list[Inline]:
+    """The paragraph's elements in pre-order: a container before what starts with it,
+    but an element at the end of its hyperlink (a proofing mark closing the linked
+    word) before what follows it, and one outside every hyperlink right before one (a
+    bookmark) before that hyperlink (after it, it would take the hyperlink's children
+    as its own); what a hyperlink holds right after it (an anchor at its start, ordered
+    among the hyperlink's runs, would close it: its other runs read as the anchor's)."""
     closing = {n for n, sp in enumerate(spans) if sp[2] != "link" and sp[5] is not None
                and sp[0] == sp[1] == link_end.get(id(sp[5]))}
-    inlines.sort(key=lambda el: (el.start, el.payload.key not in closing,
-                                 not (el.void and el.depth == 0), -el.end, el.depth,
-                                 el.payload.key))
-    plain = "".join(text)
-    return Block(plain, tuple(plain), tuple(inlines)), base, table
+    rank = {el.payload.key: (el.start, el.payload.key not in closing,
+                             not (el.void and el.depth == 0), -el.end, el.depth,
+                             el.payload.key) for el in inlines}
+    holders: dict[int, list[int]] = {}  # each hyperlink's elements, by its object
+    for n, sp in enumerate(spans):
+        if sp[2] == "link":
+            holders.setdefault(id(sp[3]), []).append(n)
+
+    def order(el):
+        if not el.depth:
+            return rank[el.payload.key], ()
+        mine = holders[id(table[el.payload.key][3])]
+        holder = [n for n in mine if spans[n][0] <= el.start] or mine
+        return rank[holder[-1]], rank[el.payload.key]
+
+    return sorted(inlines, key=order)
 
 
 def _spacers(pieces: list[_Piece]) -> list[_Piece]:
@@ -400,9 +439,10 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
         return 3 if link is not None and any(el is link and a == at < b
                                              for a, b, el in links) else 2
 
-    placed = [(moved(a, p), a, p) for a, _b, p in spans if p[0] == "void"]
-    voids = sorted(((at, p[1], link_of(at, p), was) for at, was, p in placed),
-                   key=lambda v: (v[0], rank(v[0], v[2], v[3])))
+    placed = sorted(((moved(a, p), a, p) for a, _b, p in spans if p[0] == "void"),
+                    key=lambda v: (v[0], rank(v[0], link_of(v[0], v[2]), v[1])))
+    # (an end that this order put before its start is no range: they trade places)
+    voids = [(at, p[1], link_of(at, p)) for at, _was, p in _paired_anchors(placed)]
     vi = 0
     for lo, hi in zip(points, points[1:] + [None], strict=False):
         while vi < len(voids) and voids[vi][0] == lo:
@@ -871,7 +911,8 @@ def translate_office(data: bytes, kind: str, src: str, tgt: str,
     warnings.extend(notes)
     for (p, base, table), out in zip(todo, done, strict=False):
         if isinstance(out, Placed):
-            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines]
+            spans = [(el.start, el.end, table[el.payload.key]) for el in out.inlines
+                     if table[el.payload.key][0] != "base"]  # (its words: the base's)
             text, spans = _fit_space(out.text, spans)
             handler.write(p, text, _paired_anchors(spans), tgt, base)
     changed = {m: _serialise(root, sources[m]) for m, root in roots.items()

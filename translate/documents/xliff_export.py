@@ -222,6 +222,9 @@ def _plan(b: Block, items) -> dict[int, tuple]:
     ``("split", w_start, w_end)`` (either may be ``None``: kept text)."""
     plan = {}
     for k, el in enumerate(b.inlines):
+        if el.anywhere:  # where it goes does not matter: no code
+            plan[k] = ("none",)
+            continue
         if el.void or el.start == el.end:
             plan[k] = ("point", _owner(items, el.start, "point"))
             continue
@@ -575,6 +578,8 @@ class Replayer:
                     ends[k] = t0 + unit.target.starts[("ex", code)]
         out = []
         for k, el in enumerate(b.inlines):
+            if el.anywhere:  # (it had no code: the translator's codes place the rest)
+                continue
             s = starts.get(k, shifted(el.start))
             e = ends.get(k, s if el.void or (el.start == el.end and plan[k][0] == "point")
                          else shifted(el.end))
