@@ -27,6 +27,7 @@ import copy
 import io
 import re
 import struct
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -478,7 +479,8 @@ def _layout(text: str, spans, base) -> list[tuple[str, object, object, object]]:
 def _fit_space(text: str, spans) -> tuple[str, list]:
     """The translated paragraph with the white space around its void elements as the
     source had it: a tab or line break takes out the white-space character it stood for
-    (right after it, or else right before it); an element that stood between two spaces
+    (right after it, else right before it, else after the closing brackets that follow
+    it); an element that stood between two spaces
     (a cross-reference field between words) gets a space on a side that has none."""
     spans = list(spans)
     voids = sorted((sp[0], n) for n, sp in enumerate(spans)
@@ -487,7 +489,10 @@ def _fit_space(text: str, spans) -> tuple[str, list]:
         at = spans[n][0]
         if spans[n][2][2].startswith("swallow"):
             gone = ""
-            for k in (at, at - 1):
+            close = at  # (or after the closing brackets right after it: the en-XA "]"
+            while close < len(text) and unicodedata.category(text[close]) in ("Pe", "Pf"):
+                close += 1  # of a sentence it ends, then the space between sentences)
+            for k in (at, at - 1, close):
                 if 0 <= k < len(text) and text[k].isspace():
                     gone = text[k]
                     text = text[:k] + text[k + 1:]
