@@ -509,6 +509,18 @@ def test_a_formatting_and_a_hyperlink_in_one_word_both_keep_part_of_it():
     _office_checks(data, out, "odt")
 
 
+def test_a_formatting_on_punctuation_alone_keeps_a_character():
+    """The unformatted ", " between two spans (neither of them the paragraph's own
+    formatting) was placed on no character and written with none: a formatting on
+    punctuation alone was not filled like one on words (found with a random seed)."""
+    data = _odt(['<text:p text:style-name="P1"><text:span text:style-name="T2">news<text:tab/>'
+                 'news news</text:span>, <text:span text:style-name="T1">news news news'
+                 '</text:span></text:p>'])
+    out = translate_document(data, "odt", "en", "en-XA", GivenLinks([[], [], [], [3]]),
+                             name="f.odt").data
+    _office_checks(data, out, "odt")
+
+
 def test_a_line_break_placed_away_from_its_white_space_is_written_once():
     """The break went where the alignment put it, and its ``\n`` in the translation was
     written as a second ``w:br``."""

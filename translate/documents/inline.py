@@ -784,7 +784,10 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
             if el.frozen:
                 a, b = mapper.copied(el.start, el.end, a, b)
             nodes.append(_Node(i, el, a, b))
-        nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end])
+        # (an office formatting on punctuation alone still has text of its own to keep:
+        # a run's look, unlike markup around a comma, is lost with its characters)
+        nodes[-1].words = any(ch.isalnum() for ch in source[el.start:el.end]) or \
+            el.tag == "fmt" and bool(source[el.start:el.end].strip())
         if mapper.guessed and guessed is not None and not el.anywhere:
             guessed.append(i)
         if el.from_start:
