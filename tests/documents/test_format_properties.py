@@ -214,19 +214,11 @@ def _office_checks(source: bytes, output: bytes, kind: str) -> None:
 
             assert voids(ib) == voids(ia), f"{where}: an element lost or duplicated"
 
-            # every link and every formatting still holds words; in ODT all but the
-            # paragraph's own (the one covering most text, which the words no element
-            # holds take), in DOCX that one too
-            weight: dict = {}
-            for i in ia:
-                if i[0] == "text":
-                    weight[i[1]] = weight.get(i[1], 0) + len(i[3].strip())
-            base = max(weight, key=lambda k: weight[k]) if weight and kind == "odt" else ()
-
-            def looks(its, base=base):
-                return {(i[1], None) for i in its if i[0] == "text" and i[3].strip()
-                        and i[1] != base} | {(None, i[2]) for i in its if i[0] == "text"
-                                             and i[3].strip() and i[2]}
+            # every link and every formatting still holds words, the paragraph's own
+            # (the one covering most text, which the words no element holds take) too
+            def looks(its):
+                return {(i[1], None) for i in its if i[0] == "text" and i[3].strip()} | {
+                    (None, i[2]) for i in its if i[0] == "text" and i[3].strip() and i[2]}
 
             assert looks(ib) == looks(ia), f"{where}: a formatting or link emptied or new"
             assert len(list(y.iter(link_tag))) == len(list(x.iter(link_tag))), \
