@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import detect
 from ..errors import UserError
 from ..limits import current as current_limits
 from ..protocol import Translates
-from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
+from .core import _CHARREF, Block, DocumentSegment, Placed, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
-from .inline import Inline, Markup
+from .inline import Inline, Markup, check_nesting
 
 __all__ = ["translate_markdown"]
 
@@ -58,12 +58,14 @@ class _Escapes:
     link: str  # before the ``[`` and ``]`` of a link's markup
     label: str  # around the ``[label]`` added after a shortcut reference link's text
     code: str  # around a code span's markup: two that meet get a space between
+    note: str  # after a footnote reference: a ``(`` the translation puts next gets a
+    # backslash (``[^1](aside)`` is a link)
     labels: frozenset[str]  # the document's link reference labels, normalised
 
     @classmethod
     def of(cls, text: str, labels) -> _Escapes:
         free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
-        return cls(next(free), next(free), next(free), next(free), next(free),
+        return cls(next(free), next(free), next(free), next(free), next(free), next(free),
                    frozenset(labels))
 
     def md(self, ch: str) -> str:
@@ -80,6 +82,8 @@ class _Escapes:
         one: ```a``b```)."""
         if self.code in text:  # code spans the translation left touching stay two
             text = text.replace(self.code * 2, " ").replace(self.code, "")
+        if self.note in text:
+            text = text.replace(self.note + "(", "\\(").replace(self.note, "")
         if not any(m in text for m in (self.mark, self.always, self.link)):
             return text
         plain: list[str] = []
@@ -435,7 +439,8 @@ class _Walk:
                 d = _FOOTNOTE_DEF.match(self.c, self.k)
                 if d and t.startswith(d.group(0), m.start()):
                     end, at = d.end(), m.start() + len(d.group(0))
-            self.void("#footnote", self.raw(self.k, end))
+            note = "" if at > m.end() else self.esc.note  # (a definition's label: none)
+            self.void("#footnote", self.raw(self.k, end) + note)
             self.k = end
         self.text_token(t[at:])
 
@@ -448,7 +453,7 @@ class _Walk:
                 and "[" + children[i + 1].content + "]" == m.group(0)):
             return False
         end = self._link_tail(m.end() - 1)
-        self.void("#footnote", self.raw(self.k, end))
+        self.void("#footnote", self.raw(self.k, end) + self.esc.note)
         self.k = end
         return True
 
@@ -713,6 +718,181 @@ class _Walk:
                      self.esc.cell if cell else self.esc.md, "text", where)
 
 
+# ----------------------------------------------------------------------------- writing
+
+_EMPHASIS = {"*": "_", "_": "*", "**": "__", "__": "**"}  # a delimiter and its other char
+
+
+class _Reader:
+    """Writes a translated block so that it reads back as the elements placed on it.
+
+    Placement works on words; Markdown's emphasis is read by delimiter rules (CommonMark
+    "flanking" runs) that words do not see: two emphases an alignment puts side by side
+    on one word (``*a**b*``) or nested at one edge (``**b* c*``) run their delimiters
+    together, an emphasis that starts on punctuation right after a letter (``word*.*``)
+    is no emphasis. So each block is read back (markdown-it, the document's link
+    references) and, where it does not give the same elements in the same order, its
+    emphases are rewritten one at a time: the other delimiter character (``*`` or
+    ``_``), the span widened to whole words or narrowed to leave out the punctuation at
+    its edges (within its parent, never across a sibling), until it does."""
+
+    def __init__(self, md, env: dict, esc: _Escapes) -> None:
+        self.md, self.env, self.esc = md, env, esc
+
+    def tokens(self, text: str) -> list[str]:
+        """The element tokens ``text`` reads as (text and soft line breaks left out)."""
+        out: list[str] = []
+        for t in self.md.parseInline(text, dict(self.env)):
+            for c in t.children or ():
+                if c.type not in ("text", "softbreak"):
+                    out.append(c.type)
+        return out
+
+    def expected(self, inlines) -> tuple[list[str], list[int]]:
+        """The element tokens of ``inlines`` (pre-order with depths), and for each the
+        inline it comes from."""
+        out: list[str] = []
+        owner: list[int] = []
+        closes: list[tuple[list[str], int]] = []
+
+        def close() -> None:
+            kinds, k = closes.pop()
+            out.extend(kinds)
+            owner.extend([k] * len(kinds))
+
+        for k, el in enumerate(inlines):
+            while len(closes) > el.depth:
+                close()
+            m = el.payload
+            if el.void and el.tag == "br":
+                kinds = ["hardbreak"]
+            elif el.void or el.frozen:
+                kinds = self.tokens(m.open + (m.frozen or "") + m.close)
+            elif m.open.startswith("<"):  # inline HTML
+                kinds = ["html_inline"]
+                closes.append((["html_inline"] if m.close else [], k))
+            else:
+                kind = {"a": "link", "em": "em", "strong": "strong", "s": "s"}[el.tag]
+                kinds = [kind + "_open"]
+                closes.append(([kind + "_close"], k))
+            out.extend(kinds)
+            owner.extend([k] * len(kinds))
+        while closes:
+            close()
+        return out, owner
+
+    def blocks(self, text: str) -> list[str]:
+        return [t.type for t in self.md.parse(text, dict(self.env)) if t.type != "inline"]
+
+    def written(self, b: Block, placed: Placed, source: str, notes: list[str]) -> str:
+        """``placed`` written in ``b``'s format (``source``: the block as it was)."""
+        first = self.esc.unmark(placed.written(b))
+        if not any(_emphasis(el) for el in placed.inlines):
+            return first
+        want, owner = self.expected(placed.inlines)
+        shape: list[str] = []
+
+        def score(out: str) -> tuple[int, bool]:
+            got = self.tokens(out)
+            fence = _FENCE.search(out)  # markup that may start a block (``~~~``)
+            if fence and not shape:
+                shape.append(self.blocks(source))
+            return _agree(got, want), not fence or self.blocks(out) == shape[0]
+
+        full = (2 * len(want), True)
+        best = (score(first), first, placed.inlines)
+        if best[0] == full:
+            return first
+        for _ in range(4 * len(placed.inlines)):  # each step agrees more
+            emphases = [k for k, el in enumerate(best[2]) if _emphasis(el)]
+            n = best[0][0] // 2
+            near = {owner[i] for i in range(max(0, n - 4), min(len(owner), n + 5))}
+            steps = [[k] for k in emphases]
+            steps += [[j, k] for j in emphases for k in emphases
+                      if j < k and (j in near or k in near)]
+            found = None
+            for ks in steps:
+                for variant in _combined(placed.text, best[2], ks):
+                    out = self.esc.unmark(placed.written(b, variant))
+                    sc = score(out)
+                    if sc == full:
+                        return out
+                    if sc > best[0] and (found is None or sc > found[0]):
+                        found = (sc, out, variant)
+                if found is not None and len(ks) == 1 and ks[0] == emphases[-1]:
+                    break  # a single change that helps: before any pair
+            if found is None:
+                break
+            best = found
+        notes.append(f"{b.where}: an emphasis could not be written around the words the "
+                     "alignment gave it (written where it reads as the nearest)")
+        return best[1]
+
+
+_FENCE = re.compile(r"(?:^|\n)[ \t>]*(?:~~~|```)")
+
+
+def _emphasis(el: Inline) -> bool:
+    return not el.void and (el.payload.open in _EMPHASIS or el.payload.open == "~~")
+
+
+def _agree(got: list[str], want: list[str]) -> int:
+    """How far two token lists agree: their common prefix and suffix (twice the length
+    of the list where they are the same)."""
+    n = 0
+    while n < min(len(got), len(want)) and got[n] == want[n]:
+        n += 1
+    if n == len(got) == len(want):
+        return 2 * n
+    m = 0
+    while m < min(len(got), len(want)) - n and got[-1 - m] == want[-1 - m]:
+        m += 1
+    return n + m
+
+
+def _combined(text: str, inlines: tuple[Inline, ...], ks: list[int]):
+    """The variants (:func:`_variants`) of the emphases ``ks`` together."""
+    if len(ks) == 1:
+        yield from _variants(text, inlines, ks[0])
+        return
+    for one in _variants(text, inlines, ks[0]):
+        yield from _variants(text, one, ks[1])
+
+
+def _variants(text: str, inlines: tuple[Inline, ...], k: int):
+    """``inlines`` with emphasis ``k`` written with its other delimiter character, its
+    start or end moved out to the white space around its words or in past the
+    punctuation at its edge, or both: each one whose nesting is still valid."""
+    el = inlines[k]
+    m = el.payload
+    other = _EMPHASIS.get(m.open)
+    looks = [m] + ([Markup(other, other, None, m.key)] if other else [])
+    a, b = el.start, el.end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    c, d = el.start, el.end  # the span less the punctuation at its edges
+    while c < d and not text[c].isalnum():
+        c += 1
+    while d > c and not text[d - 1].isalnum():
+        d -= 1
+    spans = list(dict.fromkeys((x, y) for x in (el.start, a, c) for y in (el.end, b, d)
+                               if x < y))
+    for span in spans:
+        for look in looks:
+            if span == (el.start, el.end) and look is m:
+                continue
+            new = inlines[:k] + (replace(el, start=span[0], end=span[1], payload=look),) \
+                + inlines[k + 1:]
+            if span != (el.start, el.end):
+                try:
+                    check_nesting(new, len(text))
+                except ValueError:
+                    continue
+            yield new
+
+
 # ----------------------------------------------------------------------------- document
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -763,7 +943,10 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
     # pass 2: the text blocks
     blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes, esc,
                                              cells, options.get("name"))
-    outputs, segs, n2 = translate_blocks(blocks, src, tgt, translator)
+    placed, segs, n2 = translate_blocks(blocks, src, tgt, translator, placed=True)
+    reader = _Reader(_parser(), env, esc)
+    outputs = [None if p is None else reader.written(b, p, text[a:z], notes)
+               for b, p, (a, z) in zip(blocks, placed, ranges, strict=True)]
 
     # raw HTML blocks, as HTML
     replacements, html_segs = _html_blocks(text, lines, html_blocks, src, tgt, translator,
