@@ -846,6 +846,7 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
     for node, parent in reversed(list(zip(nodes, parents, strict=True))):
         if parent >= 0:  # (pre-order reversed: children before their parent)
             nodes[parent].below |= node.below | _kind(node.el)
+        _around_kept(node, source)
     placed = _place_tree(roots, 0, len(target), target)
     out: list[Inline] = []
     todo = [(n, 0) for n in reversed(placed)]
@@ -854,6 +855,29 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
         out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
         todo.extend((c, depth + 1) for c in reversed(n.children))
     return tuple(out)
+
+
+def _around_kept(node: _Node, source: str) -> None:
+    """An element that holds only never-translated elements (``**`code`**``) goes
+    where they go (where the model copied them), not where the alignment put their
+    words: it would take them there and write them over other words."""
+    el = node.el
+    inner = [c for c in node.children if not c.el.void]
+    if el.void or el.frozen or not inner or el.from_start or el.to_end:
+        return
+    if all(c.el.frozen or not c.words for c in inner):
+        rest = list(source[el.start:el.end])
+        for c in inner:
+            rest[c.el.start - el.start:c.el.end - el.start] = " " * (c.el.end - c.el.start)
+        if not "".join(rest).strip():
+            node.ts = min(c.ts for c in inner)
+            node.te = max(c.te for c in inner)
+            node.words = False  # (to its parent: as good as never-translated)
+            return
+    kept = [c for c in inner if c.el.frozen and c.ts < c.te]
+    if kept:  # and one that holds some takes in where they go
+        node.ts = min(node.ts, *(c.ts for c in kept))
+        node.te = max(node.te, *(c.te for c in kept))
 
 
 def check_nesting(inlines: Sequence[Inline], length: int) -> None:

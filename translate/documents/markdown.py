@@ -803,24 +803,25 @@ class _Reader:
         best = (score(first), first, placed.inlines)
         if best[0] == full:
             return first
-        for _ in range(4 * len(placed.inlines)):  # each step agrees more
-            emphases = [k for k, el in enumerate(best[2]) if _emphasis(el)]
-            n = best[0][0] // 2
-            near = {owner[i] for i in range(max(0, n - 4), min(len(owner), n + 5))}
-            steps = [[k] for k in emphases]
-            steps += [[j, k] for j in emphases for k in emphases
-                      if j < k and (j in near or k in near)]
+        budget = _TRIES
+        while budget > 0:  # each step agrees more
+            n = best[0][0] // 2  # the elements where the tokens start to differ
+            near = sorted({owner[i] for i in range(max(0, n - 4), min(len(owner), n + 5))
+                           if _emphasis(best[2][owner[i]])})
+            singles = [[k] for k, el in enumerate(best[2]) if _emphasis(el)]
             found = None
-            for ks in steps:
-                for variant in _combined(placed.text, best[2], ks):
-                    out = self.esc.unmark(placed.written(b, variant))
-                    sc = score(out)
-                    if sc == full:
-                        return out
-                    if sc > best[0] and (found is None or sc > found[0]):
-                        found = (sc, out, variant)
-                if found is not None and len(ks) == 1 and ks[0] == emphases[-1]:
-                    break  # a single change that helps: before any pair
+            for steps in (singles, [[j, k] for j in near for k in near if j < k]):
+                for ks in steps:
+                    for variant in _combined(placed.text, best[2], ks):
+                        budget -= 1
+                        out = self.esc.unmark(placed.written(b, variant))
+                        sc = score(out)
+                        if sc == full:
+                            return out
+                        if sc > best[0] and (found is None or sc > found[0]):
+                            found = (sc, out, variant)
+                if found is not None or budget <= 0:
+                    break  # (a single change that helps: before any pair)
             if found is None:
                 break
             best = found
@@ -829,6 +830,9 @@ class _Reader:
         return best[1]
 
 
+#: the most rewritings of one block's emphases read back (a block the alignment left
+#: unreadable after them is written as the nearest, and named in the notes)
+_TRIES = 400
 _FENCE = re.compile(r"(?:^|\n)[ \t>]*(?:~~~|```)")
 
 
@@ -884,13 +888,29 @@ def _variants(text: str, inlines: tuple[Inline, ...], k: int):
             if span == (el.start, el.end) and look is m:
                 continue
             new = inlines[:k] + (replace(el, start=span[0], end=span[1], payload=look),) \
-                + inlines[k + 1:]
+                + _inside(inlines, k, span)
             if span != (el.start, el.end):
                 try:
                     check_nesting(new, len(text))
                 except ValueError:
                     continue
             yield new
+
+
+def _inside(inlines: tuple[Inline, ...], k: int, span: tuple[int, int]
+            ) -> tuple[Inline, ...]:
+    """The inlines after ``k``, those in it that shared an edge it moves in moved with it
+    (``~~~~<b>[x`` at a line's start, a code fence, becomes ``[~~~~<b>x``)."""
+    el = inlines[k]
+    out = list(inlines[k + 1:])
+    for n, c in enumerate(out):
+        if c.depth <= el.depth:
+            break
+        a = span[0] if c.start == el.start and span[0] > el.start else c.start
+        b = span[1] if c.end == el.end and span[1] < el.end else c.end
+        if (a, b) != (c.start, c.end):
+            out[n] = replace(c, start=a, end=max(a, b) if c.void else b)
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- document
