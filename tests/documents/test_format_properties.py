@@ -380,11 +380,15 @@ def test_a_footnote_reference_no_word_places_stays_before_the_words_punctuation(
 
 def _md_same(doc: str, links: list[list[int]]) -> str:
     """``doc`` through the writer with the word alignment ``links``: it reads back with
-    the same blocks and elements, none emptied (the property's checks); its output."""
+    the same blocks and elements, none emptied, and the words (the property's checks);
+    its output."""
     out = translate_document(doc.encode(), "markdown", "en", "en-XA", GivenLinks(links),
                              name="f.md").text
-    (ba, ea, _, _), (bb, eb, emptyb, _) = _md_shape(doc), _md_shape(out)
+    (ba, ea, _, wa), (bb, eb, emptyb, wb) = _md_shape(doc), _md_shape(out)
     assert (bb, eb, emptyb) == (ba, ea, []), out
+    for (text_a, all_a), (text_b, _) in zip(wa, wb, strict=True):
+        assert _subsequence(_letters(text_a), _letters(text_b)), out
+        assert _subsequence(_letters(text_b), _letters(all_a)), out
     return out
 
 
@@ -434,6 +438,12 @@ def test_an_element_around_a_code_span_goes_where_the_code_goes():
     # strikethrough) went there and took the code with it, over "news" (over "news.")
     assert _md_same("news. **`news`**\n", [[], [], [0]]) == "[ñéŵš. **`news`**]\n"
     assert "ñéŵš ñéŵš ñéŵš." in _md_same("~~`news` news news news~~.\n", [[], [], [], [3]])
+
+
+def test_a_code_span_its_parent_cannot_keep_is_not_written_over_another_word():
+    # the strong, cut where it crossed the <b>, left its code outside it: the code was
+    # moved onto the nearest whole word, "ñéŵš.", and wrote over its full stop
+    _md_same("**news `news`**. <b>news news</b>\n", [[], [2], [], [], [0, 1]])
 
 
 def test_nested_strikethroughs_moved_to_a_lines_start_do_not_make_a_code_fence():

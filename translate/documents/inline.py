@@ -685,8 +685,9 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
         outside = not c.zero and (c.te <= lo or c.ts >= hi)
         c.ts = min(max(c.ts, lo), hi)
         c.te = min(max(c.te, c.ts), hi)
-        if outside:  # mapped outside its parent: the parent's word nearest to it
-            c.ts, c.te = _word_at(text, c.ts, lo, hi)
+        if outside and not c.el.frozen:  # outside its parent: the parent's word nearest
+            c.ts, c.te = _word_at(text, c.ts, lo, hi)  # (a never-translated one goes in
+            # between words there, over none: its own words' copy is outside)
     order = sorted(children, key=lambda c: (c.ts, -(c.te - c.ts), c.index))
     accepted: list[_Node] = []
     # the accepted ones that may still hold or meet a later one (they end after where
