@@ -14,8 +14,10 @@ unchanged), autolinks, footnote references and the labels of footnote definition
 all markup. A shortcut reference link (``[Oli]``) whose text is translated is written as a
 full one (``[Oli translated][Oli]``), so it still finds its definition. Translated text gets
 a backslash only where a character would otherwise make markup (``team_url`` and the
-brackets of the pseudo-locale stay as they are). A block whose source cannot be matched
-token by token (an unusual construct) is kept as it is and named in the notes.
+brackets of the pseudo-locale stay as they are). Each translated block is read back and
+its emphases rewritten (``*`` or ``_``, an edge at a word's edge) until it reads as the
+elements placed on it (:class:`_Reader`). A block whose source cannot be matched token by
+token (an unusual construct) is kept as it is and named in the notes.
 """
 
 from __future__ import annotations
