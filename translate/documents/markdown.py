@@ -867,16 +867,18 @@ def _combined(text: str, inlines: tuple[Inline, ...], ks: list[int]):
 
 def _variants(text: str, inlines: tuple[Inline, ...], k: int):
     """``inlines`` with emphasis ``k`` written with its other delimiter character, its
-    start or end moved out to the white space around its words or in past the
-    punctuation at its edge, or both: each one whose nesting is still valid."""
+    start or end moved out to the white space around its words (or its sibling's edge)
+    or in past the punctuation at its edge, or both: each one whose nesting is still
+    valid."""
     el = inlines[k]
     m = el.payload
     other = _EMPHASIS.get(m.open)
     looks = [m] + ([Markup(other, other, None, m.key)] if other else [])
+    lo, hi = _room(inlines, k, len(text))
     a, b = el.start, el.end
-    while a > 0 and not text[a - 1].isspace():
+    while a > lo and not text[a - 1].isspace():
         a -= 1
-    while b < len(text) and not text[b].isspace():
+    while b < hi and not text[b].isspace():
         b += 1
     c, d = el.start, el.end  # the span less the punctuation at its edges
     while c < d and not text[c].isalnum():
@@ -897,6 +899,27 @@ def _variants(text: str, inlines: tuple[Inline, ...], k: int):
                 except ValueError:
                     continue
             yield new
+
+
+def _room(inlines: tuple[Inline, ...], k: int, length: int) -> tuple[int, int]:
+    """How far inline ``k`` may grow: to its siblings' edges, within its parent."""
+    el = inlines[k]
+    lo, hi = 0, length
+    for c in reversed(inlines[:k]):
+        if c.depth < el.depth:
+            lo = max(lo, c.start)
+            break
+        if c.depth == el.depth:
+            lo = max(lo, c.end)
+    for c in inlines[k + 1:]:
+        if c.depth < el.depth:
+            break
+        if c.depth == el.depth:
+            hi = c.start
+            break
+    if el.depth:  # the parent's end: the first one before it a level up
+        hi = min(hi, next(c.end for c in reversed(inlines[:k]) if c.depth < el.depth))
+    return lo, hi
 
 
 def _inside(inlines: tuple[Inline, ...], k: int, span: tuple[int, int]
