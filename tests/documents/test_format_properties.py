@@ -420,6 +420,24 @@ def test_a_link_is_never_placed_inside_another_link_through_an_emphasis():
              [[], [], [0]])
 
 
+def test_two_strikethroughs_the_alignment_puts_on_one_word_next_to_markup_stay_two():
+    # both linked to the first word, split between them: '~~<b>[ñ</b>~~~~éŵš~~' (the
+    # '~~~~' after '>' can open but not close, and '~~' has no other delimiter)
+    out = _md_same("~~<b>news</b>~~ ~~court~~ said.\n", [[0], [0], []])
+    assert "~~~~" not in out
+    _md_same("said ~~<b>news</b>~~ ~~court~~\n", [[], [1], [1]])
+    # a footnote reference before the shared edge: '~~[ñ[^1]~~~~éŵš[^1]~~'
+    _md_same("news ~~news[^1]~~ ~~news[^1]~~\n\n[^1]: A note.\n", [[], [0], [0]])
+
+
+def test_nested_strikethroughs_placed_at_a_lines_start_do_not_read_as_a_code_fence():
+    # 'court' linked to the second line's first word: '\n~~~~šåîḋ~~~~', a fence
+    for doc in ("news\nsaid ~~~~court~~ team~~\n", "news\nsaid ~~~~`court`~~ team~~\n"):
+        for links in ([[], [], [1], [1]], [[], [], [1], [2]]):
+            out = _md_same(doc, links)
+            assert "\n~~~" not in out
+
+
 def test_a_code_span_is_written_over_its_own_words_copy_not_over_other_words():
     # the code's word linked to a target word holding more (its full stop, or the first
     # "news" of the sentence): the code was written over all of it, and "." or "news"

@@ -885,7 +885,18 @@ def _variants(text: str, inlines: tuple[Inline, ...], k: int):
         c += 1
     while d > c and not text[d - 1].isalnum():
         d -= 1
-    spans = list(dict.fromkeys((x, y) for x in (el.start, a, c) for y in (el.end, b, d)
+    starts = [el.start, a, c]
+    before = text[:el.start].rstrip(" \t>")
+    if m.open == "~~" and (not before or before.endswith("\n")):
+        # at a line's start, nested ones ("~~~~x") read as a code fence: in past the
+        # first character (those sharing the start move with it), or from the next word
+        w = el.start
+        while w < el.end and not text[w].isspace():
+            w += 1
+        while w < el.end and text[w].isspace():
+            w += 1
+        starts += [el.start + 1, w]
+    spans = list(dict.fromkeys((x, y) for x in starts for y in (el.end, b, d)
                                if x < y))
     for span in spans:
         for look in looks:
@@ -899,6 +910,62 @@ def _variants(text: str, inlines: tuple[Inline, ...], k: int):
                 except ValueError:
                     continue
             yield new
+    yield from _shared(text, inlines, k)
+
+
+def _shared(text: str, inlines: tuple[Inline, ...], k: int):
+    """``inlines`` with the edge that emphasis ``k`` shares with the emphasis after it
+    moved: back or on to the nearest white space (the second taking the next word where
+    it moves on), or to the nearest point between two letters. Two strikethroughs
+    touching next to markup (``~~<b>x</b>~~~~y~~``) have no other delimiter to take, and
+    a delimiter run between punctuation and a letter can open or close but not both."""
+    el = inlines[k]
+    j = next((n for n in range(k + 1, len(inlines)) if inlines[n].depth <= el.depth), None)
+    if j is None or inlines[j].depth != el.depth or inlines[j].start != el.end \
+            or not _emphasis(inlines[j]):
+        return
+    sib, p = inlines[j], el.end
+    hi = _room(inlines, j, len(text))[1]
+    edges: list[tuple[int, int, int]] = []  # (k's end, the sibling's start, its end)
+    w = p - 1
+    while w > el.start and not text[w].isspace():
+        w -= 1
+    if w > el.start:  # back to the white space before the shared word
+        e = w
+        while e > el.start and text[e - 1].isspace():
+            e -= 1
+        if e > el.start:
+            edges.append((e, w + 1, sib.end))
+    w = p
+    while w < hi and not text[w].isspace():
+        w += 1
+    s = w
+    while s < hi and text[s].isspace():
+        s += 1
+    if s < hi:  # on to the white space after it, the sibling taking the next word
+        t = s
+        while t < hi and not text[t].isspace():
+            t += 1
+        edges.append((w, s, max(sib.end, t)))
+    for qs in (range(p - 1, el.start, -1), range(p + 1, sib.end)):
+        q = next((q for q in qs if text[q - 1].isalnum() and text[q].isalnum()), None)
+        if q is not None:  # the nearest point between two letters, back and on
+            edges.append((q, q, sib.end))
+    n = next((n for n in range(j + 1, len(inlines)) if inlines[n].depth <= el.depth),
+             len(inlines))
+    for e, a, b in dict.fromkeys(edges):
+        # the elements in either that share the edge move with it
+        ins = [replace(c, end=e) if c.end == p and not c.void else c
+               for c in inlines[k + 1:j]]
+        ins_sib = [replace(c, start=a) if c.start == p and not c.void else c
+                   for c in inlines[j + 1:n]]
+        new = (inlines[:k] + (replace(el, end=e),) + tuple(ins)
+               + (replace(sib, start=a, end=b),) + tuple(ins_sib) + inlines[n:])
+        try:
+            check_nesting(new, len(text))
+        except ValueError:
+            continue
+        yield new
 
 
 def _room(inlines: tuple[Inline, ...], k: int, length: int) -> tuple[int, int]:
