@@ -438,6 +438,20 @@ def test_nested_strikethroughs_placed_at_a_lines_start_do_not_read_as_a_code_fen
             assert "\n~~~" not in out
 
 
+def test_a_code_span_is_not_widened_over_the_full_stop_when_its_emphasis_moves_apart():
+    # the strong around the code and the emphasis after it touching: moving their
+    # shared edge on to the white space took the code span with it, over '.' ("." lost)
+    out = _md_same("**`news`**. *(aside)*\n", [[], [], [], [], [1, 2]])
+    assert "`news`." in out or "`news`**." in out
+
+
+def test_nested_strongs_the_alignment_puts_on_one_parenthesis_grow_out_together():
+    # '(aside)' and the nested strongs' word linked to '(åšîḋé)': all three strongs on
+    # '(', written '__****(****__åšîḋé)' (none of them can close after '(' before a
+    # letter) and each widened alone does not read better
+    _md_same("news **(aside)** ****news****\n", [[], [], [], [1], [1]])
+
+
 def test_a_code_span_is_written_over_its_own_words_copy_not_over_other_words():
     # the code's word linked to a target word holding more (its full stop, or the first
     # "news" of the sentence): the code was written over all of it, and "." or "news"

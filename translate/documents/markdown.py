@@ -902,14 +902,17 @@ def _variants(text: str, inlines: tuple[Inline, ...], k: int):
         for look in looks:
             if span == (el.start, el.end) and look is m:
                 continue
-            new = inlines[:k] + (replace(el, start=span[0], end=span[1], payload=look),) \
-                + _inside(inlines, k, span)
-            if span != (el.start, el.end):
-                try:
-                    check_nesting(new, len(text))
-                except ValueError:
+            head = inlines[:k] + (replace(el, start=span[0], end=span[1], payload=look),)
+            for out in (False, True) if span[0] < el.start or span[1] > el.end else (False,):
+                new = head + _inside(inlines, k, span, out)
+                if out and new == head + _inside(inlines, k, span):
                     continue
-            yield new
+                if span != (el.start, el.end):
+                    try:
+                        check_nesting(new, len(text))
+                    except ValueError:
+                        continue
+                yield new
     yield from _shared(text, inlines, k)
 
 
@@ -955,9 +958,10 @@ def _shared(text: str, inlines: tuple[Inline, ...], k: int):
              len(inlines))
     for e, a, b in dict.fromkeys(edges):
         # the elements in either that share the edge move with it
-        ins = [replace(c, end=e) if c.end == p and not c.void else c
+        # (not a code span: it writes its own text over all it covers)
+        ins = [replace(c, end=e) if c.end == p and not (c.void or c.frozen) else c
                for c in inlines[k + 1:j]]
-        ins_sib = [replace(c, start=a) if c.start == p and not c.void else c
+        ins_sib = [replace(c, start=a) if c.start == p and not (c.void or c.frozen) else c
                    for c in inlines[j + 1:n]]
         new = (inlines[:k] + (replace(el, end=e),) + tuple(ins)
                + (replace(sib, start=a, end=b),) + tuple(ins_sib) + inlines[n:])
@@ -989,20 +993,23 @@ def _room(inlines: tuple[Inline, ...], k: int, length: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _inside(inlines: tuple[Inline, ...], k: int, span: tuple[int, int]
+def _inside(inlines: tuple[Inline, ...], k: int, span: tuple[int, int], out: bool = False
             ) -> tuple[Inline, ...]:
     """The inlines after ``k``, those in it that shared an edge it moves in moved with it
-    (``~~~~<b>[x`` at a line's start, a code fence, becomes ``[~~~~<b>x``)."""
+    (``~~~~<b>[x`` at a line's start, a code fence, becomes ``[~~~~<b>x``), and with
+    ``out`` those that share an edge it moves out (nested emphases all on one
+    punctuation mark, ``**__(__**x``, grow out together)."""
     el = inlines[k]
-    out = list(inlines[k + 1:])
-    for n, c in enumerate(out):
+    rest = list(inlines[k + 1:])
+    for n, c in enumerate(rest):
         if c.depth <= el.depth:
             break
-        a = span[0] if c.start == el.start and span[0] > el.start else c.start
-        b = span[1] if c.end == el.end and span[1] < el.end else c.end
+        grow = out and not c.void and not c.frozen
+        a = span[0] if c.start == el.start and (grow or span[0] > el.start) else c.start
+        b = span[1] if c.end == el.end and (grow or span[1] < el.end) else c.end
         if (a, b) != (c.start, c.end):
-            out[n] = replace(c, start=a, end=max(a, b) if c.void else b)
-    return tuple(out)
+            rest[n] = replace(c, start=a, end=max(a, b) if c.void else b)
+    return tuple(rest)
 
 
 # ----------------------------------------------------------------------------- document
