@@ -452,6 +452,13 @@ def test_nested_strongs_the_alignment_puts_on_one_parenthesis_grow_out_together(
     _md_same("news **(aside)** ****news****\n", [[], [], [], [1], [1]])
 
 
+def test_a_strikethrough_touching_nested_ones_around_markup_moves_apart_without_it():
+    # a strikethrough ending inside the word where nested ones around '<b>' start:
+    # '~~ñéŵ~~~~~~<b>š' (a run after a letter before '<' cannot open); the shared edge
+    # moved back between two letters took '<b>' with it; now it may also leave it
+    _md_same("news ~~news~~. ~~~~<b>news</b>~~~~.\n", [[], [3]])
+
+
 def test_a_code_span_is_written_over_its_own_words_copy_not_over_other_words():
     # the code's word linked to a target word holding more (its full stop, or the first
     # "news" of the sentence): the code was written over all of it, and "." or "news"

@@ -956,15 +956,20 @@ def _shared(text: str, inlines: tuple[Inline, ...], k: int):
             edges.append((q, q, sib.end))
     n = next((n for n in range(j + 1, len(inlines)) if inlines[n].depth <= el.depth),
              len(inlines))
-    for e, a, b in dict.fromkeys(edges):
-        # the elements in either that share the edge move with it
-        # (not a code span: it writes its own text over all it covers)
-        ins = [replace(c, end=e) if c.end == p and not (c.void or c.frozen) else c
+    seen = set()
+    for (e, a, b), move in ((edge, move) for edge in dict.fromkeys(edges)
+                            for move in (True, False)):
+        # the elements in either that share the edge move with it, or stay (a code span
+        # always stays: it writes its own text over all it covers)
+        ins = [replace(c, end=e) if move and c.end == p and not (c.void or c.frozen) else c
                for c in inlines[k + 1:j]]
-        ins_sib = [replace(c, start=a) if c.start == p and not (c.void or c.frozen) else c
-                   for c in inlines[j + 1:n]]
+        ins_sib = [replace(c, start=a) if move and c.start == p
+                   and not (c.void or c.frozen) else c for c in inlines[j + 1:n]]
         new = (inlines[:k] + (replace(el, end=e),) + tuple(ins)
                + (replace(sib, start=a, end=b),) + tuple(ins_sib) + inlines[n:])
+        if new in seen:
+            continue
+        seen.add(new)
         try:
             check_nesting(new, len(text))
         except ValueError:
