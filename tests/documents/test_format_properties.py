@@ -292,9 +292,16 @@ def markdown_document(draw) -> str:
     return "\n\n".join(blocks) + "\n\n[^1]: A note.\n\n[^note]: Another note.\n"
 
 
+_MD_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
 def _md_shape(text: str) -> tuple[list, list, list]:
     """Block tokens; for each inline token its elements (all but text, as a multiset),
-    the elements opened with no words (nor code) before they close, and its text."""
+    the elements opened with no words (nor code) before they close, and its text. A
+    footnote reference (``[^1]``, text to CommonMark) is an element as the writer has it:
+    a void, placed by the alignment like a line break or an image, not a word. An
+    emphasis is the same written with ``*`` or ``_`` (the writer takes the other one
+    where the alignment puts two emphases' delimiters together)."""
     blocks, elements, empty, words = [], [], [], []
     for t in MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(text):
         if t.type != "inline":
@@ -302,10 +309,13 @@ def _md_shape(text: str) -> tuple[list, list, list]:
                            t.content if t.type in ("code_block", "fence") else ""))
             continue
         children = t.children or []
+        notes = [m for c in children if c.type == "text"
+                 for m in _MD_FOOTNOTE.findall(c.content)]
         elements.append(Counter(
-            (c.type, c.tag, c.nesting, tuple(sorted(c.attrs.items())), c.markup,
+            (c.type, c.tag, c.nesting, tuple(sorted(c.attrs.items())),
+             c.markup.replace("_", "*") if c.tag in ("em", "strong") else c.markup,
              c.content if c.type in ("code_inline", "html_inline") else "")
-            for c in children if c.type != "text"))
+            for c in children if c.type != "text") + Counter(("footnote", m) for m in notes))
         opened: list[list] = []
         for c in children:
             if c.nesting == 1:
@@ -314,19 +324,20 @@ def _md_shape(text: str) -> tuple[list, list, list]:
                 kind, full = opened.pop()
                 if not full:
                     empty.append(kind)
-            elif c.type in ("code_inline", "image") or c.content.strip():
+            elif c.type in ("code_inline", "image") or _MD_FOOTNOTE.sub(
+                    "", c.content).strip():
                 for o in opened:
                     o[1] = True
-        words.append(("".join(c.content for c in children if c.type == "text"),
-                      "".join(c.content for c in children
+
+        def text(c):
+            return _MD_FOOTNOTE.sub("", c.content) if c.type == "text" else c.content
+
+        words.append(("".join(text(c) for c in children if c.type == "text"),
+                      "".join(text(c) for c in children
                               if c.type in ("text", "code_inline"))))
     return blocks, elements, empty, words
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not fixed yet: two emphases the alignment puts on one word are written touching "
-    "('*a**b*'), a source's nested ones at a shared edge as '**' (read as strong); a "
-    "footnote reference goes before the word linked to the one after it, out of order"))
 @KNOWN
 @given(markdown_document(), st.data())
 def test_any_word_alignment_gives_well_formed_markdown_with_every_element_once(doc, data):
@@ -361,6 +372,127 @@ def test_a_footnote_reference_no_word_places_stays_before_the_words_punctuation(
     out = translate_document(doc.encode(), "markdown", "en", "en-XA", GivenLinks([]),
                              name="f.md").text
     assert out.splitlines()[0] == "[ñéŵš[^1].]"
+
+
+def _md_same(doc: str, links: list[list[int]]) -> str:
+    """``doc`` through the writer with the word alignment ``links``: it reads back with
+    the same blocks and elements, none emptied, and the words (the property's checks);
+    its output."""
+    out = translate_document(doc.encode(), "markdown", "en", "en-XA", GivenLinks(links),
+                             name="f.md").text
+    (ba, ea, _, wa), (bb, eb, emptyb, wb) = _md_shape(doc), _md_shape(out)
+    assert (bb, eb, emptyb) == (ba, ea, []), out
+    for (text_a, all_a), (text_b, _) in zip(wa, wb, strict=True):
+        assert _subsequence(_letters(text_a), _letters(text_b)), out
+        assert _subsequence(_letters(text_b), _letters(all_a)), out
+    return out
+
+
+def test_two_emphases_the_alignment_puts_on_one_word_are_written_apart():
+    # both linked to the first word, split between them: written '*[ñ**éŵš*' (one run
+    # of '**' in the middle: no emphasis at all); now one of them takes '_'
+    out = _md_same("*news* *court* said.\n", [[0], [0], []])
+    assert "**" not in out
+
+
+def test_nested_emphases_that_share_an_edge_are_not_read_as_strong():
+    # the outer emphasis left with the inner one's word only: '**[ñéŵš**', a strong
+    out = _md_same("*news *court* said*.\n", [[], [0], []])
+    assert out.startswith("_*") or out.startswith("*_")
+
+
+def test_a_footnote_reference_stays_in_its_word_when_the_alignment_links_its_full_stop():
+    # "." linked to the target word "[ñéŵš.]", "news" to none: the reference went before
+    # the whole word, before the word it follows
+    out = _md_same("news[^1].\n\n[^1]: A note.\n", [[], [0]])
+    assert out.splitlines()[0] == "[ñéŵš[^1].]"
+
+
+def test_a_footnote_reference_placed_before_a_parenthesis_does_not_make_a_link():
+    # '[^1](åšîḋé)' is a link to 'åšîḋé'
+    out = _md_same("news (aside) news[^1] news\n\n[^1]: A note.\n", [[], [], [], [], [], [1]])
+    assert "[^1]\\(" in out
+
+
+def test_a_link_is_never_placed_inside_another_link_through_an_emphasis():
+    # the second strong (holding its link) landed in the first link: '[**[...](x)**](x)'
+    _md_same("**[news](https://a.example/x)**. **[news](https://a.example/x)**\n",
+             [[], [], [0]])
+
+
+def test_two_strikethroughs_the_alignment_puts_on_one_word_next_to_markup_stay_two():
+    # both linked to the first word, split between them: '~~<b>[ñ</b>~~~~éŵš~~' (the
+    # '~~~~' after '>' can open but not close, and '~~' has no other delimiter)
+    out = _md_same("~~<b>news</b>~~ ~~court~~ said.\n", [[0], [0], []])
+    assert "~~~~" not in out
+    _md_same("said ~~<b>news</b>~~ ~~court~~\n", [[], [1], [1]])
+    # a footnote reference before the shared edge: '~~[ñ[^1]~~~~éŵš[^1]~~'
+    _md_same("news ~~news[^1]~~ ~~news[^1]~~\n\n[^1]: A note.\n", [[], [0], [0]])
+
+
+def test_nested_strikethroughs_placed_at_a_lines_start_do_not_read_as_a_code_fence():
+    # 'court' linked to the second line's first word: '\n~~~~šåîḋ~~~~', a fence
+    for doc in ("news\nsaid ~~~~court~~ team~~\n", "news\nsaid ~~~~`court`~~ team~~\n"):
+        for links in ([[], [], [1], [1]], [[], [], [1], [2]]):
+            out = _md_same(doc, links)
+            assert "\n~~~" not in out
+
+
+def test_a_code_span_is_not_widened_over_the_full_stop_when_its_emphasis_moves_apart():
+    # the strong around the code and the emphasis after it touching: moving their
+    # shared edge on to the white space took the code span with it, over '.' ("." lost)
+    out = _md_same("**`news`**. *(aside)*\n", [[], [], [], [], [1, 2]])
+    assert "`news`." in out or "`news`**." in out
+
+
+def test_nested_strongs_the_alignment_puts_on_one_parenthesis_grow_out_together():
+    # '(aside)' and the nested strongs' word linked to '(åšîḋé)': all three strongs on
+    # '(', written '__****(****__åšîḋé)' (none of them can close after '(' before a
+    # letter) and each widened alone does not read better
+    _md_same("news **(aside)** ****news****\n", [[], [], [], [1], [1]])
+
+
+def test_a_strikethrough_touching_nested_ones_around_markup_moves_apart_without_it():
+    # a strikethrough ending inside the word where nested ones around '<b>' start:
+    # '~~ñéŵ~~~~~~<b>š' (a run after a letter before '<' cannot open); the shared edge
+    # moved back between two letters took '<b>' with it; now it may also leave it
+    _md_same("news ~~news~~. ~~~~<b>news</b>~~~~.\n", [[], [3]])
+
+
+def test_a_code_span_is_written_over_its_own_words_copy_not_over_other_words():
+    # the code's word linked to a target word holding more (its full stop, or the first
+    # "news" of the sentence): the code was written over all of it, and "." or "news"
+    # was lost
+    assert _md_same("`news`.\n", [[0]]) == "[`news`.]\n"
+    assert _md_same("news news news. `news`\n", [[], [], [], [], [0]]) == \
+        "[ñéŵš ñéŵš ñéŵš. `news`]\n"
+
+
+def test_an_element_around_a_code_span_goes_where_the_code_goes():
+    # the code's word linked to the first (or last) target word: the strong (the
+    # strikethrough) went there and took the code with it, over "news" (over "news.")
+    assert _md_same("news. **`news`**\n", [[], [], [0]]) == "[ñéŵš. **`news`**]\n"
+    assert "ñéŵš ñéŵš ñéŵš." in _md_same("~~`news` news news news~~.\n", [[], [], [], [3]])
+
+
+def test_a_code_span_its_parent_cannot_keep_is_not_written_over_another_word():
+    # the strong, cut where it crossed the <b>, left its code outside it: the code was
+    # moved onto the nearest whole word, "ñéŵš.", and wrote over its full stop
+    _md_same("**news `news`**. <b>news news</b>\n", [[], [2], [], [], [0, 1]])
+
+
+def test_an_emphasis_left_on_punctuation_grows_to_its_siblings_edge():
+    # the strong was left with '[^note])' right after a letter ('åšîḋé**[^note])**': no
+    # strong), and the word before it is a sibling's: it may grow to that sibling's end
+    _md_same("1. ~~said~~\n**the (aside) court[^note]**. ~~~~team team court[^1]~~~~,\n"
+             "\n[^1]: A note.\n\n[^note]: Another note.\n",
+             [[2], [1], [], [4], [3, 1], [1], [1, 2], [3], [], [0, 3], [0, 1]])
+
+
+def test_nested_strikethroughs_moved_to_a_lines_start_do_not_make_a_code_fence():
+    # '~~~~<b>[ñéŵš</b>~~~~' at a line's start is a code fence
+    out = _md_same("news. ~~~~<b>news</b>~~~~\n", [[], [], [0]])
+    assert out.startswith("[~~~~")
 
 
 # ----------------------------------------------------------------------------- subtitles
@@ -664,3 +796,15 @@ def test_a_hyperlink_with_no_words_placed_inside_another_is_written_after_it():
                              name="f.docx").data
     assert paragraph_xml(out, "docx").count('r:id="rId1"') == 1
     _office_checks(data, out, "docx")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "not fixed yet (about 1 in 3,000 random alignments): nested strikethroughs given only "
+    "a block's opening '[' while an emphasis around a code span covers the rest of the "
+    "word are written '~~~~[~~~~*~~`...', a code fence; the writer names the block in the "
+    "notes (it writes the closest version). A fix moves the shared edge one letter on, "
+    "shrinking the code span's start, and starts the strikethrough one character in"))
+def test_nested_strikethroughs_next_to_a_code_span_at_a_blocks_start():
+    doc = ("*~~`news news`~~* ~~~~news~~~~\n\n~~~~news~~~~.\n\n[^1]: A note.\n\n"
+           "[^note]: Another note.\n")
+    _md_same(doc, [[], [], [0, 1]])

@@ -160,6 +160,19 @@ class Placed:
 
     text: str
     inlines: tuple[Inline, ...]
+    origin: tuple[int, ...] = ()  # per character: its source index, ``-1``: translated
+
+    def written(self, b: Block, inlines: Sequence[Inline] | None = None) -> str:
+        """The text written in ``b``'s format with ``inlines`` (by default its own):
+        characters copied from the source as they were written there, translated ones
+        escaped."""
+        target, origin = self.text, self.origin
+
+        def write(i: int, j: int) -> str:
+            return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
+                           for k in range(i, j))
+
+        return render(target, self.inlines if inlines is None else inlines, write)
 
 
 def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
@@ -222,15 +235,8 @@ def translate_blocks(blocks: Sequence[Block], src: str, tgt: str,
         if trip is not None:  # export: recorded; import: placed from the XLIFF's codes
             inlines = trip.block(call, i, b, items, target, inlines,
                                  records[len(records) - len(items):])
-        if placed:
-            outputs.append(Placed(target, inlines))
-            continue
-
-        def write(i: int, j: int, b=b, target=target, origin=origin) -> str:
-            return "".join(b.raw[origin[k]] if origin[k] >= 0 else b.escape(target[k])
-                           for k in range(i, j))
-
-        outputs.append(render(target, inlines, write))
+        done = Placed(target, inlines, tuple(origin))
+        outputs.append(done if placed else done.written(b))
     return outputs, records, notes
 
 

@@ -242,6 +242,9 @@ class _Mapper:
             if a < p < b and _same_shape(self.source[a:b], self.target[c:d]):
                 return c + (p - a)
         src = self.source
+        glued = self._in_copied_word(seg, p)
+        if glued is not None:
+            return glued
         if src[p - 1].isspace() and not src[p].isspace():
             # right before a word (after a space): before that word's translation
             at = [lk for lk in seg.starting(p) if lk[0][0] == p]
@@ -274,6 +277,33 @@ class _Mapper:
             while x - 1 > start and _is_punct(self.target[x - 1]):
                 x -= 1
         return x
+
+    def _in_copied_word(self, seg: _Seg, p: int) -> int | None:
+        """A point inside a source word with its punctuation (``news[^1].``), where a
+        target word linked to part of it holds a copy of all of it (accents aside): the
+        same place in the copy (``[ñéŵš[^1].]``), not before or after the whole target
+        word (which would move it past letters or punctuation of its own word)."""
+        src, tgt = self.source, self.target
+        if not (seg.src[0] < p < seg.src[1]) or src[p - 1].isspace() or src[p].isspace():
+            return None
+        a, b = p, p
+        while a > seg.src[0] and not src[a - 1].isspace():
+            a -= 1
+        while b < seg.src[1] and not src[b].isspace():
+            b += 1
+        word = src[a:b]
+        near = sorted(seg.near(a, b), key=lambda lk: (lk[0][1] != p, lk[0][0] > p))
+        for (x, y), (c, d) in near:
+            if not (a <= x and y <= b):
+                continue
+            while c > seg.tgt[0] and not tgt[c - 1].isspace():
+                c -= 1
+            while d < seg.tgt[1] and not tgt[d].isspace():
+                d += 1
+            for o in range(c, d - len(word) + 1):
+                if _same_shape(word, tgt[o:o + len(word)]):
+                    return o + (p - a)
+        return None
 
     def _snap_start(self, x: int, seg: _Seg) -> int:
         t = self.target
@@ -368,7 +398,42 @@ class _Mapper:
             if trail and self.target[j:j + len(trail)] == trail:
                 j += len(trail)
             return i, j
-        return self._own(s, e, a, b)
+        copy = self._copy(s, e, a, b, core, near)
+        return copy if copy is not None else self._own(s, e, a, b)
+
+    def _copy(self, s: int, e: int, a: int, b: int, core: str, near: list[_Seg]
+              ) -> tuple[int, int] | None:
+        """Where the model copied a never-translated element's text accents aside (the
+        pseudo-locale's ``ñéŵš`` for ``news``), so its original goes over that copy and
+        over no other word: the copy in the same order among the copies, where the
+        target has as many as the source, else one inside ``[a, b)``."""
+        if not near:
+            return None
+        s0, s1 = near[0].src[0], near[-1].src[1]
+        t0, t1 = near[0].tgt[0], near[-1].tgt[1]
+        if s <= s0 and s1 <= e:  # all of its segments: it is their whole translation
+            return None
+        n = len(core)
+        mine = [k for k in range(s0, s1 - n + 1) if self.source.startswith(core, k)]
+        first = _base(core[0])
+        copies = [k for k in range(t0, t1 - n + 1) if _base(self.target[k]) == first
+                  and _same_shape(core, self.target[k:k + n])]
+        at = s + self.source[s:e].index(core)
+        if copies and len(copies) == len(mine) and at in mine:
+            k = copies[mine.index(at)]
+        else:
+            inside = [k for k in copies if a <= k and k + n <= b]
+            if not inside:
+                return None
+            k = inside[0]
+        want = self.source[s:e]  # with the white space at its edges, where the target has it
+        lead, trail = len(want) - len(want.lstrip()), len(want) - len(want.rstrip())
+        i, j = k, k + n
+        while lead and i > t0 and self.target[i - 1].isspace():
+            i, lead = i - 1, lead - 1
+        while trail and j < t1 and self.target[j].isspace():
+            j, trail = j + 1, trail - 1
+        return i, j
 
     def _own(self, s: int, e: int, a: int, b: int) -> tuple[int, int]:
         """The part of ``[a, b)`` that a never-translated element over ``source[s:e]``
@@ -536,6 +601,10 @@ class _Node:
     te: int
     children: list[_Node] = field(default_factory=list)
     words: bool = True  # its source text has a letter or digit
+    #: the kinds (:func:`_kind`) of the elements around it, and of those in it (in the
+    #: source): one never goes into another of its kind at any depth
+    above: frozenset[str] = frozenset()
+    below: frozenset[str] = frozenset()
 
     @property
     def zero(self) -> bool:
@@ -543,6 +612,8 @@ class _Node:
 
     def may_hold(self, other: _Node) -> bool:
         if self.el.void or self.el.frozen:
+            return False
+        if (self.above | _kind(self.el)) & (other.below | _kind(other.el)):
             return False
         if self.el.tag == other.el.tag and self.el.tag in ("a", "fmt") or \
                 self.el.tag == "fmt" and other.el.tag == "a":
@@ -553,6 +624,16 @@ class _Node:
         # alignment puts their edges together the two read as one strong (``**x**``)
         return not (self.el.payload.open in ("*", "_")
                     and other.el.payload.open == self.el.payload.open)
+
+
+def _kind(el: Inline) -> frozenset[str]:
+    """What an element cannot be placed in, at any depth: a link (a link in a link
+    is no link), a Markdown strikethrough (a ``~~`` in a ``~~`` pairs up wrongly where
+    their delimiters meet other markup, ``~~*~~x``, and starts a code fence at a line's
+    start, ``~~~~x``)."""
+    if el.tag == "a":
+        return frozenset(["a"])
+    return frozenset(["~~"]) if el.payload.open == "~~" else frozenset()
 
 
 #: the deepest nesting of inline elements a reader gives :func:`project` (placement has
@@ -610,8 +691,9 @@ def _place(children: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
         outside = not c.zero and (c.te <= lo or c.ts >= hi)
         c.ts = min(max(c.ts, lo), hi)
         c.te = min(max(c.te, c.ts), hi)
-        if outside:  # mapped outside its parent: the parent's word nearest to it
-            c.ts, c.te = _word_at(text, c.ts, lo, hi)
+        if outside and not c.el.frozen:  # outside its parent: the parent's word nearest
+            c.ts, c.te = _word_at(text, c.ts, lo, hi)  # (a never-translated one goes in
+            # between words there, over none: its own words' copy is outside)
     order = sorted(children, key=lambda c: (c.ts, -(c.te - c.ts), c.index))
     accepted: list[_Node] = []
     # the accepted ones that may still hold or meet a later one (they end after where
@@ -661,6 +743,9 @@ def _place_tree(roots: list[_Node], lo: int, hi: int, text: str) -> list[_Node]:
     while todo:
         node = todo.pop()
         if node.children:
+            above = node.above | _kind(node.el)
+            for c in node.children:
+                c.above = above
             node.children = _place(node.children, node.ts, node.te, text)
             todo.extend(node.children)
     return placed
@@ -796,8 +881,13 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
             nodes[-1].te = len(target)
             nodes[-1].ts = min(nodes[-1].ts, nodes[-1].te)
     roots: list[_Node] = []
-    for node, parent in zip(nodes, _parents(inlines), strict=True):
+    parents = _parents(inlines)
+    for node, parent in zip(nodes, parents, strict=True):
         (roots if parent < 0 else nodes[parent].children).append(node)
+    for node, parent in reversed(list(zip(nodes, parents, strict=True))):
+        if parent >= 0:  # (pre-order reversed: children before their parent)
+            nodes[parent].below |= node.below | _kind(node.el)
+        _around_kept(node, source)
     placed = _place_tree(roots, 0, len(target), target)
     out: list[Inline] = []
     todo = [(n, 0) for n in reversed(placed)]
@@ -806,6 +896,29 @@ def project(inlines: Sequence[Inline], source: str, target: str, links: Sequence
         out.append(replace(n.el, start=n.ts, end=n.te, depth=depth))
         todo.extend((c, depth + 1) for c in reversed(n.children))
     return tuple(out)
+
+
+def _around_kept(node: _Node, source: str) -> None:
+    """An element that holds only never-translated elements (``**`code`**``) goes
+    where they go (where the model copied them), not where the alignment put their
+    words: it would take them there and write them over other words."""
+    el = node.el
+    inner = [c for c in node.children if not c.el.void]
+    if el.void or el.frozen or not inner or el.from_start or el.to_end:
+        return
+    if all(c.el.frozen or not c.words for c in inner):
+        rest = list(source[el.start:el.end])
+        for c in inner:
+            rest[c.el.start - el.start:c.el.end - el.start] = " " * (c.el.end - c.el.start)
+        if not "".join(rest).strip():
+            node.ts = min(c.ts for c in inner)
+            node.te = max(c.te for c in inner)
+            node.words = False  # (to its parent: as good as never-translated)
+            return
+    kept = [c for c in inner if c.el.frozen and c.ts < c.te]
+    if kept:  # and one that holds some takes in where they go
+        node.ts = min(node.ts, *(c.ts for c in kept))
+        node.te = max(node.te, *(c.te for c in kept))
 
 
 def check_nesting(inlines: Sequence[Inline], length: int) -> None:

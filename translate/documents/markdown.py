@@ -14,23 +14,25 @@ unchanged), autolinks, footnote references and the labels of footnote definition
 all markup. A shortcut reference link (``[Oli]``) whose text is translated is written as a
 full one (``[Oli translated][Oli]``), so it still finds its definition. Translated text gets
 a backslash only where a character would otherwise make markup (``team_url`` and the
-brackets of the pseudo-locale stay as they are). A block whose source cannot be matched
-token by token (an unusual construct) is kept as it is and named in the notes.
+brackets of the pseudo-locale stay as they are). Each translated block is read back and
+its emphases rewritten (``*`` or ``_``, an edge at a word's edge) until it reads as the
+elements placed on it (:class:`_Reader`). A block whose source cannot be matched token by
+token (an unusual construct) is kept as it is and named in the notes.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import detect
 from ..errors import UserError
 from ..limits import current as current_limits
 from ..protocol import Translates
-from .core import _CHARREF, Block, DocumentSegment, decode_entities, translate_blocks
+from .core import _CHARREF, Block, DocumentSegment, Placed, decode_entities, translate_blocks
 from .html import FROZEN_INLINE, INLINE_VOID, _no_translate, tokenize
-from .inline import Inline, Markup
+from .inline import Inline, Markup, check_nesting
 
 __all__ = ["translate_markdown"]
 
@@ -58,12 +60,14 @@ class _Escapes:
     link: str  # before the ``[`` and ``]`` of a link's markup
     label: str  # around the ``[label]`` added after a shortcut reference link's text
     code: str  # around a code span's markup: two that meet get a space between
+    note: str  # after a footnote reference: a ``(`` the translation puts next gets a
+    # backslash (``[^1](aside)`` is a link)
     labels: frozenset[str]  # the document's link reference labels, normalised
 
     @classmethod
     def of(cls, text: str, labels) -> _Escapes:
         free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
-        return cls(next(free), next(free), next(free), next(free), next(free),
+        return cls(next(free), next(free), next(free), next(free), next(free), next(free),
                    frozenset(labels))
 
     def md(self, ch: str) -> str:
@@ -80,6 +84,8 @@ class _Escapes:
         one: ```a``b```)."""
         if self.code in text:  # code spans the translation left touching stay two
             text = text.replace(self.code * 2, " ").replace(self.code, "")
+        if self.note in text:
+            text = text.replace(self.note + "(", "\\(").replace(self.note, "")
         if not any(m in text for m in (self.mark, self.always, self.link)):
             return text
         plain: list[str] = []
@@ -435,7 +441,8 @@ class _Walk:
                 d = _FOOTNOTE_DEF.match(self.c, self.k)
                 if d and t.startswith(d.group(0), m.start()):
                     end, at = d.end(), m.start() + len(d.group(0))
-            self.void("#footnote", self.raw(self.k, end))
+            note = "" if at > m.end() else self.esc.note  # (a definition's label: none)
+            self.void("#footnote", self.raw(self.k, end) + note)
             self.k = end
         self.text_token(t[at:])
 
@@ -448,7 +455,7 @@ class _Walk:
                 and "[" + children[i + 1].content + "]" == m.group(0)):
             return False
         end = self._link_tail(m.end() - 1)
-        self.void("#footnote", self.raw(self.k, end))
+        self.void("#footnote", self.raw(self.k, end) + self.esc.note)
         self.k = end
         return True
 
@@ -713,6 +720,303 @@ class _Walk:
                      self.esc.cell if cell else self.esc.md, "text", where)
 
 
+# ----------------------------------------------------------------------------- writing
+
+_EMPHASIS = {"*": "_", "_": "*", "**": "__", "__": "**"}  # a delimiter and its other char
+
+
+class _Reader:
+    """Writes a translated block so that it reads back as the elements placed on it.
+
+    Placement works on words; Markdown's emphasis is read by delimiter rules (CommonMark
+    "flanking" runs) that words do not see: two emphases an alignment puts side by side
+    on one word (``*a**b*``) or nested at one edge (``**b* c*``) run their delimiters
+    together, an emphasis that starts on punctuation right after a letter (``word*.*``)
+    is no emphasis. So each block is read back (markdown-it, the document's link
+    references) and, where it does not give the same elements in the same order, its
+    emphases are rewritten one at a time: the other delimiter character (``*`` or
+    ``_``), the span widened to whole words or narrowed to leave out the punctuation at
+    its edges (within its parent, never across a sibling), until it does."""
+
+    def __init__(self, md, env: dict, esc: _Escapes) -> None:
+        self.md, self.env, self.esc = md, env, esc
+
+    def tokens(self, text: str) -> list[str]:
+        """The element tokens ``text`` reads as (text and soft line breaks left out)."""
+        out: list[str] = []
+        for t in self.md.parseInline(text, dict(self.env)):
+            for c in t.children or ():
+                if c.type not in ("text", "softbreak"):
+                    out.append(c.type)
+        return out
+
+    def expected(self, inlines) -> tuple[list[str], list[int]]:
+        """The element tokens of ``inlines`` (pre-order with depths), and for each the
+        inline it comes from."""
+        out: list[str] = []
+        owner: list[int] = []
+        closes: list[tuple[list[str], int]] = []
+
+        def close() -> None:
+            kinds, k = closes.pop()
+            out.extend(kinds)
+            owner.extend([k] * len(kinds))
+
+        for k, el in enumerate(inlines):
+            while len(closes) > el.depth:
+                close()
+            m = el.payload
+            if el.void and el.tag == "br":
+                kinds = ["hardbreak"]
+            elif el.void or el.frozen:
+                kinds = self.tokens(m.open + (m.frozen or "") + m.close)
+            elif m.open.startswith("<"):  # inline HTML
+                kinds = ["html_inline"]
+                closes.append((["html_inline"] if m.close else [], k))
+            else:
+                kind = {"a": "link", "em": "em", "strong": "strong", "s": "s"}[el.tag]
+                kinds = [kind + "_open"]
+                closes.append(([kind + "_close"], k))
+            out.extend(kinds)
+            owner.extend([k] * len(kinds))
+        while closes:
+            close()
+        return out, owner
+
+    def blocks(self, text: str) -> list[str]:
+        return [t.type for t in self.md.parse(text, dict(self.env)) if t.type != "inline"]
+
+    def written(self, b: Block, placed: Placed, source: str, notes: list[str]) -> str:
+        """``placed`` written in ``b``'s format (``source``: the block as it was)."""
+        first = self.esc.unmark(placed.written(b))
+        if not any(_emphasis(el) for el in placed.inlines):
+            return first
+        want, owner = self.expected(placed.inlines)
+        shape: list[str] = []
+
+        def score(out: str) -> tuple[int, bool]:
+            got = self.tokens(out)
+            fence = _FENCE.search(out)  # markup that may start a block (``~~~``)
+            if fence and not shape:
+                shape.append(self.blocks(source))
+            return _agree(got, want), not fence or self.blocks(out) == shape[0]
+
+        full = (2 * len(want), True)
+        best = (score(first), first, placed.inlines)
+        if best[0] == full:
+            return first
+        budget = _TRIES
+        while budget > 0:  # each step agrees more
+            n = best[0][0] // 2  # the elements where the tokens start to differ
+            near = sorted({owner[i] for i in range(max(0, n - 4), min(len(owner), n + 5))
+                           if _emphasis(best[2][owner[i]])})
+            singles = [[k] for k, el in enumerate(best[2]) if _emphasis(el)]
+            found = None
+            for steps in (singles, [[j, k] for j in near for k in near if j < k]):
+                for ks in steps:
+                    for variant in _combined(placed.text, best[2], ks):
+                        budget -= 1
+                        out = self.esc.unmark(placed.written(b, variant))
+                        sc = score(out)
+                        if sc == full:
+                            return out
+                        if sc > best[0] and (found is None or sc > found[0]):
+                            found = (sc, out, variant)
+                if found is not None or budget <= 0:
+                    break  # (a single change that helps: before any pair)
+            if found is None:
+                break
+            best = found
+        notes.append(f"{b.where}: an emphasis could not be written around the words the "
+                     "alignment gave it (written where it reads as the nearest)")
+        return best[1]
+
+
+#: the most rewritings of one block's emphases read back (a block the alignment left
+#: unreadable after them is written as the nearest, and named in the notes)
+_TRIES = 400
+_FENCE = re.compile(r"(?:^|\n)[ \t>]*(?:~~~|```)")
+
+
+def _emphasis(el: Inline) -> bool:
+    return not el.void and (el.payload.open in _EMPHASIS or el.payload.open == "~~")
+
+
+def _agree(got: list[str], want: list[str]) -> int:
+    """How far two token lists agree: their common prefix and suffix (twice the length
+    of the list where they are the same)."""
+    n = 0
+    while n < min(len(got), len(want)) and got[n] == want[n]:
+        n += 1
+    if n == len(got) == len(want):
+        return 2 * n
+    m = 0
+    while m < min(len(got), len(want)) - n and got[-1 - m] == want[-1 - m]:
+        m += 1
+    return n + m
+
+
+def _combined(text: str, inlines: tuple[Inline, ...], ks: list[int]):
+    """The variants (:func:`_variants`) of the emphases ``ks`` together."""
+    if len(ks) == 1:
+        yield from _variants(text, inlines, ks[0])
+        return
+    for one in _variants(text, inlines, ks[0]):
+        yield from _variants(text, one, ks[1])
+
+
+def _variants(text: str, inlines: tuple[Inline, ...], k: int):
+    """``inlines`` with emphasis ``k`` written with its other delimiter character, its
+    start or end moved out to the white space around its words (or its sibling's edge)
+    or in past the punctuation at its edge, or both: each one whose nesting is still
+    valid."""
+    el = inlines[k]
+    m = el.payload
+    other = _EMPHASIS.get(m.open)
+    looks = [m] + ([Markup(other, other, None, m.key)] if other else [])
+    lo, hi = _room(inlines, k, len(text))
+    a, b = el.start, el.end
+    while a > lo and not text[a - 1].isspace():
+        a -= 1
+    while b < hi and not text[b].isspace():
+        b += 1
+    c, d = el.start, el.end  # the span less the punctuation at its edges
+    while c < d and not text[c].isalnum():
+        c += 1
+    while d > c and not text[d - 1].isalnum():
+        d -= 1
+    starts = [el.start, a, c]
+    before = text[:el.start].rstrip(" \t>")
+    if m.open == "~~" and (not before or before.endswith("\n")):
+        # at a line's start, nested ones ("~~~~x") read as a code fence: in past the
+        # first character (those sharing the start move with it), or from the next word
+        w = el.start
+        while w < el.end and not text[w].isspace():
+            w += 1
+        while w < el.end and text[w].isspace():
+            w += 1
+        starts += [el.start + 1, w]
+    spans = list(dict.fromkeys((x, y) for x in starts for y in (el.end, b, d)
+                               if x < y))
+    for span in spans:
+        for look in looks:
+            if span == (el.start, el.end) and look is m:
+                continue
+            head = inlines[:k] + (replace(el, start=span[0], end=span[1], payload=look),)
+            for out in (False, True) if span[0] < el.start or span[1] > el.end else (False,):
+                new = head + _inside(inlines, k, span, out)
+                if out and new == head + _inside(inlines, k, span):
+                    continue
+                if span != (el.start, el.end):
+                    try:
+                        check_nesting(new, len(text))
+                    except ValueError:
+                        continue
+                yield new
+    yield from _shared(text, inlines, k)
+
+
+def _shared(text: str, inlines: tuple[Inline, ...], k: int):
+    """``inlines`` with the edge that emphasis ``k`` shares with the emphasis after it
+    moved: back or on to the nearest white space (the second taking the next word where
+    it moves on), or to the nearest point between two letters. Two strikethroughs
+    touching next to markup (``~~<b>x</b>~~~~y~~``) have no other delimiter to take, and
+    a delimiter run between punctuation and a letter can open or close but not both."""
+    el = inlines[k]
+    j = next((n for n in range(k + 1, len(inlines)) if inlines[n].depth <= el.depth), None)
+    if j is None or inlines[j].depth != el.depth or inlines[j].start != el.end \
+            or not _emphasis(inlines[j]):
+        return
+    sib, p = inlines[j], el.end
+    hi = _room(inlines, j, len(text))[1]
+    edges: list[tuple[int, int, int]] = []  # (k's end, the sibling's start, its end)
+    w = p - 1
+    while w > el.start and not text[w].isspace():
+        w -= 1
+    if w > el.start:  # back to the white space before the shared word
+        e = w
+        while e > el.start and text[e - 1].isspace():
+            e -= 1
+        if e > el.start:
+            edges.append((e, w + 1, sib.end))
+    w = p
+    while w < hi and not text[w].isspace():
+        w += 1
+    s = w
+    while s < hi and text[s].isspace():
+        s += 1
+    if s < hi:  # on to the white space after it, the sibling taking the next word
+        t = s
+        while t < hi and not text[t].isspace():
+            t += 1
+        edges.append((w, s, max(sib.end, t)))
+    for qs in (range(p - 1, el.start, -1), range(p + 1, sib.end)):
+        q = next((q for q in qs if text[q - 1].isalnum() and text[q].isalnum()), None)
+        if q is not None:  # the nearest point between two letters, back and on
+            edges.append((q, q, sib.end))
+    n = next((n for n in range(j + 1, len(inlines)) if inlines[n].depth <= el.depth),
+             len(inlines))
+    seen = set()
+    for (e, a, b), move in ((edge, move) for edge in dict.fromkeys(edges)
+                            for move in (True, False)):
+        # the elements in either that share the edge move with it, or stay (a code span
+        # always stays: it writes its own text over all it covers)
+        ins = [replace(c, end=e) if move and c.end == p and not (c.void or c.frozen) else c
+               for c in inlines[k + 1:j]]
+        ins_sib = [replace(c, start=a) if move and c.start == p
+                   and not (c.void or c.frozen) else c for c in inlines[j + 1:n]]
+        new = (inlines[:k] + (replace(el, end=e),) + tuple(ins)
+               + (replace(sib, start=a, end=b),) + tuple(ins_sib) + inlines[n:])
+        if new in seen:
+            continue
+        seen.add(new)
+        try:
+            check_nesting(new, len(text))
+        except ValueError:
+            continue
+        yield new
+
+
+def _room(inlines: tuple[Inline, ...], k: int, length: int) -> tuple[int, int]:
+    """How far inline ``k`` may grow: to its siblings' edges, within its parent."""
+    el = inlines[k]
+    lo, hi = 0, length
+    for c in reversed(inlines[:k]):
+        if c.depth < el.depth:
+            lo = max(lo, c.start)
+            break
+        if c.depth == el.depth:
+            lo = max(lo, c.end)
+    for c in inlines[k + 1:]:
+        if c.depth < el.depth:
+            break
+        if c.depth == el.depth:
+            hi = c.start
+            break
+    if el.depth:  # the parent's end: the first one before it a level up
+        hi = min(hi, next(c.end for c in reversed(inlines[:k]) if c.depth < el.depth))
+    return lo, hi
+
+
+def _inside(inlines: tuple[Inline, ...], k: int, span: tuple[int, int], out: bool = False
+            ) -> tuple[Inline, ...]:
+    """The inlines after ``k``, those in it that shared an edge it moves in moved with it
+    (``~~~~<b>[x`` at a line's start, a code fence, becomes ``[~~~~<b>x``), and with
+    ``out`` those that share an edge it moves out (nested emphases all on one
+    punctuation mark, ``**__(__**x``, grow out together)."""
+    el = inlines[k]
+    rest = list(inlines[k + 1:])
+    for n, c in enumerate(rest):
+        if c.depth <= el.depth:
+            break
+        grow = out and not c.void and not c.frozen
+        a = span[0] if c.start == el.start and (grow or span[0] > el.start) else c.start
+        b = span[1] if c.end == el.end and (grow or span[1] < el.end) else c.end
+        if (a, b) != (c.start, c.end):
+            rest[n] = replace(c, start=a, end=max(a, b) if c.void else b)
+    return tuple(rest)
+
+
 # ----------------------------------------------------------------------------- document
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -763,7 +1067,10 @@ def translate_markdown(text: str, src: str, tgt: str, translator: Translates, **
     # pass 2: the text blocks
     blocks, ranges, alt_spans = _text_blocks(text, lines, inline_tokens, alts, notes, esc,
                                              cells, options.get("name"))
-    outputs, segs, n2 = translate_blocks(blocks, src, tgt, translator)
+    placed, segs, n2 = translate_blocks(blocks, src, tgt, translator, placed=True)
+    reader = _Reader(_parser(), env, esc)
+    outputs = [None if p is None else reader.written(b, p, text[a:z], notes)
+               for b, p, (a, z) in zip(blocks, placed, ranges, strict=True)]
 
     # raw HTML blocks, as HTML
     replacements, html_segs = _html_blocks(text, lines, html_blocks, src, tgt, translator,
