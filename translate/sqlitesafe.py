@@ -159,6 +159,39 @@ def verify_schema(db: Connection, path: Path, schema: str | tuple[str, ...],
                     f"not create{code}; use a {what} this toolkit made")
 
 
+def open_store(path: Path | None, limits: Limits, schema: str, what: str, fix: str
+               ) -> Connection:
+    """A connection to the SQLite ``what`` (``"API key database"``) at ``path`` (``None``:
+    in memory) holding ``schema``: a file past the size limit refused, its schema
+    verified before the first write (a trigger in it would fire on it), WAL, the tables
+    made. Any failure is one :class:`UserError` naming the file and ending with ``fix``."""
+    where = Path(path) if path is not None else Path(":memory:")
+    if path is not None:
+        big = too_large(where, limits, what)
+        if big is not None:
+            raise big
+    try:
+        if path is not None:
+            where.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(where, limits, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise UserError(f"{where}: cannot open the {what} ({exc}); {fix}") from None
+    try:
+        verify_schema(db, where, schema, what)
+        if path is not None:
+            db.execute("PRAGMA journal_mode=WAL")
+        for statement in schema.split(";"):
+            if statement.strip():
+                db.execute(statement)
+    except UserError:
+        db.close()
+        raise
+    except sqlite3.Error as exc:
+        db.close()
+        raise UserError(f"{where}: cannot open the {what} ({exc}); {fix}") from None
+    return db
+
+
 def interrupted(exc: sqlite3.Error) -> bool:
     """Whether ``exc`` is the progress handler stopping a statement that ran too long."""
     return "interrupted" in str(exc).lower()

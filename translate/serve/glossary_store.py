@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
-import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -224,32 +223,8 @@ class GlossaryStore:
     def __init__(self, path: str | Path | None, *,
                  limits: sqlitesafe.Limits = sqlitesafe.DEFAULT_LIMITS) -> None:
         self.path = Path(path) if path is not None else None
-        where = str(self.path) if self.path else ":memory:"
-        if self.path is not None:
-            big = sqlitesafe.too_large(self.path, limits, "glossary database")
-            if big is not None:
-                raise big
-        try:
-            if self.path is not None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlitesafe.connect(Path(where), limits, timeout=30)
-        except (OSError, sqlite3.Error) as exc:
-            raise UserError(f"{where}: cannot open the glossary database ({exc}); give "
-                            f"another {param('data_dir')}") from None
-        try:
-            sqlitesafe.verify_schema(self._db, Path(where), _SCHEMA, "glossary database")
-            if self.path is not None:
-                self._db.execute("PRAGMA journal_mode=WAL")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
-        except UserError:
-            self._db.close()
-            raise
-        except sqlite3.Error as exc:
-            self._db.close()
-            raise UserError(f"{where}: cannot open the glossary database ({exc}); give "
-                            f"another {param('data_dir')}") from None
+        self._db = sqlitesafe.open_store(self.path, limits, _SCHEMA, "glossary database",
+                                         f"give another {param('data_dir')}")
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ reading

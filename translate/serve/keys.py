@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import secrets
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,27 +63,8 @@ class KeyStore:
         if self.path.is_dir():
             raise UserError(f"{self.path}: is a directory; give a file name for "
                             f"{param('keys_db')}")
-        big = sqlitesafe.too_large(self.path, limits, "API key database")
-        if big is not None:
-            raise big
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlitesafe.connect(self.path, limits, timeout=30)
-        except sqlite3.Error as exc:
-            raise UserError(f"{self.path}: cannot open the API key database ({exc}); "
-                            f"give another {param('keys_db')}") from None
-        try:
-            # verified before the first write: a trigger in the file would fire on it
-            sqlitesafe.verify_schema(self._db, self.path, _SCHEMA, "API key database")
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
-        except UserError:
-            self._db.close()
-            raise
-        except sqlite3.Error as exc:
-            self._db.close()
-            raise UserError(f"{self.path}: cannot open the API key database ({exc}); "
-                            f"give another {param('keys_db')}") from None
+        self._db = sqlitesafe.open_store(self.path, limits, _SCHEMA, "API key database",
+                                         f"give another {param('keys_db')}")
         self._lock = threading.Lock()
 
     def add(self, name: str = "", *, req_limit: int | None = None,
