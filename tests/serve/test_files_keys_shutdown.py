@@ -203,3 +203,18 @@ def test_documents_through_translate_file(live):
     body = download(live, r.body["translatedFileUrl"]).body.decode()
     assert body.startswith("1\n00:00:01,000 --> 00:00:04,000\n")
     assert " ".join(body.split("\n", 2)[2].split()) == ROWS[6]["it"]
+
+
+def test_a_key_store_under_a_file_is_one_clear_error(tmp_path):
+    """Regression: a --keys-db whose folder is a file let mkdir's OSError escape (an
+    internal error); now one line naming the file and the option."""
+    from translate.errors import UserError
+    from translate.serve.keys import KeyStore
+
+    (tmp_path / "plain").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        KeyStore(tmp_path / "plain" / "keys.sqlite")
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 'plain' / 'keys.sqlite'}: cannot open the API "
+                              "key database (")
+    assert "keys_db" in message or "--keys-db" in message
