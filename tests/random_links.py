@@ -14,17 +14,17 @@ from hypothesis import strategies as st
 from translate.models.alignment import word_spans
 from translate.pseudo import pseudo
 
-__all__ = ["GivenLinks", "RandomLinks"]
+__all__ = ["GivenLinks", "Link", "Output", "RandomLinks"]
 
 
 @dataclass(frozen=True)
-class _Link:
+class Link:
     src: tuple[int, int]
     tgt: tuple[int, int]
 
 
 @dataclass(frozen=True)
-class _Out:
+class Output:
     source: str
     text: str
     alignment: tuple
@@ -53,8 +53,8 @@ class RandomLinks:
             if tw:
                 for s in sw:
                     for t in self.targets(tw):
-                        links.append(_Link(s, t))
-            out.append(_Out(text, target, tuple(links)))
+                        links.append(Link(s, t))
+            out.append(Output(text, target, tuple(links)))
         return out
 
 

@@ -8,29 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from random_links import Link, Output
 
 from translate.documents import translate_document
 from translate.documents.html import tokenize
-
-
-@dataclass(frozen=True)
-class Link:
-    src: tuple[int, int]
-    tgt: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Echo:
-    source: str
-    text: str
-    alignment: tuple
-    models: tuple = ("echo",)
-    warnings: tuple = ()
-    terms: tuple = ()
 
 
 class EchoTranslator:
@@ -38,7 +22,8 @@ class EchoTranslator:
         out = []
         for t in texts:
             spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", t)]
-            out.append(Echo(t, t, tuple(Link(s, s) for s in spans) if align else ()))
+            out.append(Output(t, t, tuple(Link(s, s) for s in spans) if align else (),
+                              models=("echo",)))
         return out
 
 
